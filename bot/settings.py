@@ -1,0 +1,97 @@
+"""Settings: a declared table of names, defaults and help, read from the environment.
+
+    >>> settings = Settings.from_env({"ROLEBOT_KNOWLEDGE_DIR": "/srv/templates"})
+    >>> settings.knowledge_dir
+    PosixPath('/srv/templates')
+
+Every setting is listed in the README's configuration table (a test keeps it so). Secrets are
+never printed: `Settings.describe()` masks them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from knowledge import RolebotError
+
+
+class SettingsError(RolebotError):
+    """A setting has a value that cannot be used; names the key and the value."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], Any] = str
+    secret: bool = False
+
+
+def _path_or_none(value: str) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR")
+    return level
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ROLEBOT_KNOWLEDGE_DIR",
+        "",
+        "Folder of role-profile templates (.txt/.md). Empty: the templates packaged with rolebot.",
+        _path_or_none,
+    ),
+    Setting("ROLEBOT_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.", _log_level),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every declared setting from `env` (default: os.environ); overrides win."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = env.get(setting.name, setting.default)
+            try:
+                values[setting.name] = setting.parse(raw.strip())
+            except ValueError as exc:
+                shown = "***" if setting.secret else repr(raw)
+                raise SettingsError(f"setting {setting.name}={shown} is not valid: {exc}") from None
+        for name, value in overrides.items():
+            if name not in _BY_NAME:
+                raise SettingsError(f"unknown setting {name}")
+            if value is not None:
+                values[name] = value
+        return cls(values)
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def knowledge_dir(self) -> Path | None:
+        return self.values["ROLEBOT_KNOWLEDGE_DIR"]
+
+    @property
+    def log_level(self) -> str:
+        return self.values["ROLEBOT_LOG_LEVEL"]
+
+    def describe(self) -> dict[str, str]:
+        """Values for display, with secrets masked."""
+        return {
+            s.name: ("***" if s.secret and self.values.get(s.name) else str(self.values.get(s.name) or ""))
+            for s in SETTINGS
+        }

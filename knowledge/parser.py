@@ -1,0 +1,328 @@
+"""Parse one role-profile template into a `RoleProfile` and its general (framework) paragraphs.
+
+>>> parsed = parse_template(Path("engagement-worker.txt").read_bytes(), "engagement-worker.txt")
+>>> parsed.profile.role, parsed.profile.level
+('Liaison and Diversion Service Engagement Worker', 4)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .errors import TemplateError
+from .layout import Block, Section, is_bullet, source_of, split_sections, strip_bullet
+from .records import (
+    CompetenceSection,
+    ExperienceItem,
+    Field,
+    Item,
+    Paragraph,
+    ParsedTemplate,
+    RoleProfile,
+    SourceRef,
+    Warning,
+)
+from .splitting import requirement_kind, split_items, split_requirements
+from .tables import is_table_header, parse_competences, parse_fields
+from .text import Line, decode, split_lines
+
+BASIC_KEYS = (
+    ("role", r"named role|job title|role title"),
+    ("area_of_work", r"area of work"),
+    ("experience", r"experience|qualification"),
+    ("level", r"career framework level|^level$"),
+)
+LEARNING_KEYS = (
+    ("transferable_role", r"^transferable role"),
+    ("informal", r"^informal"),
+    ("formal_endorsed", r"formal endorsed|formal learning"),
+    ("nos_used", r"national occupational standards|competences\) used"),
+    ("credits", r"^credits?"),
+    ("accreditation", r"^accreditation"),
+    ("apel", r"apel|progression"),
+    ("registration", r"registration|membership"),
+)
+CPD_KEYS = (
+    ("statutory_mandatory", r"statutory|mandatory"),
+    ("informal", r"^informal"),
+    ("formal_endorsed", r"formal endorsed|formal learning"),
+    ("impact_method", r"capturing impact|impact"),
+    ("funding", r"funding"),
+    ("frequency", r"frequency|how often"),
+)
+LISTED = frozenset({"informal", "statutory_mandatory"})
+
+_LEVEL = re.compile(r"\blevel\s+(\d{1,2})\b", re.IGNORECASE)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_STATUS_DATE = re.compile(
+    rf"^(?P<status>[A-Z][A-Za-z]*(?: [a-z][A-Za-z]*)*)\s+(?P<date>(?:\d{{1,2}} )?(?:{_MONTHS}) \d{{4}})$"
+)
+_PUBLISHER = re.compile(r"^(?:@|©|\(c\)|copyright)\s*(?P<name>[A-Z].{1,80})$", re.IGNORECASE)
+_COMPETENCE_NOTE = re.compile(r"\bcompetences?\b", re.IGNORECASE)
+_COMPETENCE_HEADING = re.compile(r"competences(?: for all level \d+ roles)?$", re.IGNORECASE)
+
+
+def competence_section_kind(title: str) -> CompetenceSection:
+    lowered = title.lower()
+    if "core" in lowered or "common" in lowered:
+        return "core"
+    if "locality" in lowered or "local" in lowered:
+        return "locality-specific"
+    return "role-specific"
+
+
+def parse_template(data: bytes | str, file: str) -> ParsedTemplate:
+    """Parse a template's text (bytes are decoded, refusing binary files)."""
+    text = decode(data, file) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    if not text.strip():
+        raise TemplateError(file, "the file is empty")
+    return _Parser(file, split_lines(text)).parse()
+
+
+class _Parser:
+    def __init__(self, file: str, lines: list[Line]) -> None:
+        self.file = file
+        self.lines = lines
+        self.warnings: list[Warning] = []
+
+    def src(self, section: Section | str, blocks: Sequence[Block] | Sequence[Line]) -> SourceRef:
+        path = section.path_text if isinstance(section, Section) else section
+        lines: list[Line] = []
+        for b in blocks:
+            lines.extend(b.lines if isinstance(b, Block) else [b])
+        return source_of(self.file, path, lines)
+
+    def parse(self) -> ParsedTemplate:
+        front, sections = split_sections(self.lines)
+        by_title = {s.title.lower(): s for s in sections}
+        nos = [s for s in sections if s.path[0] == "The National Occupational Standards"]
+        basic = next((s for s in nos if s.title.lower() == "basic information"), None)
+        if basic is None:
+            basic = by_title.get("basic information")
+        if basic is None:
+            raise TemplateError(self.file, "no 'Basic Information' section: is this a role-profile template?")
+        fields = parse_fields(basic.blocks(), BASIC_KEYS, lambda bs: self.src(basic, bs))
+        named = {f.key: f for f in fields}
+        role_field = named.get("role")
+        if role_field is None or not role_field.value:
+            raise TemplateError(
+                self.file,
+                "Basic Information has no 'Named Role'",
+                basic.heading.number if basic.heading else None,
+            )
+        title = self._title_page(front)
+        level = self._level(named.get("level"), title)
+        self._check_level_headings(sections, level)
+        experience = named.get("experience") or Field(
+            "experience", "Experience Required", "", role_field.source
+        )
+        general: list[Paragraph] = []
+        notes: list[Paragraph] = []
+        scope: list[Paragraph] = []
+        descriptor: list[Paragraph] = []
+        competences = []
+        section_titles: dict[CompetenceSection, str] = {}
+        learning: list[Field] = []
+        cpd: list[Field] = []
+        references: list[Item] = []
+        for section in sections:
+            key = section.title.lower()
+            part = section.path[0].lower()
+            if part == "contents" or section is basic:
+                continue
+            blocks = section.blocks()
+            paragraphs = [Paragraph(b.text, self.src(section, [b])) for b in blocks if not b.is_row]
+            if part == "introduction to the template":
+                general.extend(paragraphs)
+            elif part == "references" or key.startswith("references"):
+                references.extend(self._references(section))
+            elif key == "scope of the role":
+                for p in paragraphs:
+                    (notes if _COMPETENCE_NOTE.search(p.text) else scope).append(p)
+            elif key.startswith("definition of the level"):
+                descriptor.extend(paragraphs)
+            elif _COMPETENCE_HEADING.search(key):
+                kind = competence_section_kind(section.title)
+                if kind in section_titles:
+                    self.warnings.append(
+                        Warning(
+                            f"a second {kind} competence section '{section.title}'",
+                            section.heading.number if section.heading else None,
+                        )
+                    )
+                section_titles.setdefault(kind, section.title)
+                found, warnings = parse_competences(
+                    blocks, kind, section.title, lambda b, s=section: self.src(s, [b])
+                )
+                competences.extend(found)
+                self.warnings.extend(warnings)
+                general.extend(self._lead_in(section, blocks))
+                notes.extend(self._after_table(section, blocks))
+            elif key == "indicative learning and development":
+                learning.extend(
+                    parse_fields(
+                        blocks, LEARNING_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED
+                    )
+                )
+                general.extend(self._lead_in(section, blocks))
+            elif key == "continuing professional development":
+                cpd.extend(
+                    parse_fields(blocks, CPD_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED)
+                )
+                general.extend(self._lead_in(section, blocks))
+            else:
+                notes.extend(paragraphs)
+        self._require(scope, "Scope of the Role")
+        self._require(descriptor, "Definition of the Level Role (level descriptor)")
+        self._require(learning, "Indicative Learning and Development")
+        self._require(cpd, "Continuing Professional Development")
+        self._require(references, "References")
+        for kind in ("core", "role-specific", "locality-specific"):
+            if kind not in section_titles:
+                self.warnings.append(Warning(f"no {kind} competence section"))
+        profile = RoleProfile(
+            file=self.file,
+            role=role_field.value,
+            short_name=title.get("short_name") or role_field.value,
+            area_of_work=named["area_of_work"].value if "area_of_work" in named else title.get("area", ""),
+            level=level,
+            status=title.get("status", ""),
+            date=title.get("date", ""),
+            publisher=self._publisher(),
+            developed_with=title.get("developed_with", ""),
+            title_source=title.get("source", role_field.source),
+            basic_information=tuple(fields),
+            experience=experience,
+            experience_items=self._experience_items(experience),
+            scope=tuple(scope),
+            level_descriptor=tuple(descriptor),
+            competences=tuple(competences),
+            learning=tuple(learning),
+            cpd=tuple(cpd),
+            references=tuple(references),
+            notes=tuple(notes),
+            warnings=tuple(self.warnings),
+            competence_section_titles=section_titles,
+        )
+        return ParsedTemplate(profile, tuple(general))
+
+    # -- pieces ------------------------------------------------------------------------------
+
+    def _title_page(self, front: list[Line]) -> dict:
+        lines = [line for line in front if line.text]
+        found: dict = {}
+        start = next((i for i, line in enumerate(lines) if "role profile" in line.text.lower()), None)
+        if start is None:
+            self.warnings.append(Warning("no title page ('Transferable Role Profile Template') found"))
+            return found
+        names: list[str] = []
+        developed: list[Line] = []
+        last = lines[start]
+        for line in lines[start + 1 :]:
+            text = line.text
+            match = _STATUS_DATE.match(text)
+            if (
+                developed
+                and line.number == developed[-1].number + 1
+                and not developed[-1].raw.rstrip().endswith(".")
+            ):
+                developed.append(line)
+                continue
+            if text.lower().startswith("developed"):
+                developed = [line]
+            elif _LEVEL.search(text) and "career framework" in text.lower():
+                found["level"] = int(_LEVEL.search(text).group(1))  # type: ignore[union-attr]
+                found["level_line"] = line.number
+            elif match:
+                found["status"], found["date"] = match.group("status"), match.group("date")
+            else:
+                names.append(text)
+            last = line
+        if names:
+            found["area"] = names[0]
+        if len(names) > 1:
+            found["short_name"] = names[1]
+        if developed:
+            found["developed_with"] = " ".join(line.text for line in developed)
+            last = max(last, developed[-1], key=lambda line: line.number)
+        span = [line for line in front if lines[start].number <= line.number <= last.number]
+        found["source"] = source_of(self.file, "Title page", span)
+        return found
+
+    def _level(self, level_field: Field | None, title: dict) -> int:
+        if level_field is not None:
+            match = _LEVEL.search(level_field.value) or re.match(r"^\s*(\d{1,2})\s*$", level_field.value)
+            if match:
+                return int(match.group(1))
+        if "level" in title:
+            self.warnings.append(
+                Warning(
+                    "Basic Information gives no career framework level; took it from the title page",
+                    title.get("level_line"),
+                )
+            )
+            return int(title["level"])
+        raise TemplateError(self.file, "no career framework level in Basic Information or on the title page")
+
+    def _check_level_headings(self, sections: list[Section], level: int) -> None:
+        for section in sections:
+            if section.path[0] == "Contents" or section.heading is None:
+                continue
+            match = _LEVEL.search(section.title)
+            if match and int(match.group(1)) != level:
+                self.warnings.append(
+                    Warning(
+                        f"heading '{section.title}' says level {match.group(1)}, but Basic"
+                        f" Information gives level {level}; the level is taken from Basic Information",
+                        section.heading.number,
+                    )
+                )
+
+    def _lead_in(self, section: Section, blocks: list[Block]) -> list[Paragraph]:
+        """Running text before the section's table: framework text common to templates."""
+        out = []
+        for block in blocks:
+            if block.is_row:
+                break
+            out.append(Paragraph(block.text, self.src(section, [block])))
+        return out
+
+    def _after_table(self, section: Section, blocks: list[Block]) -> list[Paragraph]:
+        first_row = next((i for i, b in enumerate(blocks) if b.is_row), len(blocks))
+        return [
+            Paragraph(b.text, self.src(section, [b]))
+            for b in blocks[first_row:]
+            if not b.is_row and not is_table_header(b)
+        ]
+
+    def _references(self, section: Section) -> list[Item]:
+        items = []
+        for line in section.lines:
+            if line.text and is_bullet(line.text):
+                items.append(Item(strip_bullet(line.text), self.src(section, [line])))
+        return items
+
+    def _publisher(self) -> str:
+        for line in reversed(self.lines):
+            match = _PUBLISHER.match(line.text)
+            if match:
+                return match.group("name").strip()
+        self.warnings.append(Warning("no publisher line ('© ...') found"))
+        return ""
+
+    def _split(self, key: str, value: str, source: SourceRef) -> tuple[Item, ...]:
+        return tuple(Item(value[a:b], source) for a, b in split_items(value))
+
+    def _experience_items(self, experience: Field) -> tuple[ExperienceItem, ...]:
+        value = experience.value
+        return tuple(
+            ExperienceItem(value[a:b], requirement_kind(value[a:b]), experience.source)
+            for a, b in split_requirements(value)
+        )
+
+    def _require(self, found: Sequence[object], name: str) -> None:
+        if not found:
+            self.warnings.append(
+                Warning(f"no '{name}' found: the file may be truncated or differently laid out")
+            )

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge import default_dir, load_knowledge
+from knowledge.records import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGAGEMENT_WORKER = "liaison-and-diversion-engagement-worker-level-4.txt"
+STRATEGIC_MANAGER = "liaison-and-diversion-strategic-manager-level-8.txt"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def templates() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in default_dir().glob("*.txt")}

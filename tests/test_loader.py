@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from knowledge import KnowledgeError, default_dir, fingerprint, load_knowledge
+from knowledge.records import KnowledgeBase
+
+from .conftest import ENGAGEMENT_WORKER, STRATEGIC_MANAGER
+
+
+def test_packaged_templates_load(kb: KnowledgeBase) -> None:
+    assert [p.short_name for p in kb.profiles] == ["Engagement Worker", "Strategic Manager"]
+    assert kb.errors == ()
+    assert len(kb.fingerprint) == 64
+
+
+def test_shared_introduction_is_kept_once(kb: KnowledgeBase) -> None:
+    texts = [g.text for g in kb.general]
+    opening = [t for t in texts if t.startswith("This template is designed to enable a common understanding")]
+    assert len(opening) == 1
+    passage = next(g for g in kb.general if g.text == opening[0])
+    assert {s.file for s in passage.sources} == {ENGAGEMENT_WORKER, STRATEGIC_MANAGER}
+    # The engagement worker template repeats its introduction: still one passage.
+    divided = [t for t in texts if t.startswith("The NOS in this template are divided")]
+    assert len(divided) == 1
+    assert "locality Specific" in divided[0]
+    sources = next(g for g in kb.general if g.text == divided[0]).sources
+    assert sum(s.file == ENGAGEMENT_WORKER for s in sources) == 2
+    # Each general passage is distinct.
+    assert len(set(texts)) == len(texts)
+
+
+def copy_templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    for path in default_dir().glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_a_broken_file_is_named_and_the_rest_served(tmp_path: Path) -> None:
+    folder = copy_templates(tmp_path)
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
+    (folder / "notes.md").write_text("Just a note, no Basic Information here.\n", encoding="utf-8")
+    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    kb = load_knowledge(folder)
+    assert len(kb.profiles) == 2
+    assert len(kb.errors) == 2
+    assert any(e.startswith("broken.txt: not a text file") for e in kb.errors)
+    assert any(e.startswith("notes.md:") and "Basic Information" in e for e in kb.errors)
+
+
+def test_duplicate_role_is_an_error(tmp_path: Path) -> None:
+    folder = copy_templates(tmp_path)
+    shutil.copy(folder / ENGAGEMENT_WORKER, folder / "z-copy.txt")
+    kb = load_knowledge(folder)
+    assert len(kb.profiles) == 2
+    assert kb.errors == (
+        "z-copy.txt: role 'Liaison and Diversion Service Engagement Worker'"
+        f" is already defined by {ENGAGEMENT_WORKER}",
+    )
+
+
+def test_missing_empty_or_unusable_folders_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeError, match="does not exist"):
+        load_knowledge(tmp_path / "nope")
+    with pytest.raises(KnowledgeError, match="holds no"):
+        load_knowledge(tmp_path)
+    (tmp_path / "a.txt").write_text("", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"no template could be parsed: a\.txt: the file is empty"):
+        load_knowledge(tmp_path)
+
+
+def test_fingerprint_changes_with_any_template(tmp_path: Path) -> None:
+    folder = copy_templates(tmp_path)
+    before = fingerprint(folder)
+    assert before == fingerprint(default_dir())
+    path = folder / STRATEGIC_MANAGER
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert fingerprint(folder) != before
