@@ -17,6 +17,9 @@ from knowledge import RolebotError, load_knowledge
 from knowledge.records import KnowledgeBase, RoleProfile
 from knowledge.serialize import knowledge_to_list
 
+from .answer import Answer
+from .engine import ConversationState
+from .runtime import Runtime, load_runtime
 from .settings import Settings
 
 
@@ -52,6 +55,50 @@ def _parser() -> argparse.ArgumentParser:
     knowledge.add_argument("--json", action="store_true", help="print the records as JSON")
     _dir_option(knowledge)
     knowledge.set_defaults(handler=_knowledge)
+
+    index = sub.add_parser(
+        "index",
+        help="build the on-disk index (rebuilds it)",
+        description="Build the index folder from the templates and print its manifest.",
+    )
+    _dir_option(index)
+    index.set_defaults(handler=_index)
+
+    ask = sub.add_parser(
+        "ask",
+        help="answer one question, with citations",
+        description="Answer one question from the templates. Builds the index if needed.",
+    )
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _dir_option(ask)
+    ask.set_defaults(handler=_ask)
+
+    chat = sub.add_parser(
+        "chat",
+        help="a conversation in the terminal (same bot logic as Teams)",
+        description="Talk to the bot in the terminal. The role and topic carry over between"
+        " questions. Ctrl-D or 'quit' to leave.",
+    )
+    _dir_option(chat)
+    chat.set_defaults(handler=_chat)
+
+    evaluate = sub.add_parser(
+        "eval",
+        help="run an evaluation set and print the pass rate",
+        description="Run the questions in FILE (JSON) and print the pass rate, a breakdown"
+        " by topic, each failure, and retrieval recall@5 and MRR.",
+    )
+    evaluate.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="evaluation file (default: the packaged tests/eval set when present)",
+    )
+    evaluate.add_argument("--min-pass", type=float, default=0.0, help="exit 1 below this pass rate (0-1)")
+    _dir_option(evaluate)
+    evaluate.set_defaults(handler=_eval)
     return parser
 
 
@@ -60,8 +107,7 @@ def _dir_option(parser: argparse.ArgumentParser) -> None:
         "--dir",
         type=Path,
         default=None,
-        help="knowledge folder of .txt/.md templates"
-        " (default: $ROLEBOT_KNOWLEDGE_DIR, else the packaged templates)",
+        help="knowledge folder of .txt/.md templates (default: $ROLEBOT_KNOWLEDGE_DIR, else the packaged templates)",
     )
 
 
@@ -81,6 +127,69 @@ def _knowledge(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if kb.errors else 0
 
 
+def _runtime(args: argparse.Namespace, settings: Settings, rebuild: bool = False) -> Runtime:
+    if args.dir:
+        settings = Settings.from_env(ROLEBOT_KNOWLEDGE_DIR=args.dir)
+    return load_runtime(settings, rebuild=rebuild)
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = _runtime(args, settings, rebuild=True)
+    print(json.dumps(runtime.index.manifest, indent=2))
+    return 1 if runtime.kb.errors else 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = _runtime(args, settings)
+    answer, _ = runtime.engine.answer(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(answer))
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = _runtime(args, settings)
+    state = ConversationState()
+    print("Ask about a role profile (Ctrl-D or 'quit' to leave).")
+    while True:
+        try:
+            question = input("you> ")
+        except EOFError:
+            print()
+            return 0
+        if question.strip().lower() in {"quit", "exit", "bye"}:
+            return 0
+        answer, state = runtime.engine.answer(question, state)
+        print(render_text(answer))
+        print()
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import default_eval_file, format_report, run_eval
+
+    runtime = _runtime(args, settings)
+    report = run_eval(runtime.engine, args.file or default_eval_file())
+    print(format_report(report))
+    return 1 if report.pass_rate < args.min_pass else 0
+
+
+def render_text(answer: Answer) -> str:
+    """An answer for a terminal: the text, then the sources, then suggested follow-ups."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            lines.append(f"  [{c.position}] {c.name} ({c.file}, lines {c.line_start}-{c.line_end})")
+            lines.append(f'      "{c.abstract}"')
+    if answer.suggestions:
+        lines.append("")
+        lines.append("You could ask: " + " | ".join(answer.suggestions))
+    return "\n".join(lines)
+
+
 def summarise(kb: KnowledgeBase) -> str:
     blocks = [_summary(p) for p in kb.profiles]
     blocks.append(f"General framework passages: {len(kb.general)} (shared text kept once)")
@@ -88,9 +197,7 @@ def summarise(kb: KnowledgeBase) -> str:
 
 
 def _summary(p: RoleProfile) -> str:
-    counts = ", ".join(
-        f"{s} {len(p.competences_in(s))}" for s in ("core", "role-specific", "locality-specific")
-    )
+    counts = ", ".join(f"{s} {len(p.competences_in(s))}" for s in ("core", "role-specific", "locality-specific"))
     informal = p.learning_field("informal")
     statutory = p.cpd_field("statutory_mandatory")
     lines = [

@@ -50,6 +50,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of role-profile templates (.txt/.md). Empty: the templates packaged with rolebot.",
         _path_or_none,
     ),
+    Setting(
+        "ROLEBOT_INDEX_DIR",
+        "~/.cache/rolebot/index",
+        "Folder of the on-disk index (built when missing or stale).",
+        lambda v: Path(v or "~/.cache/rolebot/index").expanduser(),
+    ),
+    Setting(
+        "ROLEBOT_EMBEDDING_MODEL",
+        "all-MiniLM-L6-v2",
+        "Embedding model: all-MiniLM-L6-v2 (packaged, offline) or a local sentence-transformers folder.",
+    ),
     Setting("ROLEBOT_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.", _log_level),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -84,6 +95,14 @@ class Settings:
     @property
     def knowledge_dir(self) -> Path | None:
         return self.values["ROLEBOT_KNOWLEDGE_DIR"]
+
+    @property
+    def index_dir(self) -> Path:
+        return self.values["ROLEBOT_INDEX_DIR"]
+
+    @property
+    def embedding_model(self) -> str:
+        return self.values["ROLEBOT_EMBEDDING_MODEL"]
 
     @property
     def log_level(self) -> str:

@@ -91,9 +91,7 @@ def merge_general(paragraphs: list[Paragraph]) -> tuple[GeneralPassage, ...]:
                 break
         else:
             merged.append((key, paragraph, [paragraph.source]))
-    return tuple(
-        GeneralPassage(p.source.section.split(" > ")[-1], p.text, tuple(sources)) for _, p, sources in merged
-    )
+    return tuple(GeneralPassage(p.source.section.split(" > ")[-1], p.text, tuple(sources)) for _, p, sources in merged)
 
 
 def _same(a: str, b: str) -> bool:

@@ -114,9 +114,7 @@ class _Parser:
         title = self._title_page(front)
         level = self._level(named.get("level"), title)
         self._check_level_headings(sections, level)
-        experience = named.get("experience") or Field(
-            "experience", "Experience Required", "", role_field.source
-        )
+        experience = named.get("experience") or Field("experience", "Experience Required", "", role_field.source)
         general: list[Paragraph] = []
         notes: list[Paragraph] = []
         scope: list[Paragraph] = []
@@ -152,24 +150,18 @@ class _Parser:
                         )
                     )
                 section_titles.setdefault(kind, section.title)
-                found, warnings = parse_competences(
-                    blocks, kind, section.title, lambda b, s=section: self.src(s, [b])
-                )
+                found, warnings = parse_competences(blocks, kind, section.title, lambda b, s=section: self.src(s, [b]))
                 competences.extend(found)
                 self.warnings.extend(warnings)
                 general.extend(self._lead_in(section, blocks))
                 notes.extend(self._after_table(section, blocks))
             elif key == "indicative learning and development":
                 learning.extend(
-                    parse_fields(
-                        blocks, LEARNING_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED
-                    )
+                    parse_fields(blocks, LEARNING_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED)
                 )
                 general.extend(self._lead_in(section, blocks))
             elif key == "continuing professional development":
-                cpd.extend(
-                    parse_fields(blocks, CPD_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED)
-                )
+                cpd.extend(parse_fields(blocks, CPD_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED))
                 general.extend(self._lead_in(section, blocks))
             else:
                 notes.extend(paragraphs)
@@ -222,11 +214,7 @@ class _Parser:
         for line in lines[start + 1 :]:
             text = line.text
             match = _STATUS_DATE.match(text)
-            if (
-                developed
-                and line.number == developed[-1].number + 1
-                and not developed[-1].raw.rstrip().endswith(".")
-            ):
+            if developed and line.number == developed[-1].number + 1 and not developed[-1].raw.rstrip().endswith("."):
                 developed.append(line)
                 continue
             if text.lower().startswith("developed"):
@@ -323,6 +311,4 @@ class _Parser:
 
     def _require(self, found: Sequence[object], name: str) -> None:
         if not found:
-            self.warnings.append(
-                Warning(f"no '{name}' found: the file may be truncated or differently laid out")
-            )
+            self.warnings.append(Warning(f"no '{name}' found: the file may be truncated or differently laid out"))

@@ -27,9 +27,7 @@ class SourceRef:
 
     @property
     def label(self) -> str:
-        return f"{self.file}:{self.line_start}" + (
-            f"-{self.line_end}" if self.line_end != self.line_start else ""
-        )
+        return f"{self.file}:{self.line_start}" + (f"-{self.line_end}" if self.line_end != self.line_start else "")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from .records import KnowledgeBase, RoleProfile
 def profile_to_dict(profile: RoleProfile) -> dict[str, Any]:
     data = asdict(profile)
     data["competence_counts"] = {
-        section: len(profile.competences_in(section))
-        for section in ("core", "role-specific", "locality-specific")
+        section: len(profile.competences_in(section)) for section in ("core", "role-specific", "locality-specific")
     }
     return data
 

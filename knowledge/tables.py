@@ -76,9 +76,7 @@ def parse_competences(
             pos, principle = principles[0]
             function, principle_line, principle_has_entry = "", block.first, False
             if pos != 0:
-                warnings.append(
-                    Warning(f"principle '{principle}' stands in column {pos + 1}; realigned", block.first)
-                )
+                warnings.append(Warning(f"principle '{principle}' stands in column {pos + 1}; realigned", block.first))
         linked = [(pos, text) for pos, text in others if pos < len(raw) and _LINKED.search(raw[pos])]
         title = ""
         if linked:
@@ -145,9 +143,7 @@ def parse_fields(
             label = "(unlabelled)"
         key = field_key(label, keys)
         if len(group) > 1:
-            parts = tuple(
-                _part(r.cells[1:] if r is not row else cells[1:], key, r, keys, source) for r in group
-            )
+            parts = tuple(_part(r.cells[1:] if r is not row else cells[1:], key, r, keys, source) for r in group)
             fields.append(Field(key, label, "", source(group), parts=parts))
             continue
         value = " ".join(c for c in cells[1:] if c)

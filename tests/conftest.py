@@ -20,3 +20,13 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def templates() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in default_dir().glob("*.txt")}
+
+
+@pytest.fixture(scope="session")
+def model_runtime(tmp_path_factory: pytest.TempPathFactory):
+    """The real packaged model, a real index on disk and the engine (built once per session)."""
+    from bot.runtime import load_runtime
+    from bot.settings import Settings
+
+    index_dir = tmp_path_factory.mktemp("index") / "index"
+    return load_runtime(Settings.from_env({"ROLEBOT_INDEX_DIR": str(index_dir)}))

@@ -47,9 +47,41 @@ def test_missing_dir_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.startswith("error: knowledge folder") and "\n" not in err
 
 
-def test_bad_setting_names_key_and_value(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_setting_names_key_and_value(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("ROLEBOT_LOG_LEVEL", "LOUD")
     assert main(["knowledge"]) == 1
     assert "ROLEBOT_LOG_LEVEL='LOUD'" in capsys.readouterr().err
+
+
+@pytest.fixture
+def index_env(model_runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the CLI at the session's already built index (same knowledge and model)."""
+    monkeypatch.setenv("ROLEBOT_INDEX_DIR", str(model_runtime.index_dir))
+
+
+@pytest.mark.model
+def test_ask_json(index_env, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "do engagement workers need a DBS?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert set(answer) >= {"text", "citations", "roles", "topic", "declined", "suggestions"}
+    assert answer["topic"] == "experience" and not answer["declined"]
+    assert "DBS clearance or vetting, where appropriate." in answer["text"]
+    citation = answer["citations"][0]
+    assert set(citation) >= {"name", "abstract", "section", "role"}
+    assert citation["role"] == "Liaison and Diversion Service Engagement Worker"
+
+
+@pytest.mark.model
+def test_ask_text_shows_sources(index_env, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "what level is the strategic manager?"]) == 0
+    out = capsys.readouterr().out
+    assert "career framework level 8" in out and "Sources:" in out and "[1] Strategic Manager template" in out
+
+
+@pytest.mark.model
+def test_eval_command_exit_code(index_env, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = tmp_path / "c.json"
+    cases.write_text(json.dumps([{"ask": ["hello"], "must": ["no such words"]}]), encoding="utf-8")
+    assert main(["eval", str(cases), "--min-pass", "0.95"]) == 1
+    assert "pass rate: 0.0%" in capsys.readouterr().out
+    assert main(["eval", str(cases)]) == 0

@@ -59,8 +59,7 @@ def test_duplicate_role_is_an_error(tmp_path: Path) -> None:
     kb = load_knowledge(folder)
     assert len(kb.profiles) == 2
     assert kb.errors == (
-        "z-copy.txt: role 'Liaison and Diversion Service Engagement Worker'"
-        f" is already defined by {ENGAGEMENT_WORKER}",
+        f"z-copy.txt: role 'Liaison and Diversion Service Engagement Worker' is already defined by {ENGAGEMENT_WORKER}",
     )
 
 

@@ -79,9 +79,7 @@ def test_competences_carry_principle_and_function_down_across_page_breaks() -> N
     # After the repeated table header the principle carries on from the previous page.
     assert (budgets.principle, budgets.function) == ("H. Management and Administration", "Manage a budget")
     assert budgets.source.section == "The National Occupational Standards > Role Specific Competences"
-    quality = next(
-        c for c in sm.competences if c.title == "Act within the limits of your competence and authority"
-    )
+    quality = next(c for c in sm.competences if c.title == "Act within the limits of your competence and authority")
     assert quality.principle == "5. Quality"
 
 
@@ -163,11 +161,7 @@ def _comparable(profile: RoleProfile) -> Any:
 
     def strip(value: Any) -> Any:
         if isinstance(value, dict):
-            return {
-                k: strip(v)
-                for k, v in value.items()
-                if k not in {"source", "title_source", "file", "warnings"}
-            }
+            return {k: strip(v) for k, v in value.items() if k not in {"source", "title_source", "file", "warnings"}}
         if isinstance(value, list | tuple):
             return [strip(v) for v in value]
         return value

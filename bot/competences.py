@@ -1,0 +1,333 @@
+"""Competence answers (all, by section, by principle, by theme, counts, checks), comparisons and
+progression between roles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from knowledge.records import COMPETENCE_SECTIONS, Competence, CompetenceSection, RoleProfile, SourceRef
+from knowledge.text import normalise
+
+from .compose import KIND_TITLES, Writer, matches_theme, who
+
+SECTION_TITLES = {
+    "core": "Core competences",
+    "role-specific": "Role specific competences",
+    "locality-specific": "Locality specific competences",
+}
+# Staff words for the themes competences are grouped by; each expands to words the titles use.
+THEMES: dict[str, tuple[str, ...]] = {
+    "risk": ("risk", "risks", "hazard", "danger", "imminent"),
+    "safeguarding": ("safeguarding", "abuse", "protect", "protected", "exploitation"),
+    "budget": ("budget", "budgets", "financial", "finance", "money", "contracts", "resources", "commission"),
+    "money": ("budget", "budgets", "financial", "finance", "contracts", "resources"),
+    "finance": ("budget", "budgets", "financial", "contracts", "resources"),
+    "offending": ("offending", "offenders", "offender", "criminal", "custodial", "behaviour"),
+    "offender": ("offending", "offenders", "offender", "custodial"),
+    "criminal": ("offending", "offenders", "criminal", "custodial"),
+    "leadership": ("lead", "leadership", "leader"),
+    "lead": ("lead", "leadership", "leader"),
+    "supervision": ("supervision", "supervise", "mentoring"),
+    "mentoring": ("mentoring", "supervision", "training"),
+    "research": ("research",),
+    "confidentiality": ("confidentiality", "confidential"),
+    "infection": ("infection", "hygiene"),
+    "hygiene": ("hygiene", "infection"),
+    "equality": ("equality", "diversity", "rights"),
+    "diversity": ("equality", "diversity", "rights"),
+    "rights": ("rights",),
+    "audit": ("audit", "audits", "quality"),
+    "quality": ("quality", "audit", "audits"),
+    "meetings": ("meetings", "meeting", "chair"),
+    "partnership": ("partnership", "partnerships", "agencies", "collaborative", "collaboratively", "joint"),
+    "multi": ("agencies", "agency", "multidisciplinary", "collaborative", "collaboratively", "joint"),
+    "agency": ("agencies", "agency", "multidisciplinary", "collaborative", "collaboratively"),
+    "agencies": ("agencies", "agency", "multidisciplinary", "collaborative", "collaboratively"),
+    "teamwork": ("team", "teams", "multidisciplinary", "colleagues"),
+    "team": ("team", "teams", "multidisciplinary"),
+    "communication": ("communicate", "communication", "communications", "advise", "inform", "information"),
+    "communicate": ("communicate", "communication", "communications"),
+    "records": ("record", "information", "filing", "store"),
+    "record": ("record", "information", "filing", "store"),
+    "lone": ("lone",),
+    "assessment": ("assess", "assessment", "assessments"),
+    "assess": ("assess", "assessment", "assessments"),
+    "wellbeing": ("wellbeing", "well", "health"),
+    "health and safety": ("safety", "safe", "incidents", "hygiene"),
+    "safety": ("safety", "safe", "incidents", "hygiene"),
+    "incidents": ("incidents", "incident", "violence"),
+    "violence": ("violence", "incidents"),
+    "improvement": ("improvement", "improve", "improving", "innovation"),
+    "change": ("change",),
+    "projects": ("projects", "project"),
+    "project": ("projects", "project"),
+    "stakeholders": ("stakeholders", "promote"),
+    "boundaries": ("boundaries",),
+    "vulnerable": ("vulnerable",),
+    "behaviour": ("behaviour", "behavioural", "behavioral"),
+    "digital": ("digital",),
+    "recruitment": ("people", "recruit", "workforce"),
+    "workforce": ("people", "workforce"),
+    "community": ("community", "networks"),
+    "reflection": ("reflection", "reflect", "monitor"),
+    "development": ("development", "develop", "professional"),
+    "services": ("services",),
+}
+
+
+def theme_terms(theme: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for word in theme:
+        out.extend(THEMES.get(word, (word,)))
+    return list(dict.fromkeys(out))
+
+
+def _text(c: Competence) -> str:
+    return f"{c.title} {c.function} {c.principle}"
+
+
+def select(
+    p: RoleProfile, sections: Sequence[CompetenceSection], principle: str | None, theme: Sequence[str]
+) -> list[Competence]:
+    chosen = [c for c in p.competences if not sections or c.section in sections]
+    if principle:
+        chosen = [c for c in chosen if principle_matches(c.principle, principle)]
+    if theme:
+        terms = theme_terms(theme)
+        chosen = [c for c in chosen if matches_theme(_text(c), terms)]
+    return chosen
+
+
+def principle_matches(principle: str, wanted: str) -> bool:
+    return normalise(re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", principle)) == wanted
+
+
+def principle_names(profiles: Sequence[RoleProfile]) -> dict[str, str]:
+    """Principle name (normalised, without its number) -> as written."""
+    names = {}
+    for p in profiles:
+        for c in p.competences:
+            name = normalise(re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", c.principle))
+            names.setdefault(name, c.principle)
+    return names
+
+
+def group_source(rows: Sequence[Competence]) -> SourceRef:
+    first = rows[0].source
+    return SourceRef(
+        first.file,
+        first.section,
+        min(r.source.line_start for r in rows),
+        max(r.source.line_end for r in rows),
+        "\n".join(r.source.text for r in rows),
+    )
+
+
+def listing(
+    w: Writer,
+    p: RoleProfile,
+    chosen: Sequence[Competence],
+    sections: Sequence[CompetenceSection],
+    count_only: bool = False,
+) -> None:
+    shown = sections or COMPETENCE_SECTIONS
+    for section in shown:
+        rows = [c for c in chosen if c.section == section]
+        title = p.competence_section_titles.get(section)
+        if not rows:
+            if section == "locality-specific" and title is not None and not p.competences_in(section):
+                w.add(
+                    f"**{SECTION_TITLES[section]}**: none listed; the template leaves this section for"
+                    f" competences added locally {_locality_cite(w, p)}"
+                )
+            continue
+        heading = f"**{SECTION_TITLES[section]}** ({len(rows)})"
+        if title and normalise(title) != normalise(SECTION_TITLES[section]):
+            heading += f", headed '{title}' in the template"
+        if count_only:
+            w.add(f"- {heading.replace('**', '')} {w.cite(p, group_source(rows), rows[0].title)}")
+            continue
+        w.add(heading)
+        groups: dict[str, list[Competence]] = {}
+        for c in rows:
+            groups.setdefault(c.principle, []).append(c)
+        for principle, members in groups.items():
+            mark = w.cite(p, group_source(members), f"{principle}: {members[0].title}")
+            w.add(f"- *{principle}*")
+            for c in members:
+                w.add(f"  - {c.title} ({c.function}) {mark}")
+
+
+def _locality_cite(w: Writer, p: RoleProfile) -> str:
+    passage = next(
+        (
+            g
+            for g in w.kb.general
+            for s in g.sources
+            if s.file == p.file and s.section.endswith("Locality Specific Competences")
+        ),
+        None,
+    )
+    if passage is None:
+        return ""
+    source = next(s for s in passage.sources if s.file == p.file)
+    return w.cite(p, source, passage.text)
+
+
+def competences(
+    w: Writer,
+    p: RoleProfile,
+    sections: Sequence[CompetenceSection],
+    principle: str | None,
+    theme: Sequence[str],
+    count: bool,
+    check: bool,
+) -> bool:
+    """Writes the answer; False when a theme matched nothing (the caller may fall back)."""
+    chosen = select(p, sections, principle, theme)
+    if theme and not chosen:
+        return False
+    what = "competences (National Occupational Standards)"
+    if theme:
+        what = f"competences about {' '.join(theme)}"
+    elif principle:
+        what = f"competences under {principle_names([p]).get(principle, principle)}"
+    total = len(chosen)
+    w.heading(p, f"{what}: {total} listed")
+    if check and theme:
+        w.add(f"Yes: the template lists {total} competence{'s' if total != 1 else ''} matching your question.")
+    listing(w, p, chosen, sections, count_only=count and not theme and not principle)
+    return True
+
+
+# -- comparison and progression -------------------------------------------------------------------
+
+
+def _titles(p: RoleProfile) -> dict[str, Competence]:
+    return {normalise(c.title): c for c in p.competences}
+
+
+def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tuple[str, ...], ...]:
+    """Side by side on `aspect` (training, experience, competences, level or overview); returns a table."""
+    header = ("", *(who(p) for p in profiles))
+    rows: list[tuple[str, ...]] = [header]
+    w.add("Side by side: " + " and ".join(f"**{who(p)}**" for p in profiles))
+    if aspect in ("overview", "level"):
+        w.add()
+        w.add("**Career framework level**")
+        for p in profiles:
+            src = next((f.source for f in p.basic_information if f.key == "level"), p.title_source)
+            w.add(f"- {p.short_name}: level {p.level} {w.cite(p, src)}")
+        rows.append(("Level", *(str(p.level) for p in profiles)))
+    if aspect in ("overview", "experience"):
+        w.add()
+        w.add("**Experience required**")
+        for p in profiles:
+            mark = w.cite(p, p.experience.source)
+            w.add(f"- {p.short_name}: {p.experience.value or 'left blank'} {mark}")
+        rows.append(("Experience required", *(p.experience.value or "(blank)" for p in profiles)))
+    if aspect in ("overview", "training"):
+        w.add()
+        w.add("**Statutory and mandatory learning**")
+        for p in profiles:
+            f = p.cpd_field("statutory_mandatory")
+            if f is not None:
+                value = "; ".join(i.text for i in f.items) or f.value or "left blank in the template"
+                w.add(f"- {p.short_name}: {value} {w.cite(p, f.source)}")
+        rows.append(("Statutory and mandatory", *(_items(p.cpd_field("statutory_mandatory")) for p in profiles)))
+        w.add()
+        w.add("**Informal learning** (indicative)")
+        informal = [p.learning_field("informal") for p in profiles]
+        sets = [{normalise(i.text): i.text for i in (f.items if f else ())} for f in informal]
+        common = set.intersection(*(set(s) for s in sets)) if sets else set()
+        if len(profiles) > 1 and common:
+            shown = "; ".join(sets[0][k] for k in sets[0] if k in common)
+            marks = " ".join(w.cite(p, f.source) for p, f in zip(profiles, informal, strict=True) if f)
+            w.add(f"- In both: {shown} {marks}")
+        for p, f, s in zip(profiles, informal, sets, strict=True):
+            if f is None:
+                continue
+            only = [text for k, text in s.items() if k not in common]
+            label = "Only" if len(profiles) > 1 and common else ""
+            w.add(
+                f"- {label + ' ' if label else ''}{p.short_name}: {'; '.join(only) or 'nothing else'}"
+                f" {w.cite(p, f.source)}"
+            )
+        rows.append(("Informal learning", *(_items(f) for f in informal)))
+        for key, title in (("frequency", "CPD frequency"), ("funding", "CPD funding")):
+            values = [p.cpd_field(key) for p in profiles]
+            if all(v is not None for v in values):
+                w.add()
+                w.add(f"**{title}**")
+                for p, f in zip(profiles, values, strict=True):
+                    assert f is not None
+                    w.add(f"- {p.short_name}: {f.value or 'left blank'} {w.cite(p, f.source)}")
+    if aspect in ("overview", "competences"):
+        w.add()
+        w.add("**Competences** (National Occupational Standards)")
+        for p in profiles:
+            counts = ", ".join(f"{len(p.competences_in(s))} {s}" for s in COMPETENCE_SECTIONS)
+            first = p.competences[0] if p.competences else None
+            mark = w.cite(p, group_source(p.competences_in(first.section)), first.title) if first else ""
+            w.add(f"- {p.short_name}: {counts} {mark}")
+        rows.append(("Competences", *(str(len(p.competences)) for p in profiles)))
+        if len(profiles) == 2:
+            a, b = (_titles(p) for p in profiles)
+            shared = [a[k] for k in a if k in b]
+            if shared:
+                w.add(
+                    f"- In both ({len(shared)}): "
+                    + "; ".join(c.title for c in shared[:12])
+                    + ("; …" if len(shared) > 12 else "")
+                    + f" {w.cite(profiles[0], group_source(shared), shared[0].title)}"
+                )
+            rows.append(("Competences in both", str(len(shared)), str(len(shared))))
+    if aspect == "scope":
+        for p in profiles:
+            w.add()
+            w.add(f"**{p.short_name}**")
+            for para in p.scope[:2]:
+                w.add(f"- {para.text} {w.cite(p, para.source)}")
+    return tuple(rows)
+
+
+def _items(f: object) -> str:
+    from knowledge.records import Field
+
+    if not isinstance(f, Field):
+        return ""
+    return "; ".join(i.text for i in f.items) or f.value or "(blank)"
+
+
+def progression(w: Writer, source: RoleProfile, target: RoleProfile) -> None:
+    w.add(f"Moving from **{who(source)}** to **{who(target)}**, the {target.short_name} profile asks for:")
+    w.add()
+    w.add(f"**Experience required for {target.short_name}**")
+    for item in target.experience_items:
+        w.add(f"- {KIND_TITLES[item.kind]}: {item.text} {w.cite(target, target.experience.source)}")
+    have = _titles(source)
+    new = [c for c in target.competences if normalise(c.title) not in have]
+    kept = len(target.competences) - len(new)
+    w.add()
+    w.add(
+        f"**Competences the {target.short_name} profile lists that the {source.short_name} profile does not**"
+        f" ({len(new)} of {len(target.competences)}; {kept} are in both)"
+    )
+    groups: dict[tuple[str, str], list[Competence]] = {}
+    for c in new:
+        groups.setdefault((c.section, c.principle), []).append(c)
+    for (section, principle), members in groups.items():
+        mark = w.cite(target, group_source(members), members[0].title)
+        w.add(f"- *{principle}* ({section}): " + "; ".join(c.title for c in members) + f" {mark}")
+    before = {
+        normalise(i.text)
+        for i in (source.learning_field("informal").items if source.learning_field("informal") else ())
+    }
+    informal = target.learning_field("informal")
+    if informal:
+        extra = [i.text for i in informal.items if normalise(i.text) not in before]
+        if extra:
+            w.add()
+            w.add(f"**Informal learning listed for {target.short_name} only**")
+            w.add(f"- {'; '.join(extra)} {w.cite(target, informal.source)}")

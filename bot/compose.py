@@ -1,0 +1,269 @@
+"""Answers to questions about a known field, composed from the records in the template's words.
+
+Every line that states a fact ends with the `[n]` marker of the place it came from. Lists are
+complete and grouped as the template groups them; blank fields are said to be blank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from knowledge.records import Field, GeneralPassage, KnowledgeBase, RoleProfile, SourceRef
+from knowledge.text import normalise
+
+from .answer import Citations
+
+FIELD_TITLES = {
+    "statutory_mandatory": "Statutory and mandatory learning",
+    "informal": "Informal learning",
+    "formal_endorsed": "Formal endorsed learning",
+    "impact_method": "Method of capturing impact",
+    "funding": "Funding required",
+    "frequency": "Frequency required",
+}
+KIND_TITLES = {
+    "qualification": "Qualification",
+    "experience": "Experience",
+    "vetting": "Vetting",
+    "other": "Other",
+}
+
+
+def who(p: RoleProfile) -> str:
+    return f"{p.short_name} (level {p.level})"
+
+
+def template_name(p: RoleProfile) -> str:
+    return f"{p.short_name} template"
+
+
+class Writer:
+    """Collects markdown lines and cites sources as it goes."""
+
+    def __init__(self, kb: KnowledgeBase, citations: Citations | None = None) -> None:
+        self.kb = kb
+        self.citations = citations or Citations()
+        self.lines: list[str] = []
+
+    def cite(self, p: RoleProfile | None, source: SourceRef, quote: str | None = None) -> str:
+        name = template_name(p) if p else "Role profile templates"
+        return self.citations.cite(source, p.role if p else None, name, quote)
+
+    def add(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def heading(self, p: RoleProfile, what: str) -> None:
+        if self.lines:
+            self.add()
+        self.add(f"**{p.short_name}** (career framework level {p.level}): {what}")
+
+    def text(self) -> str:
+        return "\n".join(self.lines).strip()
+
+    # -- fields -----------------------------------------------------------------------------
+
+    def field(self, p: RoleProfile, f: Field, title: str | None = None, highlight: Iterable[str] = ()) -> None:
+        title = title or _short_label(f.label)
+        if f.parts:
+            named = ", ".join(part.label.lower() for part in f.parts)
+            if f.is_blank:
+                self.add(f"- **{title}** ({named}): the template leaves this blank {self.cite(p, f.source)}")
+            else:
+                self.add(f"- **{title}**:")
+                for part in f.parts:
+                    value = part.value or "left blank"
+                    self.add(f"  - {part.label}: {value} {self.cite(p, part.source)}")
+            return
+        if f.is_blank:
+            self.add(f"- **{title}**: the template leaves this blank {self.cite(p, f.source)}")
+        elif f.items and len(f.items) > 1:
+            self.add(f"- **{title}** ({len(f.items)} items):")
+            marks = set(highlight)
+            for item in f.items:
+                star = " (matches your question)" if item.text in marks else ""
+                self.add(f"  - {item.text}{star} {self.cite(p, item.source, f'{f.label}: {f.value}')}")
+        else:
+            self.add(f"- **{title}**: {f.value} {self.cite(p, f.source)}")
+
+
+def _short_label(label: str) -> str:
+    return re.sub(r"\s*\(.*?\)\s*|:$", "", label).strip() or label
+
+
+# -- training -------------------------------------------------------------------------------------
+
+TRAINING_GROUPS = {
+    "statutory_mandatory": (("cpd", "statutory_mandatory"),),
+    "informal": (("learning", "informal"),),
+    "formal_endorsed": (
+        ("learning", "formal_endorsed"),
+        ("cpd", "formal_endorsed"),
+        ("learning", "credits"),
+        ("learning", "accreditation"),
+        ("learning", "apel"),
+        ("learning", "registration"),
+    ),
+    "frequency": (("cpd", "frequency"),),
+    "funding": (("cpd", "funding"),),
+    "impact_method": (("cpd", "impact_method"),),
+    "cpd": (
+        ("cpd", "statutory_mandatory"),
+        ("cpd", "formal_endorsed"),
+        ("cpd", "informal"),
+        ("cpd", "impact_method"),
+        ("cpd", "funding"),
+        ("cpd", "frequency"),
+    ),
+}
+TRAINING_ALL = (
+    ("cpd", "statutory_mandatory"),
+    ("learning", "informal"),
+    ("learning", "formal_endorsed"),
+    ("cpd", "impact_method"),
+    ("cpd", "frequency"),
+    ("cpd", "funding"),
+)
+
+
+def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[str]) -> None:
+    wanted: list[tuple[str, str]] = []
+    for sub in subtopics:
+        for pair in TRAINING_GROUPS.get(sub, ()):
+            if pair not in wanted:
+                wanted.append(pair)
+    if not wanted or (subtopics == ("informal",)):
+        wanted = wanted + [pair for pair in TRAINING_ALL if pair not in wanted]
+    w.heading(p, "training and development in the role profile")
+    matches = _matching_items(p, theme)
+    if theme and matches:
+        w.add("Listed in the template:")
+        for f, item in matches:
+            w.add(f"- {item} (under {_short_label(f.label)}) {w.cite(p, f.source, f'{f.label}: {f.value}')}")
+    elif theme:
+        w.add(f"The template does not mention {' '.join(theme)} in its training sections. What it lists:")
+    for where, key in wanted:
+        f = p.learning_field(key) if where == "learning" else p.cpd_field(key)
+        if f is None:
+            continue
+        title = ("CPD: " if where == "cpd" and key in ("informal", "formal_endorsed") else "") + FIELD_TITLES.get(
+            key, _short_label(f.label)
+        )
+        if where == "learning" and key in ("informal", "formal_endorsed"):
+            title += " (indicative)"
+        w.field(p, f, title, highlight=[item for _, item in matches])
+
+
+def _matching_items(p: RoleProfile, theme: list[str]) -> list[tuple[Field, str]]:
+    if not theme:
+        return []
+    out = []
+    for f in (*p.cpd, *p.learning):
+        for item in f.items:
+            if matches_theme(item.text, theme):
+                out.append((f, item.text))
+    return out
+
+
+def matches_theme(text: str, theme: list[str]) -> bool:
+    words = set(normalise(text).split())
+    stems = {w[:6] for w in words}
+    return any(t in words or t[:6] in stems for t in theme)
+
+
+# -- experience, level, scope ---------------------------------------------------------------------
+
+
+def experience(w: Writer, p: RoleProfile, focus: str | None = None) -> None:
+    f = p.experience
+    w.heading(p, "experience required")
+    if f.is_blank:
+        w.add(f"- the template leaves Experience Required blank {w.cite(p, f.source)}")
+        return
+    items = list(p.experience_items)
+    if focus:
+        items.sort(key=lambda i: i.kind != focus)
+    for item in items:
+        w.add(f"- {KIND_TITLES[item.kind]}: {item.text} {w.cite(p, f.source, f.value)}")
+
+
+def level(w: Writer, p: RoleProfile, general: tuple[GeneralPassage, ...], bands: bool = False) -> None:
+    level_field = next((f for f in p.basic_information if f.key == "level"), None)
+    mark = w.cite(p, level_field.source) if level_field else w.cite(p, p.title_source)
+    w.heading(p, f"career framework level {p.level} {mark}")
+    for para in p.level_descriptor:
+        w.add(f"> {para.text} {w.cite(p, para.source)}")
+    for warning in p.warnings:
+        if "says level" in warning.message:
+            heading = warning.message.split("'")[1]
+            w.add(
+                f"Note: the heading '{heading}' in this template names another level; the Basic Information"
+                f" gives level {p.level}."
+            )
+    if bands:
+        framework(w, general, ["agenda for change banding"], limit=1)
+
+
+def scope(w: Writer, p: RoleProfile) -> None:
+    w.heading(p, "scope of the role")
+    if not p.scope:
+        w.add("- the template gives no scope of the role")
+    for para in p.scope:
+        w.add(f"- {para.text} {w.cite(p, para.source)}")
+
+
+def framework(w: Writer, general: tuple[GeneralPassage, ...], terms: list[str], limit: int = 3) -> int:
+    """General framework passages containing all of any term's words; returns how many were added."""
+    added = 0
+    for passage in general:
+        text = normalise(passage.text)
+        if any(all(word in text for word in normalise(term).split()) for term in terms):
+            w.add(f"- {passage.text} {w.cite(None, passage.source)}")
+            added += 1
+            if added >= limit:
+                break
+    return added
+
+
+# -- onboarding -----------------------------------------------------------------------------------
+
+
+def onboarding(w: Writer, p: RoleProfile) -> None:
+    w.add(
+        f"Welcome! Here is a checklist for starting as **{p.short_name}** (career framework level {p.level}),"
+        " taken from the role profile:"
+    )
+    w.add()
+    w.add("**1. Confirm the experience the role requires**")
+    for item in p.experience_items:
+        w.add(f"- [ ] {KIND_TITLES[item.kind]}: {item.text} {w.cite(p, p.experience.source, p.experience.value)}")
+    statutory = p.cpd_field("statutory_mandatory")
+    w.add()
+    w.add("**2. Statutory and mandatory learning**")
+    if statutory is None or statutory.is_blank:
+        src = statutory.source if statutory else p.title_source
+        w.add(
+            f"- The template leaves this blank {w.cite(p, src)}: ask your line manager which statutory and"
+            " mandatory training your organisation requires."
+        )
+    else:
+        for item in statutory.items or ():
+            w.add(f"- [ ] {item.text} {w.cite(p, statutory.source)}")
+    informal = p.learning_field("informal")
+    if informal and informal.items:
+        w.add()
+        w.add("**3. Informal learning to plan with your line manager** (indicative)")
+        for item in informal.items:
+            w.add(f"- [ ] {item.text} {w.cite(p, informal.source, f'{informal.label}: {informal.value}')}")
+    core = p.competences_in("core")
+    if core:
+        w.add()
+        w.add(f"**4. Competences to read first**: the {len(core)} core competences, for example")
+        for c in core[:5]:
+            w.add(f"- {c.title} ({c.principle}) {w.cite(p, c.source)}")
+    w.add()
+    w.add("**5. How CPD works**")
+    for key in ("impact_method", "frequency", "funding"):
+        f = p.cpd_field(key)
+        if f is not None:
+            w.field(p, f, FIELD_TITLES[key])

@@ -1,0 +1,532 @@
+"""The answering engine: question + conversation state -> cited `Answer` + new state.
+
+    >>> engine = Engine(kb, index, embedder)
+    >>> answer, state = engine.answer("what training does an engagement worker need?")
+    >>> answer.citations[0].name
+    'Engagement Worker template: Continuing Professional Development'
+
+Questions about a known field are answered from the records, completely. Anything else goes to
+hybrid retrieval and is answered only above a relevance threshold; below it the engine says the
+templates don't cover it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.store import Hit, Index
+from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
+from knowledge.text import normalise
+
+from . import compose
+from .answer import Answer, shorten
+from .competences import THEMES, compare, competences, principle_names, progression
+from .understanding import Question, RoleFinder, rewrite, understand, words
+
+MAX_QUESTION_CHARS = 2000
+# Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
+# relevant when it is close in meaning, or contains the question's words and is not far in meaning.
+RELEVANCE_COSINE = 0.45
+RELEVANCE_COVERED = (0.8, 0.15)  # (coverage, cosine)
+RELEVANCE_MIXED = (0.6, 0.30)
+SIDE_BY_SIDE_LIMIT = 3
+ROLE_TOPICS = ("training", "experience", "level", "scope", "competences", "onboarding")
+
+_THEME_STOP = frozenset(
+    """
+    a an the and or of to in on for with what which who whom whose how why when where is are was
+    were be been do does did doing done have has had need needs needed require requires required
+    requirement requirements must should would could can will shall may might i me my we our you
+    your they them their he she it its this that these those there here any all some both each every
+    either about from into as at by than then so if not no yes please tell show list give get got
+    want know let explain describe mean means meaning role roles job post position person people
+    someone somebody staff new starting start started join joining level levels template templates
+    profile profiles competence competences nos standard standards national occupational skill
+    skills training train trained course courses learning learn study development cpd core specific
+    locality role-specific underpinning principle principles function functions reference under
+    count number many much also just really actually include includes included including cover
+    covers covered relate relates related relating around regarding involve involves involving one
+    ones kind kinds type types sort thing things area areas work working worker workers manager
+    managers engagement strategic liaison diversion service services nhs which what's whats i'm im
+    it's there's does need list lists listed anything else other more most best first go going make
+    made like same different between compare comparison versus vs side by and/or eg e.g etc
+    mandatory statutory informal formal endorsed cpd frequency funding method qualification
+    qualifications experience experiences required requires dbs vetting agree agreed discuss decide
+    arrange book find apply ask speak talk meet sign check plan planned done doing expected expect
+    should could would shall
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What a conversation is about: the role(s) in focus and the last topic."""
+
+    roles: tuple[str, ...] = ()
+    topic: str | None = None
+    subtopics: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"roles": list(self.roles), "topic": self.topic, "subtopics": list(self.subtopics)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object] | None) -> ConversationState:
+        if not isinstance(data, dict):
+            return cls()
+        roles = data.get("roles") or ()
+        subtopics = data.get("subtopics") or ()
+        topic = data.get("topic")
+        return cls(
+            tuple(str(r) for r in roles) if isinstance(roles, list | tuple) else (),
+            str(topic) if isinstance(topic, str) else None,
+            tuple(str(s) for s in subtopics) if isinstance(subtopics, list | tuple) else (),
+        )
+
+
+class Engine:
+    """Answers questions from one knowledge base and its index."""
+
+    def __init__(self, kb: KnowledgeBase, index: Index, embedder: Embedder | None = None) -> None:
+        self.kb = kb
+        self.index = index
+        self.embedder = embedder
+        self.finder = RoleFinder(kb.profiles)
+        self.principles = principle_names(kb.profiles)
+
+    # -- entry points -----------------------------------------------------------------------
+
+    def answer(
+        self, question: str, state: ConversationState | None = None, vector: np.ndarray | None = None
+    ) -> tuple[Answer, ConversationState]:
+        """Answer one question in a conversation (state may be None for a fresh one)."""
+        state = state or ConversationState()
+        question = " ".join(question.split())
+        if not question:
+            return Answer(
+                "Please type a question about a role profile.",
+                topic="empty",
+                declined=True,
+                suggestions=self.starter_questions(),
+            ), state
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(
+                f"That message is too long for me ({len(question)} characters). Please ask one question"
+                f" in under {MAX_QUESTION_CHARS} characters.",
+                topic="too-long",
+                declined=True,
+            ), state
+        if vector is None and self.embedder is not None:
+            vector = self.embedder.embed(self.retrieval_text(question))
+        q = understand(question, self.finder)
+        q = self._with_context(q, state)
+        answer = self._dispatch(q, state, vector)
+        roles = answer.roles or state.roles
+        new_state = ConversationState(
+            roles,
+            answer.topic if answer.topic in (*ROLE_TOPICS, "compare") else state.topic,
+            q.subtopics or (state.subtopics if answer.topic == state.topic else ()),
+        )
+        return answer, new_state
+
+    def retrieval_text(self, question: str) -> str:
+        """What to embed for a question: its words less the role mentions (roles filter instead)."""
+        stripped = self.finder.without_roles(rewrite(" ".join(question.split())))
+        return stripped if len(words(stripped)) >= 1 else question
+
+    def starter_questions(self) -> tuple[str, ...]:
+        names = [p.short_name.lower() for p in self.kb.profiles]
+        first = names[0] if names else "engagement worker"
+        last = names[-1] if names else first
+        return (
+            f"What training does {_article(first)} {first} need?",
+            f"What experience does {_article(last)} {last} need?",
+            "What roles do you know about?",
+        )
+
+    # -- understanding in context -----------------------------------------------------------
+
+    def _with_context(self, q: Question, state: ConversationState) -> Question:
+        follow_up = re.match(r"^\s*(?:and|what about|how about|and for|same for|what of|or)\b", q.text, re.I)
+        if (
+            q.topic == "free"
+            and state.topic
+            and (q.roles.profiles or q.roles.everyone)
+            and (follow_up or len(words(q.text)) <= 8)
+        ):
+            return replace(q, topic=state.topic, subtopics=state.subtopics)
+        if q.topic == "free" and state.topic and follow_up and not q.roles.unknown:
+            return replace(q, topic=state.topic, subtopics=state.subtopics)
+        return q
+
+    def _profiles(self, q: Question, state: ConversationState) -> list[RoleProfile]:
+        if q.roles.everyone:
+            return list(self.kb.profiles)
+        if q.roles.profiles:
+            return list(q.roles.profiles)
+        return [p for p in self.kb.profiles if p.role in state.roles]
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    def _dispatch(self, q: Question, state: ConversationState, vector: np.ndarray | None) -> Answer:
+        topic = q.topic
+        if topic == "help":
+            return self._help()
+        if topic == "roles":
+            return self._roles()
+        profiles = self._profiles(q, state)
+        if q.roles.unknown and not q.roles.profiles:
+            return self._unknown_role(q.roles.unknown)
+        if topic == "framework" or (topic == "free" and not profiles):
+            return self._framework(q, vector, profiles)
+        if topic == "free":
+            return self._retrieve(q, vector, profiles)
+        if topic == "compare":
+            return self._compare(q, profiles or list(self.kb.profiles))
+        if topic == "progression":
+            return self._progression(q, state, vector)
+        if topic in ("training", "experience", "competences") and _FACT_SEEKING.search(q.text):
+            found = self._retrieve(q, vector, profiles)
+            if not found.declined:
+                return found
+        if not profiles:
+            if len(self.kb.profiles) <= SIDE_BY_SIDE_LIMIT:
+                profiles = list(self.kb.profiles)
+            else:
+                return self._which_role(q)
+        if topic == "onboarding":
+            if len(profiles) != 1:
+                return self._which_role(q, onboarding=True)
+            return self._finish(
+                q,
+                profiles,
+                lambda w: compose.onboarding(w, profiles[0]),
+                suggestions=self._follow_ups(profiles[0], "onboarding"),
+            )
+        return self._about_roles(q, profiles, vector)
+
+    def _about_roles(self, q: Question, profiles: list[RoleProfile], vector: np.ndarray | None) -> Answer:
+        theme = self._theme(q)
+        focus = _experience_focus(q.text)
+        sections = _sections(q.text)
+        principle = self._principle(q.text)
+        check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
+        fallback: list[RoleProfile] = []
+
+        def write(w: compose.Writer) -> None:
+            for p in profiles:
+                if q.topic == "training":
+                    compose.training(
+                        w,
+                        p,
+                        q.subtopics,
+                        [t for t in theme if t not in ("safeguarding",)]
+                        + (["safeguarding"] if "safeguarding" in theme else []),
+                    )
+                elif q.topic == "experience":
+                    compose.experience(w, p, focus)
+                elif q.topic == "level":
+                    compose.level(w, p, self.kb.general, bands=bool(re.search(r"\bband", q.text, re.I)))
+                elif q.topic == "scope":
+                    compose.scope(w, p)
+                elif q.topic == "competences" and not competences(w, p, sections, principle, theme, q.count, check):
+                    fallback.append(p)
+
+        answer = self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], q.topic))
+        if fallback and len(fallback) == len(profiles):
+            return self._retrieve(
+                q,
+                vector,
+                profiles,
+                kinds={"competence"},
+                preface=f"No competence title in the template mentions {' '.join(theme)}. The closest entries are:",
+            )
+        return answer
+
+    # -- answer kinds -------------------------------------------------------------------------
+
+    def _finish(
+        self,
+        q: Question,
+        profiles: Sequence[RoleProfile],
+        write,
+        suggestions: Sequence[str] = (),
+        table: tuple[tuple[str, ...], ...] = (),
+    ) -> Answer:  # type: ignore[no-untyped-def]
+        w = compose.Writer(self.kb)
+        write(w)
+        if q.roles.unknown:
+            w.add()
+            w.add(f"There is no template for {', '.join(q.roles.unknown)}.")
+        text, citations = w.citations.finish(w.text())
+        return Answer(text, citations, tuple(p.role for p in profiles), q.topic, False, tuple(suggestions)[:3], table)
+
+    def _compare(self, q: Question, profiles: list[RoleProfile]) -> Answer:
+        if len(profiles) < 2:
+            profiles = list(self.kb.profiles)
+        aspect = next(
+            (t for t in ("training", "experience", "competences", "level", "scope") if t in _topics_in(q.text)),
+            "overview",
+        )
+        table: tuple[tuple[str, ...], ...] = ()
+
+        def write(w: compose.Writer) -> None:
+            nonlocal table
+            table = compare(w, profiles, aspect)
+
+        answer = self._finish(
+            replace(q, topic="compare"),
+            profiles,
+            write,
+            suggestions=self._follow_ups(profiles[-1], "compare"),
+        )
+        return replace(answer, table=table)
+
+    def _progression(self, q: Question, state: ConversationState, vector: np.ndarray | None) -> Answer:
+        mentioned = list(q.roles.profiles)
+        if len(mentioned) >= 2:
+            source, target = mentioned[0], mentioned[1]
+            if re.search(
+                rf"\bto\b.*{re.escape(source.short_name.split()[0].lower())}", q.text.lower()
+            ) and not re.search(r"\bfrom\b", q.text.lower()):
+                source, target = target, source
+        elif len(mentioned) == 1:
+            target = mentioned[0]
+            current = [p for p in self.kb.profiles if p.role in state.roles and p.role != target.role]
+            others = [p for p in self.kb.profiles if p.role != target.role]
+            source_candidates = current or ([min(others, key=lambda p: p.level)] if others else [])
+            if not source_candidates:
+                return self._about_roles(replace(q, topic="experience"), [target], vector)
+            source = source_candidates[0]
+        else:
+            return self._which_role(q)
+        return self._finish(
+            replace(q, topic="progression"),
+            [source, target],
+            lambda w: progression(w, source, target),
+            suggestions=self._follow_ups(target, "progression"),
+        )
+
+    def _framework(self, q: Question, vector: np.ndarray | None, profiles: list[RoleProfile]) -> Answer:
+        lowered = q.text.lower()
+        if re.search(
+            r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
+            r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdate\b|\bversion\b|"
+            r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b",
+            lowered,
+        ):
+            chosen = profiles or list(self.kb.profiles)
+
+            def write(w: compose.Writer) -> None:
+                w.add("About the templates:")
+                for p in chosen:
+                    made = f"published by {p.publisher}" if p.publisher else "publisher not stated"
+                    w.add(
+                        f"- **{p.short_name}**: {' '.join(x for x in (p.status, p.date) if x) or 'undated'};"
+                        f" {made}; {p.developed_with.lower() if p.developed_with else ''}"
+                        f" {w.cite(p, p.title_source)}".replace(";  [", " [")
+                    )
+
+            return self._finish(replace(q, topic="framework"), chosen, write)
+        if re.search(r"\breferences?\b|\bsources?\b|\bbased on\b", lowered) and not re.search(r"\bfunction", lowered):
+            chosen = profiles or list(self.kb.profiles)
+
+            def write_refs(w: compose.Writer) -> None:
+                for p in chosen:
+                    w.heading(p, "references listed in the template")
+                    for ref in p.references:
+                        w.add(f"- {ref.text} {w.cite(p, ref.source)}")
+
+            return self._finish(replace(q, topic="framework"), chosen, write_refs)
+        return self._retrieve(
+            replace(q, topic="framework" if q.topic == "framework" else q.topic),
+            vector,
+            profiles,
+            general_only=not profiles,
+        )
+
+    def _retrieve(
+        self,
+        q: Question,
+        vector: np.ndarray | None,
+        profiles: Sequence[RoleProfile],
+        kinds: set[str] | None = None,
+        preface: str | None = None,
+        general_only: bool = False,
+    ) -> Answer:
+        roles: set[str] | None = {p.role for p in profiles} if profiles else None
+        if general_only:
+            roles = set()
+        hits = self.index.search(self.finder.without_roles(q.text), vector, roles=roles, k=8, kinds=kinds)
+        if general_only and not any(_relevant(h) for h in hits):
+            hits = self.index.search(self.finder.without_roles(q.text), vector, roles=None, k=8, kinds=kinds)
+        relevant = _definitions_first(q.text, [h for h in hits if _relevant(h)])
+        if not relevant:
+            return self._decline(q, profiles)
+        best = max(h.cosine for h in relevant)
+        relevant = [h for h in relevant if h.cosine >= best - 0.12 or h.coverage >= RELEVANCE_COVERED[0]][:5]
+        by_role = {p.role: p for p in self.kb.profiles}
+
+        def write(w: compose.Writer) -> None:
+            w.add(preface or "Here is what the role profile templates say:")
+            for hit in relevant:
+                p = by_role.get(hit.passage.role or "")
+                where = f"{p.short_name}, {hit.passage.section}" if p else hit.passage.section
+                w.add(f"- {hit.passage.quote} ({where}) {w.cite(p, hit.passage.source, hit.passage.quote)}")
+
+        cited_roles = [by_role[r] for r in dict.fromkeys(h.passage.role for h in relevant) if r in by_role]
+        answer = self._finish(q, cited_roles, write, suggestions=self.starter_questions())
+        return replace(answer, retrieved=tuple(h.passage.id for h in hits))
+
+    def _decline(self, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
+        roles = "; ".join(f"{p.short_name} (level {p.level})" for p in self.kb.profiles)
+        text = (
+            "The role profile templates don't cover that. For each role they cover: the experience required,"
+            " the scope of the role, the career framework level, the competences (National Occupational"
+            " Standards), indicative learning and development, statutory and mandatory learning, and CPD."
+            f"\n\nRoles with a template: {roles}."
+        )
+        return Answer(text, (), tuple(p.role for p in profiles), q.topic, True, self.starter_questions())
+
+    def _unknown_role(self, unknown: Sequence[str]) -> Answer:
+        roles = self._role_lines()
+        text = (
+            f"There is no role profile template for {', '.join(unknown)}, so I can't answer for that role."
+            f" The roles I have templates for are:\n{roles}"
+        )
+        return Answer(text, (), (), "unknown-role", True, self.starter_questions())
+
+    def _role_lines(self) -> str:
+        return "\n".join(f"- {p.short_name} ({p.role}), career framework level {p.level}" for p in self.kb.profiles)
+
+    def _which_role(self, q: Question, onboarding: bool = False) -> Answer:
+        roles = ", ".join(p.short_name for p in self.kb.profiles)
+        text = f"Which role do you mean? I have templates for: {roles}."
+        if onboarding:
+            text = f"Welcome! Which role are you starting in? I have templates for: {roles}."
+        suggestions = tuple(
+            f"I'm starting as {_article(p.short_name)} {p.short_name.lower()}" for p in self.kb.profiles
+        )[:3]
+        return Answer(text, (), (), q.topic, False, suggestions)
+
+    def _help(self) -> Answer:
+        roles = self._role_lines()
+        text = (
+            "I answer questions about NHS role profiles from the Skills for Health templates, citing the template"
+            " and section for every statement: experience required, scope of the role, career framework level,"
+            " competences, training, CPD, and comparisons between roles. New in post? Tell me your role and I'll"
+            f" give you a checklist.\n\nRoles I know:\n{roles}"
+        )
+        return Answer(text, (), (), "help", False, self.starter_questions())
+
+    def _roles(self) -> Answer:
+        w = compose.Writer(self.kb)
+        w.add(f"I have role profile templates for {len(self.kb.profiles)} roles:")
+        for p in self.kb.profiles:
+            src = next((f.source for f in p.basic_information if f.key == "role"), p.title_source)
+            w.add(
+                f"- **{p.short_name}**: {p.role}, career framework level {p.level}, {p.area_of_work} {w.cite(p, src)}"
+            )
+        text, citations = w.citations.finish(w.text())
+        return Answer(
+            text, citations, tuple(p.role for p in self.kb.profiles), "roles", False, self.starter_questions()
+        )
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _theme(self, q: Question) -> list[str]:
+        names = {w for p in self.kb.profiles for w in words(f"{p.role} {p.short_name} {p.area_of_work}")}
+        theme = []
+        for word in words(q.text):
+            if word in _THEME_STOP or word in names or len(word) < 4 or word.isdigit():
+                continue
+            theme.append(word)
+        if "health" in words(q.text) and "safety" in words(q.text):
+            theme = [t for t in theme if t not in ("health", "safety")] + ["health and safety"]
+        known = [t for t in theme if t in THEMES]
+        return known or theme[:3]
+
+    def _principle(self, text: str) -> str | None:
+        norm = normalise(text)
+        for name in sorted(self.principles, key=len, reverse=True):
+            if name and re.search(rf"\b{re.escape(name)}\b", norm) and len(name) > 4:
+                return name
+        return None
+
+    def _follow_ups(self, p: RoleProfile, topic: str) -> tuple[str, ...]:
+        name = p.short_name.lower()
+        article = _article(name)
+        options = {
+            "training": f"What training does {article} {name} need?",
+            "experience": f"What experience does {article} {name} need?",
+            "competences": f"What are the core competences for {article} {name}?",
+            "scope": f"What does {article} {name} do?",
+            "level": f"What level is {article} {name}?",
+        }
+        order = [t for t in ("experience", "training", "competences", "scope", "level") if t != topic]
+        out = [options[t] for t in order][:2]
+        others = [o for o in self.kb.profiles if o.role != p.role]
+        if others:
+            out.append(f"Compare the {name} and {others[0].short_name.lower()}")
+        return tuple(out[:3])
+
+
+_FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|published|made)\b)", re.I)
+_DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
+
+
+def _definitions_first(question: str, hits: list[Hit]) -> list[Hit]:
+    """For 'what is X?', passages that open with X (they define it) come first."""
+    match = _DEFINITION_Q.match(question)
+    if not match:
+        return hits
+    term = normalise(match.group("term"))
+    defining = [h for h in hits if normalise(h.passage.quote).startswith(term)]
+    return defining + [h for h in hits if h not in defining]
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def _relevant(hit: Hit) -> bool:
+    return (
+        hit.cosine >= RELEVANCE_COSINE
+        or (hit.coverage >= RELEVANCE_COVERED[0] and hit.cosine >= RELEVANCE_COVERED[1])
+        or (hit.coverage >= RELEVANCE_MIXED[0] and hit.cosine >= RELEVANCE_MIXED[1])
+    )
+
+
+def _topics_in(text: str) -> set[str]:
+    from .understanding import topics_of
+
+    return set(topics_of(text))
+
+
+def _experience_focus(text: str) -> str | None:
+    lowered = text.lower()
+    if re.search(r"\bdbs\b|vetting|criminal record|disclosure|clearance|background check", lowered):
+        return "vetting"
+    if re.search(r"qualif|nvq|diploma|degree|certificate", lowered):
+        return "qualification"
+    return None
+
+
+def _sections(text: str) -> list[CompetenceSection]:
+    lowered = text.lower()
+    found: list[CompetenceSection] = []
+    if re.search(r"\bcore\b|\bcommon\b", lowered):
+        found.append("core")
+    if re.search(r"\brole[- ]specific\b|\bspecific to (?:the|this|that) role\b|\bspecialist\b", lowered):
+        found.append("role-specific")
+    if re.search(r"\blocality\b|\blocal\b", lowered):
+        found.append("locality-specific")
+    return found
+
+
+def quote(text: str) -> str:
+    return shorten(text, 160)

@@ -1,0 +1,168 @@
+"""`rolebot eval FILE`: run evaluation questions through the engine and report.
+
+A case is a conversation (`ask`: one or more turns; a leading '+' on a turn is allowed and means
+"same conversation"), checked on the last answer:
+- `must` / `must_not`: phrases (case-insensitive) that must / must not appear in the text;
+- `roles`: short names whose templates must be cited;
+- `decline`: whether the bot must decline (then with no citations);
+- `relevant`: for free-form questions, phrases of the passages retrieval should find (recall@5, MRR).
+Every answer is also checked for well-formed citations: each [n] marker has a citation and each
+citation is used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from knowledge import RolebotError
+
+from .answer import MAX_CITATIONS, Answer
+from .engine import ConversationState, Engine
+from .understanding import understand
+
+
+class EvalFileError(RolebotError):
+    """The evaluation file is missing or malformed."""
+
+
+@dataclass
+class CaseResult:
+    id: str
+    topic: str
+    question: str
+    passed: bool
+    reasons: list[str]
+    answer: Answer
+
+
+@dataclass
+class Report:
+    results: list[CaseResult] = field(default_factory=list)
+    ranks: list[int | None] = field(default_factory=list)
+
+    @property
+    def pass_rate(self) -> float:
+        return sum(r.passed for r in self.results) / len(self.results) if self.results else 0.0
+
+    @property
+    def recall_at_5(self) -> float:
+        return sum(1 for r in self.ranks if r is not None and r <= 5) / len(self.ranks) if self.ranks else 0.0
+
+    @property
+    def mrr(self) -> float:
+        return sum(1 / r for r in self.ranks if r) / len(self.ranks) if self.ranks else 0.0
+
+
+def default_eval_file() -> Path:
+    path = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.json"
+    if not path.is_file():
+        raise EvalFileError("no evaluation file given and tests/eval/questions.json is not here; pass FILE")
+    return path
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    try:
+        cases = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EvalFileError(f"evaluation file {path} does not exist") from None
+    except ValueError as exc:
+        raise EvalFileError(f"evaluation file {path} is not valid JSON: {exc}") from None
+    if not isinstance(cases, list) or not all(isinstance(c, dict) and c.get("ask") for c in cases):
+        raise EvalFileError(f"evaluation file {path} must be a list of objects, each with 'ask'")
+    return cases
+
+
+def check(answer: Answer, case: dict[str, Any], short_names: dict[str, str]) -> list[str]:
+    reasons = []
+    text = answer.text.lower()
+    for phrase in case.get("must", []):
+        if phrase.lower() not in text:
+            reasons.append(f"missing {phrase!r}")
+    for phrase in case.get("must_not", []):
+        if phrase.lower() in text:
+            reasons.append(f"should not say {phrase!r}")
+    cited = {short_names.get(c.role or "", "") for c in answer.citations}
+    for role in case.get("roles", []):
+        if role not in cited:
+            reasons.append(f"does not cite the {role} template")
+    decline = bool(case.get("decline", False))
+    if answer.declined != decline:
+        reasons.append("declined" if answer.declined else "did not decline")
+    if decline and answer.citations:
+        reasons.append("a declined answer has citations")
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
+    positions = {c.position for c in answer.citations}
+    if markers != positions:
+        reasons.append(f"markers {sorted(markers)} do not match citations {sorted(positions)}")
+    if len(answer.citations) > MAX_CITATIONS:
+        reasons.append(f"{len(answer.citations)} citations (more than {MAX_CITATIONS})")
+    if not decline and case.get("roles") and not answer.citations:
+        reasons.append("no citations")
+    return reasons
+
+
+def run_eval(engine: Engine, path: Path) -> Report:
+    cases = load_cases(path)
+    short_names = {p.role: p.short_name for p in engine.kb.profiles}
+    report = Report()
+    for case in cases:
+        state = ConversationState()
+        answer: Answer | None = None
+        turns = [t.lstrip("+").strip() for t in case["ask"]]
+        for turn in turns:
+            answer, state = engine.answer(turn, state)
+        assert answer is not None
+        reasons = check(answer, case, short_names)
+        report.results.append(
+            CaseResult(
+                str(case.get("id", turns[-1])),
+                str(case.get("topic", "other")),
+                " / ".join(turns),
+                not reasons,
+                reasons,
+                answer,
+            )
+        )
+        if case.get("relevant"):
+            report.ranks.append(_rank(engine, turns[-1], case["relevant"]))
+    return report
+
+
+def _rank(engine: Engine, question: str, relevant: list[str]) -> int | None:
+    """Rank (1-based) of the first retrieved passage containing a relevant phrase, in the top 10."""
+    q = understand(question, engine.finder)
+    roles = {p.role for p in q.roles.profiles} or None
+    vector = engine.embedder.embed(engine.retrieval_text(question)) if engine.embedder else None
+    hits = engine.index.search(engine.finder.without_roles(q.text), vector, roles=roles, k=10)
+    for rank, hit in enumerate(hits, start=1):
+        if any(r.lower() in hit.passage.quote.lower() for r in relevant):
+            return rank
+    return None
+
+
+def format_report(report: Report) -> str:
+    lines = [f"pass rate: {report.pass_rate:.1%} ({sum(r.passed for r in report.results)}/{len(report.results)})"]
+    by_topic: dict[str, list[CaseResult]] = defaultdict(list)
+    for r in report.results:
+        by_topic[r.topic].append(r)
+    lines.append("by topic:")
+    for topic, results in sorted(by_topic.items()):
+        passed = sum(r.passed for r in results)
+        lines.append(f"  {topic:14} {passed}/{len(results)}")
+    if report.ranks:
+        lines.append(
+            f"retrieval on free-form questions ({len(report.ranks)}): recall@5 {report.recall_at_5:.2f},"
+            f" MRR {report.mrr:.2f}"
+        )
+    failures = [r for r in report.results if not r.passed]
+    if failures:
+        lines.append("failures:")
+        for r in failures:
+            lines.append(f"  {r.id}: {r.question}")
+            lines.extend(f"    - {reason}" for reason in r.reasons)
+    return "\n".join(lines)

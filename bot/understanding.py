@@ -1,0 +1,407 @@
+"""Understanding a question: which role(s) it is about and what it asks.
+
+Roles are recognised from the knowledge, never from a fixed list: titles and short names (with
+typos), initials ("EW"), career framework levels ("level 4"), "both roles", and distinctive words
+("manager" when only one template is a manager). A job title with no template ("peer support
+worker") is reported as unknown. Topics are recognised from staff wording ("stat and mand",
+"courses", "how often", "qualifications", "DBS").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from knowledge.records import RoleProfile
+
+# Job nouns: a phrase ending in one of these names a role.
+_JOB_NOUNS = (
+    "worker|manager|nurse|practitioner|officer|assistant|lead|leader|coordinator|co-ordinator|therapist"
+    "|doctor|consultant|director|administrator|clinician|psychologist|psychiatrist|paramedic|pharmacist"
+    "|midwife|apprentice|technician|receptionist|secretary|supervisor|navigator|mentor|advocate|analyst"
+    "|commissioner|specialist|counsellor|physiotherapist|surgeon|volunteer|trainee|student|porter|clerk"
+    "|sergeant|constable|inspector|solicitor|magistrate|judge|gp|hca|chaplain|dietitian|radiographer"
+)
+_JOB_PHRASE = re.compile(rf"((?:[a-z&'-]+\s+){{0,3}})({_JOB_NOUNS})s?\b")
+# Words before a job noun that do not make it a different job.
+_GENERIC_MODIFIERS = frozenset(
+    """
+    a an the my our your their this that new newly senior junior experienced current future as be
+    become becoming being am is are was were to for of and or with what which who how does do did
+    can will would should i we you they he she it me us them if want wants like get got start
+    starting started join joining joined work working hire hiring recruit recruiting recruitment
+    employ need needs about any each every both all compare between versus vs from into l&d l d
+    liaison diversion service nhs trust team's other another
+    """.split()
+)
+_IGNORED_PHRASES = ("line manager", "manager's", "case worker")
+_ALL_ROLES = re.compile(
+    r"\b(?:both|all|each|every|either)\s+(?:of\s+(?:the\s+|these\s+|those\s+)?)?(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
+    r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b",
+    re.IGNORECASE,
+)
+_LEVEL = re.compile(
+    r"\b(?:career\s+framework\s+)?(?:level|lvl|l)\s*(\d{1,2})\b(?!\s*(?:nvq|diploma|qualification|safeguarding|"
+    r"training|certificate|award|course|\)|-))",
+    re.IGNORECASE,
+)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9&']+", text.lower())
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    profiles: tuple[RoleProfile, ...] = ()
+    unknown: tuple[str, ...] = ()
+    everyone: bool = False
+    # where each profile was mentioned (word index), to tell "from X to Y" apart
+    order: tuple[str, ...] = ()
+
+
+class RoleFinder:
+    """Finds the roles a question names, using the profiles it knows."""
+
+    def __init__(self, profiles: tuple[RoleProfile, ...]) -> None:
+        self.profiles = profiles
+        self.aliases: list[tuple[str, RoleProfile]] = []
+        self.initials: dict[str, RoleProfile] = {}
+        self.distinct: dict[str, RoleProfile] = {}
+        area_words: set[str] = set()
+        for p in profiles:
+            area_words.update(words(p.area_of_work))
+            for alias in {p.short_name.lower(), p.role.lower()}:
+                self.aliases.append((" ".join(words(alias)), p))
+            initials = "".join(w[0] for w in p.short_name.split() if w[:1].isalpha()).upper()
+            if len(initials) >= 2:
+                self.initials[initials] = p
+        counts: dict[str, set[str]] = {}
+        for p in profiles:
+            for w in words(p.short_name):
+                if len(w) >= 4 and w not in area_words:
+                    counts.setdefault(w, set()).add(p.role)
+        for w, roles in counts.items():
+            if len(roles) == 1:
+                self.distinct[w] = next(p for p in profiles if p.role in roles)
+        self.generic = _GENERIC_MODIFIERS | area_words
+
+    def without_roles(self, text: str) -> str:
+        """The question without its role mentions (they filter retrieval; as words they only add noise)."""
+        role_words = {w for alias, _ in self.aliases for w in alias.split()} | set(self.distinct)
+        text = _LEVEL.sub(" ", text)
+        kept = [
+            t
+            for t in re.findall(r"\S+", text)
+            if not (
+                words(t)
+                and all(
+                    w in role_words
+                    or w.rstrip("s") in role_words
+                    or any(_close(w, r) for r in role_words if len(w) >= 6)
+                    for w in words(t)
+                )
+            )
+        ]
+        kept = [t for t in kept if t not in self.initials]
+        return " ".join(kept)
+
+    def find(self, text: str) -> RoleMatch:
+        for phrase in _IGNORED_PHRASES:
+            text = re.sub(rf"\b{re.escape(phrase)}s?\b", " ", text, flags=re.IGNORECASE)
+        lowered = text.lower()
+        tokens = words(text)
+        found: dict[str, tuple[int, RoleProfile]] = {}
+
+        def note(p: RoleProfile, at: int) -> None:
+            if p.role not in found or at < found[p.role][0]:
+                found[p.role] = (at, p)
+
+        for alias, p in self.aliases:
+            at = _fuzzy_find(tokens, alias.split())
+            if at is not None:
+                note(p, at)
+        for i, token in enumerate(re.findall(r"[A-Za-z0-9&']+", text)):
+            if token in self.initials:
+                note(self.initials[token], i)
+        unknown: list[str] = []
+        for match in _LEVEL.finditer(text):
+            level = int(match.group(1))
+            at = len(words(text[: match.start()]))
+            by_level = [p for p in self.profiles if p.level == level]
+            for p in by_level:
+                note(p, at)
+            if not by_level and 1 <= level <= 9:
+                unknown.append(f"level {level}")
+        for match in _JOB_PHRASE.finditer(lowered):
+            phrase = " ".join(words(match.group(0)))
+            modifiers = _adjacent_modifiers(words(match.group(1)), self.generic)
+            head = match.group(2)
+            at = len(words(lowered[: match.start()]))
+            known = [p for alias, p in self.aliases if _fuzzy_find(words(phrase), alias.split()) is not None]
+            if known:
+                continue
+            if modifiers:
+                if any(_close(m, w) for m in modifiers for w in self.distinct):
+                    continue
+                unknown.append(" ".join([*modifiers, head]))
+            elif head in self.distinct and not found:
+                note(self.distinct[head], at)
+        if not found and not unknown:
+            for i, token in enumerate(tokens):
+                for w, p in self.distinct.items():
+                    if len(token) >= 5 and _close(token, w):
+                        note(p, i)
+        everyone = bool(_ALL_ROLES.search(text))
+        if found:
+            unknown = [u for u in unknown if not u.startswith("level ")]
+        ordered = sorted(found.values(), key=lambda pair: pair[0])
+        return RoleMatch(
+            profiles=tuple(p for _, p in ordered),
+            unknown=tuple(dict.fromkeys(unknown)),
+            everyone=everyone,
+            order=tuple(p.role for _, p in ordered),
+        )
+
+
+def _adjacent_modifiers(before: list[str], generic: frozenset[str] | set[str]) -> list[str]:
+    """The words right before a job noun that name a kind of job ('peer support' worker)."""
+    out: list[str] = []
+    for word in reversed(before):
+        if word in generic:
+            break
+        out.insert(0, word)
+    return out
+
+
+def _close(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _fuzzy_find(tokens: list[str], alias: list[str]) -> int | None:
+    """Index where `alias` appears in `tokens`, allowing small typos (also a missing space)."""
+    n = len(alias)
+    target = " ".join(alias)
+    for size in {n, n - 1} - {0}:
+        for i in range(0, len(tokens) - size + 1):
+            window = " ".join(tokens[i : i + size])
+            if window == target:
+                return i
+            if len(target) >= 8 and SequenceMatcher(None, window, target).ratio() >= (0.88 if size == n else 0.93):
+                return i
+    return None
+
+
+# -- topics -------------------------------------------------------------------------------------
+
+_REWRITES = (
+    (r"\bstat(?:utory)?\s*(?:and|&|/|n)\s*mand(?:atory)?\b", "statutory and mandatory"),
+    (r"\bmand(?:atory)?\s+training\b", "mandatory training"),
+    (r"\bquals?\b", "qualifications"),
+    (r"\bcompetenc(?:ies|y)\b", "competences"),
+    (r"\bcompetance?s?\b", "competences"),
+    (r"\btraning|trainning|trainig\b", "training"),
+    (r"\bexperiance|experince\b", "experience"),
+    (r"\bsafegaurding|safeguading\b", "safeguarding"),
+    (r"\bL\s*&\s*D\b", "liaison and diversion"),
+)
+
+TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        "help",
+        r"^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon)|help|thanks?|thank you|cheers)\b[\s!.?]*$"
+        r"|what can you (?:do|help|answer)|who are you|how do(?:es)? (?:you|this bot) work",
+    ),
+    (
+        "roles",
+        r"(?:which|what) (?:roles|jobs|templates|profiles)\b|list (?:the |all )?(?:roles|templates|profiles)"
+        r"|roles? (?:do you|can you) (?:cover|know|have)|(?:which|what) roles? (?:are|is) (?:there|covered|available)"
+        r"|do you (?:have|know|cover) (?:a |any )?(?:template|profile)s?\b",
+    ),
+    (
+        "onboarding",
+        r"\bi'?m new\b|\bi am new\b|\bnew (?:starter|joiner|in post|to the (?:role|team))\b"
+        r"|\b(?:starting|start|begin|beginning|joining|join|started|joined)\b.{0,40}\bas (?:a|an|the)\b"
+        r"|where (?:do|should) i (?:begin|start)|\bonboard|\binduction\b|first (?:day|week|month)s?\b"
+        r"|\bchecklist\b|getting started",
+    ),
+    (
+        "progression",
+        r"\bprogress(?:ion)?\b|\bstep up\b|\bpromot(?:ion|ed)\b|\bcareer (?:path|ladder|step)"
+        r"|\b(?:move|moving|go|going|get|getting) (?:up )?(?:from .+ )?(?:to|into) (?:a |an |the )?(?!.*\bcompar)"
+        r"|\bbecome (?:a|an)\b|\bnext step",
+    ),
+    (
+        "compare",
+        r"\bcompar|\bdifferen|\bdiffer\b|\bvs\.?\b|\bversus\b|\bside by side\b|\bin common\b|\bshare[ds]?\b"
+        r"|\bboth\b.*\b(?:need|have|require)|\bsame\b",
+    ),
+    (
+        "experience",
+        r"\bentry requirements?\b|\brequirements for (?:the |this |that |an? )?(?:role|job|post)\b"
+        r"|\bexperience\b|\bqualifi|\bdbs\b|\bvetting\b|\bcriminal record|\bbackground check|\bcriteria\b"
+        r"|\brequirements? (?:to|for) (?:apply|the (?:job|post|role))|\bperson spec|\brecruit|\bhir(?:e|ing)\b"
+        r"|\beligib|\bapply for\b|\bessential\b|\bnvq\b|\bdiploma\b|\bdegree\b|\bshortlist|\binterview"
+        r"|\bdisclosure\b|\bclearance\b|\bbackground\b",
+    ),
+    (
+        "training",
+        r"\btrain|\bcourses?\b|\blearning\b|\blearn\b|\bstudy\b|\bcpd\b|\bprofessional development"
+        r"|\bstatutory\b|\bmandatory\b|\bcompulsory\b|\bappraisal\b|\bupskill|\be-?learning\b|\bmodules?\b"
+        r"|\bworkshops?\b|\baccredit|\bendorsed\b|\bawarding body\b|\bcredits?\b|\bapel\b|\bfund(?:ing|ed)?\b"
+        r"|\bpay for\b|\bhow often\b|\bfrequency\b|\bregistration\b|\bmembership\b|\bprevent\b|\bwrap\b"
+        r"|\bkeep (?:my |their )?(?:skills|knowledge|competence) up",
+    ),
+    (
+        "level",
+        r"\bwhat level\b|\bwhich level\b|\blevel (?:is|are) (?:it|they|the|this|that|an?)\b"
+        r"|\bhow senior\b|\bseniority\b|\blevel descriptor|\bdescriptor\b|\bwhat does level \d+ mean"
+        r"|\bwhat is (?:a |the )?level \d+\b|\bwhat level\b|\bcareer framework level\b(?! \d)|\blevel of autonomy"
+        r"|\bdefinition of the level\b",
+    ),
+    (
+        "competences",
+        r"\bcompetences?\b|\bnos\b|\bnational occupational standards?\b|\bstandards?\b|\bskills\b"
+        r"|\bcore\b|\brole[- ]specific\b|\blocality[- ]specific\b|\bunderpinning principle|\breference function"
+        r"|\bprinciples?\b",
+    ),
+    (
+        "scope",
+        r"\bwhat (?:does|do|would|will) (?:an? |the )?.{0,60}\b(?:do|doing)\b|\bduties\b|\bresponsibilit"
+        r"|\bscope\b|\bday[- ]to[- ]day\b|\bjob description\b|\brole involve|\binvolve\b|\bpurpose\b"
+        r"|\btell me about\b|\bdescribe\b|\bmain tasks\b|\bexpected to\b|\bwhat is (?:an? |the )?.{0,40}"
+        r"\b(?:role|job)\b|\bwhat'?s (?:an? |the )?.{0,40}\b(?:role|job)\b|\bwho (?:do|does|will) .{0,40}work with"
+        r"|\bchallenge|\bsummar|\boverview\b|\bwhat kind of work\b|\bjob\b.*\babout\b",
+    ),
+    (
+        "framework",
+        r"\btransferable roles?\b|\bcareer framework\b|\bhealth functional map\b|\bksf\b"
+        r"|\bknowledge and skills framework\b|\bagenda for change\b|\bband\s*\d*\b|\bwho (?:wrote|writes|"
+        r"developed|published|made|produced|created|owns)\b|\bskills for health\b|\breferences?\b"
+        r"|\bsources?\b|\bwhen (?:was|were)\b|\bdate\b|\bversion\b|\bstatus\b|\bup to date\b|\btemplates?\b"
+        r"|\bpublish|\bexpert reference\b|\bwhat (?:is|are) (?:a |the )?(?:nos|national occupational)",
+    ),
+)
+_COMPILED = tuple((topic, re.compile(pattern, re.IGNORECASE)) for topic, pattern in TOPIC_PATTERNS)
+
+TRAINING_FIELDS = (
+    (
+        "frequency",
+        r"\bhow often\b|\bfrequen|\bevery (?:year|two years)|\bonce a year|\bannual(?:ly)?\b|\bhow regularly",
+    ),
+    ("funding", r"\bfund|\bpay for\b|\bwho pays\b|\bcost|\bpaid for\b|\bbudget for\b"),
+    ("impact_method", r"\bimpact\b|\bcaptur|\bevidence\b|\brecord (?:my|their|the) learning|\bmeasur"),
+    (
+        "statutory_mandatory",
+        r"\bstatutory\b|\bmandatory\b|\bcompulsory\b|\bmust[- ]do\b|\brequired training\b",
+    ),
+    (
+        "formal_endorsed",
+        r"\bformal\b|\baccredit|\bendorsed\b|\bawarding body\b|\bcredits?\b|\bapel\b"
+        r"|\bregistration\b|\bmembership\b|\bqualification (?:to gain|i can get|at the end)",
+    ),
+    (
+        "cpd",
+        r"\bcpd\b|\bcontinuing professional|\bprofessional development\b|\bappraisal\b|\bkeep .{0,20} up to date"
+        r"|\bmaintain (?:my |their )?competence|\bkeep (?:my |their )?(?:skills|knowledge|competence) up",
+    ),
+    ("informal", r"\binformal\b|\bcourses?\b|\bworkshops?\b|\be-?learning\b|\bmodules?\b|\bshort courses?\b"),
+)
+_TRAINING_FIELDS = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in TRAINING_FIELDS)
+
+
+def rewrite(question: str) -> str:
+    """Staff shorthand in template words ('stat and mand' -> 'statutory and mandatory')."""
+    for pattern, repl in _REWRITES:
+        question = re.sub(pattern, repl, question, flags=re.IGNORECASE)
+    return question
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    topic: str
+    subtopics: tuple[str, ...] = ()
+    roles: RoleMatch = field(default_factory=RoleMatch)
+    count: bool = False
+
+
+def topics_of(text: str) -> list[str]:
+    return [topic for topic, pattern in _COMPILED if pattern.search(text)]
+
+
+def training_fields(text: str) -> tuple[str, ...]:
+    return tuple(name for name, pattern in _TRAINING_FIELDS if pattern.search(text))
+
+
+def understand(question: str, finder: RoleFinder) -> Question:
+    text = rewrite(question)
+    roles = finder.find(text)
+    topics = topics_of(text)
+    topic = _choose(topics, text, roles)
+    subtopics = training_fields(text) if topic in ("training",) else ()
+    count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", text, re.IGNORECASE))
+    return Question(text, topic, subtopics, roles, count)
+
+
+_DEFINITION = re.compile(
+    r"\b(?:what|explain|define|meaning|mean)\b.{0,30}\b(?:transferable roles?|career framework|national occupational"
+    r" standards?|nos|locality[- ]specific|core competences?|role[- ]specific competences?|health functional map|ksf"
+    r"|knowledge and skills framework|underpinning principles?|reference functions?|level descriptors?"
+    r"|agenda for change|bands?|the template)\b",
+    re.IGNORECASE,
+)
+
+
+def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
+    if not topics:
+        return "free"
+    lowered = text.lower()
+    if "roles" in topics:
+        return "roles"
+    if (
+        not roles.profiles
+        and not roles.everyone
+        and (_DEFINITION.search(text) or re.search(r"\btemplates?\b", lowered))
+        and not re.search(r"\b(?:i|my|me)\b", lowered)
+    ):
+        return "framework"
+    present = set(topics)
+    if "help" in present and len(words(text)) <= 6:
+        return "help"
+    if "roles" in present:
+        return "roles"
+    if "onboarding" in present and not ({"progression", "compare"} & present and len(roles.profiles) > 1):
+        return "onboarding"
+    if "progression" in present and (len(roles.profiles) >= 1 or "from" in lowered):
+        return "progression"
+    if "compare" in present and (len(roles.profiles) > 1 or roles.everyone):
+        return "compare"
+    # "qualifications" usually means the experience required, unless it is about formal learning.
+    if "experience" in present and "training" in present:
+        if re.search(r"\btrain|\bcourses?\b|\blearning\b|\bcpd\b|\bstatutory|\bmandatory|\bformal|\baccredit", lowered):
+            return "training"
+        return "experience"
+    for topic in ("experience", "training", "level"):
+        if topic in present:
+            return topic
+    if (
+        "competences" in present
+        and "framework" in present
+        and re.search(
+            r"\bwhat (?:is|are|does) (?:a |an |the )?(?:nos|national occupational standards?|locality|core|"
+            r"transferable|career framework|underpinning|reference function)",
+            lowered,
+        )
+        and not roles.profiles
+    ):
+        return "framework"
+    for topic in ("competences", "scope", "framework", "compare", "progression", "help", "onboarding"):
+        if topic in present:
+            return topic
+    return "free"

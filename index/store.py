@@ -1,0 +1,207 @@
+"""The on-disk index: a folder with a manifest, passages and a FAISS index; plus hybrid search.
+
+    >>> index = open_index(kb, embedder, Path("~/.cache/rolebot/index"))   # load, or build if stale
+    >>> hits = index.search("dbs check", embedder.embed("dbs check"), roles={kb.profiles[0].role})
+
+The folder is built in a temporary sibling and renamed into place. An index whose manifest does
+not match (format, model, dimension, knowledge hash) or whose files are corrupt is never served:
+`open_index` rebuilds it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from knowledge import RolebotError
+from knowledge.records import KnowledgeBase, SourceRef
+
+from .embedder import Embedder
+from .keyword import BM25
+from .passages import Passage, build_passages
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+PASSAGES = "passages.json"
+VECTORS = "vectors.faiss"
+RRF_K = 60
+
+
+class StaleIndexError(RolebotError):
+    """The on-disk index is missing, stale or corrupt (it will be rebuilt)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a query, with its fused score and what each retriever said."""
+
+    passage: Passage
+    score: float
+    cosine: float
+    keyword: float
+    coverage: float
+    dense_rank: int | None
+    keyword_rank: int | None
+
+
+class Index:
+    """Passages with their dense vectors (FAISS, inner product on unit vectors) and BM25."""
+
+    def __init__(self, passages: list[Passage], vectors: faiss.Index, manifest: dict[str, Any]) -> None:
+        if vectors.ntotal != len(passages):
+            raise StaleIndexError(f"index holds {vectors.ntotal} vectors for {len(passages)} passages")
+        self.passages = passages
+        self.vectors = vectors
+        self.manifest = manifest
+        self.keyword = BM25([p.text for p in passages])
+
+    def search(
+        self,
+        query: str,
+        vector: np.ndarray | None,
+        roles: Collection[str] | None = None,
+        k: int = 8,
+        kinds: Collection[str] | None = None,
+        include_general: bool = True,
+    ) -> list[Hit]:
+        """Fused (reciprocal rank) dense + keyword hits, filtered to `roles` (and general text)."""
+        allowed = [
+            i
+            for i, p in enumerate(self.passages)
+            if (roles is None or p.role in roles or (p.role is None and include_general))
+            and (kinds is None or p.kind in kinds)
+        ]
+        if not allowed:
+            return []
+        cosine = np.zeros(len(self.passages), dtype=np.float32)
+        if vector is not None:
+            scores, ids = self.vectors.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), self.vectors.ntotal)
+            cosine[ids[0]] = scores[0]
+        keyword = np.asarray(self.keyword.scores(query), dtype=np.float32)
+        coverage = self.keyword.coverage(query)
+        dense_order = sorted(allowed, key=lambda i: -cosine[i]) if vector is not None else []
+        keyword_order = [i for i in sorted(allowed, key=lambda i: -keyword[i]) if keyword[i] > 0]
+        dense_rank = {i: r for r, i in enumerate(dense_order)}
+        keyword_rank = {i: r for r, i in enumerate(keyword_order)}
+        fused = {
+            i: (1 / (RRF_K + dense_rank[i]) if i in dense_rank else 0.0)
+            + (1 / (RRF_K + keyword_rank[i]) if i in keyword_rank else 0.0)
+            for i in allowed
+        }
+        best = sorted(allowed, key=lambda i: -fused[i])[:k]
+        return [
+            Hit(
+                self.passages[i],
+                fused[i],
+                float(cosine[i]),
+                float(keyword[i]),
+                coverage[i],
+                dense_rank.get(i),
+                keyword_rank.get(i),
+            )
+            for i in best
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        keys = ("format_version", "model", "dimension", "knowledge_hash", "passages", "roles", "built_at")
+        return {k: self.manifest.get(k) for k in keys}
+
+
+def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index:
+    """Embed every passage and write the index folder atomically (temp folder, then rename)."""
+    started = time.perf_counter()
+    passages = build_passages(kb)
+    vectors = embedder.embed_batch([p.text for p in passages]).astype(np.float32)
+    flat = faiss.IndexFlatIP(embedder.dimension)
+    flat.add(vectors)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": embedder.name,
+        "dimension": embedder.dimension,
+        "knowledge_hash": kb.fingerprint,
+        "passages": len(passages),
+        "roles": [p.role for p in kb.profiles],
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.perf_counter() - started, 3),
+    }
+    directory = directory.expanduser()
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+    try:
+        (tmp / PASSAGES).write_text(json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8")
+        faiss.write_index(flat, str(tmp / VECTORS))
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _replace(tmp, directory)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.info(
+        "index built: %d passages, model %s, in %.1fs",
+        len(passages),
+        embedder.name,
+        manifest["build_seconds"],
+    )
+    return Index(passages, flat, manifest)
+
+
+def _replace(new: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}-{time.time_ns()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def load_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index:
+    """Load an index folder, refusing (StaleIndexError) one that is stale or corrupt."""
+    directory = directory.expanduser()
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StaleIndexError(f"no index at {directory}") from None
+    except (OSError, ValueError) as exc:
+        raise StaleIndexError(f"index manifest at {directory} is unreadable: {exc}") from None
+    expected = {
+        "format_version": FORMAT_VERSION,
+        "model": embedder.name,
+        "dimension": embedder.dimension,
+        "knowledge_hash": kb.fingerprint,
+    }
+    for key, value in expected.items():
+        if not isinstance(manifest, dict) or manifest.get(key) != value:
+            found = manifest.get(key) if isinstance(manifest, dict) else None
+            raise StaleIndexError(f"index at {directory} is stale: {key} is {found!r}, expected {value!r}")
+    try:
+        raw = json.loads((directory / PASSAGES).read_text(encoding="utf-8"))
+        passages = [Passage(**{**p, "source": SourceRef(**p["source"])}) for p in raw]
+        vectors = faiss.read_index(str(directory / VECTORS))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise StaleIndexError(f"index at {directory} is corrupt: {exc}") from None
+    if vectors.d != embedder.dimension or len(passages) != manifest.get("passages"):
+        raise StaleIndexError(f"index at {directory} is corrupt: sizes do not match its manifest")
+    return Index(passages, vectors, manifest)
+
+
+def open_index(kb: KnowledgeBase, embedder: Embedder, directory: Path, rebuild: bool = False) -> Index:
+    """Load the index, or build it when missing, stale or corrupt (or when `rebuild`)."""
+    if not rebuild:
+        try:
+            return load_index(kb, embedder, directory)
+        except StaleIndexError as exc:
+            log.warning("%s; rebuilding", exc)
+    return build_index(kb, embedder, directory)

@@ -1,0 +1,117 @@
+"""The engine on the real packaged model and a real index (built once per session)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.answer import ABSTRACT_LIMIT, MAX_CITATIONS, NAME_LIMIT, Answer
+from bot.engine import MAX_QUESTION_CHARS, ConversationState
+
+pytestmark = pytest.mark.model
+
+EW = "Liaison and Diversion Service Engagement Worker"
+SM = "Liaison and Diversion Strategic Manager"
+
+
+def ask(model_runtime, *turns: str) -> tuple[Answer, ConversationState]:
+    state = ConversationState()
+    answer = None
+    for turn in turns:
+        answer, state = model_runtime.engine.answer(turn, state)
+    assert answer is not None
+    return answer, state
+
+
+def assert_well_cited(answer: Answer) -> None:
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.position for c in answer.citations}
+    assert [c.position for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert len(answer.citations) <= MAX_CITATIONS
+    for c in answer.citations:
+        assert len(c.name) <= NAME_LIMIT and len(c.abstract) <= ABSTRACT_LIMIT
+        assert c.section and c.file and c.line_start <= c.line_end
+
+
+def test_training_answer_is_complete_grouped_and_cited(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what training does an engagement worker need?")
+    assert_well_cited(answer)
+    assert answer.roles == (EW,) and answer.topic == "training" and not answer.declined
+    profile = model_runtime.kb.profile(EW)
+    for item in profile.learning_field("informal").items + profile.cpd_field("statutory_mandatory").items:
+        assert re.search(rf"- {re.escape(item.text)} \[\d+\]", answer.text), item.text
+    assert "Formal endorsed learning (indicative)**: the template leaves this blank [" in answer.text
+    statutory = next(c for c in answer.citations if c.section.endswith("Continuing Professional Development"))
+    assert statutory.name == "Engagement Worker template: Continuing Professional Development"
+    assert statutory.abstract.startswith("Statutory and Mandatory learning of particular relevance to the role:")
+    assert {c.role for c in answer.citations} == {EW}
+    assert 1 <= len(answer.suggestions) <= 3
+
+
+def test_blank_field_is_said_to_be_blank(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what statutory and mandatory training does a strategic manager need")
+    assert "**Statutory and mandatory learning**: the template leaves this blank [1]" in answer.text
+    assert answer.citations[0].abstract == "Statutory and Mandatory learning of particular relevance to the role"
+
+
+def test_decline_has_no_citations_and_says_what_is_covered(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what is the salary of an engagement worker?")
+    assert answer.declined and answer.citations == ()
+    assert "don't cover that" in answer.text and "Engagement Worker (level 4)" in answer.text
+
+
+def test_unknown_role_lists_the_roles_there_are(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what training does a peer support worker need?")
+    assert answer.declined and answer.citations == () and answer.topic == "unknown-role"
+    assert "no role profile template for peer support worker" in answer.text
+    assert "Strategic Manager" in answer.text and "Engagement Worker" in answer.text
+
+
+def test_conversation_keeps_role_and_topic(model_runtime) -> None:
+    answer, state = ask(model_runtime, "I'm starting as an engagement worker")
+    assert answer.topic == "onboarding" and state.roles == (EW,)
+    assert "checklist" in answer.text
+    assert_well_cited(answer)
+    answer, state = model_runtime.engine.answer("what training will I need?", state)
+    assert answer.roles == (EW,) and "PREVENT training or WRAP" in answer.text
+    answer, state = model_runtime.engine.answer("and what about the strategic manager?", state)
+    assert answer.roles == (SM,) and answer.topic == "training" and "Root cause analysis training" in answer.text
+    answer, state = model_runtime.engine.answer("what level is it?", state)
+    assert answer.topic == "level" and "career framework level 8" in answer.text
+    restored = ConversationState.from_dict(state.to_dict())
+    assert restored == state
+
+
+def test_comparison_has_a_table(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "compare the engagement worker and strategic manager")
+    assert answer.topic == "compare" and set(answer.roles) == {EW, SM}
+    assert answer.table[0] == ("", "Engagement Worker (level 4)", "Strategic Manager (level 8)")
+    assert ("Level", "4", "8") in answer.table
+    assert_well_cited(answer)
+
+
+def test_long_lists_merge_citations_to_stay_within_teams_limit(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "list all the competences for both roles")
+    assert_well_cited(answer)
+    for p in model_runtime.kb.profiles:
+        for c in p.competences:
+            assert c.title in answer.text
+    assert "Manage budgets" in answer.text and "Manage lone workers" in answer.text
+
+
+def test_progression_lists_what_the_next_role_adds(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what would an engagement worker need to become a strategic manager?")
+    assert answer.topic == "progression"
+    assert "Manage budgets" in answer.text and "Recognised management qualification" in answer.text
+    # Competences both profiles list are not presented as new.
+    new_part = answer.text.split("does not**", 1)[1]
+    assert "Communicate effectively in a health care environment" not in new_part
+    assert_well_cited(answer)
+
+
+def test_empty_and_huge_messages(model_runtime) -> None:
+    empty, _ = model_runtime.engine.answer("   ")
+    assert empty.declined and empty.topic == "empty" and empty.suggestions
+    huge, _ = model_runtime.engine.answer("training " * MAX_QUESTION_CHARS)
+    assert huge.declined and huge.topic == "too-long" and "too long" in huge.text

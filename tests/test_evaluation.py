@@ -1,0 +1,66 @@
+"""The evaluation set: CI fails below 95 %. Also the report format and file errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import EvalFileError, default_eval_file, format_report, load_cases, run_eval
+
+pytestmark = pytest.mark.model
+PASS_RATE = 0.95
+
+
+def test_eval_set_is_large_and_varied() -> None:
+    cases = load_cases(default_eval_file())
+    assert len(cases) >= 120
+    topics = {c["topic"] for c in cases}
+    assert {"training", "experience", "competences", "decline", "unknown-role", "multi-turn"} <= topics
+    assert sum(c["decline"] for c in cases) >= 15
+    assert sum(len(c["ask"]) > 1 for c in cases) >= 8
+
+
+def test_eval_pass_rate(model_runtime) -> None:
+    report = run_eval(model_runtime.engine, default_eval_file())
+    summary = format_report(report)
+    print(summary)
+    assert report.pass_rate >= PASS_RATE, summary
+    assert report.recall_at_5 >= 0.8, summary
+
+
+def test_report_names_each_failure(model_runtime, tmp_path: Path) -> None:
+    cases = [
+        {
+            "id": "x1",
+            "topic": "training",
+            "ask": ["what training does an engagement worker need?"],
+            "must": ["Underwater basket weaving"],
+            "roles": ["Strategic Manager"],
+        },
+        {
+            "id": "x2",
+            "topic": "decline",
+            "ask": ["what is the salary of an engagement worker?"],
+            "decline": True,
+        },
+    ]
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps(cases), encoding="utf-8")
+    report = run_eval(model_runtime.engine, path)
+    text = format_report(report)
+    assert report.pass_rate == 0.5
+    assert "x1: what training does an engagement worker need?" in text
+    assert "missing 'Underwater basket weaving'" in text and "does not cite the Strategic Manager template" in text
+
+
+def test_bad_eval_files(tmp_path: Path) -> None:
+    with pytest.raises(EvalFileError, match="does not exist"):
+        load_cases(tmp_path / "none.json")
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    with pytest.raises(EvalFileError, match="not valid JSON"):
+        load_cases(tmp_path / "bad.json")
+    (tmp_path / "shape.json").write_text('[{"q": 1}]', encoding="utf-8")
+    with pytest.raises(EvalFileError, match="each with 'ask'"):
+        load_cases(tmp_path / "shape.json")

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import faiss
+import pytest
+
+from index import HashEmbedder, StaleIndexError, build_index, build_passages, load_index, open_index
+from index.keyword import BM25, stem, tokenize
+from knowledge.records import KnowledgeBase
+
+
+@pytest.fixture
+def embedder() -> HashEmbedder:
+    return HashEmbedder(128)
+
+
+def test_passages_cover_every_record_once_with_role_and_source(kb: KnowledgeBase) -> None:
+    passages = build_passages(kb)
+    ids = [p.id for p in passages]
+    assert len(ids) == len(set(ids))
+    competences = [p for p in passages if p.kind == "competence"]
+    assert len(competences) == sum(len(p.competences) for p in kb.profiles)
+    budgets = next(p for p in competences if p.quote == "Manage budgets")
+    assert budgets.role == "Liaison and Diversion Strategic Manager"
+    assert "H. Management and Administration" in budgets.text and "Manage a budget" in budgets.text
+    general = [p for p in passages if p.kind == "general"]
+    assert len(general) == len(kb.general)
+    assert all(p.role is None for p in general)
+    assert all(p.source.file for p in passages)
+
+
+def test_build_writes_a_folder_with_a_manifest(kb: KnowledgeBase, embedder: HashEmbedder, tmp_path: Path) -> None:
+    folder = tmp_path / "index"
+    index = build_index(kb, embedder, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["format_version"] == 1
+    assert manifest["model"] == "hash-128" and manifest["dimension"] == 128
+    assert manifest["knowledge_hash"] == kb.fingerprint
+    assert manifest["passages"] == len(index.passages) == index.vectors.ntotal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]  # no temporary folders left
+    loaded = load_index(kb, embedder, folder)
+    assert [p.id for p in loaded.passages] == [p.id for p in index.passages]
+
+
+def test_stale_index_is_refused_and_rebuilt(kb: KnowledgeBase, embedder: HashEmbedder, tmp_path: Path) -> None:
+    folder = tmp_path / "index"
+    build_index(kb, embedder, folder)
+    with pytest.raises(StaleIndexError, match="model"):
+        load_index(kb, HashEmbedder(64), folder)
+    other = KnowledgeBase(kb.profiles, kb.general, fingerprint="0" * 64)
+    with pytest.raises(StaleIndexError, match="knowledge_hash"):
+        load_index(other, embedder, folder)
+    rebuilt = open_index(other, embedder, folder)
+    assert rebuilt.manifest["knowledge_hash"] == "0" * 64
+    assert json.loads((folder / "manifest.json").read_text())["knowledge_hash"] == "0" * 64
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda f: (f / "vectors.faiss").write_bytes(b"not faiss"), "corrupt"),
+        (lambda f: (f / "passages.json").write_text("[{"), "corrupt"),
+        (lambda f: (f / "passages.json").write_text("[]"), "corrupt"),
+        (lambda f: (f / "manifest.json").write_text("{oops"), "unreadable"),
+        (lambda f: (f / "manifest.json").unlink(), "no index"),
+    ],
+)
+def test_corrupt_index_is_never_served(kb, embedder, tmp_path: Path, damage, message: str) -> None:
+    folder = tmp_path / "index"
+    good = build_index(kb, embedder, folder)
+    damage(folder)
+    with pytest.raises(StaleIndexError, match=message):
+        load_index(kb, embedder, folder)
+    rebuilt = open_index(kb, embedder, folder)
+    assert len(rebuilt.passages) == len(good.passages)
+    assert load_index(kb, embedder, folder).vectors.ntotal == len(good.passages)
+
+
+def test_search_filters_by_role_and_fuses(kb: KnowledgeBase, embedder: HashEmbedder, tmp_path: Path) -> None:
+    index = build_index(kb, embedder, tmp_path / "index")
+    ew, sm = (p.role for p in kb.profiles)
+    hits = index.search("manage budgets", embedder.embed("manage budgets"), roles={sm}, k=3)
+    assert hits[0].passage.quote == "Manage budgets"
+    assert all(h.passage.role in (sm, None) for h in hits)
+    ew_only = index.search("manage budgets", embedder.embed("manage budgets"), roles={ew}, kinds={"competence"}, k=50)
+    assert "Manage budgets" not in [h.passage.quote for h in ew_only]
+    only_general = index.search("career framework", None, roles=set(), k=5)
+    assert only_general and all(h.passage.role is None for h in only_general)
+    # Keyword only (no vector): a short keyword question still finds its row.
+    dbs = index.search("DBS", None, roles={ew}, k=3)
+    assert "DBS clearance" in dbs[0].passage.quote and dbs[0].coverage == 1.0
+    assert dbs[0].dense_rank is None and dbs[0].keyword_rank == 0
+
+
+def test_bm25_and_stemming() -> None:
+    assert stem("competences") == stem("competence")
+    assert stem("agreed") == stem("agree")
+    assert tokenize("What are the trainings?") == ["training"]
+    bm25 = BM25(["lone working policy", "manage lone workers", "budget"])
+    scores = bm25.scores("lone workers")
+    assert scores[1] > scores[0] > scores[2] == 0
+    # IDF-weighted: doc 0 has only 'lone' (in 2 of 3 docs), the rarer 'workers' weighs more.
+    idf_lone, idf_workers = math.log(1 + 1.5 / 2.5), math.log(1 + 2.5 / 1.5)
+    expected = idf_lone / (idf_lone + idf_workers)
+    assert bm25.coverage("lone workers") == pytest.approx([expected, 1.0, 0.0])
+    assert bm25.coverage("salary")[0] == 0.0
+
+
+def test_faiss_index_is_inner_product_on_unit_vectors(kb, embedder, tmp_path: Path) -> None:
+    index = build_index(kb, embedder, tmp_path / "index")
+    assert isinstance(index.vectors, faiss.IndexFlatIP)
+    vector = embedder.embed(index.passages[3].text)
+    scores, ids = index.vectors.search(vector.reshape(1, -1), 1)
+    assert ids[0][0] == 3 and scores[0][0] == pytest.approx(1.0, abs=1e-5)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding import RoleFinder, rewrite, understand
+from knowledge.records import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def finder(kb: KnowledgeBase) -> RoleFinder:
+    return RoleFinder(kb.profiles)
+
+
+@pytest.mark.parametrize(
+    ("question", "short_names"),
+    [
+        ("what training does an engagement worker need?", ["Engagement Worker"]),
+        ("what does a Liaison and Diversion Strategic Manager do", ["Strategic Manager"]),
+        ("engagment worker courses", ["Engagement Worker"]),
+        ("strategic manger experience", ["Strategic Manager"]),
+        ("EW training", ["Engagement Worker"]),
+        ("what does the SM do", ["Strategic Manager"]),
+        ("level 4 competences", ["Engagement Worker"]),
+        ("what does a level 8 need", ["Strategic Manager"]),
+        ("what does the manager need to know", ["Strategic Manager"]),
+        (
+            "compare the engagement worker with the strategic manager",
+            ["Engagement Worker", "Strategic Manager"],
+        ),
+        ("do I need a level 3 NVQ?", []),
+        ("what should I discuss with my line manager", []),
+    ],
+)
+def test_roles_are_found(finder: RoleFinder, question: str, short_names: list[str]) -> None:
+    match = finder.find(question)
+    assert [p.short_name for p in match.profiles] == short_names
+    assert match.unknown == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("what training does a peer support worker need?", "peer support worker"),
+        ("what does a mental health nurse do", "mental health nurse"),
+        ("level 6 role", "level 6"),
+        ("team leader competences", "team leader"),
+    ],
+)
+def test_roles_without_a_template_are_unknown(finder: RoleFinder, question: str, unknown: str) -> None:
+    match = finder.find(question)
+    assert match.profiles == ()
+    assert match.unknown == (unknown,)
+
+
+def test_both_roles(finder: RoleFinder) -> None:
+    assert finder.find("what training do both roles need").everyone
+    assert finder.find("for all roles").everyone
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "subtopics"),
+    [
+        ("stat and mand for engagement workers", "training", ("statutory_mandatory",)),
+        ("what courses should I do", "training", ("informal",)),
+        ("how often is cpd", "training", ("frequency", "cpd")),
+        ("who pays for training", "training", ("funding",)),
+        ("what qualifications does an engagement worker need", "experience", ()),
+        ("do I need a DBS", "experience", ()),
+        ("what level is it?", "level", ()),
+        ("what does a strategic manager do day to day", "scope", ()),
+        ("core competences for the SM", "competences", ()),
+        ("I'm starting as an engagement worker", "onboarding", ()),
+        ("difference between the engagement worker and strategic manager", "compare", ()),
+        ("what is a transferable role?", "framework", ()),
+        ("hello", "help", ()),
+        ("what roles do you know?", "roles", ()),
+        ("homelessness", "free", ()),
+    ],
+)
+def test_topics(finder: RoleFinder, question: str, topic: str, subtopics: tuple[str, ...]) -> None:
+    q = understand(question, finder)
+    assert q.topic == topic
+    assert q.subtopics == subtopics
+
+
+def test_staff_shorthand_is_rewritten() -> None:
+    assert rewrite("stat & mand") == "statutory and mandatory"
+    assert rewrite("what competencies") == "what competences"
+    assert "training" in rewrite("traning")
+
+
+def test_strip_removes_role_mentions(finder: RoleFinder) -> None:
+    assert finder.without_roles("salary of an engagement worker at level 4").split() == ["salary", "of", "an", "at"]
+    assert finder.without_roles("what does the SM do").split() == ["what", "does", "the", "do"]
