@@ -130,13 +130,14 @@ def listing(
     chosen: Sequence[Competence],
     sections: Sequence[CompetenceSection],
     count_only: bool = False,
+    filtered: bool = False,
 ) -> None:
     shown = sections or COMPETENCE_SECTIONS
     for section in shown:
         rows = [c for c in chosen if c.section == section]
         title = p.competence_section_titles.get(section)
         if not rows:
-            if section == "locality-specific" and title is not None and not p.competences_in(section):
+            if section == "locality-specific" and title is not None and not p.competences_in(section) and not filtered:
                 w.add(
                     f"**{SECTION_TITLES[section]}**: none listed; the template leaves this section for"
                     f" competences added locally {_locality_cite(w, p)}"
@@ -197,7 +198,7 @@ def competences(
     w.heading(p, f"{what}: {total} listed")
     if check and theme:
         w.add(f"Yes: the template lists {total} competence{'s' if total != 1 else ''} matching your question.")
-    listing(w, p, chosen, sections, count_only=count and not theme and not principle)
+    listing(w, p, chosen, sections, count_only=count and not theme and not principle, filtered=bool(theme or principle))
     return True
 
 

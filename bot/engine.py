@@ -31,7 +31,8 @@ from .understanding import Question, RoleFinder, rewrite, understand, words
 MAX_QUESTION_CHARS = 2000
 # Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
 # relevant when it is close in meaning, or contains the question's words and is not far in meaning.
-RELEVANCE_COSINE = 0.45
+RELEVANCE_COSINE = (0.55, 0.0)  # (cosine, coverage): close in meaning alone
+RELEVANCE_CLOSE = (0.45, 0.3)  # close in meaning and sharing some of the question's words
 RELEVANCE_COVERED = (0.8, 0.15)  # (coverage, cosine)
 RELEVANCE_MIXED = (0.6, 0.30)
 SIDE_BY_SIDE_LIMIT = 3
@@ -211,6 +212,12 @@ class Engine:
 
     def _about_roles(self, q: Question, profiles: list[RoleProfile], vector: np.ndarray | None) -> Answer:
         theme = self._theme(q)
+        if (
+            q.topic == "scope"
+            and any(t in THEMES for t in theme)
+            and re.search(r"^\s*(?:does|do|is|will|would|can)\b", q.text, re.I)
+        ):
+            q = replace(q, topic="competences")
         focus = _experience_focus(q.text)
         sections = _sections(q.text)
         principle = self._principle(q.text)
@@ -238,13 +245,14 @@ class Engine:
 
         answer = self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], q.topic))
         if fallback and len(fallback) == len(profiles):
-            return self._retrieve(
-                q,
-                vector,
-                profiles,
-                kinds={"competence"},
-                preface=f"No competence title in the template mentions {' '.join(theme)}. The closest entries are:",
+            missing = (
+                f"No competence in the {' and '.join(p.short_name for p in profiles)} template mentions"
+                f" {' or '.join(theme)}."
             )
+            found = self._retrieve(q, vector, profiles, preface=f"{missing} Elsewhere the template says:")
+            if found.declined:
+                return replace(found, text=f"{missing}\n\n{found.text}")
+            return found
         return answer
 
     # -- answer kinds -------------------------------------------------------------------------
@@ -444,7 +452,8 @@ class Engine:
         for word in words(q.text):
             if word in _THEME_STOP or word in names or len(word) < 4 or word.isdigit():
                 continue
-            theme.append(word)
+            singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+            theme.append(singular if singular in THEMES and word not in THEMES else word)
         if "health" in words(q.text) and "safety" in words(q.text):
             theme = [t for t in theme if t not in ("health", "safety")] + ["health and safety"]
         known = [t for t in theme if t in THEMES]
@@ -495,7 +504,8 @@ def _article(name: str) -> str:
 
 def _relevant(hit: Hit) -> bool:
     return (
-        hit.cosine >= RELEVANCE_COSINE
+        hit.cosine >= RELEVANCE_COSINE[0]
+        or (hit.cosine >= RELEVANCE_CLOSE[0] and hit.coverage >= RELEVANCE_CLOSE[1])
         or (hit.coverage >= RELEVANCE_COVERED[0] and hit.cosine >= RELEVANCE_COVERED[1])
         or (hit.coverage >= RELEVANCE_MIXED[0] and hit.cosine >= RELEVANCE_MIXED[1])
     )

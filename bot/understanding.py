@@ -225,8 +225,9 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "onboarding",
-        r"\bi'?m new\b|\bi am new\b|\bnew (?:starter|joiner|in post|to the (?:role|team))\b"
-        r"|\b(?:starting|start|begin|beginning|joining|join|started|joined)\b.{0,40}\bas (?:a|an|the)\b"
+        r"\bi'?m (?:a |the )?new\b|\bi am (?:a |the )?new\b|\bnew (?:starter|joiner|in post|to the (?:role|team))\b"
+        r"|\bnew job\b|\bread first\b|\bstart with\b|\bwhat (?:should|do) i (?:do|prepare|read) first\b|\bprepare\b"
+        r"|\b(?:starting|start|begin|beginning|joining|join|started|joined)\b.{0,40}\bas (?:an? |the )?\w"
         r"|where (?:do|should) i (?:begin|start)|\bonboard|\binduction\b|first (?:day|week|month)s?\b"
         r"|\bchecklist\b|getting started",
     ),
@@ -259,7 +260,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "level",
-        r"\bwhat level\b|\bwhich level\b|\blevel (?:is|are) (?:it|they|the|this|that|an?)\b"
+        r"\bautonomy\b|\bexpected of (?:someone|somebody|people|staff|me|a|an)\b|\bdecision[- ]making\b"
+        r"|\bwhat level\b|\bwhich level\b|\blevel (?:is|are) (?:it|they|the|this|that|an?)\b"
         r"|\bhow senior\b|\bseniority\b|\blevel descriptor|\bdescriptor\b|\bwhat does level \d+ mean"
         r"|\bwhat is (?:a |the )?level \d+\b|\bwhat level\b|\bcareer framework level\b(?! \d)|\blevel of autonomy"
         r"|\bdefinition of the level\b",

@@ -30,6 +30,14 @@ def test_eval_pass_rate(model_runtime) -> None:
     assert report.recall_at_5 >= 0.8, summary
 
 
+def test_held_out_set(model_runtime) -> None:
+    # Written after the main set, phrased differently; scored 76.7 % on its first run (see README).
+    report = run_eval(model_runtime.engine, default_eval_file().with_name("holdout.json"))
+    summary = format_report(report)
+    print(summary)
+    assert report.pass_rate >= 0.9, summary
+
+
 def test_report_names_each_failure(model_runtime, tmp_path: Path) -> None:
     cases = [
         {
