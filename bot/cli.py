@@ -83,6 +83,25 @@ def _parser() -> argparse.ArgumentParser:
     _dir_option(chat)
     chat.set_defaults(handler=_chat)
 
+    serve = sub.add_parser(
+        "serve",
+        help="run the Bot Framework endpoint (POST /api/messages, GET /healthz)",
+        description="Serve the bot over HTTP for Teams and other Bot Framework channels. Builds the index if"
+        " needed. Without APP_ID it runs in local mode (no authentication) for the Agents Playground.",
+    )
+    serve.add_argument("--host", default=None, help="address to listen on (default: $ROLEBOT_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3978)")
+    serve.set_defaults(handler=_serve)
+
+    feedback = sub.add_parser(
+        "feedback",
+        help="export feedback and the questions the bot declined",
+        description="Print the feedback staff gave on answers, and the questions the bot could not answer"
+        " from the templates, for the people who maintain the templates.",
+    )
+    feedback.add_argument("--csv", action="store_true", help="CSV with a header row")
+    feedback.set_defaults(handler=_feedback)
+
     evaluate = sub.add_parser(
         "eval",
         help="run an evaluation set and print the pass rate",
@@ -131,6 +150,27 @@ def _runtime(args: argparse.Namespace, settings: Settings, rebuild: bool = False
     if args.dir:
         settings = Settings.from_env(ROLEBOT_KNOWLEDGE_DIR=args.dir)
     return load_runtime(settings, rebuild=rebuild)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from .server import create_app
+
+    host = args.host or settings.get("ROLEBOT_HOST")
+    port = args.port or settings.get("PORT")
+    web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+    return 0
+
+
+def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from .feedback import FeedbackStore, export_csv, export_text
+
+    store = FeedbackStore(settings.get("ROLEBOT_DATA_DIR") / "feedback.sqlite3")
+    rows = store.rows()
+    store.close()
+    print(export_csv(rows) if args.csv else export_text(rows), end="" if args.csv else "\n")
+    return 0
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:

@@ -64,6 +64,15 @@ _THEME_STOP = frozenset(
 )
 
 
+# Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
+_FOLLOW_UP_FILLER = frozenset(
+    """
+    and or what about how for a an the of is it its it's they them their that this same also too please ok
+    okay then so whats what's tell me more one role roles job jobs for their theirs there
+    """.split()
+)
+
+
 @dataclass(frozen=True)
 class ConversationState:
     """What a conversation is about: the role(s) in focus and the last topic."""
@@ -152,15 +161,12 @@ class Engine:
     # -- understanding in context -----------------------------------------------------------
 
     def _with_context(self, q: Question, state: ConversationState) -> Question:
-        follow_up = re.match(r"^\s*(?:and|what about|how about|and for|same for|what of|or)\b", q.text, re.I)
-        if (
-            q.topic == "free"
-            and state.topic
-            and (q.roles.profiles or q.roles.everyone)
-            and (follow_up or len(words(q.text)) <= 8)
-        ):
-            return replace(q, topic=state.topic, subtopics=state.subtopics)
-        if q.topic == "free" and state.topic and follow_up and not q.roles.unknown:
+        """'and the strategic manager?' carries the last topic over; a question with its own content
+        (e.g. 'what is the salary of an engagement worker?') does not."""
+        if q.topic != "free" or not state.topic:
+            return q
+        content = [w for w in words(self.finder.without_roles(q.text)) if w not in _FOLLOW_UP_FILLER]
+        if not content and (q.roles.profiles or q.roles.everyone or q.text):
             return replace(q, topic=state.topic, subtopics=state.subtopics)
         return q
 

@@ -30,10 +30,32 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     secret: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 def _path_or_none(value: str) -> Path | None:
     return Path(value).expanduser() if value else None
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 1 <= port <= 65535:
+        raise ValueError("expected a port number from 1 to 65535")
+    return port
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("expected a positive whole number")
+    return number
+
+
+def _app_type(value: str) -> str:
+    known = {"singletenant": "SingleTenant", "userassignedmsi": "UserAssignedMSI", "multitenant": "MultiTenant"}
+    if value.lower() not in known:
+        raise ValueError("expected SingleTenant or UserAssignedMSI (MultiTenant only for existing registrations)")
+    return known[value.lower()]
 
 
 def _log_level(value: str) -> str:
@@ -62,6 +84,28 @@ SETTINGS: tuple[Setting, ...] = (
         "Embedding model: all-MiniLM-L6-v2 (packaged, offline) or a local sentence-transformers folder.",
     ),
     Setting("ROLEBOT_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.", _log_level),
+    Setting(
+        "ROLEBOT_DATA_DIR",
+        "~/.local/share/rolebot",
+        "Folder for the conversation state and feedback databases (SQLite).",
+        lambda v: Path(v or "~/.local/share/rolebot").expanduser(),
+    ),
+    Setting("ROLEBOT_HOST", "127.0.0.1", "Address `rolebot serve` listens on (0.0.0.0 in a container)."),
+    Setting("PORT", "3978", "Port `rolebot serve` listens on.", _port),
+    Setting(
+        "ROLEBOT_MAX_REQUEST_BYTES", "262144", "Largest request body accepted on /api/messages (413 above).", _positive
+    ),
+    Setting(
+        "APP_ID",
+        "",
+        "Bot registration's app (client) id. Empty: local mode, no authentication.",
+        aliases=("MicrosoftAppId",),
+    ),
+    Setting("APP_PASSWORD", "", "Client secret (SingleTenant).", secret=True, aliases=("MicrosoftAppPassword",)),
+    Setting("APP_TYPE", "SingleTenant", "SingleTenant or UserAssignedMSI.", _app_type, aliases=("MicrosoftAppType",)),
+    Setting(
+        "APP_TENANTID", "", "Microsoft Entra tenant id of the bot registration.", aliases=("MicrosoftAppTenantId",)
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -76,7 +120,7 @@ class Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for setting in SETTINGS:
-            raw = env.get(setting.name, setting.default)
+            raw = next((env[n] for n in (setting.name, *setting.aliases) if n in env), setting.default)
             try:
                 values[setting.name] = setting.parse(raw.strip())
             except ValueError as exc:
@@ -107,6 +151,9 @@ class Settings:
     @property
     def log_level(self) -> str:
         return self.values["ROLEBOT_LOG_LEVEL"]
+
+    def __repr__(self) -> str:
+        return f"Settings({self.describe()!r})"
 
     def describe(self) -> dict[str, str]:
         """Values for display, with secrets masked."""

@@ -1,0 +1,349 @@
+"""The Bot Framework channel layer: the only module that imports botbuilder.
+
+- `SqliteStorage`: a persistent botbuilder `Storage` (conversation state survives restarts).
+- `RoleBot`: the activity handler: answers with citations, welcome, feedback, typing.
+- `create_adapter`: a `CloudAdapter` with `ConfigurationBotFrameworkAuthentication`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+import jwt
+import requests
+from botbuilder.core import (
+    ActivityHandler,
+    ConversationState,
+    InvokeResponse,
+    MessageFactory,
+    Storage,
+    TurnContext,
+)
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Entity
+from botframework.connector.auth import AuthenticationConstants
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
+from msrest.exceptions import DeserializationError
+from msrest.serialization import Model
+
+from index import BatchingEmbedder
+
+from .engine import MAX_QUESTION_CHARS, Engine
+from .engine import ConversationState as Memory
+from .feedback import FeedbackStore
+from .settings import Settings, SettingsError
+from .teams import render_answer, render_text
+
+log = logging.getLogger(__name__)
+STATE_PROPERTY = "rolebot"
+
+
+class SqliteStorage(Storage):
+    """Botbuilder storage in one SQLite file, with e-tag concurrency like MemoryStorage."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag INTEGER)")
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        return await asyncio.to_thread(self._read, keys)
+
+    async def write(self, changes: Mapping[str, Any]) -> None:
+        if changes is None:
+            raise ValueError("changes are required when writing")
+        await asyncio.to_thread(self._write, changes)
+
+    async def delete(self, keys: list[str]) -> None:
+        await asyncio.to_thread(self._delete, keys)
+
+    def _read(self, keys: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        with self._lock:
+            for key in keys or []:
+                row = self._db.execute("SELECT value, etag FROM state WHERE key = ?", (key,)).fetchone()
+                if row:
+                    value = json.loads(row[0])
+                    if isinstance(value, dict):
+                        value["e_tag"] = str(row[1])
+                    out[key] = value
+        return out
+
+    def _write(self, changes: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for key, change in changes.items():
+                    value = dict(change) if isinstance(change, dict) else dict(vars(change))
+                    new_etag = value.pop("e_tag", None)
+                    row = self._db.execute("SELECT etag FROM state WHERE key = ?", (key,)).fetchone()
+                    if row and new_etag not in (None, "*") and str(new_etag) != str(row[0]):
+                        raise KeyError(f"e-tag conflict for {key}: {new_etag} is not {row[0]}")
+                    etag = (row[0] + 1) if row else 1
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO state VALUES (?, ?, ?)", (key, json.dumps(value, default=str), etag)
+                    )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _delete(self, keys: list[str]) -> None:
+        with self._lock:
+            self._db.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys or []])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class MessageEntity(Entity):
+    """msrest drops unknown keys of `Entity`; this one keeps the schema.org citation fields."""
+
+    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {
+        "type": {"key": "type", "type": "str"},
+        "at_type": {"key": "@type", "type": "str"},
+        "at_context": {"key": "@context", "type": "str"},
+        "at_id": {"key": "@id", "type": "str"},
+        "additional_type": {"key": "additionalType", "type": "[str]"},
+        "citation": {"key": "citation", "type": "[object]"},
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(type=kwargs.get("type"))
+        self.at_type = kwargs.get("@type")
+        self.at_context = kwargs.get("@context")
+        self.at_id = kwargs.get("@id")
+        self.additional_type = kwargs.get("additionalType")
+        self.citation = kwargs.get("citation")
+
+
+def to_activity(data: dict[str, Any]) -> Activity:
+    """A wire-form activity dict as a botbuilder `Activity`, keeping the citation entity."""
+    activity = Activity.deserialize({k: v for k, v in data.items() if k != "entities"})
+    if data.get("entities"):
+        activity.entities = [MessageEntity(**entity) for entity in data["entities"]]
+    return activity
+
+
+def _text_of(activity: Activity) -> str:
+    text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
+    return " ".join((text or "").split())
+
+
+class RoleBot(ActivityHandler):
+    """Answers role-profile questions in Teams and any Bot Framework channel."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        conversation_state: ConversationState,
+        feedback: FeedbackStore,
+        batcher: BatchingEmbedder | None = None,
+    ) -> None:
+        self.engine = engine
+        self.conversation_state = conversation_state
+        self.memory = conversation_state.create_property(STATE_PROPERTY)
+        self.feedback = feedback
+        self.batcher = batcher
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await super().on_turn(turn_context)
+        await self.conversation_state.save_changes(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        question = _text_of(activity)
+        if not question and activity.value is not None:
+            await turn_context.send_activity(MessageFactory.text("I can only read typed questions."))
+            return
+        await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+        started = time.perf_counter()
+        memory = Memory.from_dict(await self.memory.get(turn_context, dict))
+        vector = None
+        if self.batcher is not None and question and len(question) <= MAX_QUESTION_CHARS:
+            vector = await self.batcher.embed(self.engine.retrieval_text(question))
+        answer, memory = self.engine.answer(question, memory, vector)
+        await self.memory.set(turn_context, memory.to_dict())
+        reply = to_activity(render_answer(answer))
+        reply.id = str(uuid.uuid4())
+        response = await turn_context.send_activity(reply)
+        activity_id = (response.id if response is not None and response.id else None) or reply.id
+        conversation = activity.conversation.id if activity.conversation else ""
+        await asyncio.to_thread(
+            self.feedback.record_answer,
+            activity_id,
+            conversation,
+            question,
+            answer.topic,
+            answer.roles,
+            answer.declined,
+        )
+        log.info(
+            "answered: topic=%s declined=%s citations=%d in %.0f ms",
+            answer.topic,
+            answer.declined,
+            len(answer.citations),
+            (time.perf_counter() - started) * 1000,
+        )
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        for member in members_added:
+            if member.id != bot_id:
+                await turn_context.send_activity(to_activity(self.welcome()))
+
+    def welcome(self) -> dict[str, Any]:
+        roles = "\n".join(
+            f"- **{p.short_name}** ({p.role}), career framework level {p.level}" for p in self.engine.kb.profiles
+        )
+        text = (
+            "Hello! I answer questions about NHS role profiles, straight from the Skills for Health templates,"
+            " and cite the template and section for everything I say: training and CPD, experience required,"
+            " the level, the scope of the role, competences, and comparisons between roles. Starting a new"
+            f" role? Tell me which one and I'll give you a checklist.\n\nRoles I know:\n{roles}"
+        )
+        return render_text(text, self.engine.starter_questions())
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name == "message/submitAction":
+            value = activity.value if isinstance(activity.value, dict) else {}
+            action = value.get("actionValue") if isinstance(value.get("actionValue"), dict) else {}
+            reaction = str(action.get("reaction", "")) if action else ""
+            comment = _feedback_text(action.get("feedback") if action else None)
+            if value.get("actionName") != "feedback" or reaction not in ("like", "dislike"):
+                return InvokeResponse(status=400, body={"error": "unsupported action"})
+            conversation = activity.conversation.id if activity.conversation else ""
+            await asyncio.to_thread(
+                self.feedback.record_feedback, activity.reply_to_id or "", conversation, reaction, comment
+            )
+            log.info("feedback received: %s", reaction)
+            return InvokeResponse(status=200, body={})
+        return await super().on_invoke_activity(turn_context)
+
+
+def _feedback_text(raw: Any) -> str:
+    """Teams sends the free text as a JSON string ({"feedbackText": "..."})."""
+    if isinstance(raw, str):
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            return raw[:2000]
+        raw = parsed
+    if isinstance(raw, dict):
+        return str(raw.get("feedbackText", ""))[:2000]
+    return ""
+
+
+def auth_configuration(settings: Settings) -> SimpleNamespace:
+    if is_local_mode(settings):
+        # botbuilder's "MultiTenant" path with no app id is its documented auth-disabled mode.
+        return SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
+    return SimpleNamespace(
+        APP_ID=settings.get("APP_ID"),
+        APP_PASSWORD=settings.get("APP_PASSWORD"),
+        APP_TYPE=settings.get("APP_TYPE"),
+        APP_TENANTID=settings.get("APP_TENANTID"),
+    )
+
+
+def create_adapter(settings: Settings) -> CloudAdapter:
+    """The CloudAdapter, authenticating with APP_ID/APP_PASSWORD/APP_TYPE/APP_TENANTID."""
+    try:
+        auth = ConfigurationBotFrameworkAuthentication(auth_configuration(settings))
+    except Exception as exc:  # botbuilder raises bare Exception for missing settings
+        raise SettingsError(f"Bot Framework authentication settings are incomplete: {exc}") from None
+    adapter = CloudAdapter(auth)
+
+    async def on_error(turn_context: TurnContext, error: Exception) -> None:
+        log.exception("error in a turn", exc_info=error)
+        try:
+            await turn_context.send_activity(
+                MessageFactory.text("Sorry, something went wrong on my side. Please try again in a moment.")
+            )
+        except Exception:  # the channel itself may be unreachable
+            log.warning("could not send the apology to the channel")
+
+    adapter.on_turn_error = on_error
+    return adapter
+
+
+class BadActivity(ValueError):
+    """The request body is not a usable activity (answered 400)."""
+
+
+class Unauthorized(PermissionError):
+    """The request has no valid Bot Framework token (answered 401)."""
+
+
+def parse_activity(body: Any) -> Activity:
+    """An `Activity` from a request body, or BadActivity naming what is wrong."""
+    if not isinstance(body, dict):
+        raise BadActivity("the body must be a JSON object (an activity)")
+    try:
+        activity = Activity.deserialize(body)
+    except (DeserializationError, ValueError, TypeError, AttributeError) as exc:
+        raise BadActivity(f"malformed activity: {str(exc)[:200]}") from None
+    missing = [
+        name
+        for name, present in (
+            ("type", isinstance(activity.type, str) and activity.type),
+            ("serviceUrl", isinstance(activity.service_url, str) and activity.service_url),
+            ("conversation.id", activity.conversation is not None and activity.conversation.id),
+            ("channelId", isinstance(activity.channel_id, str) and activity.channel_id),
+        )
+        if not present
+    ]
+    if missing:
+        raise BadActivity("the activity has no " + ", ".join(missing))
+    if activity.type == ActivityTypes.message and activity.text is not None and not isinstance(activity.text, str):
+        raise BadActivity("the activity's text must be a string")
+    return activity
+
+
+async def process(adapter: CloudAdapter, bot: RoleBot, activity: Activity, auth_header: str) -> tuple[int, Any]:
+    """Run one turn. Works around botbuilder 4.17.1's stock handler: auth errors are 401, and an invoke
+    or expectReplies body that is already a dict is not serialized again."""
+    try:
+        response = await adapter.process_activity(auth_header, activity, bot.on_turn)
+    except (PermissionError, jwt.PyJWTError) as exc:
+        raise Unauthorized(type(exc).__name__) from None
+    except requests.RequestException:
+        log.warning("could not fetch the Bot Framework signing keys; refusing the request")
+        raise Unauthorized("signing keys unavailable") from None
+    if response is None:
+        return 201, None
+    body = response.body
+    if isinstance(body, Model):
+        body = body.serialize()
+    return int(response.status), body
+
+
+def refresh_signing_keys() -> bool:
+    """Fetch the Bot Framework signing keys into botbuilder's cache. Blocking (botbuilder uses
+    `requests`): call it in a thread, so that token validation on the event loop finds them fresh."""
+    url = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+    metadata = JwtTokenExtractor.metadataCache.setdefault(url, _OpenIdMetadata(url))
+    try:
+        asyncio.run(metadata._refresh())
+    except Exception as exc:  # network errors of every kind: keep the old keys, say so
+        log.warning("could not refresh the Bot Framework signing keys: %s", type(exc).__name__)
+        return False
+    return True
+
+
+def is_local_mode(settings: Settings) -> bool:
+    return not settings.get("APP_ID")

@@ -1,0 +1,169 @@
+"""What staff asked and what they thought of the answers, for the people who maintain the templates.
+
+The answers log keeps, per reply: the question, topic, roles and whether the bot declined. A
+feedback click (thumbs up/down and free text) is stored against the reply it is about. `rolebot
+feedback` exports both, so template owners see what staff ask that the templates don't cover.
+The data stays in a local SQLite file; nothing is sent anywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    activity_id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    asked_at REAL NOT NULL,
+    question TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    declined INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    activity_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    given_at REAL NOT NULL,
+    reaction TEXT NOT NULL,
+    comment TEXT NOT NULL
+);
+"""
+EXPORT_COLUMNS = (
+    "kind",
+    "time",
+    "conversation_id",
+    "activity_id",
+    "question",
+    "topic",
+    "roles",
+    "declined",
+    "reaction",
+    "comment",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str  # "feedback" or "declined"
+    time: float
+    conversation_id: str
+    activity_id: str
+    question: str
+    topic: str
+    roles: str
+    declined: bool
+    reaction: str
+    comment: str
+
+    def as_list(self) -> list[Any]:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.time))
+        return [
+            self.kind,
+            stamp,
+            self.conversation_id,
+            self.activity_id,
+            self.question,
+            self.topic,
+            self.roles,
+            int(self.declined),
+            self.reaction,
+            self.comment,
+        ]
+
+
+class FeedbackStore:
+    """A small SQLite database (one connection, serialised by a lock; calls are short)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(SCHEMA)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def record_answer(
+        self, activity_id: str, conversation_id: str, question: str, topic: str, roles: tuple[str, ...], declined: bool
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (activity_id, conversation_id, time.time(), question, topic, "; ".join(roles), int(declined)),
+            )
+
+    def record_feedback(self, activity_id: str, conversation_id: str, reaction: str, comment: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO feedback (activity_id, conversation_id, given_at, reaction, comment)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (activity_id, conversation_id, time.time(), reaction, comment),
+            )
+
+    def rows(self) -> list[Row]:
+        with self._lock:
+            # The answer a click is about: by reply id; where the channel assigned its own id (replies
+            # returned in the HTTP body), the conversation's latest answer before the click.
+            feedback = self._db.execute(
+                "SELECT f.given_at, f.conversation_id, f.activity_id, COALESCE(a.question, ''),"
+                " COALESCE(a.topic, ''), COALESCE(a.roles, ''), COALESCE(a.declined, 0), f.reaction, f.comment"
+                " FROM feedback f LEFT JOIN answers a ON a.activity_id = COALESCE("
+                "  (SELECT activity_id FROM answers WHERE activity_id = f.activity_id),"
+                "  (SELECT activity_id FROM answers WHERE conversation_id = f.conversation_id"
+                "   AND asked_at <= f.given_at ORDER BY asked_at DESC LIMIT 1))"
+                " ORDER BY f.given_at"
+            ).fetchall()
+            declined = self._db.execute(
+                "SELECT asked_at, conversation_id, activity_id, question, topic, roles FROM answers"
+                " WHERE declined = 1 ORDER BY asked_at"
+            ).fetchall()
+        out = [Row("feedback", r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in feedback]
+        out += [Row("declined", r[0], r[1], r[2], r[3], r[4], r[5], True, "", "") for r in declined]
+        return sorted(out, key=lambda r: r.time)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def export_csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        writer.writerow(row.as_list())
+    return out.getvalue()
+
+
+def export_text(rows: list[Row]) -> str:
+    if not rows:
+        return "No feedback and no declined questions yet."
+    lines = []
+    for row in rows:
+        stamp = row.as_list()[1]
+        if row.kind == "feedback":
+            comment = f": {row.comment}" if row.comment else ""
+            lines.append(f"{stamp}  {row.reaction:7}  {row.question or '(answer not found)'}{comment}")
+        else:
+            lines.append(f"{stamp}  declined  {row.question}")
+    return "\n".join(lines)

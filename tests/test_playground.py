@@ -1,0 +1,165 @@
+"""End to end with the Microsoft 365 Agents Playground as the client (a Teams-like channel).
+
+The Playground is installed into .playground/ with npm when it is missing; without npm this test is
+skipped. It runs the bot in-process on a real port and drives the Playground through its HTTP API,
+reading the bot's replies from its websocket, in both delivery modes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.server import create_app
+from bot.settings import Settings
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.model
+PLAYGROUND = "@microsoft/m365agentsplayground@0.2.28"
+PREFIX = ROOT / ".playground"
+BINARY = PREFIX / "node_modules" / ".bin" / "agentsplayground"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def playground_binary() -> Path:
+    if not BINARY.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed: the Playground end-to-end test needs Node.js and npm")
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(PREFIX), PLAYGROUND],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return BINARY
+
+
+@pytest.fixture
+async def bot_url(model_runtime, tmp_path: Path) -> AsyncIterator[str]:
+    settings = Settings.from_env({"ROLEBOT_DATA_DIR": str(tmp_path / "data")})
+    runner = web.AppRunner(create_app(settings, model_runtime))
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}/api/messages"
+    await runner.cleanup()
+
+
+async def start_playground(binary: Path, bot: str, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
+    process = subprocess.Popen(
+        [str(binary), "-e", bot, "-c", "msteams", "--dt", "-p", str(port), *extra],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as session:
+        for _ in range(150):
+            try:
+                async with session.get(f"{base}/_debug/ping") as response:
+                    if response.status == 200:
+                        return process, base
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    process.kill()
+    raise AssertionError("the Playground did not start")
+
+
+class Client:
+    """The Playground's HTTP API: post as the current user, read the bot's messages off the websocket."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, base: str, ws: aiohttp.ClientWebSocketResponse, config: dict[str, Any]
+    ) -> None:
+        self.session, self.base, self.ws, self.config = session, base, ws, config
+        self.conversation = config["personalChat"]["id"]
+        self.user = config["currentUser"]["id"]
+
+    async def ask(self, text: str) -> dict[str, Any]:
+        url = f"{self.base}/_conversation/v1/conversations/{self.conversation}/messages"
+        async with self.session.post(url, json={"from": {"id": self.user}, "text": text, "textFormat": "plain"}) as r:
+            assert r.status == 200
+        while True:
+            message = await asyncio.wait_for(self.ws.receive(), 30)
+            data = json.loads(message.data)
+            if data.get("action") == "createMessage":
+                return data["message"]
+
+    async def feedback(self, reaction: str, text: str) -> int:
+        body = {
+            "name": "message/submitAction",
+            "from": {"id": self.user},
+            "conversation": {"id": self.conversation},
+            "value": {
+                "actionName": "feedback",
+                "actionValue": {"reaction": reaction, "feedback": json.dumps({"feedbackText": text})},
+            },
+        }
+        async with self.session.post(f"{self.base}/_conversation/v1/invoke", json=body) as response:
+            return response.status
+
+
+async def converse(binary: Path, bot: str, *extra: str) -> list[Any]:
+    process, base = await start_playground(binary, bot, *extra)
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{base}/_internal/v1/config") as response:
+                config = (await response.json())["config"]
+            ws = await session.ws_connect(f"{base}/_ws_conversation/v1/conversations/stream")
+            client = Client(session, base, ws, config)
+            first = await client.ask("what training does an engagement worker need?")
+            second = await client.ask("and what about the strategic manager?")
+            status = await client.feedback("like", "clear and cited")
+            await ws.close()
+            return [first, second, status]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def check(first: dict[str, Any], second: dict[str, Any], status: int) -> None:
+    assert "PREVENT training or WRAP" in first["text"]
+    citations = first["aiEntity"]["citation"]
+    assert citations and all(c["appearance"]["name"].startswith("Engagement Worker template") for c in citations)
+    assert first["feedbackLoopEnabled"] is True
+    assert 1 <= len(first["suggestedActions"]["actions"]) <= 3
+    assert "Root cause analysis training" in second["text"]  # the topic carried over to the new role
+    assert status == 200
+
+
+async def test_playground_normal_delivery(playground_binary: Path, bot_url: str, tmp_path: Path) -> None:
+    first, second, status = await converse(playground_binary, bot_url)
+    check(first, second, status)
+    from bot.feedback import FeedbackStore
+
+    rows = FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows()
+    liked = [r for r in rows if r.kind == "feedback"]
+    assert liked and liked[0].reaction == "like" and liked[0].comment == "clear and cited"
+    assert liked[0].question == "and what about the strategic manager?"
+
+
+async def test_playground_expect_replies(playground_binary: Path, bot_url: str) -> None:
+    first, second, status = await converse(playground_binary, bot_url, "--dm", "expectReplies")
+    check(first, second, status)

@@ -1,0 +1,269 @@
+"""The bot through the real Bot Framework protocol: the aiohttp app in-process, activities posted to
+/api/messages, and a stand-in channel receiving replies at /v3/conversations/..., as Teams would."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from botbuilder.core import MemoryStorage
+
+from bot.server import create_app
+from bot.settings import Settings
+
+pytestmark = pytest.mark.model
+EW = "Liaison and Diversion Service Engagement Worker"
+
+
+class Channel:
+    """A stand-in for the Teams channel service: records what the bot sends."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.auth_headers: list[str] = []
+
+    async def reply(self, request: web.Request) -> web.Response:
+        self.received.append(await request.json())
+        self.auth_headers.append(request.headers.get("Authorization", ""))
+        return web.json_response({"id": f"sent-{len(self.received)}"})
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [a for a in self.received if a.get("type") == "message"]
+
+
+@pytest.fixture
+async def channel(aiohttp_server) -> tuple[Channel, str]:
+    stand_in = Channel()
+    app = web.Application()
+    # Teams conversation ids hold ':' and '@', percent-encoded in the path: match the whole tail.
+    app.router.add_post(r"/v3/conversations/{tail:.+/activities(/[^/]+)?}", stand_in.reply)
+    server = await aiohttp_server(app)
+    return stand_in, str(server.make_url("/"))
+
+
+def settings_for(tmp_path: Path, **env: str) -> Settings:
+    return Settings.from_env({"ROLEBOT_DATA_DIR": str(tmp_path / "data"), **env})
+
+
+@pytest.fixture
+def make_client(aiohttp_client, model_runtime, tmp_path: Path) -> Callable[..., Any]:
+    async def make(storage: Any = None, **env: str):
+        return await aiohttp_client(create_app(settings_for(tmp_path, **env), model_runtime, storage))
+
+    return make
+
+
+def message(text: str, service_url: str, conversation: str = "conv-1", **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "id": "in-1",
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "conversation": {"id": conversation},
+        "from": {"id": "user-1", "name": "A Nurse"},
+        "recipient": {"id": "bot-1", "name": "RoleBot"},
+        "text": text,
+        **extra,
+    }
+
+
+async def test_normal_turn_posts_typing_then_a_cited_answer_to_the_channel(make_client, channel) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    response = await client.post("/api/messages", json=message("what training does an engagement worker need?", url))
+    assert response.status == 201
+    assert [a["type"] for a in stand_in.received] == ["typing", "message"]
+    reply = stand_in.messages()[0]
+    assert reply["replyToId"] == "in-1" and reply["textFormat"] == "markdown"
+    assert "PREVENT training or WRAP" in reply["text"]
+    entity = reply["entities"][0]
+    assert entity["@type"] == "Message" and entity["type"] == "https://schema.org/Message"
+    positions = [c["position"] for c in entity["citation"]]
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", reply["text"])} == set(positions)
+    for citation in entity["citation"]:
+        appearance = citation["appearance"]
+        assert appearance["name"].startswith("Engagement Worker template: ") and len(appearance["name"]) <= 80
+        assert len(appearance["abstract"]) <= 160 and len(appearance["keywords"]) <= 3
+        assert all(len(k) <= 28 for k in appearance["keywords"])
+    assert reply["channelData"]["feedbackLoop"] == {"type": "default"}
+    assert 1 <= len(reply["suggestedActions"]["actions"]) <= 3
+    assert stand_in.auth_headers[-1] == ""  # local mode: no credentials sent
+
+
+async def test_expect_replies_returns_the_replies_in_the_body(make_client, channel) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    body = message("what experience does a strategic manager need?", url, deliveryMode="expectReplies")
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 200
+    activities = (await response.json())["activities"]
+    assert [a["type"] for a in activities] == ["typing", "message"]
+    assert "Recognised management qualification" in activities[1]["text"]
+    assert stand_in.received == []
+
+
+async def test_welcome_for_new_members_not_for_the_bot(make_client, channel) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    update = message("", url, type="conversationUpdate", membersAdded=[{"id": "bot-1"}, {"id": "user-2"}])
+    update.pop("text")
+    assert (await client.post("/api/messages", json=update)).status == 201
+    welcome = stand_in.messages()
+    assert len(welcome) == 1
+    assert "Engagement Worker" in welcome[0]["text"] and "Strategic Manager" in welcome[0]["text"]
+    assert len(welcome[0]["suggestedActions"]["actions"]) == 3
+
+
+async def test_onboarding_in_a_team_channel_with_a_mention(make_client, channel) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    body = message(
+        "<at>RoleBot</at> I start as an engagement worker next month, where do I begin?",
+        url,
+        entities=[{"type": "mention", "text": "<at>RoleBot</at>", "mentioned": {"id": "bot-1", "name": "RoleBot"}}],
+        conversation={"id": "19:channel@thread.tacv2", "conversationType": "channel"},
+    )
+    assert (await client.post("/api/messages", json=body)).status == 201
+    reply = stand_in.messages()[0]
+    assert "checklist" in reply["text"] and "Data Protection" in reply["text"]
+    assert reply["entities"][0]["citation"]
+
+
+async def test_memory_survives_a_restart(make_client, channel) -> None:
+    stand_in, url = channel
+    first = await make_client()
+    await first.post("/api/messages", json=message("I'm starting as an engagement worker", url))
+    await first.close()
+    second = await make_client()  # a new app over the same SQLite data folder
+    await second.post("/api/messages", json=message("what training will I need?", url))
+    reply = stand_in.messages()[-1]
+    assert "**Engagement Worker**" in reply["text"] and "PREVENT training or WRAP" in reply["text"]
+    await second.post("/api/messages", json=message("what level is it?", url))
+    assert "career framework level 4" in stand_in.messages()[-1]["text"]
+
+
+async def test_conversations_do_not_share_memory(make_client, channel) -> None:
+    stand_in, url = channel
+    client = await make_client(storage=MemoryStorage())
+    await client.post("/api/messages", json=message("I'm starting as a strategic manager", url, "conv-a"))
+    await client.post("/api/messages", json=message("what level is it?", url, "conv-b"))
+    text = stand_in.messages()[-1]["text"]
+    assert "level 4" in text and "level 8" in text  # no role in conv-b: both roles side by side
+
+
+async def test_feedback_is_stored_and_exported(make_client, channel, tmp_path: Path, capsys, monkeypatch) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))
+    await client.post("/api/messages", json=message("what is the salary of an engagement worker?", url))
+    assert [a["type"] for a in stand_in.received] == ["typing", "message"] * 2
+    answered_id = "sent-2"  # the channel's id for the first answer (after the typing activity)
+    invoke = {
+        **message("", url),
+        "type": "invoke",
+        "name": "message/submitAction",
+        "replyToId": answered_id,
+        "value": {
+            "actionName": "feedback",
+            "actionValue": {"reaction": "dislike", "feedback": '{"feedbackText": "needs more detail"}'},
+        },
+    }
+    response = await client.post("/api/messages", json=invoke)
+    assert response.status == 200 and await response.json() == {}
+    bad = {**invoke, "value": {"actionName": "feedback", "actionValue": {"reaction": "meh"}}}
+    assert (await client.post("/api/messages", json=bad)).status == 400
+
+    from bot.cli import main
+
+    monkeypatch.setenv("ROLEBOT_DATA_DIR", str(tmp_path / "data"))
+    assert main(["feedback", "--csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("kind,time,conversation_id,activity_id,question")
+    feedback_row = next(line for line in out if line.startswith("feedback,"))
+    assert "do engagement workers need a DBS?" in feedback_row and "dislike" in feedback_row
+    assert "needs more detail" in feedback_row
+    declined_row = next(line for line in out if line.startswith("declined,"))
+    assert "what is the salary of an engagement worker?" in declined_row
+
+
+async def test_bad_requests_get_clear_errors_and_the_server_keeps_serving(make_client, channel) -> None:
+    stand_in, url = channel
+    client = await make_client(ROLEBOT_MAX_REQUEST_BYTES="20000")
+    assert (await client.post("/api/messages", data="hello", headers={"Content-Type": "text/plain"})).status == 415
+    assert (
+        await client.post("/api/messages", data=b"{not json", headers={"Content-Type": "application/json"})
+    ).status == 400
+    response = await client.post("/api/messages", json=[1, 2])
+    assert response.status == 400 and "JSON object" in (await response.json())["error"]
+    response = await client.post("/api/messages", json={"type": "message", "text": "hi"})
+    assert response.status == 400 and "serviceUrl" in (await response.json())["error"]
+    response = await client.post("/api/messages", json=message("x" * 30000, url))
+    assert response.status == 413
+    assert (await client.get("/api/messages")).status == 405
+    # A very long (but acceptable) message gets a polite reply.
+    assert (await client.post("/api/messages", json=message("training " * 1500, url))).status == 201
+    assert "too long" in stand_in.messages()[-1]["text"]
+    # Unknown activity types are ignored politely.
+    response = await client.post("/api/messages", json={**message("", url), "type": "somethingNew"})
+    assert response.status == 201 and len(stand_in.messages()) == 1
+    # Still serving.
+    await client.post("/api/messages", json=message("what level is the strategic manager?", url))
+    assert "career framework level 8" in stand_in.messages()[-1]["text"]
+
+
+async def test_an_error_inside_a_turn_is_an_apology(make_client, channel, model_runtime, monkeypatch, caplog) -> None:
+    stand_in, url = channel
+    client = await make_client()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(model_runtime.engine, "answer", broken)
+    response = await client.post("/api/messages", json=message("what level is it?", url))
+    assert response.status in (200, 201)
+    assert "secret internals" not in await response.text()
+    assert "Sorry, something went wrong" in stand_in.messages()[-1]["text"]
+    assert "secret internals" in caplog.text  # logged for the operators
+    monkeypatch.undo()
+    await client.post("/api/messages", json=message("what level is the strategic manager?", url))
+    assert "level 8" in stand_in.messages()[-1]["text"]
+
+
+async def test_question_text_stays_out_of_info_logs(make_client, channel, caplog) -> None:
+    _, url = channel
+    client = await make_client()
+    with caplog.at_level("INFO"):
+        await client.post("/api/messages", json=message("my secret question about engagement workers", url))
+    assert "answered: topic=" in caplog.text
+    assert "secret question" not in caplog.text
+
+
+async def test_healthz_is_503_until_the_index_is_loaded(aiohttp_client, model_runtime, tmp_path, monkeypatch) -> None:
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def slow_load(settings: Settings) -> Any:
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(timeout=30)
+        return model_runtime
+
+    monkeypatch.setattr("bot.server.load_runtime", slow_load)
+    client = await aiohttp_client(create_app(settings_for(tmp_path)))
+    response = await client.get("/healthz")
+    assert response.status == 503 and (await response.json())["status"] == "loading"
+    busy = await client.post("/api/messages", json=message("hi", "http://127.0.0.1:9/"))
+    assert busy.status == 503 and busy.headers["Retry-After"] == "5"
+    release.set()
+    for _ in range(100):
+        response = await client.get("/healthz")
+        if response.status == 200:
+            break
+        await asyncio.sleep(0.05)
+    health = await response.json()
+    assert response.status == 200 and health["status"] == "ok"
+    assert health["index"]["passages"] == len(model_runtime.index.passages)
+    assert health["profiles"] == ["Engagement Worker", "Strategic Manager"] and health["auth"] == "local"
