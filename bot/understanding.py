@@ -104,7 +104,7 @@ class RoleFinder:
                 )
             )
         ]
-        kept = [t for t in kept if t not in self.initials]
+        kept = [t for t in kept if t.strip("?!.,;:'\"()") not in self.initials]
         return " ".join(kept)
 
     def find(self, text: str) -> RoleMatch:

@@ -92,3 +92,4 @@ def test_staff_shorthand_is_rewritten() -> None:
 def test_strip_removes_role_mentions(finder: RoleFinder) -> None:
     assert finder.without_roles("salary of an engagement worker at level 4").split() == ["salary", "of", "an", "at"]
     assert finder.without_roles("what does the SM do").split() == ["what", "does", "the", "do"]
+    assert finder.without_roles("and the SM?").split() == ["and", "the"]
