@@ -35,6 +35,8 @@ _GENERIC_MODIFIERS = frozenset(
     liaison diversion service nhs trust team's other another
     """.split()
 )
+# Words of role titles that are ordinary content too ("service audits"): never stripped as role mentions.
+_SHARED_WORDS = frozenset({"and", "of", "the", "for", "in", "service", "services", "team", "role"})
 _IGNORED_PHRASES = ("line manager", "manager's", "case worker")
 _ALL_ROLES = re.compile(
     r"\b(?:both|all|each|every|either)\s+(?:of\s+(?:the\s+|these\s+|those\s+)?)?(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
@@ -89,7 +91,7 @@ class RoleFinder:
 
     def without_roles(self, text: str) -> str:
         """The question without its role mentions (they filter retrieval; as words they only add noise)."""
-        role_words = {w for alias, _ in self.aliases for w in alias.split()} | set(self.distinct)
+        role_words = {w for alias, _ in self.aliases for w in alias.split()} - _SHARED_WORDS | set(self.distinct)
         text = _LEVEL.sub(" ", text)
         kept = [
             t
