@@ -102,6 +102,23 @@ def _parser() -> argparse.ArgumentParser:
     feedback.add_argument("--csv", action="store_true", help="CSV with a header row")
     feedback.set_defaults(handler=_feedback)
 
+    package = sub.add_parser(
+        "teams-package",
+        help="build the Teams app package (zip) to upload",
+        description="Build the Teams app zip: manifest (schema v1.22) with the bot in personal, team and"
+        " group chat scopes and a command list, plus colour and outline icons.",
+    )
+    package.add_argument("--bot-id", required=True, help="the Azure Bot's Microsoft App ID (a GUID)")
+    package.add_argument("--name", default="RoleBot", help="short name shown in Teams (at most 30 characters)")
+    package.add_argument("--out", type=Path, default=Path("rolebot-teams.zip"), help="zip to write")
+    package.add_argument("--app-id", default=None, help="Teams app id (a GUID; default: the bot id)")
+    package.add_argument("--version", dest="app_version", default="1.0.0", help="app version, e.g. 1.0.1")
+    package.add_argument("--developer", default="Your NHS organisation", help="developer (organisation) name")
+    package.add_argument("--website-url", default="https://www.example.nhs.uk/rolebot", help="https URL")
+    package.add_argument("--privacy-url", default="https://www.example.nhs.uk/rolebot/privacy", help="https URL")
+    package.add_argument("--terms-url", default="https://www.example.nhs.uk/rolebot/terms", help="https URL")
+    package.set_defaults(handler=_teams_package)
+
     evaluate = sub.add_parser(
         "eval",
         help="run an evaluation set and print the pass rate",
@@ -160,6 +177,26 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.get("ROLEBOT_HOST")
     port = args.port or settings.get("PORT")
     web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+    return 0
+
+
+def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
+    from .teams_package import PackageOptions, build_package
+
+    options = PackageOptions(
+        bot_id=args.bot_id,
+        name=args.name,
+        app_id=args.app_id,
+        version=args.app_version,
+        developer=args.developer,
+        website_url=args.website_url,
+        privacy_url=args.privacy_url,
+        terms_url=args.terms_url,
+    )
+    out = build_package(options, args.out)
+    print(f"wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app) or the Teams admin centre")
+    if "example.nhs.uk" in " ".join((args.website_url, args.privacy_url, args.terms_url)):
+        print("note: set --website-url, --privacy-url and --terms-url to your organisation's pages", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,25 @@
+"""Production entry point: gunicorn with aiohttp's worker, over the same `create_app`.
+
+    gunicorn bot.production:app --worker-class aiohttp.GunicornWebWorker --bind 0.0.0.0:3978
+
+Configuration comes only from the environment (see the README's settings table). One worker per
+container: the model takes about 0.8 GB, and questions are batched within the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from aiohttp import web
+
+from .server import create_app
+from .settings import Settings
+
+
+async def app() -> web.Application:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app(settings)
