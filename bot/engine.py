@@ -59,7 +59,7 @@ _THEME_STOP = frozenset(
     mandatory statutory informal formal endorsed cpd frequency funding method qualification
     qualifications experience experiences required requires dbs vetting agree agreed discuss decide
     arrange book find apply ask speak talk meet sign check plan planned done doing expected expect
-    should could would shall
+    should could would shall total overall altogether entire whole full complete
     """.split()
 )
 
@@ -188,6 +188,9 @@ class Engine:
         profiles = self._profiles(q, state)
         if q.roles.unknown and not q.roles.profiles:
             return self._unknown_role(q.roles.unknown)
+        if topic == "free" and profiles and self._principle(q.text):
+            q = replace(q, topic="competences")
+            topic = "competences"
         if topic == "framework" or (topic == "free" and not profiles):
             return self._framework(q, vector, profiles)
         if topic == "free":
@@ -227,6 +230,8 @@ class Engine:
         focus = _experience_focus(q.text)
         sections = _sections(q.text)
         principle = self._principle(q.text)
+        if principle:  # the principle's own words are not a theme as well
+            theme = [t for t in theme if t not in principle.split()]
         check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
         fallback: list[RoleProfile] = []
 
@@ -378,7 +383,7 @@ class Engine:
         hits = self.index.search(self.finder.without_roles(q.text), vector, roles=roles, k=8, kinds=kinds)
         if general_only and not any(_relevant(h) for h in hits):
             hits = self.index.search(self.finder.without_roles(q.text), vector, roles=None, k=8, kinds=kinds)
-        relevant = _definitions_first(q.text, [h for h in hits if _relevant(h)])
+        relevant = _without_containers(_definitions_first(q.text, [h for h in hits if _relevant(h)]))
         if not relevant:
             return self._decline(q, profiles)
         best = max(h.cosine for h in relevant)
@@ -492,6 +497,21 @@ class Engine:
 
 _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|published|made)\b)", re.I)
 _DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
+
+
+def _without_containers(hits: list[Hit]) -> list[Hit]:
+    """Drop a whole field when one of its items is also a hit (the item says it more precisely)."""
+    return [
+        h
+        for h in hits
+        if not any(
+            o is not h
+            and o.passage.source == h.passage.source
+            and o.passage.quote in h.passage.quote
+            and len(o.passage.quote) < len(h.passage.quote)
+            for o in hits
+        )
+    ]
 
 
 def _definitions_first(question: str, hits: list[Hit]) -> list[Hit]:

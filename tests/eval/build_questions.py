@@ -430,6 +430,23 @@ case(
     [SM],
 )
 
+case("competences", "how many competences in total for the SM", ["22", "31"], [], [SM])
+case(
+    "competences",
+    "what's under H. Management and Administration for the strategic manager?",
+    ["Implement change", "Manage budgets", "under H. Management and Administration"],
+    ["Perform hand hygiene"],
+    [SM],
+)
+case(
+    "competences",
+    "Which competences are shared by both roles?",
+    ["In both", "Support the safeguarding of individuals"],
+    [],
+    [EW, SM],
+)
+case("training", "what safeguarding level does the strategic manager need?", ["Safeguarding (Level 3)"], [], [SM])
+
 # -- compare / progression ---------------------------------------------------------------------
 case(
     "compare",
