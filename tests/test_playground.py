@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,11 @@ async def bot_url(model_runtime, tmp_path: Path) -> AsyncIterator[str]:
 async def start_playground(binary: Path, bot: str, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
+    workdir = tempfile.mkdtemp(prefix="playground-")  # it writes devTools/*.log where it runs
     process = subprocess.Popen(
         [str(binary), "-e", bot, "-c", "msteams", "--dt", "-p", str(port), *extra],
         env=env,
+        cwd=workdir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
