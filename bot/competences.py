@@ -105,7 +105,7 @@ def principle_matches(principle: str, wanted: str) -> bool:
 
 def principle_names(profiles: Sequence[RoleProfile]) -> dict[str, str]:
     """Principle name (normalised, without its number) -> as written."""
-    names = {}
+    names: dict[str, str] = {}
     for p in profiles:
         for c in p.competences:
             name = normalise(re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", c.principle))
@@ -321,10 +321,8 @@ def progression(w: Writer, source: RoleProfile, target: RoleProfile) -> None:
     for (section, principle), members in groups.items():
         mark = w.cite(target, group_source(members), members[0].title)
         w.add(f"- *{principle}* ({section}): " + "; ".join(c.title for c in members) + f" {mark}")
-    before = {
-        normalise(i.text)
-        for i in (source.learning_field("informal").items if source.learning_field("informal") else ())
-    }
+    had = source.learning_field("informal")
+    before = {normalise(i.text) for i in (had.items if had else ())}
     informal = target.learning_field("informal")
     if informal:
         extra = [i.text for i in informal.items if normalise(i.text) not in before]

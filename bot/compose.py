@@ -143,9 +143,10 @@ def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[
     elif theme:
         w.add(f"The template does not mention {' '.join(theme)} in its training sections. What it lists:")
     for where, key in wanted:
-        f = p.learning_field(key) if where == "learning" else p.cpd_field(key)
-        if f is None:
+        found = p.learning_field(key) if where == "learning" else p.cpd_field(key)
+        if found is None:
             continue
+        f = found
         title = ("CPD: " if where == "cpd" and key in ("informal", "formal_endorsed") else "") + FIELD_TITLES.get(
             key, _short_label(f.label)
         )
@@ -247,14 +248,14 @@ def onboarding(w: Writer, p: RoleProfile) -> None:
             " mandatory training your organisation requires."
         )
     else:
-        for item in statutory.items or ():
-            w.add(f"- [ ] {item.text} {w.cite(p, statutory.source)}")
+        for entry in statutory.items or ():
+            w.add(f"- [ ] {entry.text} {w.cite(p, statutory.source)}")
     informal = p.learning_field("informal")
     if informal and informal.items:
         w.add()
         w.add("**3. Informal learning to plan with your line manager** (indicative)")
-        for item in informal.items:
-            w.add(f"- [ ] {item.text} {w.cite(p, informal.source, f'{informal.label}: {informal.value}')}")
+        for entry in informal.items:
+            w.add(f"- [ ] {entry.text} {w.cite(p, informal.source, f'{informal.label}: {informal.value}')}")
     core = p.competences_in("core")
     if core:
         w.add()

@@ -13,7 +13,7 @@ templates don't cover it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -272,10 +272,10 @@ class Engine:
         self,
         q: Question,
         profiles: Sequence[RoleProfile],
-        write,
+        write: Callable[[compose.Writer], None],
         suggestions: Sequence[str] = (),
         table: tuple[tuple[str, ...], ...] = (),
-    ) -> Answer:  # type: ignore[no-untyped-def]
+    ) -> Answer:
         w = compose.Writer(self.kb)
         write(w)
         if q.roles.unknown:

@@ -107,6 +107,7 @@ def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section]]:
         if _is_heading(line):
             name = heading_name(line)
             key = name.lower()
+            path: tuple[str, ...]
             if key == "contents":
                 part, parent, path = "Contents", None, ("Contents",)
             elif key in PARTS or (key == "the template" and _next_is_heading(body, i)):

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .errors import TemplateError
 from .layout import Block, Section, is_bullet, source_of, split_sections, strip_bullet
@@ -93,6 +93,12 @@ class _Parser:
             lines.extend(b.lines if isinstance(b, Block) else [b])
         return source_of(self.file, path, lines)
 
+    def _block_source(self, section: Section) -> Callable[[Block], SourceRef]:
+        return lambda block: self.src(section, [block])
+
+    def _blocks_source(self, section: Section) -> Callable[[Sequence[Block]], SourceRef]:
+        return lambda blocks: self.src(section, blocks)
+
     def parse(self) -> ParsedTemplate:
         front, sections = split_sections(self.lines)
         by_title = {s.title.lower(): s for s in sections}
@@ -150,18 +156,16 @@ class _Parser:
                         )
                     )
                 section_titles.setdefault(kind, section.title)
-                found, warnings = parse_competences(blocks, kind, section.title, lambda b, s=section: self.src(s, [b]))
+                found, warnings = parse_competences(blocks, kind, section.title, self._block_source(section))
                 competences.extend(found)
                 self.warnings.extend(warnings)
                 general.extend(self._lead_in(section, blocks))
                 notes.extend(self._after_table(section, blocks))
             elif key == "indicative learning and development":
-                learning.extend(
-                    parse_fields(blocks, LEARNING_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED)
-                )
+                learning.extend(parse_fields(blocks, LEARNING_KEYS, self._blocks_source(section), self._split, LISTED))
                 general.extend(self._lead_in(section, blocks))
             elif key == "continuing professional development":
-                cpd.extend(parse_fields(blocks, CPD_KEYS, lambda bs, s=section: self.src(s, bs), self._split, LISTED))
+                cpd.extend(parse_fields(blocks, CPD_KEYS, self._blocks_source(section), self._split, LISTED))
                 general.extend(self._lead_in(section, blocks))
             else:
                 notes.extend(paragraphs)
