@@ -126,8 +126,15 @@ TRAINING_ALL = (
 )
 
 
+# Questions about one CPD field ("how often?", "who pays?") are answered with that field alone.
+SPECIFIC_FIELDS = ("frequency", "funding", "impact_method")
+
+
 def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[str]) -> None:
     wanted: list[tuple[str, str]] = []
+    if any(sub in SPECIFIC_FIELDS for sub in subtopics):
+        subtopics = tuple(sub for sub in subtopics if sub in SPECIFIC_FIELDS)
+        theme = []
     for sub in subtopics:
         for pair in TRAINING_GROUPS.get(sub, ()):
             if pair not in wanted:

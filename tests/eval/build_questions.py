@@ -554,6 +554,21 @@ case(
     [SM],
 )
 
+case(
+    "multi-turn",
+    ["I'm an engagement worker", "+and how often is CPD reviewed?"],
+    ["Annual learning needs will be identified"],
+    ["Data Protection", "Negotiated at appraisal"],
+    [EW],
+)
+case(
+    "training",
+    "who pays for the strategic manager's training?",
+    ["Dependent upon agreed CPD plan"],
+    ["Root cause analysis"],
+    [SM],
+)
+
 # -- framework ----------------------------------------------------------------------------------
 case(
     "framework",
