@@ -66,7 +66,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "boundaries": ("boundaries",),
     "vulnerable": ("vulnerable",),
     "behaviour": ("behaviour", "behavioural", "behavioral"),
-    "digital": ("digital",),
+    "digital": ("digital", "record", "filing", "systems", "technology"),
     "recruitment": ("people", "recruit", "workforce"),
     "workforce": ("people", "workforce"),
     "community": ("community", "networks"),
@@ -94,8 +94,9 @@ def select(
     if principle:
         chosen = [c for c in chosen if principle_matches(c.principle, principle)]
     if theme:
-        terms = theme_terms(theme)
-        chosen = [c for c in chosen if matches_theme(_text(c), terms)]
+        # Every word of the theme must be matched ("mental health" is not every "health" competence);
+        # each word may be matched by any of its synonyms.
+        chosen = [c for c in chosen if all(matches_theme(_text(c), theme_terms([word])) for word in theme)]
     return chosen
 
 

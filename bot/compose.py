@@ -146,7 +146,8 @@ def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[
     if theme and matches:
         w.add("Listed in the template:")
         for f, item in matches:
-            w.add(f"- {item} (under {_short_label(f.label)}) {w.cite(p, f.source, f'{f.label}: {f.value}')}")
+            under = "" if item.startswith(_short_label(f.label)) else f" (under {_short_label(f.label)})"
+            w.add(f"- {item}{under} {w.cite(p, f.source, f'{f.label}: {f.value}')}")
     elif theme:
         w.add(f"The template does not mention {' '.join(theme)} in its training sections. What it lists:")
     for where, key in wanted:
@@ -163,13 +164,16 @@ def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[
 
 
 def _matching_items(p: RoleProfile, theme: list[str]) -> list[tuple[Field, str]]:
+    """Items, and fields by their label or value, that mention a theme word (blank fields included)."""
     if not theme:
         return []
-    out = []
+    out: list[tuple[Field, str]] = []
     for f in (*p.cpd, *p.learning):
-        for item in f.items:
-            if matches_theme(item.text, theme):
-                out.append((f, item.text))
+        items = [item.text for item in f.items if matches_theme(item.text, theme)]
+        if items:
+            out.extend((f, text) for text in items)
+        elif not f.items and matches_theme(f"{f.label} {f.value}", theme):
+            out.append((f, f"{_short_label(f.label)}: {f.value or 'left blank in the template'}"))
     return out
 
 

@@ -59,7 +59,9 @@ _THEME_STOP = frozenset(
     mandatory statutory informal formal endorsed cpd frequency funding method qualification
     qualifications experience experiences required requires dbs vetting agree agreed discuss decide
     arrange book find apply ask speak talk meet sign check plan planned done doing expected expect
-    should could would shall total overall altogether entire whole full complete
+    should could would shall total overall altogether entire whole full complete recommend recommended
+    suggest suggested wanting want wants someone somebody best good useful helpful relevant important
+    going getting become becoming move moving keep keeping stay read begin terms regard regards respect
     """.split()
 )
 
@@ -258,7 +260,7 @@ class Engine:
         if fallback and len(fallback) == len(profiles):
             missing = (
                 f"No competence in the {' and '.join(p.short_name for p in profiles)} template mentions"
-                f" {' or '.join(theme)}."
+                f" {' '.join(theme)}."
             )
             found = self._retrieve(q, vector, profiles, preface=f"{missing} Elsewhere the template says:")
             if found.declined:
@@ -467,6 +469,8 @@ class Engine:
             theme.append(singular if singular in THEMES and word not in THEMES else word)
         if "health" in words(q.text) and "safety" in words(q.text):
             theme = [t for t in theme if t not in ("health", "safety")] + ["health and safety"]
+        if re.search(r"\bIT\b", q.text):  # information technology, not the pronoun
+            theme.append("digital")
         known = [t for t in theme if t in THEMES]
         return known or theme[:3]
 

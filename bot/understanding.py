@@ -125,8 +125,9 @@ class RoleFinder:
             if at is not None:
                 note(p, at)
         for i, token in enumerate(re.findall(r"[A-Za-z0-9&']+", text)):
-            if token in self.initials:
-                note(self.initials[token], i)
+            initials = token[:-1] if token.endswith(("s", "'s")) and token[:-1].rstrip("'") in self.initials else token
+            if initials.rstrip("'") in self.initials:
+                note(self.initials[initials.rstrip("'")], i)
         unknown: list[str] = []
         for match in _LEVEL.finditer(text):
             level = int(match.group(1))
@@ -246,7 +247,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "experience",
-        r"\bentry requirements?\b|\brequirements for (?:the |this |that |an? )?(?:role|job|post)\b"
+        r"\bbefore (?:starting|i start|they start|you start|joining)\b|\bprerequisite|\bentry requirements?\b"
+        r"|\brequirements for (?:the |this |that |an? )?(?:role|job|post)\b"
         r"|\bexperience\b|\bqualifi|\bdbs\b|\bvetting\b|\bcriminal record|\bbackground check|\bcriteria\b"
         r"|\brequirements? (?:to|for) (?:apply|the (?:job|post|role))|\bperson spec|\brecruit|\bhir(?:e|ing)\b"
         r"|\beligib|\bapply for\b|\bessential\b|\bnvq\b|\bdiploma\b|\bdegree\b|\bshortlist|\binterview"
@@ -257,8 +259,9 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\btrain|\bcourses?\b|\blearning\b|\blearn\b|\bstudy\b|\bcpd\b|\bprofessional development"
         r"|\bstatutory\b|\bmandatory\b|\bcompulsory\b|\bappraisal\b|\bupskill|\be-?learning\b|\bmodules?\b"
         r"|\bworkshops?\b|\baccredit|\bendorsed\b|\bawarding body\b|\bcredits?\b|\bapel\b|\bfund(?:ing|ed)?\b"
-        r"|\bpay for\b|\bhow often\b|\bfrequency\b|\bregistration\b|\bmembership\b|\bprevent\b|\bwrap\b"
-        r"|\bkeep (?:my |their )?(?:skills|knowledge|competence) up",
+        r"|\bpay for\b|\bhow often\b|\bfrequency\b|\bregist(?:ration|ered|er)\b|\bprofessional body\b|\bmembership\b"
+        r"|\bprevent\b|\bwrap\b"
+        r"|\bkeep (?:my |their |up )?(?:skills|knowledge|competence)|\bmaintain (?:my |their )?competence",
     ),
     (
         "level",
@@ -276,6 +279,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "scope",
+        r"\btarget (?:group|population)|\bclient group|\bservice users?\b|\bwho (?:do|does|will|would) .{0,40}"
+        r"\b(?:support|help|see)\b|\bwho (?:is|are) .{0,30}\bfor\b|"
         r"\bwhat (?:does|do|would|will) (?:an? |the )?.{0,60}\b(?:do|doing)\b|\bduties\b|\bresponsibilit"
         r"|\bscope\b|\bday[- ]to[- ]day\b|\bjob description\b|\brole involve|\binvolve\b|\bpurpose\b"
         r"|\btell me about\b|\bdescribe\b|\bmain tasks\b|\bexpected to\b|\bwhat is (?:an? |the )?.{0,40}"
@@ -296,7 +301,8 @@ _COMPILED = tuple((topic, re.compile(pattern, re.IGNORECASE)) for topic, pattern
 TRAINING_FIELDS = (
     (
         "frequency",
-        r"\bhow often\b|\bfrequen|\bevery (?:year|two years)|\bonce a year|\bannual(?:ly)?\b|\bhow regularly",
+        r"\bhow often\b|\bhow long\b|\bcycle\b|\bfrequen|\bevery (?:year|two years)|\bonce a year|\bannual(?:ly)?\b"
+        r"|\bhow regularly",
     ),
     ("funding", r"\bfund|\bpay for\b|\bwho pays\b|\bcost|\bpaid for\b|\bbudget for\b"),
     ("impact_method", r"\bimpact\b|\bcaptur|\bevidence\b|\brecord (?:my|their|the) learning|\bmeasur"),
@@ -307,12 +313,13 @@ TRAINING_FIELDS = (
     (
         "formal_endorsed",
         r"\bformal\b|\baccredit|\bendorsed\b|\bawarding body\b|\bcredits?\b|\bapel\b"
-        r"|\bregistration\b|\bmembership\b|\bqualification (?:to gain|i can get|at the end)",
+        r"|\bregist(?:ration|ered|er)\b|\bprofessional body\b|\bmembership\b"
+        r"|\bqualification (?:to gain|i can get|at the end)",
     ),
     (
         "cpd",
         r"\bcpd\b|\bcontinuing professional|\bprofessional development\b|\bappraisal\b|\bkeep .{0,20} up to date"
-        r"|\bmaintain (?:my |their )?competence|\bkeep (?:my |their )?(?:skills|knowledge|competence) up",
+        r"|\bmaintain (?:my |their )?competence|\bkeep (?:my |their |up )?(?:skills|knowledge|competence)",
     ),
     ("informal", r"\binformal\b|\bcourses?\b|\bworkshops?\b|\be-?learning\b|\bmodules?\b|\bshort courses?\b"),
 )

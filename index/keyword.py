@@ -12,6 +12,8 @@ STOPWORDS = frozenset(
     a an and are as at be by can do does for from have has how i in is it its me my of on or our
     should so that the their them there they this to was we what when where which who why will with
     would you your need needs
+    about any anything something say says said tell mention mentions mentioned cover
+    covered covers include includes included there other others
     """.split()
 )
 
@@ -21,6 +23,11 @@ def stem(word: str) -> str:
     for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
             word = word[: -len(suffix)] + repl
+            break
+    # 'supervise'/'supervision', 'worker'/'working': one more suffix, kept to long words.
+    for suffix in ("ion", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
             break
     # 'agree'/'agreed', 'practice'/'practices': drop a final e so both forms meet.
     return word[:-1] if word.endswith("e") and len(word) > 4 else word

@@ -98,8 +98,14 @@ def test_search_filters_by_role_and_fuses(kb: KnowledgeBase, embedder: HashEmbed
 def test_bm25_and_stemming() -> None:
     assert stem("competences") == stem("competence")
     assert stem("agreed") == stem("agree")
+    assert stem("supervise") == stem("supervision")
+    assert stem("workers") == stem("working") == stem("worker")
     assert tokenize("What are the trainings?") == ["training"]
-    bm25 = BM25(["lone working policy", "manage lone workers", "budget"])
+    assert tokenize("does the template say anything about young people") == ["templat", "young", "peopl"]
+    # 'working' and 'workers' meet, so both documents match the question equally.
+    same = BM25(["lone working policy", "manage lone workers", "budget"]).scores("lone workers")
+    assert same[0] == pytest.approx(same[1]) and same[1] > same[2] == 0
+    bm25 = BM25(["lone policy", "manage lone workers", "budget"])
     scores = bm25.scores("lone workers")
     assert scores[1] > scores[0] > scores[2] == 0
     # IDF-weighted: doc 0 has only 'lone' (in 2 of 3 docs), the rarer 'workers' weighs more.

@@ -569,6 +569,36 @@ case(
     [SM],
 )
 
+# Found by probing with new phrasings (plural initials, stemming, filler words, themes needing every word).
+case("experience", "What do engagement workers have to complete before starting?", ["DBS clearance"], [], [EW])
+case(
+    "training",
+    "Do strategic managers need to be registered with a professional body?",
+    ["Leading to registration or membership with: left blank"],
+    [],
+    [SM],
+)
+case("free", "Can an engagement worker supervise other staff?", ["supervision"], [], [EW])
+case("scope", "Who is the target group for engagement workers?", ["hard-to-reach communities"], [], [EW])
+case("framework", "does the engagement worker template say anything about young people?", ["young people"], [], [EW])
+case("training", "how long is the appraisal cycle for SMs", ["Annual learning needs"], ["Data Protection"], [SM])
+case(
+    "competences",
+    "which competences does an engagement worker need for mental health",
+    ["No competence in the Engagement Worker template mentions mental health"],
+    [],
+    [EW],
+)
+case("free", "Is lone working covered for strategic managers?", ["Manage lone workers"], [], [SM])
+case(
+    "competences",
+    "what IT skills does an engagement worker need",
+    ["Use digital communications"],
+    ["Manage lone workers"],
+    [EW],
+)
+case("training", "what do I need to do to keep my competence as an engagement worker", ["Annual appraisal"], [], [EW])
+
 # -- framework ----------------------------------------------------------------------------------
 case(
     "framework",
