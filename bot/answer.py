@@ -6,7 +6,7 @@ No Teams types here: `bot/teams.py` renders an `Answer` into an activity.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from knowledge.records import SourceRef
@@ -63,7 +63,6 @@ class Answer:
     declined: bool = False
     suggestions: tuple[str, ...] = ()
     table: tuple[tuple[str, ...], ...] = ()
-    retrieved: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

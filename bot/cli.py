@@ -20,7 +20,7 @@ from knowledge.serialize import knowledge_to_list
 from .answer import Answer
 from .engine import ConversationState
 from .runtime import Runtime, load_runtime
-from .settings import Settings
+from .settings import SETTINGS, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rolebot",
         description="Answers NHS staff questions about their role profiles, citing the templates.",
+        epilog="settings (environment variables):\n"
+        + "\n".join(f"  {s.name:26} {s.help} (default: {s.default or 'empty'})" for s in SETTINGS),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     knowledge = sub.add_parser(

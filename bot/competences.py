@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge.records import COMPETENCE_SECTIONS, Competence, CompetenceSection, RoleProfile, SourceRef
+from knowledge.records import COMPETENCE_SECTIONS, Competence, CompetenceSection, Field, RoleProfile, SourceRef
 from knowledge.text import normalise
 
 from .compose import KIND_TITLES, Writer, matches_theme, who
@@ -294,10 +294,8 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
     return tuple(rows)
 
 
-def _items(f: object) -> str:
-    from knowledge.records import Field
-
-    if not isinstance(f, Field):
+def _items(f: Field | None) -> str:
+    if f is None:
         return ""
     return "; ".join(i.text for i in f.items) or f.value or "(blank)"
 

@@ -24,7 +24,7 @@ from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
 from . import compose
-from .answer import Answer, shorten
+from .answer import Answer
 from .competences import THEMES, compare, competences, principle_names, progression
 from .understanding import Question, RoleFinder, rewrite, understand, words
 
@@ -401,7 +401,7 @@ class Engine:
 
         cited_roles = [by_role[r] for r in dict.fromkeys(h.passage.role for h in relevant) if r in by_role]
         answer = self._finish(q, cited_roles, write, suggestions=self.starter_questions())
-        return replace(answer, retrieved=tuple(h.passage.id for h in hits))
+        return answer
 
     def _decline(self, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
         roles = "; ".join(f"{p.short_name} (level {p.level})" for p in self.kb.profiles)
@@ -566,7 +566,3 @@ def _sections(text: str) -> list[CompetenceSection]:
     if re.search(r"\blocality\b|\blocal\b", lowered):
         found.append("locality-specific")
     return found
-
-
-def quote(text: str) -> str:
-    return shorten(text, 160)

@@ -59,8 +59,6 @@ class RoleMatch:
     profiles: tuple[RoleProfile, ...] = ()
     unknown: tuple[str, ...] = ()
     everyone: bool = False
-    # where each profile was mentioned (word index), to tell "from X to Y" apart
-    order: tuple[str, ...] = ()
 
 
 class RoleFinder:
@@ -164,7 +162,6 @@ class RoleFinder:
             profiles=tuple(p for _, p in ordered),
             unknown=tuple(dict.fromkeys(unknown)),
             everyone=everyone,
-            order=tuple(p.role for _, p in ordered),
         )
 
 

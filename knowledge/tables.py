@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from .layout import Block
 from .records import Competence, CompetenceSection, Field, Item, SourceRef, Warning
@@ -23,12 +22,6 @@ _LINKED = re.compile(r"<a\b", re.IGNORECASE)
 def is_table_header(block: Block) -> bool:
     text = block.text.lower()
     return block.is_row and "principle" in text and "competence" in text and len(text) < 80
-
-
-@dataclass
-class _Pending:
-    block: Block
-    title: str
 
 
 def parse_competences(
@@ -143,7 +136,7 @@ def parse_fields(
             label = "(unlabelled)"
         key = field_key(label, keys)
         if len(group) > 1:
-            parts = tuple(_part(r.cells[1:] if r is not row else cells[1:], key, r, keys, source) for r in group)
+            parts = tuple(_part(r.cells[1:] if r is not row else cells[1:], key, r, source) for r in group)
             fields.append(Field(key, label, "", source(group), parts=parts))
             continue
         value = " ".join(c for c in cells[1:] if c)
@@ -157,7 +150,6 @@ def _part(
     cells: Sequence[str],
     parent: str,
     row: Block,
-    keys: KeyMap,
     source: Callable[[Sequence[Block]], SourceRef],
 ) -> Field:
     label = cells[0] if cells else ""

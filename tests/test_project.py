@@ -49,6 +49,17 @@ def test_every_setting_is_in_the_readme() -> None:
         assert f"`{setting.name}`" in readme, f"{setting.name} missing from the README's configuration table"
 
 
+def test_every_setting_is_in_the_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for setting in SETTINGS:
+        assert setting.name in out
+
+
 def _quick_start_commands() -> list[str]:
     section = _readme().split("## Quick start", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```(?:sh|bash)\n(.*?)\n```", section, re.S)
