@@ -109,6 +109,7 @@ class Engine:
         self.embedder = embedder
         self.finder = RoleFinder(kb.profiles)
         self.principles = principle_names(kb.profiles)
+        self.name_words = {w for p in kb.profiles for w in words(f"{p.role} {p.short_name} {p.area_of_work}")}
 
     # -- entry points -----------------------------------------------------------------------
 
@@ -460,7 +461,7 @@ class Engine:
     # -- helpers ----------------------------------------------------------------------------
 
     def _theme(self, q: Question) -> list[str]:
-        names = {w for p in self.kb.profiles for w in words(f"{p.role} {p.short_name} {p.area_of_work}")}
+        names = self.name_words
         theme = []
         for word in words(q.text):
             if word in _THEME_STOP or word in names or len(word) < 4 or word.isdigit():

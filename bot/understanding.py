@@ -86,10 +86,11 @@ class RoleFinder:
             if len(roles) == 1:
                 self.distinct[w] = next(p for p in profiles if p.role in roles)
         self.generic = _GENERIC_MODIFIERS | area_words
+        self.role_words = {w for alias, _ in self.aliases for w in alias.split()} - _SHARED_WORDS | set(self.distinct)
 
     def without_roles(self, text: str) -> str:
         """The question without its role mentions (they filter retrieval; as words they only add noise)."""
-        role_words = {w for alias, _ in self.aliases for w in alias.split()} - _SHARED_WORDS | set(self.distinct)
+        role_words = self.role_words
         text = _LEVEL.sub(" ", text)
         kept = [
             t

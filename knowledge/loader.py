@@ -39,12 +39,23 @@ def template_files(directory: Path) -> list[Path]:
     return files
 
 
+def _content(path: Path) -> bytes | None:
+    """A template's bytes, or None when it is too large to read."""
+    if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        return None
+    return path.read_bytes()
+
+
+def _hash(entries: list[tuple[str, bytes | None]]) -> str:
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for name, data in entries:
+        digest.update(name.encode() + b"\0" + (data if data is not None else b"(too large)") + b"\0")
+    return digest.hexdigest()
+
+
 def fingerprint(directory: Path) -> str:
     """A hash of the parser version and every template's name and bytes."""
-    digest = hashlib.sha256(PARSER_VERSION.encode())
-    for path in template_files(directory):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return _hash([(path.name, _content(path)) for path in template_files(directory)])
 
 
 def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
@@ -56,11 +67,14 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     profiles: list[RoleProfile] = []
     paragraphs: list[Paragraph] = []
     errors: list[str] = []
+    entries: list[tuple[str, bytes | None]] = []
     for path in template_files(directory):
         try:
-            if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            data = _content(path)
+            entries.append((path.name, data))
+            if data is None:
                 raise TemplateError(path.name, f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB")
-            parsed = parse_template(path.read_bytes(), path.name)
+            parsed = parse_template(data, path.name)
         except TemplateError as exc:
             errors.append(str(exc))
             continue
@@ -77,7 +91,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         log.error("template skipped: %s", error)
     if not profiles:
         raise KnowledgeError("no template could be parsed: " + "; ".join(errors))
-    return KnowledgeBase(tuple(profiles), merge_general(paragraphs), tuple(errors), fingerprint(directory))
+    return KnowledgeBase(tuple(profiles), merge_general(paragraphs), tuple(errors), _hash(entries))
 
 
 def merge_general(paragraphs: list[Paragraph]) -> tuple[GeneralPassage, ...]:

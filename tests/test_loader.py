@@ -76,6 +76,7 @@ def test_missing_empty_or_unusable_folders_are_refused(tmp_path: Path) -> None:
 def test_fingerprint_changes_with_any_template(tmp_path: Path) -> None:
     folder = copy_templates(tmp_path)
     before = fingerprint(folder)
+    assert load_knowledge(folder).fingerprint == before  # the loader hashes what it read
     assert before == fingerprint(default_dir())
     path = folder / STRATEGIC_MANAGER
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
