@@ -151,6 +151,10 @@ class Engine:
         stripped = self.finder.without_roles(rewrite(" ".join(question.split())))
         return stripped if len(words(stripped)) >= 1 else question
 
+    def keyword_query(self, text: str) -> str:
+        """The keyword side of retrieval for an understood question: its words less role mentions."""
+        return self.finder.without_roles(text)
+
     def starter_questions(self) -> tuple[str, ...]:
         names = [p.short_name.lower() for p in self.kb.profiles]
         first = names[0] if names else "engagement worker"
@@ -168,8 +172,8 @@ class Engine:
         (e.g. 'what is the salary of an engagement worker?') does not."""
         if q.topic != "free" or not state.topic:
             return q
-        content = [w for w in words(self.finder.without_roles(q.text)) if w not in _FOLLOW_UP_FILLER]
-        if not content and (q.roles.profiles or q.roles.everyone or q.text):
+        content = [w for w in words(self.keyword_query(q.text)) if w not in _FOLLOW_UP_FILLER]
+        if not content:
             return replace(q, topic=state.topic, subtopics=state.subtopics)
         return q
 
@@ -383,9 +387,10 @@ class Engine:
         roles: set[str] | None = {p.role for p in profiles} if profiles else None
         if general_only:
             roles = set()
-        hits = self.index.search(self.finder.without_roles(q.text), vector, roles=roles, k=8, kinds=kinds)
+        query = self.keyword_query(q.text)
+        hits = self.index.search(query, vector, roles=roles, k=8, kinds=kinds)
         if general_only and not any(_relevant(h) for h in hits):
-            hits = self.index.search(self.finder.without_roles(q.text), vector, roles=None, k=8, kinds=kinds)
+            hits = self.index.search(query, vector, roles=None, k=8, kinds=kinds)
         relevant = _without_containers(_definitions_first(q.text, [h for h in hits if _relevant(h)]))
         if not relevant:
             return self._decline(q, profiles)
@@ -401,8 +406,7 @@ class Engine:
                 w.add(f"- {hit.passage.quote} ({where}) {w.cite(p, hit.passage.source, hit.passage.quote)}")
 
         cited_roles = [by_role[r] for r in dict.fromkeys(h.passage.role for h in relevant) if r in by_role]
-        answer = self._finish(q, cited_roles, write, suggestions=self.starter_questions())
-        return answer
+        return self._finish(q, cited_roles, write, suggestions=self.starter_questions())
 
     def _decline(self, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
         roles = "; ".join(f"{p.short_name} (level {p.level})" for p in self.kb.profiles)

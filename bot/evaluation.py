@@ -138,7 +138,7 @@ def _rank(engine: Engine, question: str, relevant: list[str]) -> int | None:
     q = understand(question, engine.finder)
     roles = {p.role for p in q.roles.profiles} or None
     vector = engine.embedder.embed(engine.retrieval_text(question)) if engine.embedder else None
-    hits = engine.index.search(engine.finder.without_roles(q.text), vector, roles=roles, k=10)
+    hits = engine.index.search(engine.keyword_query(q.text), vector, roles=roles, k=10)
     for rank, hit in enumerate(hits, start=1):
         if any(r.lower() in hit.passage.quote.lower() for r in relevant):
             return rank
