@@ -179,18 +179,18 @@ class RoleBot(ActivityHandler):
         await self.memory.set(turn_context, memory.to_dict())
         reply = to_activity(render_answer(answer))
         reply.id = str(uuid.uuid4())
-        response = await turn_context.send_activity(reply)
-        activity_id = (response.id if response is not None and response.id else None) or reply.id
         conversation = activity.conversation.id if activity.conversation else ""
+        # Recorded before it is sent: a feedback click can reach us before send_activity returns.
         await asyncio.to_thread(
-            self.feedback.record_answer,
-            activity_id,
-            conversation,
-            question,
-            answer.topic,
-            answer.roles,
-            answer.declined,
+            self.feedback.record_answer, reply.id, conversation, question, answer.topic, answer.roles, answer.declined
         )
+        try:
+            response = await turn_context.send_activity(reply)
+        except Exception:
+            await asyncio.to_thread(self.feedback.forget_answer, reply.id)
+            raise
+        if response is not None and response.id and response.id != reply.id:
+            await asyncio.to_thread(self.feedback.rename_answer, reply.id, response.id)
         log.info(
             "answered: topic=%s declined=%s citations=%d in %.0f ms",
             answer.topic,

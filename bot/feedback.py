@@ -112,6 +112,16 @@ class FeedbackStore:
                 (activity_id, conversation_id, time.time(), question, topic, "; ".join(roles), int(declined)),
             )
 
+    def rename_answer(self, activity_id: str, channel_id: str) -> None:
+        """The channel gave the reply its own id: feedback will arrive with that one."""
+        with self._tx() as db:
+            db.execute("UPDATE OR REPLACE answers SET activity_id = ? WHERE activity_id = ?", (channel_id, activity_id))
+
+    def forget_answer(self, activity_id: str) -> None:
+        """The reply was never delivered."""
+        with self._tx() as db:
+            db.execute("DELETE FROM answers WHERE activity_id = ?", (activity_id,))
+
     def record_feedback(self, activity_id: str, conversation_id: str, reaction: str, comment: str) -> None:
         with self._tx() as db:
             db.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,14 @@ class Channel:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
+        self.on_message: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
     async def reply(self, request: web.Request) -> web.Response:
-        self.received.append(await request.json())
+        activity = await request.json()
+        self.received.append(activity)
         self.auth_headers.append(request.headers.get("Authorization", ""))
+        if self.on_message is not None and activity.get("type") == "message":
+            await self.on_message(activity)
         return web.json_response({"id": f"sent-{len(self.received)}"})
 
     def messages(self) -> list[dict[str, Any]]:
@@ -189,6 +193,54 @@ async def test_feedback_is_stored_and_exported(make_client, channel, tmp_path: P
     assert "needs more detail" in feedback_row
     declined_row = next(line for line in out if line.startswith("declined,"))
     assert "what is the salary of an engagement worker?" in declined_row
+
+
+async def test_a_click_before_the_channel_acknowledges_the_reply_is_about_that_reply(
+    make_client, channel, tmp_path: Path
+) -> None:
+    # Channels that assign their own ids (the Agents Playground) send the click without a replyToId,
+    # and a quick user can click before the channel has answered the bot's POST of the reply.
+    stand_in, url = channel
+    client = await make_client()
+    statuses: list[int] = []
+
+    async def click(activity: dict[str, Any]) -> None:
+        invoke = {
+            **message("", url),
+            "type": "invoke",
+            "name": "message/submitAction",
+            "value": {"actionName": "feedback", "actionValue": {"reaction": "like", "feedback": ""}},
+        }
+        statuses.append((await client.post("/api/messages", json=invoke)).status)
+
+    await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))
+    stand_in.on_message = click
+    await client.post("/api/messages", json=message("what training does a strategic manager need?", url))
+    assert statuses == [200]
+
+    from bot.feedback import FeedbackStore
+
+    liked = [r for r in FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows() if r.kind == "feedback"]
+    assert [(r.question, r.reaction) for r in liked] == [("what training does a strategic manager need?", "like")]
+
+
+async def test_a_reply_the_channel_refuses_is_not_logged_as_answered(make_client, channel, tmp_path: Path) -> None:
+    stand_in, url = channel
+    client = await make_client()
+
+    async def refuse(activity: dict[str, Any]) -> None:
+        raise web.HTTPServiceUnavailable()
+
+    stand_in.on_message = refuse
+    response = await client.post("/api/messages", json=message("what is the parking policy for staff?", url))
+    assert response.status < 500
+    stand_in.on_message = None
+    await client.post("/api/messages", json=message("what is the salary of an engagement worker?", url))
+
+    from bot.feedback import FeedbackStore
+
+    rows = FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows()
+    assert [r.question for r in rows] == ["what is the salary of an engagement worker?"]  # declined, and delivered
 
 
 async def test_bad_requests_get_clear_errors_and_the_server_keeps_serving(make_client, channel) -> None:
