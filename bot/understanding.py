@@ -23,7 +23,17 @@ _JOB_NOUNS = (
     "|commissioner|specialist|counsellor|physiotherapist|surgeon|volunteer|trainee|student|porter|clerk"
     "|sergeant|constable|inspector|solicitor|magistrate|judge|gp|hca|chaplain|dietitian|radiographer"
 )
-_JOB_PHRASE = re.compile(rf"((?:[a-z&'-]+\s+){{0,3}})({_JOB_NOUNS})s?\b")
+_JOB_NOUN_SET = frozenset(_JOB_NOUNS.split("|"))
+# A title may be several job nouns in a row ("nurse practitioner", "support worker lead").
+_JOB_PHRASE = re.compile(rf"((?:[a-z&'-]+\s+){{0,3}}?)((?:(?:{_JOB_NOUNS})s?\s+)*(?:{_JOB_NOUNS}))s?\b")
+# Job nouns that name a profession on their own ("what training does a nurse need?"); the others
+# ("lead", "officer", "advocate") need a qualifier before they name a role.
+_PROFESSIONS = frozenset(
+    """
+    nurse doctor paramedic pharmacist midwife physiotherapist psychologist psychiatrist radiographer
+    dietitian surgeon gp hca receptionist porter chaplain counsellor therapist clinician apprentice
+    """.split()
+)
 # Words before a job noun that do not make it a different job.
 _GENERIC_MODIFIERS = frozenset(
     """
@@ -33,6 +43,10 @@ _GENERIC_MODIFIERS = frozenset(
     starting started join joining joined work working hire hiring recruit recruiting recruitment
     employ need needs about any each every both all compare between versus vs from into l&d l d
     liaison diversion service nhs trust team's other another
+    alongside beside under over through via by at on in than like against among across within without
+    after before behind near towards toward per
+    report reports reporting refer refers referring liaise liaises liaising contact contacts ask tell
+    talk speak meet see supervise supervises supervised manage manages managed
     """.split()
 )
 # Words of role titles that are ordinary content too ("service audits"): never stripped as role mentions.
@@ -128,6 +142,7 @@ class RoleFinder:
             if initials.rstrip("'") in self.initials:
                 note(self.initials[initials.rstrip("'")], i)
         unknown: list[str] = []
+        professions: list[str] = []  # a bare profession is unknown only when no known role is named
         for match in _LEVEL.finditer(text):
             level = int(match.group(1))
             at = len(words(text[: match.start()]))
@@ -139,7 +154,8 @@ class RoleFinder:
         for match in _JOB_PHRASE.finditer(lowered):
             phrase = " ".join(words(match.group(0)))
             modifiers = _adjacent_modifiers(words(match.group(1)), self.generic)
-            head = match.group(2)
+            *leading, head = [w.rstrip("s") if w.rstrip("s") in _JOB_NOUN_SET else w for w in words(match.group(2))]
+            modifiers += leading
             at = len(words(lowered[: match.start()]))
             known = [p for alias, p in self.aliases if _fuzzy_find(words(phrase), alias.split()) is not None]
             if known:
@@ -150,6 +166,10 @@ class RoleFinder:
                 unknown.append(" ".join([*modifiers, head]))
             elif head in self.distinct and not found:
                 note(self.distinct[head], at)
+            elif head in _PROFESSIONS:
+                professions.append(head)
+        if not found:
+            unknown += professions
         if not found and not unknown:
             for i, token in enumerate(tokens):
                 for w, p in self.distinct.items():

@@ -29,6 +29,7 @@ def finder(kb: KnowledgeBase) -> RoleFinder:
         ),
         ("do I need a level 3 NVQ?", []),
         ("what should I discuss with my line manager", []),
+        ("do engagement workers work alongside nurses and doctors?", ["Engagement Worker"]),
     ],
 )
 def test_roles_are_found(finder: RoleFinder, question: str, short_names: list[str]) -> None:
@@ -44,6 +45,9 @@ def test_roles_are_found(finder: RoleFinder, question: str, short_names: list[st
         ("what does a mental health nurse do", "mental health nurse"),
         ("level 6 role", "level 6"),
         ("team leader competences", "team leader"),
+        ("tell me about the nurse practitioner role", "nurse practitioner"),
+        ("what training does a nurse need?", "nurse"),
+        ("do paramedics need a DBS?", "paramedic"),
     ],
 )
 def test_roles_without_a_template_are_unknown(finder: RoleFinder, question: str, unknown: str) -> None:
