@@ -19,7 +19,7 @@ SECTION_TITLES = {
 # Staff words for the themes competences are grouped by; each expands to words the titles use.
 THEMES: dict[str, tuple[str, ...]] = {
     "risk": ("risk", "risks", "hazard", "danger", "imminent"),
-    "safeguarding": ("safeguarding", "abuse", "protect", "protected", "exploitation"),
+    "safeguarding": ("safeguarding", "abuse", "exploitation"),  # not "protect": Data/Health Protection
     "budget": ("budget", "budgets", "financial", "finance", "money", "contracts", "resources", "commission"),
     "money": ("budget", "budgets", "financial", "finance", "contracts", "resources"),
     "finance": ("budget", "budgets", "financial", "contracts", "resources"),

@@ -164,17 +164,26 @@ def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[
 
 
 def _matching_items(p: RoleProfile, theme: list[str]) -> list[tuple[Field, str]]:
-    """Items, and fields by their label or value, that mention a theme word (blank fields included)."""
+    """Items, and fields by their label or value, that mention a theme word (blank fields included).
+
+    An entry that matches only some of the words another entry matches is left out: for "mental
+    health awareness", "Understanding of mental health conditions" is a match, "Health and Safety"
+    is not.
+    """
     if not theme:
         return []
-    out: list[tuple[Field, str]] = []
+    found: list[tuple[Field, str, frozenset[str]]] = []
     for f in (*p.cpd, *p.learning):
-        items = [item.text for item in f.items if matches_theme(item.text, theme)]
-        if items:
-            out.extend((f, text) for text in items)
-        elif not f.items and matches_theme(f"{f.label} {f.value}", theme):
-            out.append((f, f"{_short_label(f.label)}: {f.value or 'left blank in the template'}"))
-    return out
+        items = [(item.text, _theme_words(item.text, theme)) for item in f.items]
+        if any(hit for _, hit in items):
+            found.extend((f, text, hit) for text, hit in items if hit)
+        elif not f.items and (hit := _theme_words(f"{f.label} {f.value}", theme)):
+            found.append((f, f"{_short_label(f.label)}: {f.value or 'left blank in the template'}", hit))
+    return [(f, text) for f, text, hit in found if not any(hit < other for _, _, other in found)]
+
+
+def _theme_words(text: str, theme: list[str]) -> frozenset[str]:
+    return frozenset(t for t in theme if matches_theme(text, [t]))
 
 
 def matches_theme(text: str, theme: list[str]) -> bool:

@@ -37,6 +37,7 @@ RELEVANCE_COVERED = (0.8, 0.15)  # (coverage, cosine)
 RELEVANCE_MIXED = (0.6, 0.30)
 SIDE_BY_SIDE_LIMIT = 3
 ROLE_TOPICS = ("training", "experience", "level", "scope", "competences", "onboarding")
+THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a follow-up can carry
 
 _THEME_STOP = frozenset(
     """
@@ -71,6 +72,7 @@ _FOLLOW_UP_FILLER = frozenset(
     """
     and or what about how for a an the of is it its it's they them their that this same also too please ok
     okay then so whats what's tell me more one role roles job jobs for their theirs there
+    how many number are in total altogether list them those these items entries things
     """.split()
 )
 
@@ -82,22 +84,31 @@ class ConversationState:
     roles: tuple[str, ...] = ()
     topic: str | None = None
     subtopics: tuple[str, ...] = ()
+    theme: tuple[str, ...] = ()  # "safeguarding" in "which competences are about safeguarding?"
 
     def to_dict(self) -> dict[str, object]:
-        return {"roles": list(self.roles), "topic": self.topic, "subtopics": list(self.subtopics)}
+        return {
+            "roles": list(self.roles),
+            "topic": self.topic,
+            "subtopics": list(self.subtopics),
+            "theme": list(self.theme),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, object] | None) -> ConversationState:
         if not isinstance(data, dict):
             return cls()
-        roles = data.get("roles") or ()
-        subtopics = data.get("subtopics") or ()
         topic = data.get("topic")
         return cls(
-            tuple(str(r) for r in roles) if isinstance(roles, list | tuple) else (),
+            _strings(data.get("roles")),
             str(topic) if isinstance(topic, str) else None,
-            tuple(str(s) for s in subtopics) if isinstance(subtopics, list | tuple) else (),
+            _strings(data.get("subtopics")),
+            _strings(data.get("theme")),
         )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
 
 
 class Engine:
@@ -143,6 +154,7 @@ class Engine:
             roles,
             answer.topic if answer.topic in (*ROLE_TOPICS, "compare") else state.topic,
             q.subtopics or (state.subtopics if answer.topic == state.topic else ()),
+            tuple(self._theme(q)) if answer.topic in THEMED_TOPICS else (),
         )
         return answer, new_state
 
@@ -174,7 +186,9 @@ class Engine:
             return q
         content = [w for w in words(self.keyword_query(q.text)) if w not in _FOLLOW_UP_FILLER]
         if not content:
-            return replace(q, topic=state.topic, subtopics=state.subtopics)
+            # "how many are there?" after "which competences are about safeguarding?": same theme.
+            text = " ".join([q.text, *state.theme])
+            return replace(q, text=text, topic=state.topic, subtopics=state.subtopics)
         return q
 
     def _profiles(self, q: Question, state: ConversationState) -> list[RoleProfile]:

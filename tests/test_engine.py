@@ -83,6 +83,34 @@ def test_conversation_keeps_role_and_topic(model_runtime) -> None:
     assert restored == state
 
 
+def test_a_follow_up_keeps_the_theme_of_the_last_question(model_runtime) -> None:
+    answer, state = ask(model_runtime, "which engagement worker competences are about safeguarding?")
+    assert "Support the safeguarding of individuals" in answer.text and state.theme == ("safeguarding",)
+    answer, state = model_runtime.engine.answer("how many are there?", state)
+    assert answer.topic == "competences" and not answer.declined
+    assert "competences about safeguarding: 1 listed" in answer.text
+    answer, _ = model_runtime.engine.answer("and the strategic manager?", state)
+    assert answer.roles == (SM,) and "competences about safeguarding" in answer.text
+    assert ConversationState.from_dict({"roles": [EW], "topic": "training"}).theme == ()  # state saved before
+
+
+def test_a_theme_is_matched_by_its_own_words_not_by_a_principle_name(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "which engagement worker competences are about safeguarding?")
+    # "C. Health Promotion and Protection" is a principle about health promotion, not safeguarding.
+    assert "Health Promotion and Protection" not in answer.text
+    assert "Work with community networks and partnerships" not in answer.text
+
+
+def test_training_items_matching_more_of_the_question_win(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "Do SMs need mental health awareness training?")
+    listed = answer.text.split("Listed in the template:", 1)[1].split("**", 1)[0]
+    assert "Understanding of mental health conditions (under Informal learning)" in listed
+    assert "Health and Safety" not in listed  # shares only "health" with the question
+    answer, _ = ask(model_runtime, "what safeguarding training does an engagement worker need?")
+    listed = answer.text.split("Listed in the template:", 1)[1].split("**", 1)[0]
+    assert "Safeguarding" in listed and "Data Protection" not in listed
+
+
 def test_comparison_has_a_table(model_runtime) -> None:
     answer, _ = ask(model_runtime, "compare the engagement worker and strategic manager")
     assert answer.topic == "compare" and set(answer.roles) == {EW, SM}
