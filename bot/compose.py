@@ -142,7 +142,7 @@ def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[
     if not wanted or (subtopics == ("informal",)):
         wanted = wanted + [pair for pair in TRAINING_ALL if pair not in wanted]
     w.heading(p, "training and development in the role profile")
-    matches = _matching_items(p, theme)
+    matches = matching_items(p, theme)
     if theme and matches:
         w.add("Listed in the template:")
         for f, item in matches:
@@ -163,7 +163,7 @@ def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[
         w.field(p, f, title, highlight=[item for _, item in matches])
 
 
-def _matching_items(p: RoleProfile, theme: list[str]) -> list[tuple[Field, str]]:
+def matching_items(p: RoleProfile, theme: list[str]) -> list[tuple[Field, str]]:
     """Items, and fields by their label or value, that mention a theme word (blank fields included).
 
     An entry that matches only some of the words another entry matches is left out: for "mental

@@ -25,7 +25,7 @@ from knowledge.text import normalise
 
 from . import compose
 from .answer import Answer
-from .competences import THEMES, compare, competences, principle_names, progression
+from .competences import THEMES, compare, competences, principle_names, progression, select
 from .understanding import Question, RoleFinder, rewrite, understand, words
 
 MAX_QUESTION_CHARS = 2000
@@ -255,8 +255,25 @@ class Engine:
             theme = [t for t in theme if t not in principle.split()]
         check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
         fallback: list[RoleProfile] = []
+        lead = ""
+        if theme and len(profiles) > 1 and not q.roles.profiles and _WHICH_ROLE.search(q.text):
+            # "which role needs root cause analysis training?": the roles whose template lists it
+            listing = [
+                p
+                for p in profiles
+                if (q.topic == "training" and compose.matching_items(p, theme))
+                or (q.topic == "competences" and select(p, sections, principle, theme))
+            ]
+            if listing and len(listing) < len(profiles):
+                names = " and ".join(f"**{p.short_name}**" for p in listing)
+                lead = f"Of the {len(profiles)} role templates, {names} {'lists' if len(listing) == 1 else 'list'} it:"
+                profiles = listing
+            elif listing:
+                lead = f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'} role templates list it:"
 
         def write(w: compose.Writer) -> None:
+            if lead:
+                w.add(lead)
             for p in profiles:
                 if q.topic == "training":
                     compose.training(
@@ -337,8 +354,9 @@ class Engine:
         elif len(mentioned) == 1:
             target = mentioned[0]
             current = [p for p in self.kb.profiles if p.role in state.roles and p.role != target.role]
-            others = [p for p in self.kb.profiles if p.role != target.role]
-            source_candidates = current or ([min(others, key=lambda p: p.level)] if others else [])
+            # With no current role known, the step up is from the role below (never from a role above).
+            below = [p for p in self.kb.profiles if p.level < target.level]
+            source_candidates = current or ([max(below, key=lambda p: p.level)] if below else [])
             if not source_candidates:
                 return self._about_roles(replace(q, topic="experience"), [target], vector)
             source = source_candidates[0]
@@ -520,6 +538,12 @@ class Engine:
 
 _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|published|made)\b)", re.I)
 _DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
+
+
+_WHICH_ROLE = re.compile(
+    r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?)\b|\bwho (?:needs?|has|have|does|should|must)\b",
+    re.IGNORECASE,
+)
 
 
 def _without_containers(hits: list[Hit]) -> list[Hit]:

@@ -161,7 +161,17 @@ class RoleFinder:
             if known:
                 continue
             if modifiers:
+                # a typo, or an abbreviation ("strat manager"), of a distinctive word of a known title
                 if any(_close(m, w) for m in modifiers for w in self.distinct):
+                    continue
+                named = [
+                    self.distinct[w]
+                    for m in modifiers
+                    for w in self.distinct
+                    if _abbreviates(m, w) and words(self.distinct[w].short_name)[-1] == head
+                ]
+                if named:
+                    note(named[0], at)
                     continue
                 unknown.append(" ".join([*modifiers, head]))
             elif head in self.distinct and not found:
@@ -196,6 +206,10 @@ def _adjacent_modifiers(before: list[str], generic: frozenset[str] | set[str]) -
     return out
 
 
+def _abbreviates(short: str, word: str) -> bool:
+    return len(short) >= 5 and len(word) > len(short) and word.startswith(short)
+
+
 def _close(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -226,6 +240,7 @@ _REWRITES = (
     (r"\bquals?\b", "qualifications"),
     (r"\bcompetenc(?:ies|y)\b", "competences"),
     (r"\bcompetance?s?\b", "competences"),
+    (r"\bcomps?\b", "competences"),
     (r"\btraning|trainning|trainig\b", "training"),
     (r"\bexperiance|experince\b", "experience"),
     (r"\bsafegaurding|safeguading\b", "safeguarding"),
@@ -287,7 +302,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bwhat level\b|\bwhich level\b|\blevel (?:is|are) (?:it|they|the|this|that|an?)\b"
         r"|\bhow senior\b|\bseniority\b|\blevel descriptor|\bdescriptor\b|\bwhat does level \d+ mean"
         r"|\bwhat is (?:a |the )?level \d+\b|\bwhat level\b|\bcareer framework level\b(?! \d)|\blevel of autonomy"
-        r"|\bdefinition of the level\b",
+        r"|\bdefinition of the level\b|'s (?:career framework )?level\b(?! \d)"
+        r"|\b(?:their|its|the role's) level\b(?! \d)",
     ),
     (
         "competences",
@@ -323,7 +339,11 @@ TRAINING_FIELDS = (
         r"|\bhow regularly",
     ),
     ("funding", r"\bfund|\bpay for\b|\bwho pays\b|\bcost|\bpaid for\b|\bbudget for\b"),
-    ("impact_method", r"\bimpact\b|\bcaptur|\bevidence\b|\brecord (?:my|their|the) learning|\bmeasur"),
+    (
+        "impact_method",
+        r"\bimpact\b|\bcaptur|\bevidence\b|\brecord (?:my|their|the) learning|\bmeasur|\bevaluat"
+        r"|\bassess(?:ed|es)?\b.{0,20}\blearning|\blearning\b.{0,20}\b(?:assessed|reviewed|checked)",
+    ),
     (
         "statutory_mandatory",
         r"\bstatutory\b|\bmandatory\b|\bcompulsory\b|\bmust[- ]do\b|\brequired training\b",
@@ -391,7 +411,8 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
     if not topics:
         return "free"
     lowered = text.lower()
-    if "roles" in topics:
+    # "which roles are there?" lists the roles; "which roles need PREVENT training?" is about training
+    if "roles" in topics and not {"training", "experience", "competences", "level", "scope"} & set(topics):
         return "roles"
     if (
         not roles.profiles
@@ -403,8 +424,6 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
     present = set(topics)
     if "help" in present and len(words(text)) <= 6:
         return "help"
-    if "roles" in present:
-        return "roles"
     if "onboarding" in present and not ({"progression", "compare"} & present and len(roles.profiles) > 1):
         return "onboarding"
     if "progression" in present and (len(roles.profiles) >= 1 or "from" in lowered):

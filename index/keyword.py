@@ -14,7 +14,8 @@ STOPWORDS = frozenset(
     would you your need needs
     about any anything something say says said tell mention mentions mentioned cover
     covered covers include includes included there other others
-    """.split()
+    s t d m ll re ve don doesn didn isn aren wasn weren won wouldn shouldn couldn
+    """.split()  # the second line: what is left of "what's", "one's", "don't"
 )
 
 

@@ -111,6 +111,31 @@ def test_training_items_matching_more_of_the_question_win(model_runtime) -> None
     assert "Safeguarding" in listed and "Data Protection" not in listed
 
 
+def test_which_role_answers_with_the_roles_that_list_it(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "Which role needs root cause analysis training?")
+    assert answer.roles == (SM,)
+    assert answer.text.startswith("Of the 2 role templates, **Strategic Manager** lists it:")
+    assert "Root cause analysis training (under Informal learning)" in answer.text
+    answer, _ = ask(model_runtime, "which roles need PREVENT training?")
+    assert set(answer.roles) == {EW, SM} and answer.text.startswith("Both role templates list it:")
+
+
+def test_becoming_a_role_with_no_role_below_it_is_its_entry_requirements(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "How do I become an engagement worker?")
+    assert answer.topic == "experience" and answer.roles == (EW,)  # not a "move" down from strategic manager
+    assert "Level 3 NVQ/Diploma in Health and/or Social Care" in answer.text
+    answer, _ = ask(model_runtime, "how do I become a strategic manager?")
+    assert answer.topic == "progression" and answer.text.startswith("Moving from **Engagement Worker (level 4)**")
+
+
+def test_shorthand_and_contractions_are_understood(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what's the KSF?")
+    assert not answer.declined
+    assert "knowledge and skills framework (KSF)" in answer.text and answer.citations
+    answer, _ = ask(model_runtime, "what are the core comps for the SM")
+    assert not answer.declined and "**Core competences** (22)" in answer.text
+
+
 def test_comparison_has_a_table(model_runtime) -> None:
     answer, _ = ask(model_runtime, "compare the engagement worker and strategic manager")
     assert answer.topic == "compare" and set(answer.roles) == {EW, SM}

@@ -30,6 +30,7 @@ def finder(kb: KnowledgeBase) -> RoleFinder:
         ("do I need a level 3 NVQ?", []),
         ("what should I discuss with my line manager", []),
         ("do engagement workers work alongside nurses and doctors?", ["Engagement Worker"]),
+        ("whats the minimum qualification for a strat manager", ["Strategic Manager"]),
     ],
 )
 def test_roles_are_found(finder: RoleFinder, question: str, short_names: list[str]) -> None:
@@ -78,6 +79,10 @@ def test_both_roles(finder: RoleFinder) -> None:
         ("what is a transferable role?", "framework", ()),
         ("hello", "help", ()),
         ("what roles do you know?", "roles", ()),
+        ("which roles need PREVENT training?", "training", ()),
+        ("what's an engagement worker's level?", "level", ()),
+        ("how is the engagement worker's learning evaluated?", "training", ("impact_method",)),
+        ("what are the core comps for the SM", "competences", ()),
         ("homelessness", "free", ()),
     ],
 )

@@ -780,6 +780,63 @@ case("help", "hello", ["Engagement Worker", "Strategic Manager"], [], [])
 case("help", "what can you do?", ["role profiles"], [], [])
 case("help", "which roles do you cover", [EW, SM], [], [EW, SM])
 
+# -- third probe round (session 2): phrasings that found gaps, kept so they stay fixed ------------
+case(
+    "unknown-role",
+    "Tell me about the nurse practitioner role",
+    ["no role profile template for nurse practitioner"],
+    [],
+    [],
+    decline=True,
+)
+case("unknown-role", "what training does a nurse need?", ["no role profile template for nurse"], [], [], decline=True)
+case(
+    "experience",
+    "whats the minimum qualification for a strat manager",
+    ["Recognised management qualification"],
+    ["no role profile template"],
+    [SM],
+)
+case(
+    "competences",
+    "what are the core comps for the SM",
+    ["Communicate effectively in a health care environment"],
+    ["Manage budgets"],
+    [SM],
+)
+case(
+    "training",
+    "Do SMs need mental health awareness training?",
+    ["Understanding of mental health conditions"],
+    ["Health and Safety (under"],
+    [SM],
+)
+case("training", "How is the engagement worker's learning evaluated?", ["Annual appraisal"], [], [EW])
+case(
+    "training",
+    "Which role needs root cause analysis training?",
+    ["Root cause analysis training"],
+    ["Engagement Worker"],
+    [SM],
+)
+case("experience", "How do I become an engagement worker?", ["Level 3 NVQ/Diploma"], ["Moving from"], [EW])
+case("framework", "what's the KSF?", ["knowledge and skills framework"], [], [])
+case(
+    "competences",
+    "which engagement worker competences are about safeguarding?",
+    ["Support the safeguarding of individuals"],
+    ["Work with community networks"],
+    [EW],
+)
+case(
+    "multi-turn",
+    ["what competences relate to safeguarding for an engagement worker?", "+how many are there?"],
+    ["competences about safeguarding: 1 listed"],
+    [],
+    [EW],
+)
+case("level", "what's an engagement worker's level?", ["career framework level 4"], [], [EW])
+
 if __name__ == "__main__":
     out = Path(__file__).with_name("questions.json")
     out.write_text(json.dumps(cases, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
