@@ -84,7 +84,7 @@ def theme_terms(theme: Sequence[str]) -> list[str]:
 
 
 def _text(c: Competence) -> str:
-    return f"{c.title} {c.function} {c.principle}"
+    return f"{c.title} {c.function}"
 
 
 def select(
@@ -100,8 +100,13 @@ def select(
     return chosen
 
 
+def _principle_key(principle: str) -> str:
+    """A principle's name, normalised and without its number."""
+    return normalise(re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", principle))
+
+
 def principle_matches(principle: str, wanted: str) -> bool:
-    return normalise(re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", principle)) == wanted
+    return _principle_key(principle) == wanted
 
 
 def principle_names(profiles: Sequence[RoleProfile]) -> dict[str, str]:
@@ -109,9 +114,23 @@ def principle_names(profiles: Sequence[RoleProfile]) -> dict[str, str]:
     names: dict[str, str] = {}
     for p in profiles:
         for c in p.competences:
-            name = normalise(re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", c.principle))
-            names.setdefault(name, c.principle)
+            names.setdefault(_principle_key(c.principle), c.principle)
     return names
+
+
+def principles(w: Writer, p: RoleProfile) -> None:
+    """The underpinning principles a template groups its competences by, with how many each holds."""
+    w.heading(p, "competences by underpinning principle")
+    groups: dict[str, list[Competence]] = {}
+    for c in p.competences:  # "3 Health, Safety and Security" and "3. Health, ..." are one principle
+        groups.setdefault(_principle_key(c.principle), []).append(c)
+    for members in groups.values():
+        principle = members[0].principle
+        first = [c for c in members if c.section == members[0].section and c.principle == principle]
+        counts = ", ".join(
+            f"{n} {section}" for section in COMPETENCE_SECTIONS if (n := sum(c.section == section for c in members))
+        )
+        w.add(f"- {principle} ({counts}) {w.cite(p, group_source(first), f'{principle}: {first[0].title}')}")
 
 
 def group_source(rows: Sequence[Competence]) -> SourceRef:

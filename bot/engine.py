@@ -25,8 +25,8 @@ from knowledge.text import normalise
 
 from . import compose
 from .answer import Answer
-from .competences import THEMES, compare, competences, principle_names, progression, select
-from .understanding import Question, RoleFinder, rewrite, understand, words
+from .competences import THEMES, compare, competences, principle_names, principles, progression, select
+from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
 
 MAX_QUESTION_CHARS = 2000
 # Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
@@ -37,6 +37,8 @@ RELEVANCE_COVERED = (0.8, 0.15)  # (coverage, cosine)
 RELEVANCE_MIXED = (0.6, 0.30)
 SIDE_BY_SIDE_LIMIT = 3
 ROLE_TOPICS = ("training", "experience", "level", "scope", "competences", "onboarding")
+_OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
+_SELF_INTRODUCTION = frozenset("i i'm im am me my work working worked as currently now new a an hi hello".split())
 THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a follow-up can carry
 
 _THEME_STOP = frozenset(
@@ -72,7 +74,7 @@ _FOLLOW_UP_FILLER = frozenset(
     """
     and or what about how for a an the of is it its it's they them their that this same also too please ok
     okay then so whats what's tell me more one role roles job jobs for their theirs there
-    how many number are in total altogether list them those these items entries things
+    how many number are in total altogether list them those these items entries things other
     """.split()
 )
 
@@ -182,6 +184,10 @@ class Engine:
     def _with_context(self, q: Question, state: ConversationState) -> Question:
         """'and the strategic manager?' carries the last topic over; a question with its own content
         (e.g. 'what is the salary of an engagement worker?') does not."""
+        if _OTHER_ROLE.search(q.text) and not q.roles.profiles and state.roles:
+            others = [p for p in self.kb.profiles if p.role not in state.roles]
+            if len(others) == 1:  # "and the other role?" when there is exactly one other
+                q = replace(q, roles=RoleMatch(profiles=(others[0],)))
         if q.topic != "free" or not state.topic:
             return q
         content = [w for w in words(self.keyword_query(q.text)) if w not in _FOLLOW_UP_FILLER]
@@ -190,6 +196,10 @@ class Engine:
             text = " ".join([q.text, *state.theme])
             return replace(q, text=text, topic=state.topic, subtopics=state.subtopics)
         return q
+
+    def _only_roles(self, text: str) -> bool:
+        rest = words(self.keyword_query(text))
+        return not [w for w in rest if w not in _FOLLOW_UP_FILLER and w not in _SELF_INTRODUCTION]
 
     def _profiles(self, q: Question, state: ConversationState) -> list[RoleProfile]:
         if q.roles.everyone:
@@ -212,6 +222,16 @@ class Engine:
         if topic == "free" and profiles and self._principle(q.text):
             q = replace(q, topic="competences")
             topic = "competences"
+        if topic == "free" and q.roles.profiles and self._only_roles(q.text):
+            # "I'm a strategic manager", "engagement worker?": an overview of the role, which is kept in focus
+            q = replace(q, topic="scope")
+            topic = "scope"
+        if (
+            topic in ("framework", "competences", "free")
+            and re.search(r"\bprinciples\b", q.text, re.I)
+            and not re.search(r"\bfunctions?\b", q.text, re.I)
+        ):
+            return self._principles(q, profiles)
         if topic == "framework" or (topic == "free" and not profiles):
             return self._framework(q, vector, profiles)
         if topic == "free":
@@ -298,10 +318,17 @@ class Engine:
                 f"No competence in the {' and '.join(p.short_name for p in profiles)} template mentions"
                 f" {' '.join(theme)}."
             )
+            others = [p for p in self.kb.profiles if p not in profiles and select(p, sections, principle, theme)]
+            if others:
+
+                def write_others(w: compose.Writer) -> None:
+                    w.add(f"{missing} The {' and '.join(p.short_name for p in others)} template lists:")
+                    for p in others:
+                        competences(w, p, sections, principle, theme, q.count, False)
+
+                return self._finish(q, others, write_others, suggestions=self._follow_ups(others[0], q.topic))
             found = self._retrieve(q, vector, profiles, preface=f"{missing} Elsewhere the template says:")
-            if found.declined:
-                return replace(found, text=f"{missing}\n\n{found.text}")
-            return found
+            return replace(found, text=f"{missing}\n\n{found.text}") if found.declined else found
         return answer
 
     # -- answer kinds -------------------------------------------------------------------------
@@ -369,6 +396,17 @@ class Engine:
             suggestions=self._follow_ups(target, "progression"),
         )
 
+    def _principles(self, q: Question, profiles: list[RoleProfile]) -> Answer:
+        """'What are the underpinning principles?': the ones each template groups its competences by."""
+        chosen = profiles or list(self.kb.profiles)
+
+        def write(w: compose.Writer) -> None:
+            w.add("The templates list competences (National Occupational Standards) by underpinning principle.")
+            for p in chosen:
+                principles(w, p)
+
+        return self._finish(replace(q, topic="competences"), chosen, write)
+
     def _framework(self, q: Question, vector: np.ndarray | None, profiles: list[RoleProfile]) -> Answer:
         lowered = q.text.lower()
         if re.search(
@@ -424,6 +462,13 @@ class Engine:
         if general_only and not any(_relevant(h) for h in hits):
             hits = self.index.search(query, vector, roles=None, k=8, kinds=kinds)
         relevant = _without_containers(_definitions_first(q.text, [h for h in hits if _relevant(h)]))
+        others = [p for p in self.kb.profiles if p not in profiles]
+        if not relevant and roles and others:
+            # "does the EW need to chair meetings?": not in that template, but in another role's
+            hits = self.index.search(query, vector, roles={p.role for p in others}, k=8, kinds=kinds)
+            relevant = _without_containers([h for h in hits if _relevant(h) and h.passage.role])
+            names = " and ".join(p.short_name for p in profiles)
+            preface = f"The {names} template doesn't mention that. Another role's template does:"
         if not relevant:
             return self._decline(q, profiles)
         best = max(h.cosine for h in relevant)

@@ -51,6 +51,7 @@ _GENERIC_MODIFIERS = frozenset(
 )
 # Words of role titles that are ordinary content too ("service audits"): never stripped as role mentions.
 _SHARED_WORDS = frozenset({"and", "of", "the", "for", "in", "service", "services", "team", "role"})
+_DOCUMENT_WORDS = frozenset({"template", "templates", "profile", "profiles", "document", "documents"})
 _IGNORED_PHRASES = ("line manager", "manager's", "case worker")
 _ALL_ROLES = re.compile(
     r"\b(?:both|all|each|every|either)\s+(?:of\s+(?:the\s+|these\s+|those\s+)?)?(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
@@ -65,7 +66,8 @@ _LEVEL = re.compile(
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9&']+", text.lower())
+    """Lower-case words; an apostrophe inside a word stays ("manager's"), quotes around words go."""
+    return [w for w in (t.strip("'") for t in re.findall(r"[a-z0-9&']+", text.lower().replace("’", "'"))) if w]
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,9 @@ class RoleFinder:
             )
         ]
         kept = [t for t in kept if t.strip("?!.,;:'\"()") not in self.initials]
+        if len(kept) < len(re.findall(r"\S+", text)):
+            # "the SM template", "the engagement worker's profile": the role's own document, not a topic
+            kept = [t for t in kept if t.strip("?!.,;:'\"()").lower() not in _DOCUMENT_WORDS]
         return " ".join(kept)
 
     def find(self, text: str) -> RoleMatch:

@@ -136,6 +136,42 @@ def test_shorthand_and_contractions_are_understood(model_runtime) -> None:
     assert not answer.declined and "**Core competences** (22)" in answer.text
 
 
+def test_not_in_this_role_but_in_another_says_so_and_cites_the_other(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "does the engagement worker need the competence 'Manage budgets'?")
+    assert not answer.declined and answer.roles == (SM,)
+    assert answer.text.startswith("No competence in the Engagement Worker template mentions budget.")
+    assert "Manage budgets (Manage a budget)" in answer.text
+    answer, _ = ask(model_runtime, "does the EW need to chair meetings?")
+    assert not answer.declined and answer.roles == (SM,)
+    assert answer.text.startswith("The Engagement Worker template doesn't mention that.")
+    assert "Chair meetings" in answer.text and {c.role for c in answer.citations} == {SM}
+    answer, _ = ask(model_runtime, "what is the salary of an engagement worker?")
+    assert answer.declined and answer.citations == ()  # in no template: still an honest decline
+
+
+def test_quoted_words_and_the_roles_own_template_word(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "is 'chair meetings' a competence for the SM?")
+    assert answer.text.startswith("**Strategic Manager**") and "Chair meetings (Participate in meetings)" in answer.text
+    answer, _ = ask(model_runtime, "Does the SM template mention research?")
+    assert "Interpret research findings and implement them in practice" in answer.text
+
+
+def test_naming_a_role_alone_gives_its_overview_and_keeps_it(model_runtime) -> None:
+    answer, state = ask(model_runtime, "I am a strategic manager")
+    assert not answer.declined and answer.topic == "scope" and state.roles == (SM,)
+    assert "strategically lead and develop the Liaison and Diversion service" in answer.text
+    answer, state = model_runtime.engine.answer("and the other role?", state)
+    assert answer.roles == (EW,) and answer.topic == "scope"
+
+
+def test_underpinning_principles_are_listed_with_counts(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what principles are the SM competences grouped by?")
+    assert answer.roles == (SM,) and not answer.declined
+    assert "- 3. Health, Safety and Security (4 core, 3 role-specific) [" in answer.text  # '3 Health' row too
+    assert "- H. Management and Administration (4 core, 15 role-specific) [" in answer.text
+    assert_well_cited(answer)
+
+
 def test_comparison_has_a_table(model_runtime) -> None:
     answer, _ = ask(model_runtime, "compare the engagement worker and strategic manager")
     assert answer.topic == "compare" and set(answer.roles) == {EW, SM}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding import RoleFinder, rewrite, understand
+from bot.understanding import RoleFinder, rewrite, understand, words
 from knowledge.records import KnowledgeBase
 
 
@@ -98,7 +98,19 @@ def test_staff_shorthand_is_rewritten() -> None:
     assert "training" in rewrite("traning")
 
 
+def test_quotes_around_words_are_not_part_of_them() -> None:
+    assert words("is 'chair meetings' a ‘manager's’ job") == ["is", "chair", "meetings", "a", "manager's", "job"]
+
+
 def test_strip_removes_role_mentions(finder: RoleFinder) -> None:
     assert finder.without_roles("salary of an engagement worker at level 4").split() == ["salary", "of", "an", "at"]
     assert finder.without_roles("what does the SM do").split() == ["what", "does", "the", "do"]
     assert finder.without_roles("and the SM?").split() == ["and", "the"]
+    # the role's own document is not a topic; a template question without a role keeps the word
+    assert finder.without_roles("does the SM template mention research").split() == [
+        "does",
+        "the",
+        "mention",
+        "research",
+    ]
+    assert finder.without_roles("who wrote the templates").split() == ["who", "wrote", "the", "templates"]

@@ -836,6 +836,31 @@ case(
     [EW],
 )
 case("level", "what's an engagement worker's level?", ["career framework level 4"], [], [EW])
+case(
+    "competences",
+    "does the engagement worker need the competence 'Manage budgets'?",
+    ["No competence in the Engagement Worker template", "Manage budgets"],
+    ["don't cover that"],
+    [SM],
+)
+case("free", "does the EW need to chair meetings?", ["doesn't mention that", "Chair meetings"], [], [SM])
+case("competences", "is 'chair meetings' a competence for the SM?", ["Chair meetings"], ["No competence"], [SM])
+case("free", "Does the SM template mention research?", ["Interpret research findings"], [], [SM])
+case("scope", "I am a strategic manager", ["strategically lead and develop"], ["don't cover that"], [SM])
+case(
+    "multi-turn",
+    ["what level is the engagement worker?", "+and the other role?"],
+    ["career framework level 8"],
+    [],
+    [SM],
+)
+case(
+    "framework",
+    "What are the underpinning principles?",
+    ["H. Management and Administration", "A. Assessment"],
+    [],
+    [EW, SM],
+)
 
 if __name__ == "__main__":
     out = Path(__file__).with_name("questions.json")
