@@ -66,7 +66,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "boundaries": ("boundaries",),
     "vulnerable": ("vulnerable",),
     "behaviour": ("behaviour", "behavioural", "behavioral"),
-    "digital": ("digital", "record", "filing", "systems", "technology"),
+    "digital": ("digital", "record", "filing", "technology"),
     "recruitment": ("people", "recruit", "workforce"),
     "workforce": ("people", "workforce"),
     "community": ("community", "networks"),

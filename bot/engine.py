@@ -74,7 +74,7 @@ _FOLLOW_UP_FILLER = frozenset(
     """
     and or what about how for a an the of is it its it's they them their that this same also too please ok
     okay then so whats what's tell me more one role roles job jobs for their theirs there
-    how many number are in total altogether list them those these items entries things other
+    how many number are in total altogether list them those these items entries things other now next
     """.split()
 )
 

@@ -104,6 +104,15 @@ class RoleFinder:
         self.generic = _GENERIC_MODIFIERS | area_words
         self.role_words = {w for alias, _ in self.aliases for w in alias.split()} - _SHARED_WORDS | set(self.distinct)
 
+    def initials_in(self, token: str) -> RoleProfile | None:
+        """The role a token abbreviates: "EW", "SMs", "EW's", and in lower case ("ew", "sms")."""
+        if token.islower() and len(token) <= 5:
+            token = token.upper()
+        for form in (token, re.sub(r"'[sS]$", "", token), re.sub(r"[sS]$", "", token)):
+            if form in self.initials:
+                return self.initials[form]
+        return None
+
     def without_roles(self, text: str) -> str:
         """The question without its role mentions (they filter retrieval; as words they only add noise)."""
         role_words = self.role_words
@@ -121,7 +130,7 @@ class RoleFinder:
                 )
             )
         ]
-        kept = [t for t in kept if t.strip("?!.,;:'\"()") not in self.initials]
+        kept = [t for t in kept if self.initials_in(t.strip("?!.,;:'\"()")) is None]
         if len(kept) < len(re.findall(r"\S+", text)):
             # "the SM template", "the engagement worker's profile": the role's own document, not a topic
             kept = [t for t in kept if t.strip("?!.,;:'\"()").lower() not in _DOCUMENT_WORDS]
@@ -143,9 +152,9 @@ class RoleFinder:
             if at is not None:
                 note(p, at)
         for i, token in enumerate(re.findall(r"[A-Za-z0-9&']+", text)):
-            initials = token[:-1] if token.endswith(("s", "'s")) and token[:-1].rstrip("'") in self.initials else token
-            if initials.rstrip("'") in self.initials:
-                note(self.initials[initials.rstrip("'")], i)
+            abbreviated = self.initials_in(token)
+            if abbreviated is not None:
+                note(abbreviated, i)
         unknown: list[str] = []
         professions: list[str] = []  # a bare profession is unknown only when no known role is named
         for match in _LEVEL.finditer(text):
@@ -246,7 +255,7 @@ _REWRITES = (
     (r"\bcompetenc(?:ies|y)\b", "competences"),
     (r"\bcompetance?s?\b", "competences"),
     (r"\bcomps?\b", "competences"),
-    (r"\btraning|trainning|trainig\b", "training"),
+    (r"\b(?:traning|trainning|trainig|trainng|traing|trianing)\b", "training"),
     (r"\bexperiance|experince\b", "experience"),
     (r"\bsafegaurding|safeguading\b", "safeguarding"),
     (r"\bL\s*&\s*D\b", "liaison and diversion"),

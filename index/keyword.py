@@ -12,7 +12,7 @@ STOPWORDS = frozenset(
     a an and are as at be by can do does for from have has how i in is it its me my of on or our
     should so that the their them there they this to was we what when where which who why will with
     would you your need needs
-    about any anything something say says said tell mention mentions mentioned cover
+    about any anything something say says said tell mention mentions mentioned cover know
     covered covers include includes included there other others
     s t d m ll re ve don doesn didn isn aren wasn weren won wouldn shouldn couldn
     """.split()  # the second line: what is left of "what's", "one's", "don't"
@@ -25,11 +25,11 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
             word = word[: -len(suffix)] + repl
             break
-    # 'supervise'/'supervision', 'worker'/'working': one more suffix, kept to long words.
-    for suffix in ("ion", "er"):
+    # 'supervise'/'supervision', 'worker'/'working', 'commissioners'/'commissioning': up to two more
+    # suffixes (-er, then -ion), kept to long words.
+    for suffix in ("er", "ion"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
-            break
     # 'agree'/'agreed', 'practice'/'practices': drop a final e so both forms meet.
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 

@@ -172,6 +172,15 @@ def test_underpinning_principles_are_listed_with_counts(model_runtime) -> None:
     assert_well_cited(answer)
 
 
+def test_onboarding_in_three_short_turns(model_runtime) -> None:
+    answer, state = ask(model_runtime, "i am new")
+    assert answer.topic == "onboarding" and "Which role are you starting in?" in answer.text
+    answer, state = model_runtime.engine.answer("engagement worker", state)
+    assert answer.topic == "onboarding" and answer.roles == (EW,)
+    answer, state = model_runtime.engine.answer("what now?", state)
+    assert answer.topic == "onboarding" and not answer.declined and "checklist" in answer.text
+
+
 def test_comparison_has_a_table(model_runtime) -> None:
     answer, _ = ask(model_runtime, "compare the engagement worker and strategic manager")
     assert answer.topic == "compare" and set(answer.roles) == {EW, SM}

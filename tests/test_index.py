@@ -100,6 +100,7 @@ def test_bm25_and_stemming() -> None:
     assert stem("agreed") == stem("agree")
     assert stem("supervise") == stem("supervision")
     assert stem("workers") == stem("working") == stem("worker")
+    assert stem("commissioners") == stem("commissioning") == stem("commission")
     assert tokenize("What are the trainings?") == ["training"]
     assert tokenize("what's the KSF? one's own") == ["ksf", "one", "own"]  # no stray 's' to match
     assert tokenize("does the template say anything about young people") == ["templat", "young", "peopl"]

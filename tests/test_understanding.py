@@ -31,6 +31,8 @@ def finder(kb: KnowledgeBase) -> RoleFinder:
         ("what should I discuss with my line manager", []),
         ("do engagement workers work alongside nurses and doctors?", ["Engagement Worker"]),
         ("whats the minimum qualification for a strat manager", ["Strategic Manager"]),
+        ("what do sms need to know about budgets", ["Strategic Manager"]),
+        ("ew trainng", ["Engagement Worker"]),
     ],
 )
 def test_roles_are_found(finder: RoleFinder, question: str, short_names: list[str]) -> None:
@@ -96,6 +98,7 @@ def test_staff_shorthand_is_rewritten() -> None:
     assert rewrite("stat & mand") == "statutory and mandatory"
     assert rewrite("what competencies") == "what competences"
     assert "training" in rewrite("traning")
+    assert rewrite("ew trainng") == "ew training"
 
 
 def test_quotes_around_words_are_not_part_of_them() -> None:
@@ -106,6 +109,7 @@ def test_strip_removes_role_mentions(finder: RoleFinder) -> None:
     assert finder.without_roles("salary of an engagement worker at level 4").split() == ["salary", "of", "an", "at"]
     assert finder.without_roles("what does the SM do").split() == ["what", "does", "the", "do"]
     assert finder.without_roles("and the SM?").split() == ["and", "the"]
+    assert finder.without_roles("what do sms need, and EW's?").split() == ["what", "do", "need,", "and"]
     # the role's own document is not a topic; a template question without a role keeps the word
     assert finder.without_roles("does the SM template mention research").split() == [
         "does",

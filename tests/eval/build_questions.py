@@ -861,6 +861,11 @@ case(
     [],
     [EW, SM],
 )
+case("multi-turn", ["i am new", "engagement worker", "+what now?"], ["checklist", "PREVENT training or WRAP"], [], [EW])
+case("training", "ew trainng", ["PREVENT training or WRAP"], ["Root cause"], [EW])
+case(
+    "free", "what should a strategic manager know about commissioning?", ["health and justice commissioners"], [], [SM]
+)
 
 if __name__ == "__main__":
     out = Path(__file__).with_name("questions.json")
