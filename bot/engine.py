@@ -151,7 +151,8 @@ class Engine:
         q = understand(question, self.finder)
         q = self._with_context(q, state)
         answer = self._dispatch(q, state, vector)
-        roles = answer.roles or state.roles
+        # The conversation stays on the role the user named, even when the answer cites another's template.
+        roles = tuple(p.role for p in q.roles.profiles) or answer.roles or state.roles
         new_state = ConversationState(
             roles,
             answer.topic if answer.topic in (*ROLE_TOPICS, "compare") else state.topic,
@@ -206,6 +207,8 @@ class Engine:
             return list(self.kb.profiles)
         if q.roles.profiles:
             return list(q.roles.profiles)
+        if _WHICH_ROLE.search(q.text):  # "which role needs X?" asks across roles, whatever was discussed
+            return list(self.kb.profiles)
         return [p for p in self.kb.profiles if p.role in state.roles]
 
     # -- dispatch -----------------------------------------------------------------------------

@@ -141,10 +141,13 @@ def test_not_in_this_role_but_in_another_says_so_and_cites_the_other(model_runti
     assert not answer.declined and answer.roles == (SM,)
     assert answer.text.startswith("No competence in the Engagement Worker template mentions budget.")
     assert "Manage budgets (Manage a budget)" in answer.text
-    answer, _ = ask(model_runtime, "does the EW need to chair meetings?")
+    answer, state = ask(model_runtime, "does the EW need to chair meetings?")
     assert not answer.declined and answer.roles == (SM,)
     assert answer.text.startswith("The Engagement Worker template doesn't mention that.")
     assert "Chair meetings" in answer.text and {c.role for c in answer.citations} == {SM}
+    assert state.roles == (EW,)  # the conversation stays on the role asked about
+    answer, _ = model_runtime.engine.answer("Which role needs root cause analysis training?", state)
+    assert answer.roles == (SM,) and answer.text.startswith("Of the 2 role templates")  # across roles
     answer, _ = ask(model_runtime, "what is the salary of an engagement worker?")
     assert answer.declined and answer.citations == ()  # in no template: still an honest decline
 
