@@ -37,7 +37,6 @@ RELEVANCE_COVERED = (0.8, 0.15)  # (coverage, cosine)
 RELEVANCE_MIXED = (0.6, 0.30)
 SIDE_BY_SIDE_LIMIT = 3
 ROLE_TOPICS = ("training", "experience", "level", "scope", "competences", "onboarding")
-_OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 _SELF_INTRODUCTION = frozenset("i i'm im am me my work working worked as currently now new a an hi hello".split())
 THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a follow-up can carry
 
@@ -321,7 +320,8 @@ class Engine:
                 f"No competence in the {' and '.join(p.short_name for p in profiles)} template mentions"
                 f" {' '.join(theme)}."
             )
-            others = [p for p in self.kb.profiles if p not in profiles and select(p, sections, principle, theme)]
+            asked = {p.role for p in profiles}
+            others = [p for p in self.kb.profiles if p.role not in asked and select(p, sections, principle, theme)]
             if others:
 
                 def write_others(w: compose.Writer) -> None:
@@ -465,10 +465,10 @@ class Engine:
         if general_only and not any(_relevant(h) for h in hits):
             hits = self.index.search(query, vector, roles=None, k=8, kinds=kinds)
         relevant = _without_containers(_definitions_first(q.text, [h for h in hits if _relevant(h)]))
-        others = [p for p in self.kb.profiles if p not in profiles]
-        if not relevant and roles and others:
+        others = {p.role for p in self.kb.profiles} - roles if roles else set()
+        if not relevant and others:
             # "does the EW need to chair meetings?": not in that template, but in another role's
-            hits = self.index.search(query, vector, roles={p.role for p in others}, k=8, kinds=kinds)
+            hits = self.index.search(query, vector, roles=others, k=8, kinds=kinds)
             relevant = _without_containers([h for h in hits if _relevant(h) and h.passage.role])
             names = " and ".join(p.short_name for p in profiles)
             preface = f"The {names} template doesn't mention that. Another role's template does:"
@@ -588,6 +588,7 @@ _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|pub
 _DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
 
 
+_OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 _WHICH_ROLE = re.compile(
     r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?)\b|\bwho (?:needs?|has|have|does|should|must)\b",
     re.IGNORECASE,

@@ -51,6 +51,16 @@ _GENERIC_MODIFIERS = frozenset(
 )
 # Words of role titles that are ordinary content too ("service audits"): never stripped as role mentions.
 _SHARED_WORDS = frozenset({"and", "of", "the", "for", "in", "service", "services", "team", "role"})
+# Short English words that lower-case initials must never be taken for.
+_SHORT_WORDS = frozenset(
+    """
+    a i am an as at be by do go he if in is it me my no of on or so to up us we ok hi ah oh eh
+    all and any are but can did for get got had has her him his how its may new not now one our out
+    own see she the too two use was way who why yes yet you also each does done into just like made
+    make many more most much must need only over same some such take than that them then they this
+    very want were what when will with your
+    """.split()
+)
 _DOCUMENT_WORDS = frozenset({"template", "templates", "profile", "profiles", "document", "documents"})
 _IGNORED_PHRASES = ("line manager", "manager's", "case worker")
 _ALL_ROLES = re.compile(
@@ -106,7 +116,9 @@ class RoleFinder:
 
     def initials_in(self, token: str) -> RoleProfile | None:
         """The role a token abbreviates: "EW", "SMs", "EW's", and in lower case ("ew", "sms")."""
-        if token.islower() and len(token) <= 5:
+        if token.islower():
+            if len(token) > 5 or token in _SHORT_WORDS:  # a future "TO" or "IT" role is not "to" or "it"
+                return None
             token = token.upper()
         for form in (token, re.sub(r"'[sS]$", "", token), re.sub(r"[sS]$", "", token)):
             if form in self.initials:
