@@ -190,16 +190,18 @@ class Engine:
                 q = replace(q, roles=RoleMatch(profiles=(others[0],)))
         if q.topic != "free" or not state.topic:
             return q
-        content = [w for w in words(self.keyword_query(q.text)) if w not in _FOLLOW_UP_FILLER]
-        if not content:
+        if not self._content_words(q.text):
             # "how many are there?" after "which competences are about safeguarding?": same theme.
             text = " ".join([q.text, *state.theme])
             return replace(q, text=text, topic=state.topic, subtopics=state.subtopics)
         return q
 
+    def _content_words(self, text: str) -> list[str]:
+        """The question's words less role mentions and follow-up filler ('and what about ...?')."""
+        return [w for w in words(self.keyword_query(text)) if w not in _FOLLOW_UP_FILLER]
+
     def _only_roles(self, text: str) -> bool:
-        rest = words(self.keyword_query(text))
-        return not [w for w in rest if w not in _FOLLOW_UP_FILLER and w not in _SELF_INTRODUCTION]
+        return all(w in _SELF_INTRODUCTION for w in self._content_words(text))
 
     def _profiles(self, q: Question, state: ConversationState) -> list[RoleProfile]:
         if q.roles.everyone:

@@ -76,6 +76,16 @@ def message(text: str, service_url: str, conversation: str = "conv-1", **extra: 
     }
 
 
+def feedback_click(service_url: str, reaction: str, feedback: str, **extra: Any) -> dict[str, Any]:
+    """Teams' invoke for a thumbs up/down on an answer (feedback text as a JSON string)."""
+    return {
+        **message("", service_url, **extra),
+        "type": "invoke",
+        "name": "message/submitAction",
+        "value": {"actionName": "feedback", "actionValue": {"reaction": reaction, "feedback": feedback}},
+    }
+
+
 async def test_normal_turn_posts_typing_then_a_cited_answer_to_the_channel(make_client, channel) -> None:
     stand_in, url = channel
     client = await make_client()
@@ -167,16 +177,7 @@ async def test_feedback_is_stored_and_exported(make_client, channel, tmp_path: P
     await client.post("/api/messages", json=message("what is the salary of an engagement worker?", url))
     assert [a["type"] for a in stand_in.received] == ["typing", "message"] * 2
     answered_id = "sent-2"  # the channel's id for the first answer (after the typing activity)
-    invoke = {
-        **message("", url),
-        "type": "invoke",
-        "name": "message/submitAction",
-        "replyToId": answered_id,
-        "value": {
-            "actionName": "feedback",
-            "actionValue": {"reaction": "dislike", "feedback": '{"feedbackText": "needs more detail"}'},
-        },
-    }
+    invoke = feedback_click(url, "dislike", '{"feedbackText": "needs more detail"}', replyToId=answered_id)
     response = await client.post("/api/messages", json=invoke)
     assert response.status == 200 and await response.json() == {}
     bad = {**invoke, "value": {"actionName": "feedback", "actionValue": {"reaction": "meh"}}}
@@ -205,13 +206,7 @@ async def test_a_click_before_the_channel_acknowledges_the_reply_is_about_that_r
     statuses: list[int] = []
 
     async def click(activity: dict[str, Any]) -> None:
-        invoke = {
-            **message("", url),
-            "type": "invoke",
-            "name": "message/submitAction",
-            "value": {"actionName": "feedback", "actionValue": {"reaction": "like", "feedback": ""}},
-        }
-        statuses.append((await client.post("/api/messages", json=invoke)).status)
+        statuses.append((await client.post("/api/messages", json=feedback_click(url, "like", ""))).status)
 
     await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))
     stand_in.on_message = click
