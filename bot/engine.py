@@ -150,8 +150,12 @@ class Engine:
         q = understand(question, self.finder)
         q = self._with_context(q, state)
         answer = self._dispatch(q, state, vector)
-        # The conversation stays on the role the user named, even when the answer cites another's template.
-        roles = tuple(p.role for p in q.roles.profiles) or answer.roles or state.roles
+        # The conversation stays on the role the question is about (named, or carried from earlier), even
+        # when the answer cites another role's template ("the EW template doesn't; the SM's does").
+        focus = tuple(p.role for p in q.roles.profiles)
+        if not focus and not q.roles.everyone and not _WHICH_ROLE.search(q.text):
+            focus = state.roles
+        roles = focus or answer.roles or state.roles
         new_state = ConversationState(
             roles,
             answer.topic if answer.topic in (*ROLE_TOPICS, "compare") else state.topic,

@@ -146,6 +146,8 @@ def test_not_in_this_role_but_in_another_says_so_and_cites_the_other(model_runti
     assert answer.text.startswith("The Engagement Worker template doesn't mention that.")
     assert "Chair meetings" in answer.text and {c.role for c in answer.citations} == {SM}
     assert state.roles == (EW,)  # the conversation stays on the role asked about
+    _, state = ask(model_runtime, "I am an engagement worker", "does it need to chair meetings?")
+    assert state.roles == (EW,)  # also when that role came from earlier in the conversation
     answer, _ = model_runtime.engine.answer("Which role needs root cause analysis training?", state)
     assert answer.roles == (SM,) and answer.text.startswith("Of the 2 role templates")  # across roles
     answer, _ = ask(model_runtime, "what is the salary of an engagement worker?")
