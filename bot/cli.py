@@ -17,8 +17,8 @@ from knowledge import RolebotError, load_knowledge
 from knowledge.records import KnowledgeBase, RoleProfile
 from knowledge.serialize import knowledge_to_list
 
-from .answer import Answer
-from .engine import ConversationState
+from .answering.answer import Answer
+from .answering.engine import ConversationState
 from .runtime import Runtime, load_runtime
 from .settings import SETTINGS, Settings
 
@@ -175,7 +175,7 @@ def _runtime(args: argparse.Namespace, settings: Settings, rebuild: bool = False
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from .server import create_app
+    from .teams.server import create_app
 
     host = args.host or settings.get("ROLEBOT_HOST")
     port = args.port or settings.get("PORT")
@@ -184,7 +184,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
-    from .teams_package import PackageOptions, build_package
+    from .teams.package import PackageOptions, build_package
 
     options = PackageOptions(
         bot_id=args.bot_id,
@@ -204,7 +204,7 @@ def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from .feedback import FeedbackStore, export_csv, export_text
+    from .teams.feedback import FeedbackStore, export_csv, export_text
 
     store = FeedbackStore(settings.get("ROLEBOT_DATA_DIR") / "feedback.sqlite3")
     rows = store.rows()
@@ -247,7 +247,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from .evaluation import default_eval_file, format_report, run_eval
+    from .answering.evaluation import default_eval_file, format_report, run_eval
 
     runtime = _runtime(args, settings)
     report = run_eval(runtime.engine, args.file or default_eval_file())

@@ -10,7 +10,7 @@ from index import Embedder, Index, make_embedder, open_index
 from knowledge import load_knowledge
 from knowledge.records import KnowledgeBase
 
-from .engine import Engine
+from .answering.engine import Engine
 from .settings import Settings
 
 log = logging.getLogger(__name__)

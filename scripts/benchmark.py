@@ -19,8 +19,8 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.engine import ConversationState, Engine
-from bot.evaluation import default_eval_file
+from bot.answering.engine import ConversationState, Engine
+from bot.answering.evaluation import default_eval_file
 from index import BatchingEmbedder, build_index, make_embedder
 from knowledge import load_knowledge
 

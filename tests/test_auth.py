@@ -16,8 +16,8 @@ from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.server import create_app
 from bot.settings import Settings, SettingsError
+from bot.teams.server import create_app
 
 from .test_server import channel, message  # noqa: F401  (the stand-in channel fixture)
 

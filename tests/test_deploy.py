@@ -21,7 +21,7 @@ import pytest
 
 from bot.cli import main
 from bot.settings import SETTINGS
-from bot.teams_package import PackageError, PackageOptions, manifest
+from bot.teams.package import PackageError, PackageOptions, manifest
 
 from .conftest import ROOT
 
@@ -125,7 +125,7 @@ def test_dockerfile_is_slim_cpu_non_root_and_healthy() -> None:
     assert users and users[-1] not in ("root", "0")
     assert re.search(r"^RUN rolebot index", DOCKERFILE, re.M)  # the index is built into the image
     assert "HEALTHCHECK" in DOCKERFILE and "/healthz" in DOCKERFILE
-    assert "gunicorn bot.production:app --worker-class aiohttp.GunicornWebWorker" in DOCKERFILE
+    assert "gunicorn bot.teams.production:app --worker-class aiohttp.GunicornWebWorker" in DOCKERFILE
 
 
 def test_dockerfile_environment_uses_declared_settings() -> None:
@@ -227,7 +227,7 @@ def test_production_entry_point_serves_a_turn_on_loopback(model_runtime, tmp_pat
     process = subprocess.Popen(
         [
             str(gunicorn),
-            "bot.production:app",
+            "bot.teams.production:app",
             "--worker-class",
             "aiohttp.GunicornWebWorker",
             "--bind",

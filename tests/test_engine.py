@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.answer import ABSTRACT_LIMIT, MAX_CITATIONS, NAME_LIMIT, Answer
-from bot.engine import MAX_QUESTION_CHARS, ConversationState
+from bot.answering.answer import ABSTRACT_LIMIT, MAX_CITATIONS, NAME_LIMIT, Answer
+from bot.answering.engine import MAX_QUESTION_CHARS, ConversationState
 
 pytestmark = pytest.mark.model
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import EvalFileError, default_eval_file, format_report, load_cases, run_eval
+from bot.answering.evaluation import EvalFileError, default_eval_file, format_report, load_cases, run_eval
 
 pytestmark = pytest.mark.model
 PASS_RATE = 0.95

@@ -22,8 +22,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.server import create_app
 from bot.settings import Settings
+from bot.teams.server import create_app
 
 from .conftest import ROOT
 
@@ -155,7 +155,7 @@ def check(first: dict[str, Any], second: dict[str, Any], status: int) -> None:
 async def test_playground_normal_delivery(playground_binary: Path, bot_url: str, tmp_path: Path) -> None:
     first, second, status = await converse(playground_binary, bot_url)
     check(first, second, status)
-    from bot.feedback import FeedbackStore
+    from bot.teams.feedback import FeedbackStore
 
     rows = FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows()
     liked = [r for r in rows if r.kind == "feedback"]

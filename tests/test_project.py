@@ -39,6 +39,18 @@ def test_botbuilder_only_in_the_channel_layer() -> None:
             assert not {"botbuilder", "botframework", "aiohttp"} & _imports(path), path
 
 
+def test_answering_knows_nothing_of_teams() -> None:
+    """bot/answering composes answers; only bot/teams speaks the Bot Framework and HTTP."""
+    for path in (ROOT / "bot" / "answering").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        modules |= {
+            ("." * node.level) + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        }
+        wrong = {m for m in modules if m.split(".")[0] in {"botbuilder", "botframework", "aiohttp"} or "teams" in m}
+        assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
+
+
 def _readme() -> str:
     return (ROOT / "README.md").read_text(encoding="utf-8")
 

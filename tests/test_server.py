@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 from botbuilder.core import MemoryStorage
 
-from bot.server import create_app
 from bot.settings import Settings
+from bot.teams.server import create_app
 
 pytestmark = pytest.mark.model
 EW = "Liaison and Diversion Service Engagement Worker"
@@ -213,7 +213,7 @@ async def test_a_click_before_the_channel_acknowledges_the_reply_is_about_that_r
     await client.post("/api/messages", json=message("what training does a strategic manager need?", url))
     assert statuses == [200]
 
-    from bot.feedback import FeedbackStore
+    from bot.teams.feedback import FeedbackStore
 
     liked = [r for r in FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows() if r.kind == "feedback"]
     assert [(r.question, r.reaction) for r in liked] == [("what training does a strategic manager need?", "like")]
@@ -232,7 +232,7 @@ async def test_a_reply_the_channel_refuses_is_not_logged_as_answered(make_client
     stand_in.on_message = None
     await client.post("/api/messages", json=message("what is the salary of an engagement worker?", url))
 
-    from bot.feedback import FeedbackStore
+    from bot.teams.feedback import FeedbackStore
 
     rows = FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows()
     assert [r.question for r in rows] == ["what is the salary of an engagement worker?"]  # declined, and delivered
@@ -298,7 +298,7 @@ async def test_healthz_is_503_until_the_index_is_loaded(aiohttp_client, model_ru
         asyncio.run_coroutine_threadsafe(release.wait(), loop).result(timeout=30)
         return model_runtime
 
-    monkeypatch.setattr("bot.server.load_runtime", slow_load)
+    monkeypatch.setattr("bot.teams.server.load_runtime", slow_load)
     client = await aiohttp_client(create_app(settings_for(tmp_path)))
     response = await client.get("/healthz")
     assert response.status == 503 and (await response.json())["status"] == "loading"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding import RoleFinder, rewrite, understand, words
+from bot.answering.understanding import RoleFinder, rewrite, understand, words
 from knowledge.records import KnowledgeBase
 
 

@@ -19,6 +19,8 @@ from aiohttp import web
 
 from index import BatchingEmbedder
 
+from ..runtime import Runtime, load_runtime
+from ..settings import Settings
 from .channel import (
     BadActivity,
     RoleBot,
@@ -31,8 +33,6 @@ from .channel import (
     refresh_signing_keys,
 )
 from .feedback import FeedbackStore
-from .runtime import Runtime, load_runtime
-from .settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from .answer import Answer, Citation, shorten
+from ..answering.answer import Answer, Citation, shorten
 
 MAX_ACTIVITY_BYTES = 80_000
 MAX_SUGGESTIONS = 3

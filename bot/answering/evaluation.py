@@ -59,7 +59,7 @@ class Report:
 
 
 def default_eval_file() -> Path:
-    path = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.json"
+    path = Path(__file__).resolve().parent.parent.parent / "tests" / "eval" / "questions.json"
     if not path.is_file():
         raise EvalFileError("no evaluation file given and tests/eval/questions.json is not here; pass FILE")
     return path

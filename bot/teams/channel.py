@@ -38,11 +38,11 @@ from msrest.serialization import Model
 
 from index import BatchingEmbedder
 
-from .engine import MAX_QUESTION_CHARS, Engine
-from .engine import ConversationState as Memory
+from ..answering.engine import MAX_QUESTION_CHARS, Engine
+from ..answering.engine import ConversationState as Memory
+from ..settings import Settings, SettingsError
 from .feedback import FeedbackStore
-from .settings import Settings, SettingsError
-from .teams import render_answer, render_text
+from .render import render_answer, render_text
 
 log = logging.getLogger(__name__)
 STATE_PROPERTY = "rolebot"

@@ -1,6 +1,6 @@
 """Production entry point: gunicorn with aiohttp's worker, over the same `create_app`.
 
-    gunicorn bot.production:app --worker-class aiohttp.GunicornWebWorker --bind 0.0.0.0:3978
+    gunicorn bot.teams.production:app --worker-class aiohttp.GunicornWebWorker --bind 0.0.0.0:3978
 
 Configuration comes only from the environment (see the README's settings table). One worker per
 container: the model takes about 0.8 GB, and questions are batched within the worker.
@@ -13,8 +13,8 @@ import os
 
 from aiohttp import web
 
+from ..settings import Settings
 from .server import create_app
-from .settings import Settings
 
 
 async def app() -> web.Application:
