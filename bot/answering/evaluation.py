@@ -5,7 +5,10 @@ A case is a conversation (`ask`: one or more turns; a leading '+' on a turn is a
 - `must` / `must_not`: phrases (case-insensitive) that must / must not appear in the text;
 - `roles`: short names whose templates must be cited;
 - `decline`: whether the bot must decline (then with no citations);
-- `relevant`: for free-form questions, phrases of the passages retrieval should find (recall@5, MRR).
+- `relevant`: for free-form questions, phrases of the passages retrieval should find (recall@5, MRR);
+- `starts`: acceptable beginnings of the answer's first line (a direct answer comes first: "Yes",
+  "No", a number, the role names); markup and citation markers are ignored;
+- `class` (or `topic`): the group the case is reported under.
 Every answer is also checked for well-formed citations: each [n] marker has a citation and each
 citation is used.
 """
@@ -103,7 +106,21 @@ def check(answer: Answer, case: dict[str, Any], short_names: dict[str, str]) -> 
         reasons.append(f"{len(answer.citations)} citations (more than {MAX_CITATIONS})")
     if not decline and case.get("roles") and not answer.citations:
         reasons.append("no citations")
+    starts = case.get("starts") or []
+    first = first_line(answer.text)
+    if starts and not any(first.lower().startswith(s.lower()) for s in starts):
+        reasons.append(f"first line {first[:60]!r} does not start with one of {starts}")
     return reasons
+
+
+def first_line(text: str) -> str:
+    """The answer's first line as a person reads it: no bold markers, bullets or citation markers."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    return re.sub(r"\*\*|\[\d+\]|^\s*[-•>]\s*", "", line).strip()
+
+
+def line_count(text: str) -> int:
+    return sum(1 for line in text.splitlines() if line.strip())
 
 
 def run_eval(engine: Engine, path: Path) -> Report:
@@ -121,7 +138,7 @@ def run_eval(engine: Engine, path: Path) -> Report:
         report.results.append(
             CaseResult(
                 str(case.get("id", turns[-1])),
-                str(case.get("topic", "other")),
+                str(case.get("class") or case.get("topic") or "other"),
                 " / ".join(turns),
                 not reasons,
                 reasons,
@@ -158,6 +175,14 @@ def format_report(report: Report) -> str:
         lines.append(
             f"retrieval on free-form questions ({len(report.ranks)}): recall@5 {report.recall_at_5:.2f},"
             f" MRR {report.mrr:.2f}"
+        )
+    answered = [r.answer for r in report.results if not r.answer.declined]
+    if answered:
+        cites = sorted(len(a.citations) for a in answered)
+        lengths = sorted(line_count(a.text) for a in answered)
+        lines.append(
+            f"replies ({len(answered)} answered): citations max {cites[-1]}, median {cites[len(cites) // 2]};"
+            f" lines median {lengths[len(lengths) // 2]}, p90 {lengths[int(len(lengths) * 0.9)]}, max {lengths[-1]}"
         )
     failures = [r for r in report.results if not r.passed]
     if failures:
