@@ -266,7 +266,7 @@ def render_text(answer: Answer) -> str:
             lines.append(f'      "{c.abstract}"')
     if answer.suggestions:
         lines.append("")
-        lines.append("You could ask: " + " | ".join(answer.suggestions))
+        lines.append("You could ask: " + " | ".join(s.question for s in answer.suggestions))
     return "\n".join(lines)
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import AsyncIterator
@@ -101,14 +103,20 @@ class Client:
         self.user = config["currentUser"]["id"]
 
     async def ask(self, text: str) -> dict[str, Any]:
+        """The reply's text message. The Playground shows a reply's card as a message of its own, so
+        the messages of one turn are read until the bot has been quiet for a moment."""
         url = f"{self.base}/_conversation/v1/conversations/{self.conversation}/messages"
         async with self.session.post(url, json={"from": {"id": self.user}, "text": text, "textFormat": "plain"}) as r:
             assert r.status == 200
+        messages: list[dict[str, Any]] = []
         while True:
-            message = await asyncio.wait_for(self.ws.receive(), 30)
+            try:
+                message = await asyncio.wait_for(self.ws.receive(), 0.4 if messages else 30)
+            except TimeoutError:
+                return messages[0]
             data = json.loads(message.data)
             if data.get("action") == "createMessage":
-                return data["message"]
+                messages.append(data["message"])
 
     async def feedback(self, reaction: str, text: str) -> int:
         body = {
@@ -161,6 +169,61 @@ async def test_playground_normal_delivery(playground_binary: Path, bot_url: str,
     liked = [r for r in rows if r.kind == "feedback"]
     assert liked and liked[0].reaction == "like" and liked[0].comment == "clear and cited"
     assert liked[0].question == "and what about the strategic manager?"
+
+
+APOLOGY = "Sorry, something went wrong"
+EVAL_SETS = ("questions.json", "holdout.json")
+
+
+def forget_conversations(data_dir: Path) -> None:
+    """A fresh conversation for the next case: the Playground has one personal chat, so the bot's
+    memory of it is cleared instead (what a new conversation id would give)."""
+    with sqlite3.connect(data_dir / "state.sqlite3") as db:
+        db.execute("DELETE FROM state")
+
+
+async def test_playground_accepts_every_eval_answer(playground_binary: Path, bot_url: str, tmp_path: Path) -> None:
+    """Every question of the evaluation sets, asked through the Teams-like client in normal delivery:
+    no reply refused by the client (the bot would then send its apology), citations shown where the
+    case expects them, and Teams' limits kept."""
+    cases = [case for name in EVAL_SETS for case in json.loads((ROOT / "tests" / "eval" / name).read_text())]
+    process, base = await start_playground(playground_binary, bot_url)
+    problems: list[str] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{base}/_internal/v1/config") as response:
+                config = (await response.json())["config"]
+            ws = await session.ws_connect(f"{base}/_ws_conversation/v1/conversations/stream")
+            client = Client(session, base, ws, config)
+            for case in cases:
+                forget_conversations(tmp_path / "data")
+                for turn in case["ask"]:
+                    reply = await client.ask(turn.lstrip("+").strip())
+                problems.extend(
+                    f"{case['id']}: {p} ({reply.get('text', '')[:80]!r})" for p in reply_problems(reply, case)
+                )
+            await ws.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert not problems, f"{len(problems)} problems over {len(cases)} cases:\n" + "\n".join(problems)
+
+
+def reply_problems(reply: dict[str, Any], case: dict[str, Any]) -> list[str]:
+    out = []
+    if APOLOGY in reply.get("text", ""):
+        out.append("the reply was replaced by the apology (refused by the client?)")
+    citations = (reply.get("aiEntity") or {}).get("citation") or []
+    if case.get("roles") and not case.get("decline") and not citations:
+        out.append("no citations shown")
+    if len(citations) > 10:
+        out.append(f"{len(citations)} citations")
+    if "AIGeneratedContent" in json.dumps(reply):
+        out.append("labelled AI generated")
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", reply.get("text", ""))}
+    if markers != {c["position"] for c in citations}:
+        out.append(f"markers {sorted(markers)} do not match citations")
+    return out
 
 
 async def test_playground_expect_replies(playground_binary: Path, bot_url: str) -> None:

@@ -6,14 +6,18 @@ No Teams types here: `bot/teams.py` renders an `Answer` into an activity.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from knowledge.records import SourceRef
 
-MAX_CITATIONS = 20
+# Teams refuses a message with more than 10 citations (the Playground answers 400 "Array must contain
+# at most 10 element(s)"); a citation's name is shown in at most 80 characters, its abstract in 160.
+MAX_CITATIONS = 10
 NAME_LIMIT = 80
 ABSTRACT_LIMIT = 160
+# Teams cuts suggested-action titles longer than about 25 characters (measured in the Playground).
+TITLE_LIMIT = 25
 
 
 def shorten(text: str, limit: int) -> str:
@@ -28,8 +32,17 @@ def shorten(text: str, limit: int) -> str:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A follow-up the user can tap: a short `title` for the button, the `question` it asks."""
+
+    title: str
+    question: str
+
+
+@dataclass(frozen=True)
 class Citation:
-    """One cited place in a template. `name` says which role's template and which section."""
+    """One cited source: a section or field of one template (`name` says which), however many lines
+    of the answer it supports. `abstract` quotes the template."""
 
     position: int
     name: str
@@ -61,7 +74,7 @@ class Answer:
     roles: tuple[str, ...] = ()
     topic: str = "none"
     declined: bool = False
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
     table: tuple[tuple[str, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,80 +84,96 @@ class Answer:
             "roles": list(self.roles),
             "topic": self.topic,
             "declined": self.declined,
-            "suggestions": list(self.suggestions),
+            "suggestions": [s.question for s in self.suggestions],
+            "suggestion_titles": [s.title for s in self.suggestions],
             "table": [list(row) for row in self.table],
         }
 
 
 class Citations:
-    """Numbers cited sources in order of first use; the same place cited twice keeps one number."""
+    """Numbers cited sources in order of first use. A source is a section or field of a template,
+    not a line: every line from the same place shares one number ("cite sources, not lines")."""
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, int, int], Citation] = {}
+        self._groups: dict[tuple[str, str, str], list[_Cited]] = {}
 
-    def cite(self, source: SourceRef, role: str | None, who: str, quote: str | None = None) -> str:
-        """The `[n]` marker for `source` (`who` names the template, e.g. 'Engagement Worker')."""
-        key = (source.file, source.line_start, source.line_end)
-        if key not in self._by_key:
-            section = source.section.split(" > ")[-1]
-            self._by_key[key] = Citation(
-                position=len(self._by_key) + 1,
-                name=shorten(f"{who}: {section}", NAME_LIMIT),
-                abstract=shorten(quote or _plain(source.text), ABSTRACT_LIMIT),
-                section=source.section,
-                role=role,
-                file=source.file,
-                line_start=source.line_start,
-                line_end=source.line_end,
-            )
-        return f"[{self._by_key[key].position}]"
+    def cite(
+        self, source: SourceRef, role: str | None, who: str, quote: str | None = None, group: str | None = None
+    ) -> str:
+        """The `[n]` marker for `source` (`who` names the template, e.g. 'Engagement Worker template';
+        `group` narrows the section, e.g. a principle or a field: 'Statutory and mandatory learning')."""
+        key = (source.file, source.section, group or "")
+        members = self._groups.setdefault(key, [])
+        cited = _Cited(source, role, who, group, quote or _plain(source.text))
+        if cited not in members:
+            members.append(cited)
+        return f"[{list(self._groups).index(key) + 1}]"
 
     def __len__(self) -> int:
-        return len(self._by_key)
+        return len(self._groups)
 
     def all(self) -> tuple[Citation, ...]:
-        return tuple(self._by_key.values())
+        return tuple(_citation(position, members) for position, members in enumerate(self._groups.values(), 1))
 
     def finish(self, text: str) -> tuple[str, tuple[Citation, ...]]:
-        """The text and citations, merged by section (then by file) if over `MAX_CITATIONS`."""
-        citations = self.all()
-        for grouping in (lambda c: (c.file, c.section), lambda c: (c.file,)):
-            if len(citations) <= MAX_CITATIONS:
+        """The text and citations; over `MAX_CITATIONS`, groups merge to their section, then to their
+        template, so every line keeps a citation and the message stays within what Teams accepts."""
+        groups = list(self._groups.values())
+        for grouping in (lambda c: (c.source.file, c.source.section), lambda c: (c.source.file,)):
+            if len(groups) <= MAX_CITATIONS:
                 break
-            text, citations = _merge(text, citations, grouping)
-        return text, citations
+            text, groups = _merge(text, groups, grouping)
+        return text, tuple(_citation(position, members) for position, members in enumerate(groups, 1))
 
 
-def _merge(text: str, citations: tuple[Citation, ...], grouping: Any) -> tuple[str, tuple[Citation, ...]]:
-    groups: dict[Any, list[Citation]] = {}
-    for c in citations:
-        groups.setdefault(grouping(c), []).append(c)
+@dataclass(frozen=True)
+class _Cited:
+    source: SourceRef
+    role: str | None
+    who: str
+    group: str | None
+    quote: str
+
+
+def _citation(position: int, members: list[_Cited]) -> Citation:
+    first = members[0]
+    sections = list(dict.fromkeys(m.source.section for m in members))
+    groups = list(dict.fromkeys(m.group for m in members if m.group))
+    if len(sections) == 1:
+        where = sections[0].split(" > ")[-1]
+        names = [f"{first.who}: {where}"]
+        if len(groups) == 1:  # the section and its field or principle; the field alone if that is too long
+            names = [f"{first.who}: {where}, {groups[0]}", f"{first.who}: {groups[0]}"]
+    else:
+        names = [f"{first.who}: " + "; ".join(s.split(" > ")[-1] for s in sections)]
+    name = next((n for n in names if len(n) <= NAME_LIMIT), names[-1])
+    quotes = list(dict.fromkeys(" ".join(m.quote.split()) for m in members))
+    return Citation(
+        position=position,
+        name=shorten(name, NAME_LIMIT),
+        abstract=shorten(" … ".join(quotes), ABSTRACT_LIMIT),
+        section=sections[0] if len(sections) == 1 else "; ".join(sections),
+        role=first.role,
+        file=first.source.file,
+        line_start=min(m.source.line_start for m in members),
+        line_end=max(m.source.line_end for m in members),
+    )
+
+
+def _merge(text: str, groups: list[list[_Cited]], grouping: Any) -> tuple[str, list[list[_Cited]]]:
+    merged: dict[Any, list[_Cited]] = {}
     renumber: dict[int, int] = {}
-    merged = []
-    for position, members in enumerate(groups.values(), start=1):
-        first = members[0]
-        section = first.section if len({m.section for m in members}) == 1 else "Role profile template"
-        name = (
-            first.name
-            if len(members) == 1
-            else shorten(f"{first.name.split(':')[0]}: {section.split(' > ')[-1]}", NAME_LIMIT)
-        )
-        merged.append(
-            Citation(
-                position,
-                name,
-                first.abstract,
-                section,
-                first.role,
-                first.file,
-                min(m.line_start for m in members),
-                max(m.line_end for m in members),
-            )
-        )
-        renumber.update({m.position: position for m in members})
+    for position, members in enumerate(groups, start=1):
+        key = grouping(members[0])
+        target = merged.setdefault(key, [])
+        renumber[position] = list(merged).index(key) + 1
+        target.extend(m for m in members if m not in target)
+    if any(len({m.group for m in members}) > 1 for members in merged.values()):
+        # A merged citation names the section, not one of its groups.
+        merged = {k: [replace(m, group=None) for m in members] for k, members in merged.items()}
     text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", text)
     text = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", text)
-    return text, tuple(merged)
+    return text, list(merged.values())
 
 
 def _plain(text: str) -> str:

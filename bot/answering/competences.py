@@ -130,7 +130,7 @@ def principles(w: Writer, p: RoleProfile) -> None:
         counts = ", ".join(
             f"{n} {section}" for section in COMPETENCE_SECTIONS if (n := sum(c.section == section for c in members))
         )
-        w.add(f"- {principle} ({counts}) {w.cite(p, group_source(first), f'{principle}: {first[0].title}')}")
+        w.add(f"- {principle} ({counts}) {w.cite(p, group_source(first), f'{principle}: {first[0].title}', principle)}")
 
 
 def group_source(rows: Sequence[Competence]) -> SourceRef:
@@ -174,7 +174,7 @@ def listing(
         for c in rows:
             groups.setdefault(c.principle, []).append(c)
         for principle, members in groups.items():
-            mark = w.cite(p, group_source(members), f"{principle}: {members[0].title}")
+            mark = w.cite(p, group_source(members), f"{principle}: {members[0].title}", principle)
             w.add(f"- *{principle}*")
             for c in members:
                 w.add(f"  - {c.title} ({c.function}) {mark}")
@@ -297,12 +297,12 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
             a, b = (_titles(p) for p in profiles)
             shared = [a[k] for k in a if k in b]
             if shared:
-                w.add(
-                    f"- In both ({len(shared)}): "
-                    + "; ".join(c.title for c in shared[:12])
-                    + ("; …" if len(shared) > 12 else "")
-                    + f" {w.cite(profiles[0], group_source(shared), shared[0].title)}"
+                # Complete, and cited to both templates: each lists every one of these titles.
+                marks = " ".join(
+                    w.cite(p, group_source([_titles(p)[normalise(c.title)] for c in shared]), shared[0].title)
+                    for p in profiles
                 )
+                w.add(f"- In both ({len(shared)}): " + "; ".join(c.title for c in shared) + f" {marks}")
             rows.append(("Competences in both", str(len(shared)), str(len(shared))))
     if aspect == "scope":
         for p in profiles:
@@ -337,7 +337,7 @@ def progression(w: Writer, source: RoleProfile, target: RoleProfile) -> None:
     for c in new:
         groups.setdefault((c.section, c.principle), []).append(c)
     for (section, principle), members in groups.items():
-        mark = w.cite(target, group_source(members), members[0].title)
+        mark = w.cite(target, group_source(members), members[0].title, principle)
         w.add(f"- *{principle}* ({section}): " + "; ".join(c.title for c in members) + f" {mark}")
     had = source.learning_field("informal")
     before = {normalise(i.text) for i in (had.items if had else ())}

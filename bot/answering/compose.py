@@ -46,9 +46,10 @@ class Writer:
         self.citations = citations or Citations()
         self.lines: list[str] = []
 
-    def cite(self, p: RoleProfile | None, source: SourceRef, quote: str | None = None) -> str:
+    def cite(self, p: RoleProfile | None, source: SourceRef, quote: str | None = None, group: str | None = None) -> str:
+        """The marker for `source`; `group` (a field or principle) narrows the cited section."""
         name = template_name(p) if p else "Role profile templates"
-        return self.citations.cite(source, p.role if p else None, name, quote)
+        return self.citations.cite(source, p.role if p else None, name, quote, group)
 
     def add(self, line: str = "") -> None:
         self.lines.append(line)
@@ -65,26 +66,29 @@ class Writer:
 
     def field(self, p: RoleProfile, f: Field, title: str | None = None, highlight: Iterable[str] = ()) -> None:
         title = title or _short_label(f.label)
+        label = title
         if f.parts:
             named = ", ".join(part.label.lower() for part in f.parts)
             if f.is_blank:
-                self.add(f"- **{title}** ({named}): the template leaves this blank {self.cite(p, f.source)}")
+                self.add(
+                    f"- **{title}** ({named}): the template leaves this blank {self.cite(p, f.source, group=label)}"
+                )
             else:
                 self.add(f"- **{title}**:")
                 for part in f.parts:
                     value = part.value or "left blank"
-                    self.add(f"  - {part.label}: {value} {self.cite(p, part.source)}")
+                    self.add(f"  - {part.label}: {value} {self.cite(p, part.source, group=label)}")
             return
         if f.is_blank:
-            self.add(f"- **{title}**: the template leaves this blank {self.cite(p, f.source)}")
+            self.add(f"- **{title}**: the template leaves this blank {self.cite(p, f.source, group=label)}")
         elif f.items and len(f.items) > 1:
             self.add(f"- **{title}** ({len(f.items)} items):")
             marks = set(highlight)
             for item in f.items:
                 star = " (matches your question)" if item.text in marks else ""
-                self.add(f"  - {item.text}{star} {self.cite(p, item.source, f'{f.label}: {f.value}')}")
+                self.add(f"  - {item.text}{star} {self.cite(p, item.source, f'{f.label}: {f.value}', label)}")
         else:
-            self.add(f"- **{title}**: {f.value} {self.cite(p, f.source)}")
+            self.add(f"- **{title}**: {f.value} {self.cite(p, f.source, group=label)}")
 
 
 def _short_label(label: str) -> str:
@@ -130,7 +134,10 @@ TRAINING_ALL = (
 SPECIFIC_FIELDS = ("frequency", "funding", "impact_method")
 
 
-def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[str]) -> None:
+def training(
+    w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[str], matches_only: bool = False
+) -> None:
+    """The role's training; with `matches_only` ("which role needs X?") only the entries that match."""
     wanted: list[tuple[str, str]] = []
     if any(sub in SPECIFIC_FIELDS for sub in subtopics):
         subtopics = tuple(sub for sub in subtopics if sub in SPECIFIC_FIELDS)
@@ -147,7 +154,9 @@ def training(w: Writer, p: RoleProfile, subtopics: tuple[str, ...], theme: list[
         w.add("Listed in the template:")
         for f, item in matches:
             under = "" if item.startswith(_short_label(f.label)) else f" (under {_short_label(f.label)})"
-            w.add(f"- {item}{under} {w.cite(p, f.source, f'{f.label}: {f.value}')}")
+            w.add(f"- {item}{under} {w.cite(p, f.source, f'{f.label}: {f.value}', _short_label(f.label))}")
+        if matches_only:
+            return
     elif theme:
         w.add(f"The template does not mention {' '.join(theme)} in its training sections. What it lists:")
     for where, key in wanted:
@@ -269,19 +278,22 @@ def onboarding(w: Writer, p: RoleProfile) -> None:
         )
     else:
         for entry in statutory.items or ():
-            w.add(f"- [ ] {entry.text} {w.cite(p, statutory.source)}")
+            w.add(f"- [ ] {entry.text} {w.cite(p, statutory.source, group=_short_label(statutory.label))}")
     informal = p.learning_field("informal")
     if informal and informal.items:
         w.add()
         w.add("**3. Informal learning to plan with your line manager** (indicative)")
         for entry in informal.items:
-            w.add(f"- [ ] {entry.text} {w.cite(p, informal.source, f'{informal.label}: {informal.value}')}")
+            w.add(
+                f"- [ ] {entry.text}"
+                f" {w.cite(p, informal.source, f'{informal.label}: {informal.value}', _short_label(informal.label))}"
+            )
     core = p.competences_in("core")
     if core:
         w.add()
         w.add(f"**4. Competences to read first**: the {len(core)} core competences, for example")
         for c in core[:5]:
-            w.add(f"- {c.title} ({c.principle}) {w.cite(p, c.source)}")
+            w.add(f"- {c.title} ({c.principle}) {w.cite(p, c.source, group=c.principle)}")
     w.add()
     w.add("**5. How CPD works**")
     for key in ("impact_method", "frequency", "funding"):

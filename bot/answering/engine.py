@@ -20,12 +20,23 @@ import numpy as np
 
 from index.embedder import Embedder
 from index.store import Hit, Index
-from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
+from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, Field, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
-from . import compose
-from .answer import Answer
-from .competences import THEMES, compare, competences, principle_names, principles, progression, select
+from . import compose, direct
+from .answer import Answer, Suggestion
+from .competences import (
+    SECTION_TITLES,
+    THEMES,
+    compare,
+    competences,
+    group_source,
+    principle_names,
+    principles,
+    progression,
+    select,
+)
+from .direct import operation_of
 from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
 
 MAX_QUESTION_CHARS = 2000
@@ -122,6 +133,22 @@ class Engine:
         self.finder = RoleFinder(kb.profiles)
         self.principles = principle_names(kb.profiles)
         self.name_words = {w for p in kb.profiles for w in words(f"{p.role} {p.short_name} {p.area_of_work}")}
+        # The words of competence titles and functions and of learning entries: what a theme can name.
+        self.vocabulary = {
+            w
+            for p in kb.profiles
+            for text in (
+                *(f"{c.title} {c.function}" for c in p.competences),
+                *(i.text for f in (*p.cpd, *p.learning) for i in f.items),
+                *(f.label for f in (*p.cpd, *p.learning)),
+            )
+            for w in words(text)
+            if len(w) >= 4
+        } - self.name_words
+        self.stems = {w[:6] for w in self.vocabulary}
+        self.by_stem: dict[str, str] = {}
+        for w in sorted(self.vocabulary):
+            self.by_stem.setdefault(_stem(w), w)
 
     # -- entry points -----------------------------------------------------------------------
 
@@ -173,14 +200,14 @@ class Engine:
         """The keyword side of retrieval for an understood question: its words less role mentions."""
         return self.finder.without_roles(text)
 
-    def starter_questions(self) -> tuple[str, ...]:
-        names = [p.short_name.lower() for p in self.kb.profiles]
-        first = names[0] if names else "engagement worker"
-        last = names[-1] if names else first
+    def starter_questions(self) -> tuple[Suggestion, ...]:
+        if not self.kb.profiles:
+            return (Suggestion("What can you do?", "help"),)
+        first, last = self.kb.profiles[0], self.kb.profiles[-1]
         return (
-            f"What training does {_article(first)} {first} need?",
-            f"What experience does {_article(last)} {last} need?",
-            "What roles do you know about?",
+            Suggestion(f"{_initials(first)} training", f"What training does {_with_article(first)} need?"),
+            Suggestion(f"{_initials(last)} experience", f"What experience does {_with_article(last)} need?"),
+            Suggestion("Roles you know", "What roles do you know about?"),
         )
 
     # -- understanding in context -----------------------------------------------------------
@@ -282,6 +309,12 @@ class Engine:
         if principle:  # the principle's own words are not a theme as well
             theme = [t for t in theme if t not in principle.split()]
         check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
+        operation = operation_of(q.text)
+        plain_check = q.topic == "competences" and not theme and not principle
+        if operation == "check" and q.topic in ("training", "experience", "competences") and not plain_check:
+            return self._check(q, profiles, theme, focus, sections, principle)
+        if operation == "count" and q.topic == "competences" and not q.roles.everyone:
+            return self._count(q, profiles, theme, sections, principle)
         fallback: list[RoleProfile] = []
         lead = ""
         if theme and len(profiles) > 1 and not q.roles.profiles and _WHICH_ROLE.search(q.text):
@@ -294,10 +327,10 @@ class Engine:
             ]
             if listing and len(listing) < len(profiles):
                 names = " and ".join(f"**{p.short_name}**" for p in listing)
-                lead = f"Of the {len(profiles)} role templates, {names} {'lists' if len(listing) == 1 else 'list'} it:"
+                lead = f"{names}: only {'its template lists' if len(listing) == 1 else 'their templates list'} it."
                 profiles = listing
             elif listing:
-                lead = f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'} role templates list it:"
+                lead = f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'}: every role template lists it."
 
         def write(w: compose.Writer) -> None:
             if lead:
@@ -310,6 +343,7 @@ class Engine:
                         q.subtopics,
                         [t for t in theme if t not in ("safeguarding",)]
                         + (["safeguarding"] if "safeguarding" in theme else []),
+                        matches_only=bool(lead),
                     )
                 elif q.topic == "experience":
                     compose.experience(w, p, focus)
@@ -321,6 +355,9 @@ class Engine:
                     fallback.append(p)
 
         answer = self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], q.topic))
+        if operation == "check" and plain_check:  # "are there any locality specific competences?"
+            listed = any(select(p, sections, None, []) for p in profiles)
+            answer = replace(answer, text=f"{'Yes' if listed else 'No'}.\n{answer.text}")
         if fallback and len(fallback) == len(profiles):
             missing = (
                 f"No competence in the {' and '.join(p.short_name for p in profiles)} template mentions"
@@ -340,6 +377,154 @@ class Engine:
             return replace(found, text=f"{missing}\n\n{found.text}") if found.declined else found
         return answer
 
+    # -- direct answers ----------------------------------------------------------------------
+
+    def _check(
+        self,
+        q: Question,
+        profiles: list[RoleProfile],
+        theme: list[str],
+        focus: str | None,
+        sections: list[CompetenceSection],
+        principle: str | None,
+    ) -> Answer:
+        """A yes/no question: 'Yes.' or 'No.' first, then the lines of the template that show it."""
+        if q.topic == "experience":
+            theme = [t for t in theme if t not in _EXPERIENCE_WORDS]
+
+        def evidence(p: RoleProfile) -> tuple[list[direct.Evidence], list[Field]]:
+            if q.topic == "training":
+                return direct.training_evidence(p, theme, q.subtopics)
+            if q.topic == "experience":
+                return direct.experience_evidence(p, focus, theme), []
+            return direct.competence_evidence(p, sections, principle, theme), []
+
+        found = {p.role: evidence(p) for p in profiles}
+        having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
+        what = direct.what_it_is(q.topic, theme, focus, q.subtopics)
+        others = (
+            [p for p in self.kb.profiles if p not in profiles and any(not e.blank for e in evidence(p)[0])]
+            if not having
+            else []
+        )
+        more: list[Suggestion] = []
+
+        def write(w: compose.Writer) -> None:
+            if having and len(having) == len(profiles):
+                w.add(
+                    "Yes."
+                    if len(profiles) == 1
+                    else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it."
+                )
+            elif having:
+                names = " and ".join(p.short_name for p in having)
+                w.add(f"Only the {names} template lists it.")
+            else:
+                w.add("No.")
+            for p in profiles:
+                lines, fields = found[p.role]
+                if lines and all(e.blank for e in lines):
+                    w.add(f"The **{p.short_name}** template leaves this blank:")
+                    direct.write_evidence(w, p, lines)
+                elif lines:
+                    w.add(f"The **{p.short_name}** template lists {what}:")
+                    left = direct.write_evidence(w, p, lines, direct.EVIDENCE_LINES if len(profiles) == 1 else 2)
+                    if left:
+                        w.add(f"- …and {left} more")
+                        more.append(self._show_all(p, q.topic))
+                else:
+                    blank = [f for f in fields if f.is_blank and not theme]
+                    if blank:
+                        name = _field_name(blank[0])
+                        w.add(
+                            f"{name[0].upper()}{name[1:]}: the {p.short_name} template leaves this blank"
+                            f" {w.cite(p, blank[0].source, None, name)}"
+                        )
+                    else:
+                        where = direct.looked_in(w, p, q.topic, fields, sections)
+                        if q.topic == "competences":
+                            w.add(f"No competence in the {p.short_name} template mentions {what} {where}")
+                        elif q.topic == "training":
+                            w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
+                        else:
+                            w.add(f"The {p.short_name} template does not ask for {what}. It asks for:")
+                            asked = [i for i in p.experience_items if not focus or i.kind == focus]
+                            direct.write_evidence(
+                                w,
+                                p,
+                                direct.experience_evidence(p, None, [])
+                                if not asked
+                                else [
+                                    direct.Evidence(
+                                        f"{compose.KIND_TITLES[i.kind]}: {i.text}",
+                                        p.experience.source,
+                                        p.experience.value,
+                                        None,
+                                    )
+                                    for i in asked
+                                ],
+                            )
+            for p in others[:2]:
+                w.add(f"The **{p.short_name}** template does:")
+                direct.write_evidence(w, p, evidence(p)[0], 2)
+
+        follow = self._follow_ups(profiles[0], q.topic)
+        cited = profiles + others[:2]
+        return self._finish(q, cited, write, suggestions=(*more, *follow))
+
+    def _count(
+        self,
+        q: Question,
+        profiles: list[RoleProfile],
+        theme: list[str],
+        sections: list[CompetenceSection],
+        principle: str | None,
+    ) -> Answer:
+        """'How many ...?': the number first, then the breakdown (and the titles when they are few)."""
+
+        def write(w: compose.Writer) -> None:
+            for i, p in enumerate(profiles):
+                line = direct.count_line(p, sections, principle, theme)
+                if len(profiles) > 1:
+                    line = f"**{p.short_name}**: {line}"
+                chosen = select(p, sections, principle, theme)
+                marks = " ".join(
+                    dict.fromkeys(
+                        w.cite(p, group_source(rows), rows[0].title)
+                        for s in (sections or COMPETENCE_SECTIONS)
+                        if (rows := [c for c in chosen if c.section == s])
+                    )
+                )
+                w.add(f"{line} {marks}".strip())
+                if chosen and (principle or theme) and len(chosen) <= 8:
+                    direct.write_evidence(w, p, direct.competence_evidence(p, sections, principle, theme), 8)
+                elif chosen:
+                    groups: dict[str, int] = {}
+                    for c in chosen:
+                        groups[c.principle] = groups.get(c.principle, 0) + 1
+                    w.add(
+                        "By underpinning principle: " + "; ".join(f"{k} ({n})" for k, n in groups.items()) + f" {marks}"
+                    )
+                if i < len(profiles) - 1:
+                    w.add()
+
+        suggestions = (
+            self._show_all(profiles[0], "competences", sections),
+            *self._follow_ups(profiles[0], "competences"),
+        )
+        return self._finish(replace(q, topic="competences"), profiles, write, suggestions=suggestions)
+
+    def _show_all(self, p: RoleProfile, topic: str, sections: Sequence[CompetenceSection] = ()) -> Suggestion:
+        name = _with_article(p)
+        if topic == "training":
+            return Suggestion("Show all training", f"What training does {name} need?")
+        if topic == "experience":
+            return Suggestion("All experience required", f"What experience does {name} need?")
+        if len(sections) == 1:
+            title = SECTION_TITLES[sections[0]].split()[0]
+            return Suggestion(f"List {title.lower()} competences", f"List the {title.lower()} competences of {name}")
+        return Suggestion("List all competences", f"List all the competences of {name}")
+
     # -- answer kinds -------------------------------------------------------------------------
 
     def _finish(
@@ -347,7 +532,7 @@ class Engine:
         q: Question,
         profiles: Sequence[RoleProfile],
         write: Callable[[compose.Writer], None],
-        suggestions: Sequence[str] = (),
+        suggestions: Sequence[Suggestion] = (),
         table: tuple[tuple[str, ...], ...] = (),
     ) -> Answer:
         w = compose.Writer(self.kb)
@@ -521,7 +706,11 @@ class Engine:
         if onboarding:
             text = f"Welcome! Which role are you starting in? I have templates for: {roles}."
         suggestions = tuple(
-            f"I'm starting as {_article(p.short_name)} {p.short_name.lower()}" for p in self.kb.profiles
+            Suggestion(
+                f"I'm {_with_article(p)}" if len(p.short_name) < 18 else p.short_name,
+                f"I'm starting as {_with_article(p)}",
+            )
+            for p in self.kb.profiles
         )[:3]
         return Answer(text, (), (), q.topic, False, suggestions)
 
@@ -562,8 +751,15 @@ class Engine:
             theme = [t for t in theme if t not in ("health", "safety")] + ["health and safety"]
         if re.search(r"\bIT\b", q.text):  # information technology, not the pronoun
             theme.append("digital")
-        known = [t for t in theme if t in THEMES]
-        return known or theme[:3]
+        # Words the templates themselves use count too ("chair meetings" is not every competence about
+        # meetings); other words ("carries out", "managing") only narrow nothing and are left out.
+        kept = []
+        for t in dict.fromkeys(theme):
+            if t in THEMES or t in self.vocabulary or t[:6] in self.stems:
+                kept.append(t)
+            elif _stem(t) in self.by_stem:  # "chairing" -> "chair", "managing" -> "manage"
+                kept.append(self.by_stem[_stem(t)])
+        return kept[:3] or theme[:3]
 
     def _principle(self, text: str) -> str | None:
         norm = normalise(text)
@@ -572,21 +768,26 @@ class Engine:
                 return name
         return None
 
-    def _follow_ups(self, p: RoleProfile, topic: str) -> tuple[str, ...]:
-        name = p.short_name.lower()
-        article = _article(name)
+    def _follow_ups(self, p: RoleProfile, topic: str) -> tuple[Suggestion, ...]:
+        """Up to three next questions about role `p`; button titles are short, the questions name the role."""
+        name = _with_article(p)
         options = {
-            "training": f"What training does {article} {name} need?",
-            "experience": f"What experience does {article} {name} need?",
-            "competences": f"What are the core competences for {article} {name}?",
-            "scope": f"What does {article} {name} do?",
-            "level": f"What level is {article} {name}?",
+            "training": Suggestion("Training", f"What training does {name} need?"),
+            "experience": Suggestion("Experience needed", f"What experience does {name} need?"),
+            "competences": Suggestion("Core competences", f"What are the core competences for {name}?"),
+            "scope": Suggestion("What the role does", f"What does {name} do?"),
+            "level": Suggestion("Career framework level", f"What level is {name}?"),
         }
         order = [t for t in ("experience", "training", "competences", "scope", "level") if t != topic]
         out = [options[t] for t in order][:2]
         others = [o for o in self.kb.profiles if o.role != p.role]
         if others:
-            out.append(f"Compare the {name} and {others[0].short_name.lower()}")
+            out.append(
+                Suggestion(
+                    f"Compare with {_initials(others[0])}",
+                    f"Compare the {p.short_name.lower()} and {others[0].short_name.lower()}",
+                )
+            )
         return tuple(out[:3])
 
 
@@ -628,6 +829,35 @@ def _definitions_first(question: str, hits: list[Hit]) -> list[Hit]:
 
 def _article(name: str) -> str:
     return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def _stem(word: str) -> str:
+    """A crude stem for matching a question's word to the templates' ('chairing' and 'chair')."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+_EXPERIENCE_WORDS = frozenset(
+    "dbs vetting vetted clearance clearence cleared check checks background criminal record".split()
+)
+
+
+def _field_name(f: Field) -> str:
+    return (re.sub(r"\s*\(.*?\)\s*|:$", "", f.label).strip() or f.label).lower()
+
+
+def _with_article(p: RoleProfile) -> str:
+    """'an engagement worker'"""
+    name = p.short_name.lower()
+    return f"{_article(name)} {name}"
+
+
+def _initials(p: RoleProfile) -> str:
+    """'EW' for Engagement Worker; a one-word name stays whole."""
+    parts = [w for w in p.short_name.split() if w[:1].isalpha()]
+    return "".join(w[0].upper() for w in parts) if len(parts) > 1 else p.short_name
 
 
 def _relevant(hit: Hit) -> bool:

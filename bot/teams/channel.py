@@ -177,6 +177,8 @@ class RoleBot(ActivityHandler):
             vector = await self.batcher.embed(self.engine.retrieval_text(question))
         answer, memory = self.engine.answer(question, memory, vector)
         await self.memory.set(turn_context, memory.to_dict())
+        # Saved before the reply is sent: a client may send the next message as soon as it shows the reply.
+        await self.conversation_state.save_changes(turn_context)
         reply = to_activity(render_answer(answer))
         reply.id = str(uuid.uuid4())
         conversation = activity.conversation.id if activity.conversation else ""

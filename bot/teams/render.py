@@ -2,10 +2,17 @@
 
     >>> activity = render_answer(answer)
     >>> activity["entities"][0]["citation"][0]["appearance"]["name"]
-    'Engagement Worker template: Continuing Professional Development'
+    'Engagement Worker template: Continuing Professional Development, Statutory and Mandatory learning'
 
-Teams shows the `[n]` markers as citations when the message carries one schema.org Message entity
-whose `citation` positions match them; `channelData.feedbackLoop` adds the thumbs up/down buttons.
+Teams' limits are enforced here, in one place, whatever the answering layer produced:
+- at most 10 citations in a message (the client refuses more with 400), each `[n]` in the text has
+  its citation and each citation is used; name at most 80 characters, abstract at most 160;
+- the payload well under Teams' 100 KB (UTF-16): at most `MAX_ACTIVITY_BYTES`;
+- at most 3 suggested actions, with titles short enough to show whole;
+- only formatting every Teams client renders in a text message (bold, italic, blockquotes, links):
+  markdown lists and headings are not rendered on mobile, so list items become lines that start with
+  a bullet character, one paragraph each, which every client shows intact.
+No "AI generated" label: every statement is quoted from the templates and carries its citation.
 """
 
 from __future__ import annotations
@@ -14,40 +21,131 @@ import json
 import re
 from typing import Any
 
-from ..answering.answer import Answer, Citation, shorten
+from ..answering.answer import ABSTRACT_LIMIT, MAX_CITATIONS, NAME_LIMIT, TITLE_LIMIT, Answer, Citation, Suggestion
+from ..answering.answer import shorten as _shorten
 
-MAX_ACTIVITY_BYTES = 80_000
+# Teams documents about 100 KB, some clients refuse 40 KB; sizes are of the UTF-16 encoded payload.
+MAX_ACTIVITY_BYTES = 38_000
 MAX_SUGGESTIONS = 3
 KEYWORD_LIMIT = 28
+BULLET = "•"
+SUB_BULLET = "\u00a0\u00a0\u00a0◦"
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
-def _citation(c: Citation) -> dict[str, Any]:
-    keywords = [shorten(k, KEYWORD_LIMIT) for k in (c.section.split(" > ")[-1], f"lines {c.line_start}-{c.line_end}")]
+def shorten(text: str, limit: int) -> str:
+    return _shorten(text, limit)
+
+
+# -- text -------------------------------------------------------------------------------------------
+
+
+def teams_text(markdown: str) -> str:
+    """Markdown from the answering layer as Teams renders it on every client: list items become
+    bullet lines, headings bold lines, checkboxes boxes; each line its own paragraph."""
+    out: list[str] = []
+    for raw in markdown.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        body = line.strip()
+        if m := re.match(r"^[-*+]\s+\[[ xX]?\]\s+(.*)$", body):
+            body = f"☐ {m.group(1)}"
+        elif m := re.match(r"^[-*+]\s+(.*)$", body):
+            body = f"{SUB_BULLET if indent >= 2 else BULLET} {m.group(1)}"
+        elif m := re.match(r"^#{1,6}\s+(.*)$", body):
+            body = f"**{m.group(1).strip('* ')}**"
+        elif m := re.match(r"^(\d+)([.)])(\s.*)$", body):  # not an ordered list: lists don't render on mobile
+            body = f"{m.group(1)}\\{m.group(2)}{m.group(3)}"
+        elif re.match(r"^(?:-{3,}|\*{3,}|_{3,})$", body):
+            continue
+        out.append(body.replace("|", "¦") if body.count("|") >= 2 else body)
+    return "\n\n".join(out)
+
+
+def line_count(text: str) -> int:
+    return sum(1 for line in text.split("\n") if line.strip())
+
+
+# -- citations --------------------------------------------------------------------------------------
+
+
+def _citation(c: Citation, position: int) -> dict[str, Any]:
+    section = c.section.split(" > ")[-1].split("; ")[0]
+    where = f"lines {c.line_start}-{c.line_end}" if c.line_end != c.line_start else f"line {c.line_start}"
+    keywords = [shorten(k, KEYWORD_LIMIT) for k in (section, where)]
     return {
         "@type": "Claim",
-        "position": c.position,
+        "position": position,
         "appearance": {
             "@type": "DigitalDocument",
-            "name": c.name,
-            "abstract": c.abstract,
+            "name": shorten(c.name, NAME_LIMIT),
+            "abstract": shorten(c.abstract, ABSTRACT_LIMIT),
             "keywords": keywords[:3],
         },
     }
 
 
-def message_entity(citations: tuple[Citation, ...]) -> dict[str, Any]:
+def message_entity(citations: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "https://schema.org/Message",
         "@type": "Message",
         "@context": "https://schema.org",
         "@id": "",
-        "additionalType": ["AIGeneratedContent"],
-        "citation": [_citation(c) for c in citations],
+        "citation": citations,
     }
 
 
-def suggested_actions(suggestions: tuple[str, ...]) -> dict[str, Any]:
-    return {"actions": [{"type": "imBack", "title": shorten(s, 60), "value": s} for s in suggestions[:MAX_SUGGESTIONS]]}
+def _cited_lines(text: str, citations: tuple[Citation, ...]) -> tuple[str, list[dict[str, Any]], bool]:
+    """The text with its markers numbered 1..n in order of first use, at most `MAX_CITATIONS`, and the
+    matching citations. Markers with no citation are dropped; if more than `MAX_CITATIONS` sources are
+    cited, the text stops before the first line that would need one more (never a line without its
+    citation), and the third value says it was cut."""
+    by_position = {c.position: c for c in citations}
+    renumber: dict[int, int] = {}
+    kept: list[str] = []
+    cut = False
+    for line in text.split("\n"):
+        new = [int(m) for m in _MARKER.findall(line) if int(m) in by_position and int(m) not in renumber]
+        if len(renumber) + len(set(new)) > MAX_CITATIONS:
+            cut = True
+            break
+        for old in new:
+            renumber.setdefault(old, len(renumber) + 1)
+        kept.append(
+            _MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else "", line)
+        )
+    body = "\n".join(kept)
+    body = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", body)
+    body = re.sub(r"[ \t]+\n", "\n", body).rstrip()
+    entities = [_citation(by_position[old], new) for old, new in sorted(renumber.items(), key=lambda kv: kv[1])]
+    return body, entities, cut
+
+
+# -- suggested actions ------------------------------------------------------------------------------
+
+
+def button_title(title: str) -> str:
+    """A title Teams shows whole: at most `TITLE_LIMIT` characters, cut only between words."""
+    title = " ".join(title.split())
+    if len(title) <= TITLE_LIMIT:
+        return title
+    cut = title[: TITLE_LIMIT + 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else title[:TITLE_LIMIT]
+    return cut.rstrip(" ,;:-")
+
+
+def suggested_actions(suggestions: tuple[Suggestion, ...]) -> dict[str, Any]:
+    return {
+        "actions": [
+            {"type": "imBack", "title": button_title(s.title), "value": s.question}
+            for s in suggestions[:MAX_SUGGESTIONS]
+        ]
+    }
+
+
+# -- cards ------------------------------------------------------------------------------------------
 
 
 def comparison_card(table: tuple[tuple[str, ...], ...], fallback: str) -> dict[str, Any]:
@@ -84,46 +182,60 @@ def comparison_card(table: tuple[tuple[str, ...], ...], fallback: str) -> dict[s
     }
 
 
+# -- whole messages ---------------------------------------------------------------------------------
+
+CUT_NOTE = "The rest did not fit in one message: ask about one role or one section at a time."
+
+
 def render_answer(answer: Answer, feedback: bool = True) -> dict[str, Any]:
-    """The message activity for an answer: markdown text, citations, feedback, suggestions, card."""
-    activity: dict[str, Any] = {"type": "message", "text": answer.text, "textFormat": "markdown"}
-    if answer.citations:
-        activity["entities"] = [message_entity(answer.citations)]
+    """The message activity for an answer: text, citations, feedback buttons, suggestions, card."""
+    body, citations, cut = _cited_lines(answer.text, answer.citations)
+    if cut:
+        body += f"\n\n*{CUT_NOTE}*"
+    activity: dict[str, Any] = {"type": "message", "text": teams_text(body), "textFormat": "markdown"}
+    if citations:
+        activity["entities"] = [message_entity(citations)]
     if feedback and not answer.declined:
         activity["channelData"] = {"feedbackLoop": {"type": "default"}, "feedbackLoopEnabled": True}
     if answer.suggestions:
         activity["suggestedActions"] = suggested_actions(answer.suggestions)
     if answer.table:
-        activity["attachments"] = [comparison_card(answer.table, _plain(answer.text))]
+        activity["attachments"] = [comparison_card(answer.table, _plain(body))]
     return fit(activity)
 
 
-def render_text(text: str, suggestions: tuple[str, ...] = ()) -> dict[str, Any]:
-    activity: dict[str, Any] = {"type": "message", "text": text, "textFormat": "markdown"}
+def render_text(text: str, suggestions: tuple[Suggestion, ...] = ()) -> dict[str, Any]:
+    activity: dict[str, Any] = {"type": "message", "text": teams_text(text), "textFormat": "markdown"}
     if suggestions:
         activity["suggestedActions"] = suggested_actions(suggestions)
-    return activity
+    return fit(activity)
 
 
 def size(activity: dict[str, Any]) -> int:
-    return len(json.dumps(activity, ensure_ascii=False).encode("utf-8"))
+    """Bytes of the payload as Teams counts them (UTF-16)."""
+    return len(json.dumps(activity, ensure_ascii=False).encode("utf-16-le"))
 
 
 def fit(activity: dict[str, Any], limit: int = MAX_ACTIVITY_BYTES) -> dict[str, Any]:
-    """Keep a reply under `limit` bytes: drop the card, then shorten the text (and its citations)."""
+    """Keep a reply under `limit` bytes: drop the card, then end the text earlier, at a paragraph, and
+    keep only the citations the remaining text uses."""
     if size(activity) <= limit:
         return activity
     activity = dict(activity)
     activity.pop("attachments", None)
-    note = "\n\n(The answer was shortened to fit in one message: ask about one section at a time.)"
-    text = activity["text"]
-    while size(activity) > limit and len(text) > 200:
-        text = text[: int(len(text) * 0.8)]
-        text = text[: text.rfind("\n")] if "\n" in text else text
-        activity["text"] = text + note
-        kept = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
+    note = f"\n\n*{CUT_NOTE}*"
+    paragraphs = activity["text"].split("\n\n")
+    while size(activity) > limit and len(paragraphs) > 1:
+        paragraphs = paragraphs[: max(1, int(len(paragraphs) * 0.8))]
+        activity["text"] = "\n\n".join(paragraphs) + note
+        used = {int(m) for m in _MARKER.findall(activity["text"])}
         for entity in activity.get("entities", []):
-            entity["citation"] = [c for c in entity["citation"] if c["position"] in kept]
+            entity["citation"] = [c for c in entity["citation"] if c["position"] in used]
+    if size(activity) > limit:  # one enormous paragraph: cut it on a word boundary
+        activity["text"] = shorten(activity["text"], limit // 8) + note
+        used = {int(m) for m in _MARKER.findall(activity["text"])}
+        for entity in activity.get("entities", []):
+            entity["citation"] = [c for c in entity["citation"] if c["position"] in used]
     return activity
 
 

@@ -831,7 +831,7 @@ case(
 case(
     "multi-turn",
     ["what competences relate to safeguarding for an engagement worker?", "+how many are there?"],
-    ["competences about safeguarding: 1 listed"],
+    ["1 competence about safeguarding"],  # a count starts with the number (issue 8)
     [],
     [EW],
 )

@@ -1,0 +1,179 @@
+"""Direct answers first: yes/no checks, counts and "which role" questions start with the answer
+("Yes.", "No.", "14 core competences", "Strategic Manager"), then the evidence that supports it,
+each line cited. Long evidence is cut to a few lines with the full list one tap away.
+
+    >>> operation_of("does an engagement worker need DBS?")
+    'check'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, Field, RoleProfile, SourceRef
+
+from .competences import SECTION_TITLES, group_source, principle_names, select
+from .compose import KIND_TITLES, SPECIFIC_FIELDS, TRAINING_GROUPS, Writer, matches_theme, matching_items
+
+EVIDENCE_LINES = 4  # a yes/no answer: the direct line, at most this many evidence lines, "and N more"
+
+_AUX = r"(?:does|do|did|is|are|was|were|must|should|will|would|can|could|has|have|need|needs|may|might)"
+_CHECK = re.compile(
+    rf"(?:^|[.!?,;:]\s*|\b(?:and|so|but|also|ok|okay|then)\s+){_AUX}\b(?!\s+(?:you|i)\s+(?:know|tell|list|give|show))"
+    r"|\bis there (?:any|anything|a|an)\b|\bare there any\b",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\btotal\b|\bcount\b|\bhow much\b(?=.*\bcompetenc)", re.IGNORECASE)
+WHICH_ROLE = re.compile(
+    r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?|one|of the (?:two|roles|templates))\b"
+    r"|\bwho (?:needs?|has|have|does|should|must|would|carries|is responsible)\b|\bwhich role\b",
+    re.IGNORECASE,
+)
+
+
+def operation_of(text: str) -> str:
+    """What is asked: 'which' (which role ...?), 'count', 'check' (yes/no) or 'list'."""
+    if WHICH_ROLE.search(text):
+        return "which"
+    if _COUNT.search(text):
+        return "count"
+    if _CHECK.search(text.strip()):
+        return "check"
+    return "list"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One line that supports a direct answer, with where it comes from."""
+
+    text: str
+    source: SourceRef
+    quote: str | None
+    group: str | None
+
+    @property
+    def blank(self) -> bool:
+        """A field the template leaves blank: evidence for a 'No'."""
+        return self.text.endswith("left blank in the template")
+
+
+def _field_evidence(f: Field, items: Sequence[str] | None = None) -> list[Evidence]:
+    quote = f"{f.label}: {f.value}"
+    label = re.sub(r"\s*\(.*?\)\s*|:$", "", f.label).strip() or f.label
+    texts = list(items) if items is not None else [i.text for i in f.items] or ([f.value] if f.value else [])
+    return [Evidence(t, f.source, quote, label) for t in texts]
+
+
+def training_evidence(
+    p: RoleProfile, theme: Sequence[str], subtopics: Sequence[str]
+) -> tuple[list[Evidence], list[Field]]:
+    """Training entries of `p` that a question asks about, and the fields that were looked in."""
+    pairs = [pair for sub in subtopics for pair in TRAINING_GROUPS.get(sub, ())] or [
+        ("cpd", "statutory_mandatory"),
+        ("learning", "informal"),
+        ("learning", "formal_endorsed"),
+    ]
+    fields = [f for where, key in pairs if (f := p.learning_field(key) if where == "learning" else p.cpd_field(key))]
+    if any(sub in SPECIFIC_FIELDS for sub in subtopics):  # "does it say how often?": the field answers it
+        fields = [f for f in fields if f.key in SPECIFIC_FIELDS] or fields
+        return [e for f in fields if not f.is_blank for e in _field_evidence(f)], fields
+    if "formal_endorsed" in subtopics:  # the field itself, not the notes on credits and accreditation
+        fields = [f for f in fields if f.key == "formal_endorsed"] or fields
+    if theme:  # an entry anywhere in the training sections that names what was asked
+        found = matching_items(p, list(theme))
+        return [e for f, text in found for e in _field_evidence(f, [text])], fields or [f for f, _ in found]
+    return [e for f in fields if not f.is_blank for e in _field_evidence(f)], fields
+
+
+def experience_evidence(p: RoleProfile, focus: str | None, theme: Sequence[str]) -> list[Evidence]:
+    """Experience items of the asked kind that mention at least half of the question's words."""
+    out = []
+    for item in p.experience_items:
+        if focus and item.kind != focus and not theme:
+            continue
+        hits = sum(matches_theme(item.text, [t]) for t in theme)
+        if theme and (hits == 0 or hits * 2 < len(theme)):
+            continue
+        if not theme and focus and item.kind != focus:
+            continue
+        out.append(Evidence(f"{KIND_TITLES[item.kind]}: {item.text}", p.experience.source, p.experience.value, None))
+    return out
+
+
+def competence_evidence(
+    p: RoleProfile, sections: Sequence[CompetenceSection], principle: str | None, theme: Sequence[str]
+) -> list[Evidence]:
+    chosen = select(p, sections, principle, theme)
+    # Titles that use the question's own words come before those matched through a synonym.
+    chosen.sort(key=lambda c: -sum(t in c.title.lower() for t in theme))
+    return [
+        Evidence(
+            f"{c.title} ({SECTION_TITLES[c.section].lower().removesuffix(' competences')})",
+            group_source([c]),
+            f"{c.principle}: {c.title}",
+            c.principle,
+        )
+        for c in chosen
+    ]
+
+
+def looked_in(
+    w: Writer, p: RoleProfile, topic: str, fields: Sequence[Field], sections: Sequence[CompetenceSection]
+) -> str:
+    """Markers citing where the template was searched, for a 'No' (so a person can check it)."""
+    if topic == "training":
+        return " ".join(
+            dict.fromkeys(w.cite(p, f.source, f"{f.label}: {f.value or '(blank)'}", _label(f)) for f in fields)
+        )
+    if topic == "experience":
+        return w.cite(p, p.experience.source, p.experience.value)
+    marks = []
+    for section in sections or COMPETENCE_SECTIONS:
+        rows = p.competences_in(section)
+        if rows:
+            marks.append(w.cite(p, group_source(rows), rows[0].title))
+    return " ".join(dict.fromkeys(marks))
+
+
+def _label(f: Field) -> str:
+    return re.sub(r"\s*\(.*?\)\s*|:$", "", f.label).strip() or f.label
+
+
+def write_evidence(w: Writer, p: RoleProfile, evidence: Sequence[Evidence], limit: int = EVIDENCE_LINES) -> int:
+    """Up to `limit` cited lines; returns how many were left out."""
+    for e in evidence[:limit]:
+        w.add(f"- {e.text} {w.cite(p, e.source, e.quote, e.group)}")
+    return max(0, len(evidence) - limit)
+
+
+def what_it_is(topic: str, theme: Sequence[str], focus: str | None, subtopics: Sequence[str]) -> str:
+    if theme:
+        return " ".join(theme)
+    if topic == "experience" and focus:
+        return {"vetting": "DBS clearance or vetting", "qualification": "a qualification"}.get(focus, focus)
+    if subtopics:
+        return {
+            "statutory_mandatory": "statutory and mandatory learning",
+            "formal_endorsed": "formal endorsed learning",
+        }.get(subtopics[0], subtopics[0].replace("_", " "))
+    return "that"
+
+
+def count_line(
+    p: RoleProfile, sections: Sequence[CompetenceSection], principle: str | None, theme: Sequence[str]
+) -> str:
+    chosen = select(p, sections, principle, theme)
+    shown = [s for s in (sections or COMPETENCE_SECTIONS) if any(c.section == s for c in chosen)]
+    what = SECTION_TITLES[sections[0]].lower() if len(sections) == 1 else "competences"
+    if principle:
+        what += f" under {principle_names([p]).get(principle, principle)}"
+    if theme:
+        what += f" about {' '.join(theme)}"
+    if len(chosen) == 1:
+        what = what.replace("competences", "competence", 1)
+    line = f"{len(chosen)} {what} in the {p.short_name} template"
+    if len(shown) > 1:
+        line += " (" + ", ".join(f"{sum(c.section == s for c in chosen)} {s}" for s in shown) + ")"
+    return line
