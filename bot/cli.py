@@ -262,7 +262,8 @@ def render_text(answer: Answer) -> str:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
-            lines.append(f"  [{c.position}] {c.name} ({c.file}, lines {c.line_start}-{c.line_end})")
+            where = c.location or f"lines {c.line_start}-{c.line_end}"
+            lines.append(f"  [{c.position}] {c.name} ({c.file}, {where})")
             lines.append(f'      "{c.abstract}"')
     if answer.suggestions:
         lines.append("")

@@ -7,7 +7,10 @@ verbatim text of those lines, so that an answer can always be traced back to the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .document import Reading
 
 CompetenceSection = Literal["core", "role-specific", "locality-specific"]
 COMPETENCE_SECTIONS: tuple[CompetenceSection, ...] = ("core", "role-specific", "locality-specific")
@@ -17,16 +20,24 @@ ExperienceKind = Literal["qualification", "experience", "vetting", "other"]
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where a record came from: `file` lines `line_start`..`line_end` (1-based), verbatim."""
+    """Where a record came from: `file` lines `line_start`..`line_end` (1-based), verbatim.
+
+    `location` says where a person finds it in the document they have: "lines 12-14" in a text
+    file, "page 7" in a PDF, "table 3" in a Word document ("" for Word text outside tables, found by
+    its section). For PDF and Word files the line numbers count the lines of the extracted text.
+    """
 
     file: str
     section: str
     line_start: int
     line_end: int
     text: str
+    location: str = ""
 
     @property
     def label(self) -> str:
+        if self.location:
+            return f"{self.file}, {self.location}"
         return f"{self.file}:{self.line_start}" + (f"-{self.line_end}" if self.line_end != self.line_start else "")
 
 
@@ -94,6 +105,7 @@ class Warning:
 
     message: str
     line: int | None = None
+    location: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,30 @@ class ParsedTemplate:
 
     profile: RoleProfile
     general: tuple[Paragraph, ...]
+    reading: Reading | None = field(default=None, compare=False)
+
+
+FileStatus = Literal["served", "kept", "skipped", "not-a-template"]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What became of one file of the knowledge folder.
+
+    `status`: "served"; "kept" (this version failed to parse, the previous good one is served);
+    "skipped" (failed, nothing served); "not-a-template" (read, but another kind of document).
+    """
+
+    file: str
+    format: str
+    status: FileStatus
+    digest: str
+    reason: str = ""
+    role: str = ""
+    pages: int = 0
+    tables: int = 0
+    warnings: tuple[str, ...] = ()
+    parsed: ParsedTemplate | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -162,6 +198,10 @@ class KnowledgeBase:
     general: tuple[GeneralPassage, ...]
     errors: tuple[str, ...] = ()
     fingerprint: str = ""
+    files: tuple[FileReport, ...] = ()
+
+    def file(self, name: str) -> FileReport | None:
+        return next((f for f in self.files if f.file == name), None)
 
     def profile(self, role: str) -> RoleProfile | None:
         return next((p for p in self.profiles if p.role == role), None)

@@ -45,12 +45,21 @@ def test_a_broken_file_is_named_and_the_rest_served(tmp_path: Path) -> None:
     folder = copy_templates(tmp_path)
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
     (folder / "notes.md").write_text("Just a note, no Basic Information here.\n", encoding="utf-8")
-    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    (folder / "damaged.pdf").write_bytes(b"%PDF")
     kb = load_knowledge(folder)
     assert len(kb.profiles) == 2
-    assert len(kb.errors) == 2
+    assert len(kb.errors) == 3
     assert any(e.startswith("broken.txt: not a text file") for e in kb.errors)
     assert any(e.startswith("notes.md:") and "Basic Information" in e for e in kb.errors)
+    assert any(e.startswith("damaged.pdf: the PDF cannot be read") for e in kb.errors)
+    statuses = {f.file: f.status for f in kb.files}
+    assert statuses == {
+        "broken.txt": "skipped",
+        "damaged.pdf": "skipped",
+        "notes.md": "not-a-template",
+        ENGAGEMENT_WORKER: "served",
+        STRATEGIC_MANAGER: "served",
+    }
 
 
 def test_duplicate_role_is_an_error(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ class Citation:
     file: str
     line_start: int
     line_end: int
+    location: str = ""  # where a person finds it: "lines 12-14", "page 7" (PDF), "table 3" (Word)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class Citation:
             "role": self.role,
             "file": self.file,
             "lines": [self.line_start, self.line_end],
+            "location": self.location,
         }
 
 
@@ -96,6 +98,7 @@ class Citations:
                 file=source.file,
                 line_start=source.line_start,
                 line_end=source.line_end,
+                location=source.location,
             )
         return f"[{self._by_key[key].position}]"
 
@@ -139,6 +142,7 @@ def _merge(text: str, citations: tuple[Citation, ...], grouping: Any) -> tuple[s
                 first.file,
                 min(m.line_start for m in members),
                 max(m.line_end for m in members),
+                first.location if len({m.location for m in members}) == 1 else "",
             )
         )
         renumber.update({m.position: position for m in members})
