@@ -124,7 +124,10 @@ def _load_file(path: Path, before: FileReport | None) -> FileReport:
     try:
         parsed = parse_template(data, path.name)
     except NotATemplateError as exc:
-        return FileReport(path.name, form, "not-a-template", digest, f"not a role profile template: {exc.reason}")
+        reason = f"not a role profile template: {exc.reason}"
+        if before is not None and before.parsed is not None:
+            return _failed(path.name, form, digest, reason, before)  # saved over a template: keep that
+        return FileReport(path.name, form, "not-a-template", digest, reason)
     except TemplateError as exc:
         reason = f"line {exc.line}: {exc.reason}" if exc.line is not None else exc.reason
         return _failed(path.name, form, digest, reason, before)
