@@ -134,6 +134,12 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index
         "knowledge_hash": kb.fingerprint,
         "passages": len(passages),
         "roles": [p.role for p in kb.profiles],
+        # What each file contributed, so `rolebot knowledge` can say which version a server serves.
+        "templates": [
+            {"file": f.file, "status": f.status, "sha256": f.digest, "role": f.role or None}
+            for f in kb.files
+            if f.parsed is not None
+        ],
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - started, 3),
     }

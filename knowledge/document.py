@@ -32,6 +32,7 @@ class Reading:
     pages: int = 0
     tables: int = 0
     warnings: tuple[str, ...] = ()
+    lines: int = 0
 
 
 @dataclass

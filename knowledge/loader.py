@@ -140,6 +140,7 @@ def _load_file(path: Path, before: FileReport | None) -> FileReport:
         role=parsed.profile.role,
         pages=reading.pages if reading else 0,
         tables=reading.tables if reading else 0,
+        lines=reading.lines if reading else 0,
         warnings=reading.warnings if reading else (),
         parsed=parsed,
     )

@@ -99,7 +99,7 @@ def parse_template(data: bytes | str, file: str) -> ParsedTemplate:
 def parse_lines(lines: list[Line], file: str, reading: Reading | None = None) -> ParsedTemplate:
     """Parse the lines of a template, however they were read."""
     parsed = _Parser(file, lines).parse()
-    return replace(parsed, reading=reading or Reading("text"))
+    return replace(parsed, reading=replace(reading or Reading("text"), lines=len(lines)))
 
 
 class _Parser:

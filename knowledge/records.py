@@ -186,6 +186,7 @@ class FileReport:
     role: str = ""
     pages: int = 0
     tables: int = 0
+    lines: int = 0
     warnings: tuple[str, ...] = ()
     parsed: ParsedTemplate | None = field(default=None, compare=False, repr=False)
 
