@@ -261,10 +261,9 @@ def test_page_footers_and_wrapped_principles_inside_a_table(templates: dict[str,
         "\tStore and retrieve information using a filing system",
         "\tStore and retrieve information using a filing system\nCommunication Technology",
     )
-    text = text.replace(
-        "\tMonitor your own work practices\n", "\tMonitor your own work practices\nPage 9 of 16\n", 1
-    )
+    text = text.replace("\tMonitor your own work practices\n", "\tMonitor your own work practices\nPage 9 of 16\n", 1)
     profile = parse_template(text, "extracted.txt").profile
+
     def rows(p: RoleProfile) -> list[tuple[str, ...]]:
         return [(c.section, c.principle, c.function, c.title) for c in p.competences]
 
