@@ -53,6 +53,19 @@ class LineBuilder:
         raw = f"{last.raw} {text}"
         self.lines[-1] = Line(last.number, raw, clean(raw), (), last.markdown_heading, False, (), last.place)
 
+    def join_row(self, cells: list[str]) -> None:
+        """The rest of the last row, which a page break split: each cell goes on where it stopped."""
+        while self.lines and not self.lines[-1].text:
+            self.lines.pop()
+        last = self.lines[-1]
+        joined = list(last.raw_cells) + [""] * max(0, len(cells) - len(last.raw_cells))
+        for n, cell in enumerate(cells):
+            if cell:
+                joined[n] = f"{joined[n]} {cell}".strip()
+        place = last.place or ("", 0)
+        self.lines.pop()
+        self.row(joined, place)
+
     def row(self, cells: list[str], place: tuple[str, int]) -> None:
         """A table row; a cell may hold '\\n' where the document has a hard line break."""
         cells = [_clean_cell(c) for c in cells]

@@ -61,6 +61,7 @@ _STATUS_DATE = re.compile(
     rf"^(?P<status>[A-Z][A-Za-z]*(?: [a-z][A-Za-z]*)*)\s+(?P<date>(?:\d{{1,2}} )?(?:{_MONTHS}) \d{{4}})$"
 )
 _PUBLISHER = re.compile(r"^(?:@|©|\(c\)|copyright)\s*(?P<name>[A-Z].{1,80})$", re.IGNORECASE)
+_FROM_LINE = re.compile(r"\bfrom line (\d+)\b")
 _COMPETENCE_NOTE = re.compile(r"\bcompetences?\b", re.IGNORECASE)
 _COMPETENCE_HEADING = re.compile(r"competences(?: for all level \d+ roles)?$", re.IGNORECASE)
 
@@ -231,7 +232,16 @@ class _Parser:
         """The warning with the place a person finds its line at ('line 172', 'page 7', 'table 3')."""
         if warning.line is None or not 0 < warning.line <= len(self.lines):
             return warning
-        return replace(warning, location=location_of([self.lines[warning.line - 1]]))
+        message = _FROM_LINE.sub(lambda m: self._from(int(m.group(1))), warning.message)
+        return replace(warning, message=message, location=location_of([self.lines[warning.line - 1]]))
+
+    def _from(self, number: int) -> str:
+        """'from line 173' in a text file; 'from a later row (page 5)' where lines are extracted."""
+        line = self.lines[number - 1] if 0 < number <= len(self.lines) else None
+        if line is None or line.where[0] == "line":
+            return f"from line {number}"
+        where = location_of([line])
+        return f"from a later row ({where})" if where else "from a later row"
 
     def _title_page(self, front: list[Line]) -> dict:
         lines = [line for line in front if line.text]

@@ -70,24 +70,36 @@ def read_pdf(data: bytes, file: str) -> tuple[list[Line], Reading]:
     tables = 0
     last_kind = ""
     last_text = ""
+    last_rows: list[list[str]] = []
     for number, page in enumerate(pages, start=1):
         place = ("page", number)
         previous_top: float | None = None
         previous_bottom = 0.0
+        continues = last_kind == "table"  # the previous page ended in a table
         for item in page["items"]:
             if item["kind"] == "table":
                 tables += 1
+                rows = [
+                    cells
+                    for cells in item["rows"]
+                    if not (any(is_page_number(c) for c in cells if c) and sum(1 for c in cells if c) == 1)
+                ]  # a footer caught inside the table's rules is left out
+                if continues and last_rows and rows:
+                    header = last_rows[0]
+                    rows = _continue_table(builder, last_rows, rows)
+                    last_rows = [header, *(rows or last_rows[-1:])]
+                else:
+                    last_rows = rows
                 builder.blank(place)
-                for cells in item["rows"]:
-                    if any(is_page_number(c) for c in cells if c) and sum(1 for c in cells if c) == 1:
-                        continue  # a footer caught inside the table's rules
+                for cells in rows:
                     builder.row(cells, place)
                 builder.blank(place)
-                last_kind, previous_top = "table", None
+                last_kind, previous_top, continues = "table", None, False
                 continue
             text = item["text"]
             if is_page_number(text, margin=bool(item["zone"])) or (_key(text), item["zone"]) in furniture:
                 continue
+            continues = False
             wrapped = False
             if previous_top is None:
                 # First text on this page (or after a table): a paragraph carries over a page break
@@ -110,6 +122,20 @@ def read_pdf(data: bytes, file: str) -> tuple[list[Line], Reading]:
         shown = sorted({text for text, _ in furniture})[:3]
         warnings.append("dropped page headers/footers: " + "; ".join(repr(t) for t in shown))
     return builder.lines, Reading("pdf", pages=len(pages), tables=tables, warnings=tuple(warnings))
+
+
+def _continue_table(builder: LineBuilder, before: list[list[str]], rows: list[list[str]]) -> list[list[str]]:
+    """A table going on from the previous page: drop its repeated header, and join a row that was
+    split by the page break (its cells go on in lower case) to the row it started on."""
+    if rows and before and rows[0] == before[0]:
+        rows = rows[1:]
+    last = next((line for line in reversed(builder.lines) if line.text), None)
+    if rows and last is not None and last.is_row and len(rows[0]) == len(before[-1]):
+        first = [c for c in rows[0] if c]
+        if first and all(c[:1].islower() for c in first):
+            builder.join_row(rows[0])
+            rows = rows[1:]
+    return rows
 
 
 def _hard_break(before: dict[str, Any], after: dict[str, Any], right: float) -> bool:

@@ -43,7 +43,7 @@ def read_docx(data: bytes, file: str) -> tuple[list[Line], Reading]:
         raise TemplateError(file, f"the Word file cannot be read ({exc.__class__.__name__})") from None
     builder = LineBuilder()
     tables = 0
-    for block in document.iter_inner_content():
+    for block in _blocks(document):
         if hasattr(block, "rows"):
             tables += 1
             place = ("table", tables)
@@ -56,6 +56,24 @@ def read_docx(data: bytes, file: str) -> tuple[list[Line], Reading]:
     if not any(line.text for line in builder.lines):
         raise TemplateError(file, "the Word file holds no text")
     return builder.lines, Reading("docx", tables=tables)
+
+
+def _blocks(document: Any) -> Any:
+    """Paragraphs and tables in document order, also those inside content controls (a cover page
+    or a block of fields Word wraps in <w:sdt>), which python-docx's own iteration passes over."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    def walk(element: Any) -> Any:
+        for child in element.iterchildren():
+            if child.tag == f"{_W}p":
+                yield Paragraph(child, document)
+            elif child.tag == f"{_W}tbl":
+                yield Table(child, document)
+            elif child.tag in (f"{_W}sdt", f"{_W}sdtContent"):
+                yield from walk(child)
+
+    yield from walk(document.element.body)
 
 
 def _paragraph(builder: LineBuilder, paragraph: Any) -> None:
