@@ -50,7 +50,8 @@ def parse_figures() -> None:
                 times.append(time.perf_counter() - started)
             reading = parsed.reading
             what = f"{reading.pages} pages" if reading and reading.pages else f"{reading.lines if reading else 0} lines"
-            print(f"  {path.stem[:40]:40} {kind:4} {len(data) / 1024:6.0f} KiB {what:>10}  {statistics.median(times):.2f} s")
+            size = f"{len(data) / 1024:6.0f} KiB"
+            print(f"  {path.stem[:40]:40} {kind:4} {size} {what:>10}  {statistics.median(times):.2f} s")
 
 
 async def reload_figures() -> None:
