@@ -37,7 +37,6 @@ def read_pdf(data: bytes, file: str) -> tuple[list[Line], Reading]:
     file, an encrypted one, or one with no text layer (a scan)."""
     import pdfplumber  # imported here so `import knowledge` stays light
     from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     if not data.startswith(b"%PDF"):
         raise TemplateError(file, "not a PDF file (it does not start with %PDF)")
@@ -45,14 +44,13 @@ def read_pdf(data: bytes, file: str) -> tuple[list[Line], Reading]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_read_page(page) for page in pdf.pages]
     except PDFPasswordIncorrect:
-        raise TemplateError(file, "the PDF is encrypted (password protected); save an unprotected copy") from None
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError) as exc:
-        raise TemplateError(file, f"the PDF cannot be read ({exc.__class__.__name__}: {exc})") from None
+        raise TemplateError(file, "the PDF is password protected; save an unprotected copy") from None
     except Exception as exc:  # pdfminer raises many kinds for damaged files; name it, never crash the loader
-        detail = str(exc).strip()[:120]
-        raise TemplateError(
-            file, f"the PDF cannot be read (damaged or incomplete: {detail or type(exc).__name__})"
-        ) from None
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps them
+        if isinstance(inner, PDFPasswordIncorrect):
+            raise TemplateError(file, "the PDF is password protected; save an unprotected copy") from None
+        detail = str(inner).strip()[:120] or type(inner).__name__
+        raise TemplateError(file, f"the PDF cannot be read (damaged or incomplete: {detail})") from None
     if not pages:
         raise TemplateError(file, "the PDF has no pages")
     if not any(item for page in pages for item in page["items"]):

@@ -298,3 +298,15 @@ def test_word_text_inside_content_controls_is_read() -> None:
     document.save(out)
     profile = parse_template(out.getvalue(), "cover.docx").profile
     assert (profile.short_name, profile.status, profile.date) == ("Engagement Worker", "Revised", "February 2023")
+
+
+def test_a_password_protected_pdf_gets_a_clear_reason() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 5, "Basic Information")
+    with pytest.raises(TemplateError, match="password protected; save an unprotected copy"):
+        parse_template(bytes(pdf.output()), "locked.pdf")
