@@ -6,6 +6,8 @@ verbatim text of those lines, so that an answer can always be traced back to the
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -39,6 +41,34 @@ class SourceRef:
         if self.location:
             return f"{self.file}, {self.location}"
         return f"{self.file}:{self.line_start}" + (f"-{self.line_end}" if self.line_end != self.line_start else "")
+
+
+_PLACE = re.compile(r"^(line|page|table)s? (\d+)(?:-(\d+))?$")
+
+
+def merge_sources(sources: Sequence[SourceRef]) -> SourceRef:
+    """One SourceRef spanning several of one file (a group of table rows cited once): the first's
+    file and section, the whole line span, every text, and a location covering them all."""
+    first = sources[0]
+    units: dict[str, list[int]] = {}
+    for source in sources:
+        match = _PLACE.match(source.location)
+        if match:
+            unit, low, high = match.group(1), int(match.group(2)), int(match.group(3) or match.group(2))
+            units.setdefault(unit, []).extend((low, high))
+    location = ""
+    if len(units) == 1:
+        ((unit, numbers),) = units.items()
+        low, high = min(numbers), max(numbers)
+        location = f"{unit} {low}" if low == high else f"{unit}s {low}-{high}"
+    return SourceRef(
+        first.file,
+        first.section,
+        min(s.line_start for s in sources),
+        max(s.line_end for s in sources),
+        "\n".join(s.text for s in sources),
+        location,
+    )
 
 
 @dataclass(frozen=True)

@@ -90,3 +90,17 @@ def test_fingerprint_changes_with_any_template(tmp_path: Path) -> None:
     path = folder / STRATEGIC_MANAGER
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert fingerprint(folder) != before
+
+
+def test_merged_sources_cover_every_place() -> None:
+    from knowledge.records import SourceRef, merge_sources
+
+    def ref(start: int, end: int, location: str) -> SourceRef:
+        return SourceRef("f.pdf", "S", start, end, f"t{start}", location)
+
+    merged = merge_sources([ref(10, 10, "page 4"), ref(11, 12, "pages 5-6"), ref(13, 13, "page 5")])
+    assert (merged.line_start, merged.line_end, merged.location) == (10, 13, "pages 4-6")
+    assert merged.text == "t10\nt11\nt13"
+    assert merge_sources([ref(3, 3, "lines 3-4"), ref(8, 8, "line 8")]).location == "lines 3-8"
+    assert merge_sources([ref(1, 1, "table 2"), ref(2, 2, "table 2")]).location == "table 2"
+    assert merge_sources([ref(1, 1, ""), ref(2, 2, "table 2")]).location == "table 2"
