@@ -99,7 +99,19 @@ def parse_template(data: bytes | str, file: str) -> ParsedTemplate:
 
 def parse_lines(lines: list[Line], file: str, reading: Reading | None = None) -> ParsedTemplate:
     """Parse the lines of a template, however they were read."""
-    parsed = _Parser(file, lines).parse()
+    try:
+        parsed = _Parser(file, lines).parse()
+    except NotATemplateError:
+        raise
+    except TemplateError as exc:
+        if reading is None or reading.format not in ("pdf", "docx"):
+            raise
+        # Extracted line numbers mean nothing to the reader of a PDF or Word file: name the place.
+        where = location_of([lines[exc.line - 1]]) if exc.line and 0 < exc.line <= len(lines) else ""
+        reason = f"{exc.reason} ({where})" if where else exc.reason
+        if reading.format == "pdf" and not reading.tables:
+            reason += "; no table with borders was found in the PDF: save the template as Word, or with table borders"
+        raise TemplateError(file, reason) from None
     return replace(parsed, reading=replace(reading or Reading("text"), lines=len(lines)))
 
 

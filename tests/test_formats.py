@@ -310,3 +310,20 @@ def test_a_password_protected_pdf_gets_a_clear_reason() -> None:
     pdf.cell(0, 5, "Basic Information")
     with pytest.raises(TemplateError, match="password protected; save an unprotected copy"):
         parse_template(bytes(pdf.output()), "locked.pdf")
+
+
+def test_a_pdf_whose_tables_have_no_borders_gets_a_clear_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fpdf import FPDF
+
+    table = FPDF.table
+
+    def borderless(self: FPDF, *args: Any, **kwargs: Any) -> Any:
+        return table(self, *args, **{**kwargs, "borders_layout": "NONE"})
+
+    monkeypatch.setattr(FPDF, "table", borderless)
+    text = (default_dir() / ENGAGEMENT_WORKER).read_text(encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        parse_template(to_pdf(text, header_for(text)), "borderless.pdf")
+    message = str(caught.value)
+    assert message.startswith("borderless.pdf: Basic Information has no 'Named Role' (page ")
+    assert "no table with borders was found in the PDF: save the template as Word" in message
