@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from knowledge import RolebotError, load_knowledge
-from knowledge.records import KnowledgeBase, RoleProfile
+from knowledge.records import FileReport, KnowledgeBase, RoleProfile
 from knowledge.serialize import knowledge_to_list
 
 from .answering.answer import Answer
@@ -160,10 +160,19 @@ def _knowledge(args: argparse.Namespace, settings: Settings) -> int:
         json.dump(knowledge_to_list(kb), sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
-        print(summarise(kb))
+        print(summarise(kb, _served_versions(settings.index_dir)))
     for error in kb.errors:
         print(f"error: {error}", file=sys.stderr)
     return 1 if kb.errors else 0
+
+
+def _served_versions(index_dir: Path) -> dict[str, tuple[str, str]]:
+    """File -> (sha256, built_at) of the versions in the on-disk index (what a server serves)."""
+    try:
+        manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+        return {t["file"]: (t["sha256"], manifest.get("built_at", "")) for t in manifest.get("templates", [])}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 
 
 def _runtime(args: argparse.Namespace, settings: Settings, rebuild: bool = False) -> Runtime:
@@ -262,7 +271,8 @@ def render_text(answer: Answer) -> str:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
-            lines.append(f"  [{c.position}] {c.name} ({c.file}, lines {c.line_start}-{c.line_end})")
+            where = c.location or f"lines {c.line_start}-{c.line_end}"
+            lines.append(f"  [{c.position}] {c.name} ({c.file}, {where})")
             lines.append(f'      "{c.abstract}"')
     if answer.suggestions:
         lines.append("")
@@ -270,13 +280,48 @@ def render_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def summarise(kb: KnowledgeBase) -> str:
-    blocks = [_summary(p) for p in kb.profiles]
+_FORMAT_NAMES = {"text": "text", "markdown": "markdown", "pdf": "PDF", "docx": "Word"}
+
+
+def summarise(kb: KnowledgeBase, served: dict[str, tuple[str, str]] | None = None) -> str:
+    """Per file: its format, what was read, the records found or why it was skipped, warnings."""
+    by_file = {p.file: p for p in kb.profiles}
+    blocks = []
+    for report in kb.files or [_report_of(p) for p in kb.profiles]:
+        blocks.append(_file_summary(report, by_file.get(report.file), (served or {}).get(report.file)))
     blocks.append(f"General framework passages: {len(kb.general)} (shared text kept once)")
     return "\n\n".join(blocks)
 
 
-def _summary(p: RoleProfile) -> str:
+def _report_of(p: RoleProfile) -> FileReport:
+    return FileReport(p.file, "text", "served", "", role=p.role)
+
+
+def _file_summary(report: FileReport, profile: RoleProfile | None, served: tuple[str, str] | None) -> str:
+    read = [_FORMAT_NAMES.get(report.format, report.format)]
+    if report.pages:
+        read.append(f"{report.pages} page{'s' if report.pages != 1 else ''}")
+    if report.tables or report.format in ("pdf", "docx"):
+        read.append(f"{report.tables} table{'s' if report.tables != 1 else ''}")
+    if report.lines and report.format not in ("pdf", "docx"):
+        read.append(f"{report.lines} lines")
+    head = f"{report.file} ({', '.join(read)} read)" if report.status == "served" else f"{report.file} ({read[0]})"
+    if report.status == "not-a-template":
+        return f"{head}: not a role profile template, skipped ({report.reason.split(': ', 1)[-1]})"
+    if report.status != "served" or profile is None:
+        lines = [f"{head}: NOT READ: {report.reason}"]
+        if served is not None and served[0] != report.digest:
+            lines.append(
+                f"  a server using this index keeps serving the previous good version of {report.file}"
+                f" (index built {served[1]}) until the file is fixed"
+            )
+        else:
+            lines.append("  skipped: nothing from this file is served")
+        return "\n".join(lines)
+    return f"{head}\n" + _summary(profile, report.warnings)
+
+
+def _summary(p: RoleProfile, notes: Sequence[str] = ()) -> str:
     counts = ", ".join(f"{s} {len(p.competences_in(s))}" for s in ("core", "role-specific", "locality-specific"))
     informal = p.learning_field("informal")
     statutory = p.cpd_field("statutory_mandatory")
@@ -293,9 +338,11 @@ def _summary(p: RoleProfile) -> str:
     blank = [f.label for f in (*p.learning, *p.cpd) if f.is_blank]
     if blank:
         lines.append("  left blank in the template: " + "; ".join(blank))
-    if p.warnings:
+    if p.warnings or notes:
         lines.append("  warnings:")
-        lines.extend(f"    line {w.line}: {w.message}" if w.line else f"    {w.message}" for w in p.warnings)
+        for w in p.warnings:
+            lines.append(f"    {w.location}: {w.message}" if w.location else f"    {w.message}")
+        lines.extend(f"    {note}" for note in notes)
     return "\n".join(lines)
 
 

@@ -51,6 +51,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 86400:
+        raise ValueError("expected seconds from 0 to 86400")
+    return number
+
+
 def _app_type(value: str) -> str:
     known = {"singletenant": "SingleTenant", "userassignedmsi": "UserAssignedMSI", "multitenant": "MultiTenant"}
     if value.lower() not in known:
@@ -69,8 +76,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ROLEBOT_KNOWLEDGE_DIR",
         "",
-        "Folder of role-profile templates (.txt/.md). Empty: the templates packaged with rolebot.",
+        "Folder of role-profile templates (.txt, .md, .pdf, .docx). Empty: the templates packaged with rolebot.",
         _path_or_none,
+    ),
+    Setting(
+        "ROLEBOT_RELOAD_SECONDS",
+        "5",
+        "How often the server checks the knowledge folder for changed templates (0: never).",
+        _seconds,
     ),
     Setting(
         "ROLEBOT_INDEX_DIR",

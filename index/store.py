@@ -33,7 +33,7 @@ from .passages import Passage, build_passages
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sources carry their location (page, table or lines)
 MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 VECTORS = "vectors.faiss"
@@ -134,6 +134,12 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index
         "knowledge_hash": kb.fingerprint,
         "passages": len(passages),
         "roles": [p.role for p in kb.profiles],
+        # What each file contributed, so `rolebot knowledge` can say which version a server serves.
+        "templates": [
+            {"file": f.file, "status": f.status, "sha256": f.digest, "role": f.role or None}
+            for f in kb.files
+            if f.parsed is not None
+        ],
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - started, 3),
     }
@@ -157,14 +163,31 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index
     return Index(passages, flat, manifest)
 
 
-def _replace(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}-{time.time_ns()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _replace(new: Path, target: Path, attempts: int = 5) -> None:
+    """Move the freshly built folder into place. Another process (`rolebot index` while the server
+    reloads) may be doing the same at the same moment: one of them wins, neither fails."""
+    for attempt in range(attempts):
+        old: Path | None = target.with_name(f".{target.name}-old-{os.getpid()}-{time.time_ns()}")
+        try:
+            target.rename(old)  # type: ignore[arg-type]
+        except FileNotFoundError:
+            old = None
+        try:
+            new.rename(target)
+        except OSError:
+            # Another process put its index there after we moved the old one away.
+            if old is not None:
+                if not target.exists():
+                    old.rename(target)
+                else:
+                    shutil.rmtree(old, ignore_errors=True)
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+            continue
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return
 
 
 def load_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index:

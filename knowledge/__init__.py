@@ -6,13 +6,14 @@
 4
 """
 
-from .errors import KnowledgeError, RolebotError, TemplateError
+from .errors import KnowledgeError, NotATemplateError, RolebotError, TemplateError
 from .loader import default_dir, fingerprint, load_knowledge
 from .parser import parse_template
 from .records import (
     Competence,
     ExperienceItem,
     Field,
+    FileReport,
     GeneralPassage,
     Item,
     KnowledgeBase,
@@ -26,10 +27,12 @@ __all__ = [
     "Competence",
     "ExperienceItem",
     "Field",
+    "FileReport",
     "GeneralPassage",
     "Item",
     "KnowledgeBase",
     "KnowledgeError",
+    "NotATemplateError",
     "Paragraph",
     "RoleProfile",
     "RolebotError",

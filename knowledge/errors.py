@@ -18,5 +18,9 @@ class TemplateError(RolebotError):
         super().__init__(f"{where}: {reason}")
 
 
+class NotATemplateError(TemplateError):
+    """The file was read, but it is another kind of document (a job advert, a letter), not a role profile."""
+
+
 class KnowledgeError(RolebotError):
     """The knowledge folder as a whole is unusable (missing, empty, or no template parsed)."""

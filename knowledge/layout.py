@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .document import is_page_number
 from .records import SourceRef
 from .text import Line
 
@@ -143,6 +144,8 @@ def to_blocks(lines: list[Line]) -> list[Block]:
     blocks: list[Block] = []
     previous: Line | None = None
     for line in lines:
+        if not line.is_row and is_page_number(line.text):
+            continue  # 'Page 7 of 12' left in the text by the extraction, even inside a table
         if line.is_blank and not line.is_row:
             previous = None
             continue
@@ -155,13 +158,29 @@ def to_blocks(lines: list[Line]) -> list[Block]:
             block = blocks[-1]
             block.lines.append(line)
             if block.cells:
-                block.cells[-1] = f"{block.cells[-1]} {line.text}".strip()
+                n = wrapped_cell(block.cells, block.raw_cells)
+                block.cells[n] = f"{block.cells[n]} {line.text}".strip()
         elif blocks and not blocks[-1].is_row and _continues(blocks[-1], line, previous):
             blocks[-1].lines.append(line)
         else:
             blocks.append(Block([line]))
         previous = line
     return blocks
+
+
+_UNFINISHED = re.compile(r"(?:\b(?:and|or|of|for|the|to|in|with)|[/,&–-])$", re.IGNORECASE)
+
+
+def wrapped_cell(cells: list[str], raw_cells: tuple[str, ...]) -> int:
+    """Which cell a tab-less line after a table row continues: one with an unclosed link, else the
+    first that stops mid-phrase ('D. Information Management / Information and'), else the last."""
+    for n, raw in enumerate(raw_cells[: len(cells)]):
+        if raw.lower().count("<a") > raw.lower().count("</a"):
+            return n
+    for n, cell in enumerate(cells):
+        if cell and _UNFINISHED.search(cell):
+            return n
+    return len(cells) - 1
 
 
 def _continues(block: Block, line: Line, previous: Line | None) -> bool:
@@ -172,11 +191,28 @@ def _continues(block: Block, line: Line, previous: Line | None) -> bool:
 
 
 def source_of(file: str, section: str, lines: list[Line]) -> SourceRef:
-    """The SourceRef of a run of lines: their span and verbatim raw text."""
+    """The SourceRef of a run of lines: their span, verbatim raw text and location."""
     return SourceRef(
         file=file,
         section=section,
         line_start=lines[0].number,
         line_end=lines[-1].number,
         text="\n".join(line.raw for line in lines),
+        location=location_of(lines),
     )
+
+
+_PLURAL = {"line": "lines", "page": "pages", "table": "tables"}
+
+
+def location_of(lines: list[Line]) -> str:
+    """'lines 12-14', 'page 7', 'pages 7-8', 'table 3' (places of one kind; '' where none is known)."""
+    places = [line.where for line in lines if line.where[0]]
+    if not places:
+        return ""
+    unit = places[0][0]
+    numbers = [n for u, n in places if u == unit]
+    low, high = min(numbers), max(numbers)
+    if low == high:
+        return f"{unit} {low}"
+    return f"{_PLURAL.get(unit, unit)} {low}-{high}"

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from .errors import TemplateError
-from .layout import Block, Section, is_bullet, source_of, split_sections, strip_bullet
+from .document import Reading
+from .errors import NotATemplateError, TemplateError
+from .layout import Block, Section, is_bullet, location_of, source_of, split_sections, strip_bullet
 from .records import (
     CompetenceSection,
     ExperienceItem,
@@ -59,6 +61,7 @@ _STATUS_DATE = re.compile(
     rf"^(?P<status>[A-Z][A-Za-z]*(?: [a-z][A-Za-z]*)*)\s+(?P<date>(?:\d{{1,2}} )?(?:{_MONTHS}) \d{{4}})$"
 )
 _PUBLISHER = re.compile(r"^(?:@|©|\(c\)|copyright)\s*(?P<name>[A-Z].{1,80})$", re.IGNORECASE)
+_FROM_LINE = re.compile(r"\bfrom line (\d+)\b")
 _COMPETENCE_NOTE = re.compile(r"\bcompetences?\b", re.IGNORECASE)
 _COMPETENCE_HEADING = re.compile(r"competences(?: for all level \d+ roles)?$", re.IGNORECASE)
 
@@ -73,11 +76,43 @@ def competence_section_kind(title: str) -> CompetenceSection:
 
 
 def parse_template(data: bytes | str, file: str) -> ParsedTemplate:
-    """Parse a template's text (bytes are decoded, refusing binary files)."""
+    """Parse a template: a PDF or Word file (by its name's suffix), or text (bytes are decoded,
+    refusing binary files)."""
+    suffix = file.lower().rsplit(".", 1)[-1] if "." in file else ""
+    if isinstance(data, bytes) and suffix in ("pdf", "docx"):
+        if not data.strip():
+            raise TemplateError(file, "the file is empty")
+        if suffix == "pdf":
+            from .pdf import read_pdf
+
+            lines, reading = read_pdf(data, file)
+        else:
+            from .word import read_docx
+
+            lines, reading = read_docx(data, file)
+        return parse_lines(lines, file, reading)
     text = decode(data, file) if isinstance(data, bytes) else data.lstrip("\ufeff")
     if not text.strip():
         raise TemplateError(file, "the file is empty")
-    return _Parser(file, split_lines(text)).parse()
+    return parse_lines(split_lines(text), file, Reading("markdown" if suffix == "md" else "text"))
+
+
+def parse_lines(lines: list[Line], file: str, reading: Reading | None = None) -> ParsedTemplate:
+    """Parse the lines of a template, however they were read."""
+    try:
+        parsed = _Parser(file, lines).parse()
+    except NotATemplateError:
+        raise
+    except TemplateError as exc:
+        if reading is None or reading.format not in ("pdf", "docx"):
+            raise
+        # Extracted line numbers mean nothing to the reader of a PDF or Word file: name the place.
+        where = location_of([lines[exc.line - 1]]) if exc.line and 0 < exc.line <= len(lines) else ""
+        reason = f"{exc.reason} ({where})" if where else exc.reason
+        if reading.format == "pdf" and not reading.tables:
+            reason += "; no table with borders was found in the PDF: save the template as Word, or with table borders"
+        raise TemplateError(file, reason) from None
+    return replace(parsed, reading=replace(reading or Reading("text"), lines=len(lines)))
 
 
 class _Parser:
@@ -107,7 +142,7 @@ class _Parser:
         if basic is None:
             basic = by_title.get("basic information")
         if basic is None:
-            raise TemplateError(self.file, "no 'Basic Information' section: is this a role-profile template?")
+            raise NotATemplateError(self.file, "it has no 'Basic Information' section")
         fields = parse_fields(basic.blocks(), BASIC_KEYS, lambda bs: self.src(basic, bs))
         named = {f.key: f for f in fields}
         role_field = named.get("role")
@@ -198,12 +233,27 @@ class _Parser:
             cpd=tuple(cpd),
             references=tuple(references),
             notes=tuple(notes),
-            warnings=tuple(self.warnings),
+            warnings=tuple(self._placed(w) for w in self.warnings),
             competence_section_titles=section_titles,
         )
         return ParsedTemplate(profile, tuple(general))
 
     # -- pieces ------------------------------------------------------------------------------
+
+    def _placed(self, warning: Warning) -> Warning:
+        """The warning with the place a person finds its line at ('line 172', 'page 7', 'table 3')."""
+        if warning.line is None or not 0 < warning.line <= len(self.lines):
+            return warning
+        message = _FROM_LINE.sub(lambda m: self._from(int(m.group(1))), warning.message)
+        return replace(warning, message=message, location=location_of([self.lines[warning.line - 1]]))
+
+    def _from(self, number: int) -> str:
+        """'from line 173' in a text file; 'from a later row (page 5)' where lines are extracted."""
+        line = self.lines[number - 1] if 0 < number <= len(self.lines) else None
+        if line is None or line.where[0] == "line":
+            return f"from line {number}"
+        where = location_of([line])
+        return f"from a later row ({where})" if where else "from a later row"
 
     def _title_page(self, front: list[Line]) -> dict:
         lines = [line for line in front if line.text]
@@ -304,7 +354,8 @@ class _Parser:
         return ""
 
     def _split(self, key: str, value: str, source: SourceRef) -> tuple[Item, ...]:
-        return tuple(Item(value[a:b], source) for a, b in split_items(value))
+        flat = value.replace("\n", " ")  # same length: the spans hold in the flat value
+        return tuple(Item(flat[a:b], source) for a, b in split_items(value))
 
     def _experience_items(self, experience: Field) -> tuple[ExperienceItem, ...]:
         value = experience.value

@@ -6,8 +6,13 @@ verbatim text of those lines, so that an answer can always be traced back to the
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .document import Reading
 
 CompetenceSection = Literal["core", "role-specific", "locality-specific"]
 COMPETENCE_SECTIONS: tuple[CompetenceSection, ...] = ("core", "role-specific", "locality-specific")
@@ -17,17 +22,53 @@ ExperienceKind = Literal["qualification", "experience", "vetting", "other"]
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where a record came from: `file` lines `line_start`..`line_end` (1-based), verbatim."""
+    """Where a record came from: `file` lines `line_start`..`line_end` (1-based), verbatim.
+
+    `location` says where a person finds it in the document they have: "lines 12-14" in a text
+    file, "page 7" in a PDF, "table 3" in a Word document ("" for Word text outside tables, found by
+    its section). For PDF and Word files the line numbers count the lines of the extracted text.
+    """
 
     file: str
     section: str
     line_start: int
     line_end: int
     text: str
+    location: str = ""
 
     @property
     def label(self) -> str:
+        if self.location:
+            return f"{self.file}, {self.location}"
         return f"{self.file}:{self.line_start}" + (f"-{self.line_end}" if self.line_end != self.line_start else "")
+
+
+_PLACE = re.compile(r"^(line|page|table)s? (\d+)(?:-(\d+))?$")
+
+
+def merge_sources(sources: Sequence[SourceRef]) -> SourceRef:
+    """One SourceRef spanning several of one file (a group of table rows cited once): the first's
+    file and section, the whole line span, every text, and a location covering them all."""
+    first = sources[0]
+    units: dict[str, list[int]] = {}
+    for source in sources:
+        match = _PLACE.match(source.location)
+        if match:
+            unit, low, high = match.group(1), int(match.group(2)), int(match.group(3) or match.group(2))
+            units.setdefault(unit, []).extend((low, high))
+    location = ""
+    if len(units) == 1:
+        ((unit, numbers),) = units.items()
+        low, high = min(numbers), max(numbers)
+        location = f"{unit} {low}" if low == high else f"{unit}s {low}-{high}"
+    return SourceRef(
+        first.file,
+        first.section,
+        min(s.line_start for s in sources),
+        max(s.line_end for s in sources),
+        "\n".join(s.text for s in sources),
+        location,
+    )
 
 
 @dataclass(frozen=True)
@@ -94,6 +135,7 @@ class Warning:
 
     message: str
     line: int | None = None
+    location: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +194,31 @@ class ParsedTemplate:
 
     profile: RoleProfile
     general: tuple[Paragraph, ...]
+    reading: Reading | None = field(default=None, compare=False)
+
+
+FileStatus = Literal["served", "kept", "skipped", "not-a-template"]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What became of one file of the knowledge folder.
+
+    `status`: "served"; "kept" (this version failed to parse, the previous good one is served);
+    "skipped" (failed, nothing served); "not-a-template" (read, but another kind of document).
+    """
+
+    file: str
+    format: str
+    status: FileStatus
+    digest: str
+    reason: str = ""
+    role: str = ""
+    pages: int = 0
+    tables: int = 0
+    lines: int = 0
+    warnings: tuple[str, ...] = ()
+    parsed: ParsedTemplate | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -162,6 +229,10 @@ class KnowledgeBase:
     general: tuple[GeneralPassage, ...]
     errors: tuple[str, ...] = ()
     fingerprint: str = ""
+    files: tuple[FileReport, ...] = ()
+
+    def file(self, name: str) -> FileReport | None:
+        return next((f for f in self.files if f.file == name), None)
 
     def profile(self, role: str) -> RoleProfile | None:
         return next((p for p in self.profiles if p.role == role), None)

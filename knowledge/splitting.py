@@ -4,8 +4,9 @@ PDF extraction runs bulleted lists together: "Information Governance Safeguardin
 Project/Programme Management Root cause analysis training ...". An item usually starts with a
 capital letter; a new item starts where a capitalised word follows a lower-case word or a closing
 bracket, where a capitalised word begins a sentence-case phrase after a title-case one, or where
-a known topic name ends and another begins (`topics.txt`). Items are always exact substrings of
-the value, so they can be checked against the source.
+a known topic name ends and another begins (`topics.txt`). A semicolon, or a line break the
+author made inside a table cell (a '\n' from the PDF and Word readers), always ends an item. Items
+are always exact substrings of the value, so they can be checked against the source.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def split_items(value: str) -> list[tuple[int, int]]:
         return []
     starts = [0]
     for i in range(1, len(tokens)):
-        if _starts_item(tokens, i, starts[-1]):
+        hard = "\n" in value[tokens[i - 1][1] : tokens[i][0]] or tokens[i - 1][2].endswith(";")
+        if hard or _starts_item(tokens, i, starts[-1]):
             starts.append(i)
     spans = []
     for n, first in enumerate(starts):

@@ -57,7 +57,7 @@ def parse_competences(
     for block in blocks:
         if not block.is_row or is_table_header(block):
             continue
-        cells = block.cells
+        cells = [cell.replace("\n", " ") for cell in block.cells]
         raw = block.raw_cells
         entries = [(pos, text) for pos, text in enumerate(cells) if text]
         principles = [(pos, text) for pos, text in entries if PRINCIPLE.match(text)]
@@ -131,7 +131,7 @@ def parse_fields(
             i += 1
             group.append(rows[i])
         i += 1
-        label = cells[0] if cells else ""
+        label = _flat(cells[0]) if cells else ""
         if not label:
             label = "(unlabelled)"
         key = field_key(label, keys)
@@ -139,9 +139,11 @@ def parse_fields(
             parts = tuple(_part(r.cells[1:] if r is not row else cells[1:], key, r, source) for r in group)
             fields.append(Field(key, label, "", source(group), parts=parts))
             continue
-        value = " ".join(c for c in cells[1:] if c)
+        # A '\n' in a cell is a line break the document's author made: it separates list items.
+        broken = " ".join(c for c in cells[1:] if c)
+        value = _flat(broken)
         src = source(group)
-        items = split(key, value, src) if split and key in listed and value else ()
+        items = split(key, broken, src) if split and key in listed and value else ()
         fields.append(Field(key, label, value, src, items=items))
     return fields
 
@@ -152,6 +154,10 @@ def _part(
     row: Block,
     source: Callable[[Sequence[Block]], SourceRef],
 ) -> Field:
-    label = cells[0] if cells else ""
-    value = " ".join(c for c in cells[1:] if c)
+    label = _flat(cells[0]) if cells else ""
+    value = _flat(" ".join(c for c in cells[1:] if c))
     return Field(f"{parent}.{field_key(label, ())}", label, value, source([row]))
+
+
+def _flat(text: str) -> str:
+    return text.replace("\n", " ")

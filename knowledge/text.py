@@ -31,6 +31,13 @@ class Line:
     markdown_heading: bool
     is_row: bool
     raw_cells: tuple[str, ...] = ()
+    # Where a person finds the line in their copy: ("line", n) in a text file, ("page", 7) in a PDF,
+    # ("table", 3) in a Word document, ("", 0) for Word text outside tables.
+    place: tuple[str, int] | None = None
+
+    @property
+    def where(self) -> tuple[str, int]:
+        return self.place if self.place is not None else ("line", self.number)
 
     @property
     def is_blank(self) -> bool:

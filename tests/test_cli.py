@@ -85,3 +85,34 @@ def test_eval_command_exit_code(index_env, tmp_path: Path, capsys: pytest.Captur
     assert main(["eval", str(cases), "--min-pass", "0.95"]) == 1
     assert "pass rate: 0.0%" in capsys.readouterr().out
     assert main(["eval", str(cases)]) == 0
+
+
+def test_knowledge_reports_every_file_with_its_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from index import HashEmbedder, build_index
+    from knowledge import load_knowledge
+
+    from .documents import to_docx
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    ew = next(default_dir().glob("*level-4.txt"))
+    (folder / "engagement-worker.docx").write_bytes(to_docx(ew.read_text(encoding="utf-8")))
+    shutil.copy(next(default_dir().glob("*level-8.txt")), folder / "sm.txt")
+    (folder / "advert.txt").write_text("Job advert\n\nEngagement worker wanted.\n", encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    monkeypatch.setenv("ROLEBOT_INDEX_DIR", str(tmp_path / "index"))
+    build_index(load_knowledge(folder), HashEmbedder(), tmp_path / "index")  # what a server would serve
+    (folder / "sm.txt").write_bytes(b"\x00 saved over by mistake")
+
+    assert main(["knowledge", "--dir", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "engagement-worker.docx (Word, 7 tables read)" in out
+    assert "Liaison and Diversion Service Engagement Worker (Engagement Worker): career framework level 4" in out
+    assert "    table 4: principle '3. Health, Safety and Security' stands in column 2; realigned" in out
+    assert "advert.txt (text): not a role profile template, skipped" in out
+    assert "broken.pdf (PDF): NOT READ: the PDF cannot be read" in out
+    assert "sm.txt (text): NOT READ: not a text file" in out
+    assert "keeps serving the previous good version of sm.txt" in out
+    assert out.count("skipped: nothing from this file is served") == 1  # broken.pdf, never served

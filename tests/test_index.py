@@ -36,7 +36,7 @@ def test_build_writes_a_folder_with_a_manifest(kb: KnowledgeBase, embedder: Hash
     folder = tmp_path / "index"
     index = build_index(kb, embedder, folder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["model"] == "hash-128" and manifest["dimension"] == 128
     assert manifest["knowledge_hash"] == kb.fingerprint
     assert manifest["passages"] == len(index.passages) == index.vectors.ntotal

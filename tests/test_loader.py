@@ -45,12 +45,21 @@ def test_a_broken_file_is_named_and_the_rest_served(tmp_path: Path) -> None:
     folder = copy_templates(tmp_path)
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
     (folder / "notes.md").write_text("Just a note, no Basic Information here.\n", encoding="utf-8")
-    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    (folder / "damaged.pdf").write_bytes(b"%PDF")
     kb = load_knowledge(folder)
     assert len(kb.profiles) == 2
-    assert len(kb.errors) == 2
+    assert len(kb.errors) == 3
     assert any(e.startswith("broken.txt: not a text file") for e in kb.errors)
     assert any(e.startswith("notes.md:") and "Basic Information" in e for e in kb.errors)
+    assert any(e.startswith("damaged.pdf: the PDF cannot be read") for e in kb.errors)
+    statuses = {f.file: f.status for f in kb.files}
+    assert statuses == {
+        "broken.txt": "skipped",
+        "damaged.pdf": "skipped",
+        "notes.md": "not-a-template",
+        ENGAGEMENT_WORKER: "served",
+        STRATEGIC_MANAGER: "served",
+    }
 
 
 def test_duplicate_role_is_an_error(tmp_path: Path) -> None:
@@ -81,3 +90,17 @@ def test_fingerprint_changes_with_any_template(tmp_path: Path) -> None:
     path = folder / STRATEGIC_MANAGER
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert fingerprint(folder) != before
+
+
+def test_merged_sources_cover_every_place() -> None:
+    from knowledge.records import SourceRef, merge_sources
+
+    def ref(start: int, end: int, location: str) -> SourceRef:
+        return SourceRef("f.pdf", "S", start, end, f"t{start}", location)
+
+    merged = merge_sources([ref(10, 10, "page 4"), ref(11, 12, "pages 5-6"), ref(13, 13, "page 5")])
+    assert (merged.line_start, merged.line_end, merged.location) == (10, 13, "pages 4-6")
+    assert merged.text == "t10\nt11\nt13"
+    assert merge_sources([ref(3, 3, "lines 3-4"), ref(8, 8, "line 8")]).location == "lines 3-8"
+    assert merge_sources([ref(1, 1, "table 2"), ref(2, 2, "table 2")]).location == "table 2"
+    assert merge_sources([ref(1, 1, ""), ref(2, 2, "table 2")]).location == "table 2"

@@ -246,3 +246,31 @@ def test_missing_level_is_an_error_but_title_page_level_is_a_fallback(templates:
     assert any("title page" in w.message for w in profile.warnings)
     with pytest.raises(TemplateError, match="career framework level"):
         parse_template(text.replace("Career Framework Level 4", "Career Framework"), "y.txt")
+
+
+def test_page_footers_and_wrapped_principles_inside_a_table(templates: dict[str, str]) -> None:
+    # As a PDF extraction leaves them: 'Page 9 of 16' between two rows, and a principle that wrapped
+    # onto a line of its own ("... / Information and" then "Communication Technology").
+    text = templates[ENGAGEMENT_WORKER]
+    row = "D. Information Management / Information and Communication Technology\tMaintain information/record systems"
+    assert row in text
+    text = text.replace(
+        row,
+        "D. Information Management / Information and\tMaintain information/record systems",
+    ).replace(
+        "\tStore and retrieve information using a filing system",
+        "\tStore and retrieve information using a filing system\nCommunication Technology",
+    )
+    text = text.replace("\tMonitor your own work practices\n", "\tMonitor your own work practices\nPage 9 of 16\n", 1)
+    profile = parse_template(text, "extracted.txt").profile
+
+    def rows(p: RoleProfile) -> list[tuple[str, ...]]:
+        return [(c.section, c.principle, c.function, c.title) for c in p.competences]
+
+    assert rows(profile) == rows(parse(ENGAGEMENT_WORKER))
+    store = next(c for c in profile.competences if c.title.startswith("Store and retrieve"))
+    assert store.principle == "D. Information Management / Information and Communication Technology"
+    assert store.title == "Store and retrieve information using a filing system"
+    monitor = next(c for c in profile.competences if c.title.startswith("Monitor your own"))
+    assert monitor.title == "Monitor your own work practices"
+    assert not any("Page 9" in p.text for p in profile.notes)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from knowledge.records import SourceRef
+from knowledge.records import SourceRef, merge_sources
 
 # Teams refuses a message with more than 10 citations (the Playground answers 400 "Array must contain
 # at most 10 element(s)"); a citation's name is shown in at most 80 characters, its abstract in 160.
@@ -52,6 +52,7 @@ class Citation:
     file: str
     line_start: int
     line_end: int
+    location: str = ""  # where a person finds it: "lines 12-14", "page 7" (PDF), "table 3" (Word)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class Citation:
             "role": self.role,
             "file": self.file,
             "lines": [self.line_start, self.line_end],
+            "location": self.location,
         }
 
 
@@ -157,6 +159,7 @@ def _citation(position: int, members: list[_Cited]) -> Citation:
         file=first.source.file,
         line_start=min(m.source.line_start for m in members),
         line_end=max(m.source.line_end for m in members),
+        location=merge_sources([m.source for m in members]).location,
     )
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge.records import COMPETENCE_SECTIONS, Competence, CompetenceSection, Field, RoleProfile, SourceRef
+from knowledge.records import (
+    COMPETENCE_SECTIONS,
+    Competence,
+    CompetenceSection,
+    Field,
+    RoleProfile,
+    SourceRef,
+    merge_sources,
+)
 from knowledge.text import normalise
 
 from .compose import KIND_TITLES, Writer, matches_theme, who
@@ -134,14 +142,7 @@ def principles(w: Writer, p: RoleProfile) -> None:
 
 
 def group_source(rows: Sequence[Competence]) -> SourceRef:
-    first = rows[0].source
-    return SourceRef(
-        first.file,
-        first.section,
-        min(r.source.line_start for r in rows),
-        max(r.source.line_end for r in rows),
-        "\n".join(r.source.text for r in rows),
-    )
+    return merge_sources([r.source for r in rows])
 
 
 def listing(

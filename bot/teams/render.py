@@ -73,7 +73,9 @@ def line_count(text: str) -> int:
 
 def _citation(c: Citation, position: int) -> dict[str, Any]:
     section = c.section.split(" > ")[-1].split("; ")[0]
-    where = f"lines {c.line_start}-{c.line_end}" if c.line_end != c.line_start else f"line {c.line_start}"
+    where = c.location or (
+        f"lines {c.line_start}-{c.line_end}" if c.line_end != c.line_start else f"line {c.line_start}"
+    )
     keywords = [shorten(k, KEYWORD_LIMIT) for k in (section, where)]
     return {
         "@type": "Claim",

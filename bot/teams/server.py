@@ -19,6 +19,7 @@ from aiohttp import web
 
 from index import BatchingEmbedder
 
+from ..reload import Reloader
 from ..runtime import Runtime, load_runtime
 from ..settings import Settings
 from .channel import (
@@ -51,6 +52,8 @@ class Service:
     error: str | None = None
     task: asyncio.Task[None] | None = field(default=None, repr=False)
     keys_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    reloader: Reloader | None = field(default=None, repr=False)
+    reload_task: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
 SERVICE = web.AppKey("service", Service)
@@ -77,9 +80,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None, storage: Any 
             service.task = asyncio.create_task(_load(service, adapter))
 
     async def stop(app: web.Application) -> None:
-        for task in (service.task, service.keys_task):
+        for task in (service.task, service.keys_task, service.reload_task):
             if task is not None:
                 task.cancel()
+        if service.reloader is not None:
+            service.reloader.close()
         if service.batcher is not None:
             service.batcher.close()
         if service.feedback is not None:
@@ -125,6 +130,21 @@ def _ready(service: Service, runtime: Runtime, adapter: Any) -> None:
     service.adapter = adapter
     service.runtime = runtime
     log.info("ready: %d roles, index of %d passages", len(runtime.kb.profiles), len(runtime.index.passages))
+    _start_reloader(service, runtime)
+
+
+def _start_reloader(service: Service, runtime: Runtime) -> None:
+    """Watch the knowledge folder; a new knowledge and index are swapped in without a restart."""
+    seconds = service.settings.get("ROLEBOT_RELOAD_SECONDS")
+    if not seconds:
+        return
+
+    def swap(new: Runtime) -> None:
+        service.runtime = new
+        service.bot.engine = new.engine
+
+    service.reloader = Reloader(service.settings.knowledge_dir, runtime.index_dir, runtime, swap, seconds)
+    service.reload_task = asyncio.create_task(service.reloader.run())
 
 
 def _error(status: int, message: str, **headers: str) -> web.Response:
@@ -177,6 +197,12 @@ async def healthz(request: web.Request) -> web.Response:
             "index": runtime.index.summary(),
             "profiles": [p.short_name for p in runtime.kb.profiles],
             "template_errors": len(runtime.kb.errors),
+            "index_hash": runtime.kb.fingerprint,
+            "templates": [
+                {"file": f.file, "format": f.format, "status": f.status, "role": f.role or None, "reason": f.reason}
+                for f in runtime.kb.files
+            ],
+            "reload": service.reloader.summary() if service.reloader is not None else None,
             "auth": "local" if is_local_mode(service.settings) else "bot-framework",
         }
     )
