@@ -37,6 +37,7 @@ from .competences import (
     select,
 )
 from .direct import operation_of
+from .spelling import Speller
 from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
 
 MAX_QUESTION_CHARS = 2000
@@ -146,6 +147,20 @@ class Engine:
             if len(w) >= 4
         } - self.name_words
         self.stems = {w[:6] for w in self.vocabulary}
+        self.speller = Speller(
+            w
+            for p in kb.profiles
+            for text in (
+                p.role,
+                p.short_name,
+                p.area_of_work,
+                *(f"{c.title} {c.function} {c.principle} {c.section_title}" for c in p.competences),
+                *(f"{f.label} {f.value}" for f in (*p.cpd, *p.learning, *p.basic_information)),
+                *(i.text for f in (*p.cpd, *p.learning) for i in f.items),
+                *(para.text for para in (*p.scope, *p.level_descriptor)),
+            )
+            for w in re.findall(r"[A-Za-z]+", text)
+        )
         self.by_stem: dict[str, str] = {}
         for w in sorted(self.vocabulary):
             self.by_stem.setdefault(_stem(w), w)
@@ -172,6 +187,7 @@ class Engine:
                 topic="too-long",
                 declined=True,
             ), state
+        question = self.speller.correct(rewrite(question))  # shorthand first: "stat and mand"
         if vector is None and self.embedder is not None:
             vector = self.embedder.embed(self.retrieval_text(question))
         q = understand(question, self.finder)
@@ -193,7 +209,7 @@ class Engine:
 
     def retrieval_text(self, question: str) -> str:
         """What to embed for a question: its words less the role mentions (roles filter instead)."""
-        stripped = self.finder.without_roles(rewrite(" ".join(question.split())))
+        stripped = self.finder.without_roles(self.speller.correct(rewrite(" ".join(question.split()))))
         return stripped if len(words(stripped)) >= 1 else question
 
     def keyword_query(self, text: str) -> str:
