@@ -90,7 +90,7 @@ def test_a_follow_up_keeps_the_theme_of_the_last_question(model_runtime) -> None
     assert answer.topic == "competences" and not answer.declined
     assert answer.text.startswith("1 competence about safeguarding")  # a count starts with the number
     answer, _ = model_runtime.engine.answer("and the strategic manager?", state)
-    assert answer.roles == (SM,) and "competences about safeguarding" in answer.text
+    assert answer.roles == (SM,) and "about safeguarding" in answer.text
     assert ConversationState.from_dict({"roles": [EW], "topic": "training"}).theme == ()  # state saved before
 
 
@@ -143,9 +143,9 @@ def test_not_in_this_role_but_in_another_says_so_and_cites_the_other(model_runti
     assert answer.text.startswith("No.\nNo competence in the Engagement Worker template mentions")
     assert "The **Strategic Manager** template does:\n- Manage budgets (role specific) [" in answer.text
     answer, state = ask(model_runtime, "does the EW need to chair meetings?")
-    assert not answer.declined and answer.roles == (SM,)
-    assert answer.text.startswith("The Engagement Worker template doesn't mention that.")
-    assert "Chair meetings" in answer.text and {c.role for c in answer.citations} == {SM}
+    assert not answer.declined and answer.roles == (EW, SM)
+    assert answer.text.startswith("No.\nNo competence in the Engagement Worker template mentions chair meetings")
+    assert "- Chair meetings (role specific) [" in answer.text and {c.role for c in answer.citations} == {EW, SM}
     assert state.roles == (EW,)  # the conversation stays on the role asked about
     _, state = ask(model_runtime, "I am an engagement worker", "does it need to chair meetings?")
     assert state.roles == (EW,)  # also when that role came from earlier in the conversation

@@ -86,6 +86,7 @@ _FOLLOW_UP_FILLER = frozenset(
     and or what about how for a an the of is it its it's they them their that this same also too please ok
     okay then so whats what's tell me more one role roles job jobs for their theirs there
     how many number are in total altogether list them those these items entries things other now next
+    mean means meaning practice explain does do level is that this
     """.split()
 )
 
@@ -98,6 +99,9 @@ class ConversationState:
     topic: str | None = None
     subtopics: tuple[str, ...] = ()
     theme: tuple[str, ...] = ()  # "safeguarding" in "which competences are about safeguarding?"
+    # The rest of the last question's frame, as words a follow-up carries: its sections ("core"),
+    # principle, and "how many" when it asked for a count.
+    focus: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -105,6 +109,7 @@ class ConversationState:
             "topic": self.topic,
             "subtopics": list(self.subtopics),
             "theme": list(self.theme),
+            "focus": list(self.focus),
         }
 
     @classmethod
@@ -117,6 +122,7 @@ class ConversationState:
             str(topic) if isinstance(topic, str) else None,
             _strings(data.get("subtopics")),
             _strings(data.get("theme")),
+            _strings(data.get("focus")),
         )
 
 
@@ -204,8 +210,21 @@ class Engine:
             answer.topic if answer.topic in (*ROLE_TOPICS, "compare") else state.topic,
             q.subtopics or (state.subtopics if answer.topic == state.topic else ()),
             tuple(self._theme(q)) if answer.topic in THEMED_TOPICS else (),
+            self._focus(q) if answer.topic in THEMED_TOPICS else (),
         )
         return answer, new_state
+
+    def _focus(self, q: Question) -> tuple[str, ...]:
+        words_ = [
+            {"core": "core", "role-specific": "role specific", "locality-specific": "locality"}[s]
+            for s in _sections(q.text)
+        ]
+        principle = self._principle(q.text)
+        if principle:
+            words_.append(principle)
+        if operation_of(q.text) == "count":
+            words_.append("how many")
+        return tuple(words_)
 
     def retrieval_text(self, question: str) -> str:
         """What to embed for a question: its words less the role mentions (roles filter instead)."""
@@ -239,7 +258,7 @@ class Engine:
             return q
         if not self._content_words(q.text):
             # "how many are there?" after "which competences are about safeguarding?": same theme.
-            text = " ".join([q.text, *state.theme])
+            text = " ".join([q.text, *state.theme, *state.focus])
             return replace(q, text=text, topic=state.topic, subtopics=state.subtopics)
         return q
 
@@ -270,9 +289,18 @@ class Engine:
         profiles = self._profiles(q, state)
         if q.roles.unknown and not q.roles.profiles:
             return self._unknown_role(q.roles.unknown)
-        if topic == "free" and profiles and self._principle(q.text):
+        operation = operation_of(q.text)
+        if self._principle(q.text) and (
+            (topic == "free" and profiles) or (topic in ("training", "experience") and operation in ("count", "list"))
+        ):
+            # "how many ... under Education, Learning and Research": the principle's words are not training
             q = replace(q, topic="competences")
             topic = "competences"
+        if topic == "free" and operation in ("check", "which") and (moved := self._topic_of_theme(q, profiles)):
+            # "does the EW have to chair meetings?", "which role is responsible for managing budgets?": a
+            # competence or training entry that names it answers better than retrieval
+            q = replace(q, topic=moved)
+            topic = moved
         if topic == "free" and q.roles.profiles and self._only_roles(q.text):
             # "I'm a strategic manager", "engagement worker?": an overview of the role, which is kept in focus
             q = replace(q, topic="scope")
@@ -331,6 +359,8 @@ class Engine:
             return self._check(q, profiles, theme, focus, sections, principle)
         if operation == "count" and q.topic == "competences" and not q.roles.everyone:
             return self._count(q, profiles, theme, sections, principle)
+        if operation == "count" and q.topic == "training" and q.subtopics and not theme:
+            return self._count_training(q, profiles)
         fallback: list[RoleProfile] = []
         lead = ""
         if theme and len(profiles) > 1 and not q.roles.profiles and _WHICH_ROLE.search(q.text):
@@ -529,6 +559,22 @@ class Engine:
             *self._follow_ups(profiles[0], "competences"),
         )
         return self._finish(replace(q, topic="competences"), profiles, write, suggestions=suggestions)
+
+    def _count_training(self, q: Question, profiles: list[RoleProfile]) -> Answer:
+        """'How many stat and mand topics?': the number of entries first, then the entries."""
+
+        def write(w: compose.Writer) -> None:
+            for p in profiles:
+                lines, fields = direct.training_evidence(p, [], q.subtopics)
+                name = _field_name(fields[0]) if fields else "training"
+                if not lines:
+                    where = direct.looked_in(w, p, "training", fields, [])
+                    w.add(f"0: the {p.short_name} template leaves {name} blank {where}")
+                    continue
+                w.add(f"{len(lines)} entries of {name} in the {p.short_name} template:")
+                direct.write_evidence(w, p, lines, 12)
+
+        return self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], "training"))
 
     def _show_all(self, p: RoleProfile, topic: str, sections: Sequence[CompetenceSection] = ()) -> Suggestion:
         name = _with_article(p)
@@ -755,7 +801,8 @@ class Engine:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _theme(self, q: Question) -> list[str]:
+    def _theme(self, q: Question, strict: bool = False) -> list[str]:
+        """The words a question narrows its topic by; `strict`: only words the templates use."""
         names = self.name_words
         theme = []
         for word in words(q.text):
@@ -775,7 +822,32 @@ class Engine:
                 kept.append(t)
             elif _stem(t) in self.by_stem:  # "chairing" -> "chair", "managing" -> "manage"
                 kept.append(self.by_stem[_stem(t)])
+        if strict or operation_of(q.text) == "count":  # "total ... core plus role specific": no theme
+            return kept[:3]
         return kept[:3] or theme[:3]
+
+    def _topic_of_theme(self, q: Question, profiles: Sequence[RoleProfile]) -> str | None:
+        """'competences' or 'training' when some template has an entry naming the question's theme."""
+        theme = self._theme(q, strict=True)
+        if not theme:
+            return None
+        candidates = list(profiles) or list(self.kb.profiles)
+        if operation_of(q.text) == "check":
+            candidates += [p for p in self.kb.profiles if p not in candidates]
+        asked = {w for w in words(q.text) if w.isdigit() or w == "level" or w not in _THEME_STOP}
+
+        def overlap(text: str) -> int:
+            return len(asked & set(words(text)))
+
+        titles = [c.title for p in candidates for c in select(p, [], None, theme)]
+        entries = [text for p in candidates for _, text in compose.matching_items(p, theme)]
+        if not titles and not entries:
+            return None
+        # The entry that shares more of the question's words decides: "safeguarding level 3" is the
+        # training entry "Safeguarding (Level 3)", not the competence "Support the safeguarding of individuals".
+        best_title = max(map(overlap, titles), default=-1)
+        best_entry = max(map(overlap, entries), default=-1)
+        return "training" if best_entry > best_title else "competences"
 
     def _principle(self, text: str) -> str | None:
         norm = normalise(text)

@@ -291,7 +291,13 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bnew job\b|\bread first\b|\bstart with\b|\bwhat (?:should|do) i (?:do|prepare|read) first\b|\bprepare\b"
         r"|\b(?:starting|start|begin|beginning|joining|join|started|joined)\b.{0,40}\bas (?:an? |the )?\w"
         r"|where (?:do|should) i (?:begin|start)|\bonboard|\binduction\b|first (?:day|week|month)s?\b"
-        r"|\bchecklist\b|getting started",
+        r"|\bchecklist\b|getting started"
+        # the manager's side: "my new EW starts next month, what should I go through with them?"
+        r"|\bmy new\b.{0,40}\b(?:starts?|starting|joins?|joining|begins?|beginning)\b"
+        r"|\bstarts? (?:next|on|in|this)\b"
+        r"|\bnew (?:recruit|hire|colleague|member of (?:staff|the team))\b.{0,40}"
+        r"\b(?:starts?|starting|joins?|joining)\b"
+        r"|\binduct|\bgo through with (?:them|him|her)\b|\bsign(?:ing)? (?:them |him |her )?off\b",
     ),
     (
         "progression",

@@ -843,7 +843,13 @@ case(
     ["don't cover that"],
     [SM],
 )
-case("free", "does the EW need to chair meetings?", ["doesn't mention that", "Chair meetings"], [], [SM])
+case(
+    "free",
+    "does the EW need to chair meetings?",
+    ["No competence in the Engagement Worker template", "Chair meetings"],
+    [],
+    [SM],
+)  # yes/no first (issue 8)
 case("competences", "is 'chair meetings' a competence for the SM?", ["Chair meetings"], ["No competence"], [SM])
 case("free", "Does the SM template mention research?", ["Interpret research findings"], [], [SM])
 case("scope", "I am a strategic manager", ["strategically lead and develop"], ["don't cover that"], [SM])
