@@ -220,3 +220,29 @@ def test_empty_and_huge_messages(model_runtime) -> None:
     assert empty.declined and empty.topic == "empty" and empty.suggestions
     huge, _ = model_runtime.engine.answer("training " * MAX_QUESTION_CHARS)
     assert huge.declined and huge.topic == "too-long" and "too long" in huge.text
+
+
+def test_a_follow_up_changes_only_what_it_names(model_runtime) -> None:
+    answer, state = ask(model_runtime, "what are the core competences of the EW?", "how many is that?")
+    assert answer.text.startswith("14 core competences in the Engagement Worker template")
+    answer, state = model_runtime.engine.answer("and for the SM?", state)
+    assert answer.text.startswith("22 core competences in the Strategic Manager template")
+    answer, _ = ask(model_runtime, "what level is the SM?", "what does that level mean?")
+    assert not answer.declined and "highly specialised knowledge" in answer.text
+
+
+def test_several_misspellings_at_once(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "does the stratigic manger need to chair meetigns")
+    assert answer.text.startswith("Yes.") and "Chair meetings" in answer.text and answer.roles == (SM,)
+    answer, _ = ask(model_runtime, "how many role specfic comps does the engagment worker have")
+    assert answer.text.startswith("32 role specific competences")
+
+
+def test_yes_no_answers_are_short_and_cite_where_the_template_was_searched(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "is root cause analysis training needed for the engagement worker role")
+    assert answer.text.startswith("No.") and {c.role for c in answer.citations} >= {EW}
+    assert len([line for line in answer.text.splitlines() if line.strip()]) <= 6
+    answer, _ = ask(
+        model_runtime, "does the strategic manager template actually list any statutory and mandatory learning?"
+    )
+    assert answer.text.startswith("No.") and "leaves this blank" in answer.text

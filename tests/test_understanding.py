@@ -127,3 +127,37 @@ def test_strip_removes_role_mentions(finder: RoleFinder) -> None:
         "research",
     ]
     assert finder.without_roles("who wrote the templates").split() == ["who", "wrote", "the", "templates"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        (
+            "hi there, sorry if this is a silly question but can you tell me whether the templates say anything"
+            " about trauma informed practice? thanks so much",
+            "trauma informed practice",
+        ),
+        ("I was just wondering, if it's not too much trouble, who wrote the templates", "who wrote the templates"),
+    ],
+)
+def test_politeness_and_request_wrappers_are_not_the_question(finder: RoleFinder, question: str, kept: str) -> None:
+    q = understand(question, finder)
+    assert kept in q.text and "sorry" not in q.text and "wondering" not in q.text
+
+
+def test_what_the_templates_say_about_x_is_about_x_in_every_template(finder: RoleFinder) -> None:
+    q = understand("do the templates say anything about working with families?", finder)
+    assert q.roles.everyone and not q.roles.unknown and q.topic != "framework"
+    assert q.text.startswith("is there anything about working with families")
+
+
+def test_a_job_noun_the_templates_list_as_content_is_not_a_role(finder: RoleFinder) -> None:
+    q = understand("which of the two roles has manage lone workers", finder)
+    assert not q.roles.unknown  # "Manage lone workers" is a competence, not a "lone worker" role
+    assert understand("what training does a peer support worker need?", finder).roles.unknown
+
+
+def test_the_managers_side_of_onboarding(finder: RoleFinder) -> None:
+    q = understand("my new EW starts next month, as their line manager what should I go through with them", finder)
+    assert q.topic == "onboarding" and [p.short_name for p in q.roles.profiles] == ["Engagement Worker"]
+    assert understand("my new EW asked me about supervision", finder).topic != "onboarding"

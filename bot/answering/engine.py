@@ -76,6 +76,7 @@ _THEME_STOP = frozenset(
     should could would shall total overall altogether entire whole full complete recommend recommended
     suggest suggested wanting want wants someone somebody best good useful helpful relevant important
     going getting become becoming move moving keep keeping stay read begin terms regard regards respect
+    responsible responsibility responsibilities carry carries carried setting anyone anybody
     """.split()
 )
 
@@ -296,7 +297,11 @@ class Engine:
             # "how many ... under Education, Learning and Research": the principle's words are not training
             q = replace(q, topic="competences")
             topic = "competences"
-        if topic == "free" and operation in ("check", "which") and (moved := self._topic_of_theme(q, profiles)):
+        if (
+            topic in ("free", "framework")
+            and operation in ("check", "which")
+            and (moved := self._topic_of_theme(q, profiles))
+        ):
             # "does the EW have to chair meetings?", "which role is responsible for managing budgets?": a
             # competence or training entry that names it answers better than retrieval
             q = replace(q, topic=moved)
@@ -363,13 +368,15 @@ class Engine:
             return self._count_training(q, profiles)
         fallback: list[RoleProfile] = []
         lead = ""
-        if theme and len(profiles) > 1 and not q.roles.profiles and _WHICH_ROLE.search(q.text):
+        asks_which = _WHICH_ROLE.search(q.text) and (not q.roles.profiles or q.roles.everyone)
+        if (theme or focus) and len(profiles) > 1 and asks_which:
             # "which role needs root cause analysis training?": the roles whose template lists it
             listing = [
                 p
                 for p in profiles
                 if (q.topic == "training" and compose.matching_items(p, theme))
                 or (q.topic == "competences" and select(p, sections, principle, theme))
+                or (q.topic == "experience" and direct.experience_evidence(p, focus, theme))
             ]
             if listing and len(listing) < len(profiles):
                 names = " and ".join(f"**{p.short_name}**" for p in listing)
@@ -884,10 +891,7 @@ _DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P
 
 
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
-_WHICH_ROLE = re.compile(
-    r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?)\b|\bwho (?:needs?|has|have|does|should|must)\b",
-    re.IGNORECASE,
-)
+_WHICH_ROLE = direct.WHICH_ROLE
 
 
 def _without_containers(hits: list[Hit]) -> list[Hit]:

@@ -92,6 +92,15 @@ class RoleFinder:
 
     def __init__(self, profiles: tuple[RoleProfile, ...]) -> None:
         self.profiles = profiles
+        # What the templates list (competences, learning): job nouns used there are content, not roles.
+        self.content = " ".join(
+            " ".join(words(text))
+            for p in profiles
+            for text in (
+                *(f"{c.title} {c.function}" for c in p.competences),
+                *(i.text for f in (*p.cpd, *p.learning) for i in f.items),
+            )
+        )
         self.aliases: list[tuple[str, RoleProfile]] = []
         self.initials: dict[str, RoleProfile] = {}
         self.distinct: dict[str, RoleProfile] = {}
@@ -186,6 +195,8 @@ class RoleFinder:
             known = [p for alias, p in self.aliases if _fuzzy_find(words(phrase), alias.split()) is not None]
             if known:
                 continue
+            if modifiers and re.search(rf"\b{re.escape(' '.join([*modifiers, head]))}", self.content):
+                continue  # "manage lone workers" is a competence, not a "lone worker" role
             if modifiers:
                 # a typo, or an abbreviation ("strat manager"), of a distinctive word of a known title
                 if any(_close(m, w) for m in modifiers for w in self.distinct):
@@ -345,7 +356,9 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "scope",
-        r"\btarget (?:group|population)|\bclient group|\bservice users?\b|\bwho (?:do|does|will|would) .{0,40}"
+        r"\bwhat (?:the|this|that) (?:role|job|post) is\b.{0,30}\babout\b|\bin a nutshell\b"
+        r"|\bwhat (?:is|are) .{0,30}\bfor\?|\btarget (?:group|population)|\bclient group|\bservice users?\b"
+        r"|\bwho (?:do|does|will|would) .{0,40}"
         r"\b(?:support|help|see)\b|\bwho (?:is|are) .{0,30}\bfor\b|"
         r"\bwhat (?:does|do|would|will) (?:an? |the )?.{0,60}\b(?:do|doing)\b|\bduties\b|\bresponsibilit"
         r"|\bscope\b|\bday[- ]to[- ]day\b|\bjob description\b|\brole involve|\binvolve\b|\bpurpose\b"
@@ -396,6 +409,35 @@ TRAINING_FIELDS = (
 _TRAINING_FIELDS = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in TRAINING_FIELDS)
 
 
+# Politeness and request wrappers around the question itself; "can you tell me whether X" asks "X?".
+_FILLER = (
+    r"^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?: there)?\b[\s,!.]*",
+    r"\b(?:thanks|thank you)(?: so much| very much)?(?: for your help(?: earlier)?)?[\s!.,]*(?:$|(?=\w))",
+    r"\b(?:sorry|apologies)(?: to bother you| if this is a silly question| for the long question)?[\s,]*(?:but\b)?",
+    r"\bhope you(?:'re| are) having a good day[\s,!.]*",
+    r"\bone more thing(?: if that'?s ok)?[\s,!.]*|\bquick one[\s,!.]*|\bif it'?s not too much trouble[\s,]*",
+    r"\bi was (?:just |kind of )?wondering(?: if| whether)?\b|\bi'?d (?:really )?appreciate it if\b",
+    r"\b(?:can|could|would) you (?:please )?(?:tell|let) me (?:know )?(?:whether|if)\b",
+    r"\b(?:can|could|would) you (?:please )?(?:tell|let) me (?:know )?",
+    r"\bso basically\b|\b(?:kind of|like)\b(?= what)|\bin a nutshell\b",
+)
+# "do the templates say anything about X": about X in every template (not about the templates themselves)
+_TEMPLATES_SAY = re.compile(
+    r"\b(?:(?P<aux>do|does|did) )?(?:the|both|these|either) templates? (?:actually |even )?"
+    r"(?:say|says|mention|mentions|list|lists|include|includes|cover|covers)(?: anything| something)?(?: about| on)?\b",
+    re.IGNORECASE,
+)
+
+
+def without_filler(question: str) -> str:
+    """The question without greetings, thanks and 'can you tell me whether' around it."""
+    text = question
+    for pattern in _FILLER:
+        text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split()).strip(" ,")
+    return text if len(words(text)) >= 2 else question
+
+
 def rewrite(question: str) -> str:
     """Staff shorthand in template words ('stat and mand' -> 'statutory and mandatory')."""
     for pattern, repl in _REWRITES:
@@ -421,8 +463,20 @@ def training_fields(text: str) -> tuple[str, ...]:
 
 
 def understand(question: str, finder: RoleFinder) -> Question:
-    text = rewrite(question)
-    roles = finder.find(text)
+    text = rewrite(without_filler(question))
+    if _TEMPLATES_SAY.search(text):  # "do the templates say anything about X?": X, in every template
+
+        def plain(m: re.Match[str]) -> str:  # "does the template say X?" asks yes/no; "what does ..." does not
+            asks = m.group("aux") and not re.search(r"\b(?:what|how|where|when|why|who)\W*$", text[: m.start()], re.I)
+            return " is there anything about " if asks else " about "
+
+        stripped = _TEMPLATES_SAY.sub(plain, text)
+        roles = finder.find(stripped)
+        if not roles.profiles:
+            roles = RoleMatch(profiles=(), unknown=roles.unknown, everyone=True)
+        text = " ".join(stripped.split())
+    else:
+        roles = finder.find(text)
     topics = topics_of(text)
     topic = _choose(topics, text, roles)
     subtopics = training_fields(text) if topic in ("training",) else ()
