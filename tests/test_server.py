@@ -62,13 +62,14 @@ def make_client(aiohttp_client, model_runtime, tmp_path: Path) -> Callable[..., 
     return make
 
 
-def message(text: str, service_url: str, conversation: str = "conv-1", **extra: Any) -> dict[str, Any]:
+def message(text: str, service_url: str, conversation: str | dict[str, str] = "conv-1", **extra: Any) -> dict[str, Any]:
+    """A Teams message activity; `conversation` is the id, or the whole conversation object."""
     return {
         "type": "message",
         "id": "in-1",
         "channelId": "msteams",
         "serviceUrl": service_url,
-        "conversation": {"id": conversation},
+        "conversation": conversation if isinstance(conversation, dict) else {"id": conversation},
         "from": {"id": "user-1", "name": "A Nurse"},
         "recipient": {"id": "bot-1", "name": "RoleBot"},
         "text": text,
@@ -142,7 +143,8 @@ async def test_onboarding_in_a_team_channel_with_a_mention(make_client, channel)
         entities=[{"type": "mention", "text": "<at>RoleBot</at>", "mentioned": {"id": "bot-1", "name": "RoleBot"}}],
         conversation={"id": "19:channel@thread.tacv2", "conversationType": "channel"},
     )
-    assert (await client.post("/api/messages", json=body)).status == 201
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 201, await response.text()
     reply = stand_in.messages()[0]
     assert "checklist" in reply["text"] and "Data Protection" in reply["text"]
     assert reply["entities"][0]["citation"]
