@@ -173,13 +173,9 @@ def _runtime(args: argparse.Namespace, settings: Settings, rebuild: bool = False
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from aiohttp import web
+    from .teams.serving import serve
 
-    from .teams.server import create_app
-
-    host = args.host or settings.get("ROLEBOT_HOST")
-    port = args.port or settings.get("PORT")
-    web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+    serve(settings, args.host or settings.get("ROLEBOT_HOST"), args.port or settings.get("PORT"))
     return 0
 
 
