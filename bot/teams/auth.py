@@ -121,6 +121,9 @@ class SigningKeys:
 
     async def keep_fresh(self, urls: list[str]) -> None:
         """Refresh every URL's keys every 6 hours (every minute while a fetch fails)."""
+        ages = [self.age(url) for url in urls]
+        if all(age is not None for age in ages):  # keys already given (tests, a restart): wait first
+            await asyncio.sleep(max(0.0, REFRESH_SECONDS - max(a for a in ages if a is not None)))
         while True:
             results = [await self.refresh(url) for url in urls]
             await asyncio.sleep(REFRESH_SECONDS if all(results) else RETRY_SECONDS)

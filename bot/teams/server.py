@@ -87,10 +87,15 @@ def make_sender(settings: Settings) -> ReplySender:
 
 
 def create_app(
-    settings: Settings, runtime: Runtime | None = None, storage: Any = None, sender: ReplySender | None = None
+    settings: Settings,
+    runtime: Runtime | None = None,
+    storage: Any = None,
+    sender: ReplySender | None = None,
+    keys: SigningKeys | None = None,
 ) -> web.Application:
     """The aiohttp application. Pass `runtime` to serve one already loaded (tests), `storage` to
-    use another botbuilder Storage (default: by ROLEBOT_STORAGE), `sender` for outbound replies."""
+    use another botbuilder Storage (default: by ROLEBOT_STORAGE), `sender` for outbound replies,
+    `keys` for the token signing keys (default: fetched from the Bot Framework)."""
     check_exposure(settings, settings.get("ROLEBOT_HOST"))
     app = web.Application(client_max_size=settings.get("ROLEBOT_MAX_REQUEST_BYTES"))
     service = Service(settings, sender or make_sender(settings), storage=storage)
@@ -99,7 +104,9 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     adapter = create_adapter(settings)  # fails fast on incomplete auth settings
     if not is_local_mode(settings):
-        service.keys = SigningKeys(lambda: service.sender.session, timeout=settings.get("ROLEBOT_REPLY_TIMEOUT"))
+        service.keys = keys or SigningKeys(
+            lambda: service.sender.session, timeout=settings.get("ROLEBOT_REPLY_TIMEOUT")
+        )
         service.keys.install([CHANNEL_METADATA_URL, EMULATOR_METADATA_URL])
         service.issuers = issuers(settings.get("APP_TENANTID"))
 
