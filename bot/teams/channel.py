@@ -78,7 +78,7 @@ def to_activity(data: dict[str, Any]) -> Activity:
 
 
 def _text_of(activity: Activity) -> str:
-    mentioned = activity.entities and activity.recipient is not None and activity.recipient.id
+    mentioned = activity.entities and isinstance(activity.text, str) and activity.recipient and activity.recipient.id
     text = TurnContext.remove_recipient_mention(activity) if mentioned else activity.text
     return " ".join((text or "").split())
 
