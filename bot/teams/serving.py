@@ -34,7 +34,9 @@ from ..settings import Settings
 from .server import check_exposure, create_app
 
 log = logging.getLogger(__name__)
-FD_RESERVE = 64  # descriptors kept free for the model, the databases and outbound replies
+# Descriptors kept free for the model's files, the databases and outbound replies, and for a burst of
+# accepts: asyncio accepts up to 100 connections in one go before closing any.
+FD_RESERVE = 320
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,9 @@ class GuardedServer(Server):
         super().connection_made(handler, transport)
         if self._sweeper is None:
             self._sweeper = self._loop.create_task(self._sweep())
-        if len(self._connections) > self.max_connections:
-            idle = [h for h in self._connections if h is not handler and isinstance(h, GuardedRequestHandler)]
-            idle = [h for h in idle if h.idle]
+        open_now = [h for h, t in self._connections.items() if not t.is_closing()]
+        if len(open_now) > self.max_connections:
+            idle = [h for h in open_now if h is not handler and isinstance(h, GuardedRequestHandler) and h.idle]
             victim = min(idle, key=lambda h: h.last_active) if idle else handler
             self.evicted += 1
             self._close(victim)
@@ -117,9 +119,9 @@ class GuardedServer(Server):
         while True:
             await asyncio.sleep(interval)
             deadline = self._loop.time() - self.limits.header_timeout
-            for handler in list(self._connections):
+            for handler, transport in list(self._connections.items()):
                 since = getattr(handler, "awaiting_since", None)
-                if since is not None and since < deadline:
+                if since is not None and since < deadline and not transport.is_closing():
                     self.closed_slow += 1
                     self._close(handler)
 
