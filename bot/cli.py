@@ -200,9 +200,10 @@ def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from .teams.feedback import FeedbackStore, export_csv, export_text
+    from .teams.feedback import export_csv, export_text
+    from .teams.storage import open_feedback
 
-    store = FeedbackStore(settings.get("ROLEBOT_DATA_DIR") / "feedback.sqlite3")
+    store = open_feedback(settings)
     rows = store.rows()
     store.close()
     print(export_csv(rows) if args.csv else export_text(rows), end="" if args.csv else "\n")

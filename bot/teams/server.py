@@ -24,7 +24,7 @@ from .auth import CHANNEL_METADATA_URL, EMULATOR_METADATA_URL, SigningKeys, Toke
 from .channel import RoleBot, Unauthorized, authenticate, create_adapter, is_local_mode, parse_activity, process
 from .feedback import FeedbackStore
 from .sender import ClientCredentialsToken, ManagedIdentityToken, NoToken, ReplySender, TokenSource
-from .storage import SqliteStorage
+from .storage import close_state, open_feedback, open_state
 from .turns import Busy, TurnQueue
 from .validation import BadActivity, decode_body, is_loopback_url, service_url_policy
 
@@ -97,6 +97,8 @@ def create_app(
     use another botbuilder Storage (default: by ROLEBOT_STORAGE), `sender` for outbound replies,
     `keys` for the token signing keys (default: fetched from the Bot Framework)."""
     check_exposure(settings, settings.get("ROLEBOT_HOST"))
+    if settings.get("ROLEBOT_STORAGE") == "azure" and not settings.get("ROLEBOT_STORAGE_CONNECTION_STRING"):
+        raise SettingsError("ROLEBOT_STORAGE=azure needs ROLEBOT_STORAGE_CONNECTION_STRING")
     app = web.Application(client_max_size=settings.get("ROLEBOT_MAX_REQUEST_BYTES"))
     service = Service(settings, sender or make_sender(settings), storage=storage)
     app[SERVICE] = service
@@ -129,8 +131,7 @@ def create_app(
             service.batcher.close()
         if service.feedback is not None:
             service.feedback.close()
-        if isinstance(service.storage, SqliteStorage):
-            service.storage.close()
+        await close_state(service.storage)
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
@@ -150,10 +151,9 @@ async def _load(service: Service, adapter: Any) -> None:
 def _ready(service: Service, runtime: Runtime, adapter: Any) -> None:
     from botbuilder.core import ConversationState  # the channel layer's type, used only here
 
-    data_dir = service.settings.get("ROLEBOT_DATA_DIR")
     if service.storage is None:
-        service.storage = SqliteStorage(data_dir / "state.sqlite3")
-    service.feedback = FeedbackStore(data_dir / "feedback.sqlite3")
+        service.storage = open_state(service.settings)
+    service.feedback = open_feedback(service.settings)
     service.batcher = BatchingEmbedder(runtime.embedder)
     service.bot = RoleBot(runtime.engine, ConversationState(service.storage), service.feedback, service.batcher)
     service.adapter = adapter

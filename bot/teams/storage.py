@@ -19,6 +19,9 @@ from typing import Any
 
 from botbuilder.core import Storage
 
+from ..settings import Settings, SettingsError
+from .feedback import FeedbackStore
+
 
 class StateConflict(KeyError):
     """The stored state changed since it was read (stale e-tag): re-read and re-apply."""
@@ -83,3 +86,35 @@ class SqliteStorage(Storage):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def open_state(settings: Settings) -> Storage:
+    """The conversation-state storage ROLEBOT_STORAGE asks for."""
+    if settings.get("ROLEBOT_STORAGE") == "azure":
+        from .azure_storage import AzureBlobStorage
+
+        return AzureBlobStorage(_connection_string(settings), settings.get("ROLEBOT_STORAGE_CONTAINER"))
+    return SqliteStorage(settings.get("ROLEBOT_DATA_DIR") / "state.sqlite3")
+
+
+def open_feedback(settings: Settings) -> Any:
+    """The feedback log ROLEBOT_STORAGE asks for (a `FeedbackStore` or its Azure twin)."""
+    if settings.get("ROLEBOT_STORAGE") == "azure":
+        from .azure_storage import AzureFeedbackStore
+
+        return AzureFeedbackStore(_connection_string(settings), settings.get("ROLEBOT_STORAGE_CONTAINER"))
+    return FeedbackStore(settings.get("ROLEBOT_DATA_DIR") / "feedback.sqlite3")
+
+
+def _connection_string(settings: Settings) -> str:
+    value = settings.get("ROLEBOT_STORAGE_CONNECTION_STRING")
+    if not value:
+        raise SettingsError("ROLEBOT_STORAGE=azure needs ROLEBOT_STORAGE_CONNECTION_STRING")
+    return str(value)
+
+
+async def close_state(storage: Any) -> None:
+    if isinstance(storage, SqliteStorage):
+        storage.close()
+    elif hasattr(storage, "close") and asyncio.iscoroutinefunction(storage.close):
+        await storage.close()
