@@ -281,3 +281,13 @@ async def test_two_instances_share_state_and_feedback_and_survive_a_kill(
     assert set(acknowledged_feedback) <= stored  # no acknowledged feedback lost
     log = instances[0].log.read_text()
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_the_azure_template_runs_two_instances_on_shared_storage() -> None:
+    bicep = (ROOT / "deploy" / "azure" / "main.bicep").read_text(encoding="utf-8")
+    assert "'Microsoft.Storage/storageAccounts@" in bicep and "/blobServices/containers@" in bicep
+    assert "param instanceCount int = 2" in bicep and "capacity: instanceCount" in bicep
+    assert "clientAffinityEnabled: false" in bicep and "allowBlobPublicAccess: false" in bicep
+    for setting in ("ROLEBOT_STORAGE", "ROLEBOT_STORAGE_CONNECTION_STRING", "ROLEBOT_STORAGE_CONTAINER"):
+        assert f"name: '{setting}'" in bicep, setting
+    assert "value: 'azure'" in bicep
