@@ -10,7 +10,7 @@ One container (ROLEBOT_STORAGE_CONTAINER) holds:
   blob per record, so instances never write the same blob. `rows()` joins them as the SQLite
   store does.
 
-Every call has a timeout (connect 5 s, read 10 s) and at most two retries.
+Every call has a timeout (connect 3 s, read 5 s) and at most two retries.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from botbuilder.core import Storage
 from .feedback import MAX_COMMENT_CHARS, Row, _at_most
 from .storage import StateConflict
 
-CLIENT_OPTIONS: dict[str, Any] = {"connection_timeout": 5, "read_timeout": 10, "retry_total": 2}
+CLIENT_OPTIONS: dict[str, Any] = {"connection_timeout": 3, "read_timeout": 5, "retry_total": 2}
 
 
 def _name(prefix: str, key: str) -> str:
