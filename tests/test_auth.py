@@ -287,3 +287,27 @@ async def test_signing_keys_are_fetched_with_aiohttp(aiohttp_server, signing_key
         assert await store.ensure(url, "k1") == jwk
         assert await store.ensure(url, "k2") is None  # unknown: no second fetch within five minutes
         assert store.age(url) is not None
+
+
+async def test_a_secured_turn_never_uses_blocking_requests(
+    secured,
+    channel,  # noqa: F811
+    trusted_key,
+    signing_key,
+    monkeypatch,
+) -> None:
+    # botbuilder's own key fetch and connector use `requests` (blocking, on the loop or the default
+    # thread pool); neither may run for a turn.
+    import requests
+
+    def blocked(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a blocking requests call was made")
+
+    monkeypatch.setattr(requests.Session, "request", blocked)
+    monkeypatch.setattr(requests, "get", blocked)
+    stand_in, url = channel
+    headers = {"Authorization": f"Bearer {token(signing_key, url)}"}
+    response = await secured.post(
+        "/api/messages", json=message("what level is the engagement worker?", url), headers=headers
+    )
+    assert response.status == 201 and "career framework level 4" in stand_in.messages()[0]["text"]
