@@ -182,13 +182,9 @@ def _runtime(args: argparse.Namespace, settings: Settings, rebuild: bool = False
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from aiohttp import web
+    from .teams.serving import serve
 
-    from .teams.server import create_app
-
-    host = args.host or settings.get("ROLEBOT_HOST")
-    port = args.port or settings.get("PORT")
-    web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+    serve(settings, args.host or settings.get("ROLEBOT_HOST"), args.port or settings.get("PORT"))
     return 0
 
 
@@ -213,9 +209,10 @@ def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from .teams.feedback import FeedbackStore, export_csv, export_text
+    from .teams.feedback import export_csv, export_text
+    from .teams.storage import open_feedback
 
-    store = FeedbackStore(settings.get("ROLEBOT_DATA_DIR") / "feedback.sqlite3")
+    store = open_feedback(settings)
     rows = store.rows()
     store.close()
     print(export_csv(rows) if args.csv else export_text(rows), end="" if args.csv else "\n")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from knowledge import RolebotError
 
@@ -53,9 +54,40 @@ def _positive(value: str) -> int:
 
 def _seconds(value: str) -> float:
     number = float(value)
+    if not 0 < number <= 3600:
+        raise ValueError("expected a number of seconds above 0 and at most 3600")
+    return number
+
+
+def _interval(value: str) -> float:
+    number = float(value)
     if not 0 <= number <= 86400:
         raise ValueError("expected seconds from 0 to 86400")
     return number
+
+
+def _flag(value: str) -> bool:
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _url_list(value: str) -> tuple[str, ...]:
+    urls = tuple(u.strip() for u in value.split(",") if u.strip())
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{url!r} is not an http(s) URL")
+    return urls
+
+
+def _storage(value: str) -> str:
+    kind = (value or "sqlite").lower()
+    if kind not in ("sqlite", "azure"):
+        raise ValueError("expected sqlite or azure")
+    return kind
 
 
 def _app_type(value: str) -> str:
@@ -83,7 +115,7 @@ SETTINGS: tuple[Setting, ...] = (
         "ROLEBOT_RELOAD_SECONDS",
         "5",
         "How often the server checks the knowledge folder for changed templates (0: never).",
-        _seconds,
+        _interval,
     ),
     Setting(
         "ROLEBOT_INDEX_DIR",
@@ -107,6 +139,54 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", "3978", "Port `rolebot serve` listens on.", _port),
     Setting(
         "ROLEBOT_MAX_REQUEST_BYTES", "262144", "Largest request body accepted on /api/messages (413 above).", _positive
+    ),
+    Setting(
+        "ROLEBOT_REPLY_TIMEOUT",
+        "15",
+        "Seconds each call to the channel (a reply, a token) may take in all before it is given up.",
+        _seconds,
+    ),
+    Setting(
+        "ROLEBOT_HEADER_TIMEOUT",
+        "10",
+        "Seconds a client has to send a request's headers (idle and trickling connections are closed).",
+        _seconds,
+    ),
+    Setting("ROLEBOT_BODY_TIMEOUT", "10", "Seconds a client has to send a request's body (408 after).", _seconds),
+    Setting(
+        "ROLEBOT_MAX_CONNECTIONS",
+        "1000",
+        "Most open client connections; past it the longest-idle one is closed (also capped by the file limit).",
+        _positive,
+    ),
+    Setting(
+        "ROLEBOT_ALLOWED_SERVICE_URLS",
+        "",
+        "Local mode only: comma-separated serviceUrls (besides loopback) replies may be posted to.",
+        _url_list,
+    ),
+    Setting(
+        "ROLEBOT_ALLOW_UNAUTHENTICATED",
+        "false",
+        "Allow local mode (no APP_ID) on an address other than loopback. Only behind your own authentication.",
+        _flag,
+    ),
+    Setting(
+        "ROLEBOT_STORAGE",
+        "sqlite",
+        "Where conversation state and feedback live: sqlite (ROLEBOT_DATA_DIR, one instance) or azure.",
+        _storage,
+    ),
+    Setting(
+        "ROLEBOT_STORAGE_CONNECTION_STRING",
+        "",
+        "Azure Storage connection string, for ROLEBOT_STORAGE=azure. Never printed.",
+        secret=True,
+    ),
+    Setting(
+        "ROLEBOT_STORAGE_CONTAINER",
+        "rolebot",
+        "Azure blob container (state) and table-name prefix (feedback), for ROLEBOT_STORAGE=azure.",
     ),
     Setting(
         "APP_ID",

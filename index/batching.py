@@ -49,6 +49,10 @@ class BatchingEmbedder:
         try:
             vectors = await loop.run_in_executor(self._executor, self.embedder.embed_batch, [t for t, _ in batch])
         except Exception as exc:
+            if len(batch) > 1:  # one bad text must not fail the others' questions: embed each alone
+                for item in batch:
+                    await self._run([item])
+                return
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)

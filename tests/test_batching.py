@@ -51,3 +51,19 @@ async def test_batches_are_capped_and_errors_reach_every_caller() -> None:
         await broken.embed("c")
     batcher.close()
     broken.close()
+
+
+@pytest.mark.model
+async def test_one_bad_text_does_not_fail_the_others_in_its_batch(model_runtime) -> None:
+    # A lone surrogate makes the real tokenizer refuse the whole batch; the other questions must still
+    # get their vectors.
+    embedder = model_runtime.embedder
+    batcher = BatchingEmbedder(embedder, max_wait=0.05)
+    good = ["what level is the strategic manager?", "what training does an engagement worker need?"]
+    results = await asyncio.gather(
+        batcher.embed(good[0]), batcher.embed("broken \ud800 text"), batcher.embed(good[1]), return_exceptions=True
+    )
+    assert isinstance(results[1], Exception)
+    for text, vector in zip(good, (results[0], results[2]), strict=True):
+        assert isinstance(vector, np.ndarray) and np.allclose(vector, embedder.embed(text), atol=1e-5)
+    batcher.close()

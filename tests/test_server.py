@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,8 +16,8 @@ import pytest
 from aiohttp import web
 from botbuilder.core import MemoryStorage
 
-from bot.settings import Settings
-from bot.teams.server import create_app
+from bot.settings import Settings, SettingsError
+from bot.teams.server import SERVICE, create_app
 
 pytestmark = pytest.mark.model
 EW = "Liaison and Diversion Service Engagement Worker"
@@ -27,9 +30,13 @@ class Channel:
         self.received: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
         self.on_message: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+        self.stalled: set[str] = set()  # conversations whose replies the channel never answers...
+        self.release = asyncio.Event()  # ...until this is set
 
     async def reply(self, request: web.Request) -> web.Response:
         activity = await request.json()
+        if activity.get("conversation", {}).get("id") in self.stalled:
+            await self.release.wait()
         self.received.append(activity)
         self.auth_headers.append(request.headers.get("Authorization", ""))
         if self.on_message is not None and activity.get("type") == "message":
@@ -62,13 +69,14 @@ def make_client(aiohttp_client, model_runtime, tmp_path: Path) -> Callable[..., 
     return make
 
 
-def message(text: str, service_url: str, conversation: str = "conv-1", **extra: Any) -> dict[str, Any]:
+def message(text: str, service_url: str, conversation: str | dict[str, str] = "conv-1", **extra: Any) -> dict[str, Any]:
+    """A Teams message activity; `conversation` is the id, or the whole conversation object."""
     return {
         "type": "message",
         "id": "in-1",
         "channelId": "msteams",
         "serviceUrl": service_url,
-        "conversation": {"id": conversation},
+        "conversation": conversation if isinstance(conversation, dict) else {"id": conversation},
         "from": {"id": "user-1", "name": "A Nurse"},
         "recipient": {"id": "bot-1", "name": "RoleBot"},
         "text": text,
@@ -142,7 +150,8 @@ async def test_onboarding_in_a_team_channel_with_a_mention(make_client, channel)
         entities=[{"type": "mention", "text": "<at>RoleBot</at>", "mentioned": {"id": "bot-1", "name": "RoleBot"}}],
         conversation={"id": "19:channel@thread.tacv2", "conversationType": "channel"},
     )
-    assert (await client.post("/api/messages", json=body)).status == 201
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 201, await response.text()
     reply = stand_in.messages()[0]
     assert "checklist" in reply["text"] and "Data Protection" in reply["text"]
     assert reply["entities"][0]["citation"]
@@ -314,3 +323,180 @@ async def test_healthz_is_503_until_the_index_is_loaded(aiohttp_client, model_ru
     assert response.status == 200 and health["status"] == "ok"
     assert health["index"]["passages"] == len(model_runtime.index.passages)
     assert health["profiles"] == ["Engagement Worker", "Strategic Manager"] and health["auth"] == "local"
+
+
+# Hardening (issue 10): each test below failed on the code before it.
+
+
+def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]
+
+
+async def test_hostile_bodies_are_4xx_and_never_a_traceback(make_client, channel, caplog) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    deep = "[" * 1000 + "]" * 1000
+    response = await client.post("/api/messages", data=deep, headers={"Content-Type": "application/json"})
+    assert response.status == 400 and "nested" in (await response.json())["error"]
+    deep_field = {**message("hi", url), "channelData": json.loads("[" * 100 + "]" * 100)}
+    assert (await client.post("/api/messages", json=deep_field)).status == 400
+    no_mentioned = message("<at>RoleBot</at> hi", url, entities=[{"type": "mention", "text": "<at>RoleBot</at>"}])
+    assert (await client.post("/api/messages", json=no_mentioned)).status == 400
+    surrogate = json.dumps(message("what level \ud800 is it?", url)).replace("\\\\ud800", "\\ud800")
+    response = await client.post("/api/messages", data=surrogate, headers={"Content-Type": "application/json"})
+    assert response.status == 400 and "Unicode" in (await response.json())["error"]
+    for mutated in ({"text": 5}, {"from": "someone"}, {"recipient": []}, {"entities": {}}, {"membersAdded": [1]}):
+        response = await client.post("/api/messages", json={**message("hi", url), **mutated})
+        assert response.status == 400, mutated
+    card_action = {**message("", url), "type": "invoke", "name": "adaptiveCard/action", "value": {}}
+    assert (await client.post("/api/messages", json=card_action)).status == 501
+    assert stand_in.received == []
+    assert tracebacks(caplog) == []
+
+
+async def test_two_messages_at_once_in_one_conversation_both_get_answers(make_client, channel, caplog) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    await client.post("/api/messages", json=message("what training does an engagement worker need?", url, "pair"))
+    for _ in range(3):  # "hi" and then the question, sent at once into a conversation with memory
+        first, second = await asyncio.gather(
+            client.post("/api/messages", json=message("I'm starting as a strategic manager", url, "pair")),
+            client.post("/api/messages", json=message("what level is it?", url, "pair")),
+        )
+        assert first.status == second.status == 201
+    texts = [m["text"] for m in stand_in.messages()]
+    assert len(texts) == 7 and not any("Sorry, something went wrong" in t for t in texts)
+    assert all("career framework level 8" in t for t in texts[2::2])  # each second turn saw the first's memory
+    assert tracebacks(caplog) == []
+
+
+async def test_state_changed_by_another_instance_is_re_read_and_re_applied(
+    make_client, channel, model_runtime, tmp_path: Path, monkeypatch, caplog
+) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    await client.post("/api/messages", json=message("I'm starting as an engagement worker", url, "conv-x"))
+    storage = client.app[SERVICE].storage
+    answer = model_runtime.engine.answer
+    calls: list[str] = []
+
+    def other_instance_writes_first(question: str, *args: Any, **kwargs: Any) -> Any:
+        if not calls:  # another process saves this conversation between our read and our write
+            key = next(iter(sqlite3.connect(tmp_path / "data" / "state.sqlite3").execute("SELECT key FROM state")))[0]
+            db = sqlite3.connect(tmp_path / "data" / "state.sqlite3")
+            with db:
+                db.execute(
+                    "UPDATE state SET value = ?, etag = etag + 1 WHERE key = ?",
+                    (
+                        json.dumps(
+                            {"rolebot": {"roles": ["Liaison and Diversion Strategic Manager"], "topic": "level"}}
+                        ),
+                        key,
+                    ),
+                )
+            db.close()
+        calls.append(question)
+        return answer(question, *args, **kwargs)
+
+    monkeypatch.setattr(model_runtime.engine, "answer", other_instance_writes_first)
+    with caplog.at_level("INFO"):
+        response = await client.post("/api/messages", json=message("what level is it?", url, "conv-x"))
+    assert response.status == 201
+    assert len(calls) == 2 and "re-reading" in caplog.text
+    reply = stand_in.messages()[-1]["text"]
+    assert "Sorry" not in reply and "career framework level 8" in reply  # answered from the re-read memory
+    assert storage is not None and tracebacks(caplog) == []
+
+
+async def test_a_channel_that_never_answers_delays_only_its_own_conversation(make_client, channel, caplog) -> None:
+    stand_in, url = channel
+    stand_in.stalled.add("conv-stuck")
+    client = await make_client(ROLEBOT_REPLY_TIMEOUT="1")
+    stuck = [
+        asyncio.create_task(client.post("/api/messages", json=message("what level is it?", url, "conv-stuck")))
+        for _ in range(7)  # more than the old thread pool's six workers
+    ]
+    try:
+        await asyncio.sleep(0.3)
+        for n in range(8):
+            started = time.perf_counter()
+            body = message("what level is the strategic manager?", url, f"conv-{n}")
+            response = await asyncio.wait_for(client.post("/api/messages", json=body), 2.5)
+            assert response.status == 201 and time.perf_counter() - started < 2.5
+        assert len([m for m in stand_in.messages() if m["conversation"]["id"] != "conv-stuck"]) == 8
+        statuses = [r.status for r in await asyncio.gather(*stuck)]  # each gives up after the reply timeout
+        assert all(s < 500 for s in statuses)
+        assert "could not deliver a reply" in caplog.text and tracebacks(caplog) == []
+    finally:
+        stand_in.release.set()
+
+
+async def test_local_mode_posts_only_to_loopback_service_urls(make_client, channel) -> None:
+    # Only addresses that lead nowhere: a regression must not send traffic off this machine.
+    stand_in, _ = channel
+    client = await make_client()
+    for target in ("http://0.0.0.0:9/", "http://metadata.invalid/", "https://teams.example.invalid/emea/"):
+        response = await client.post("/api/messages", json=message("what level is it?", target))
+        assert response.status == 403 and "loopback" in (await response.json())["error"]
+    assert stand_in.received == []
+    allowed = await make_client(ROLEBOT_ALLOWED_SERVICE_URLS="https://teams.example.invalid/emea/")
+    body = message("what level is the strategic manager?", "https://teams.example.invalid/emea/")
+    response = await allowed.post("/api/messages", json={**body, "deliveryMode": "expectReplies"})
+    assert response.status == 200
+    for other in ("https://teams.example.invalid.evil.invalid/emea/", "http://teams.example.invalid/emea/"):
+        evil = message("hi", other, deliveryMode="expectReplies")
+        assert (await allowed.post("/api/messages", json=evil)).status == 403
+
+
+def test_the_service_url_policy() -> None:
+    from bot.teams.validation import service_url_policy
+
+    allow = service_url_policy(("https://smba.trafficmanager.net/emea/",))
+    for url in (
+        "http://127.0.0.1:3978/",
+        "http://localhost/",
+        "http://[::1]:9/",
+        "https://smba.trafficmanager.net/emea/x",
+    ):
+        assert allow(url), url
+    for url in (
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/",
+        "http://0.0.0.0/",
+        "https://smba.trafficmanager.net/amer/",
+        "https://smba.trafficmanager.net.evil.example/emea/",
+        "https://user@smba.trafficmanager.net/emea/",
+        "file:///etc/passwd",
+        "http://127.0.0.1.nip.io/",
+    ):
+        assert not allow(url), url
+
+
+def test_local_mode_refuses_to_serve_beyond_loopback(tmp_path: Path, monkeypatch) -> None:
+    with pytest.raises(SettingsError, match="loopback"):
+        create_app(settings_for(tmp_path, ROLEBOT_HOST="0.0.0.0"))
+    create_app(settings_for(tmp_path, ROLEBOT_HOST="0.0.0.0", ROLEBOT_ALLOW_UNAUTHENTICATED="true"))
+    create_app(settings_for(tmp_path, ROLEBOT_HOST="::1"))
+
+    from bot.cli import main
+    from bot.teams import serving
+
+    async def must_not_serve(*args: Any) -> None:
+        raise AssertionError("rolebot serve bound a non-loopback address in local mode")
+
+    monkeypatch.setattr(serving, "_serve_forever", must_not_serve)
+    monkeypatch.setenv("ROLEBOT_DATA_DIR", str(tmp_path / "data"))
+    assert main(["serve", "--host", "0.0.0.0", "--port", "3978"]) == 1  # refused before binding
+
+
+async def test_an_over_long_question_is_not_stored_whole(make_client, channel, tmp_path: Path) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    response = await client.post("/api/messages", json=message("training " * 25000, url))  # 225 KB
+    assert response.status == 201 and "too long" in stand_in.messages()[-1]["text"]
+
+    from bot.answering.engine import MAX_QUESTION_CHARS
+    from bot.teams.feedback import FeedbackStore
+
+    rows = FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows()
+    assert len(rows) == 1 and 0 < len(rows[0].question) <= MAX_QUESTION_CHARS

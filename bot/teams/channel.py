@@ -1,8 +1,11 @@
 """The Bot Framework channel layer: the only module that imports botbuilder.
 
-- `SqliteStorage`: a persistent botbuilder `Storage` (conversation state survives restarts).
 - `RoleBot`: the activity handler: answers with citations, welcome, feedback, typing.
 - `create_adapter`: a `CloudAdapter` with `ConfigurationBotFrameworkAuthentication`.
+- `authenticate` and `process`: one turn, with replies delivered by `ReplySender` (see sender.py).
+
+Storage backends are in storage.py, the checks on request bodies in validation.py, the token
+pre-check and the signing keys in auth.py.
 """
 
 from __future__ import annotations
@@ -10,103 +13,39 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
-import threading
 import time
 import uuid
-from collections.abc import Mapping
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
-import jwt
-import requests
 from botbuilder.core import (
     ActivityHandler,
     ConversationState,
     InvokeResponse,
     MessageFactory,
-    Storage,
     TurnContext,
 )
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Entity
-from botframework.connector.auth import AuthenticationConstants
-from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
-from msrest.exceptions import DeserializationError
+from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
+from msrest.exceptions import DeserializationError, SerializationError
 from msrest.serialization import Model
 
 from index import BatchingEmbedder
 
+from ..answering.answer import Answer
 from ..answering.engine import MAX_QUESTION_CHARS, Engine
 from ..answering.engine import ConversationState as Memory
 from ..settings import Settings, SettingsError
+from .connector import SenderConnectorFactory
 from .feedback import FeedbackStore
 from .render import render_answer, render_text
+from .sender import ChannelError, ReplySender
+from .validation import BadActivity, check_activity
 
 log = logging.getLogger(__name__)
 STATE_PROPERTY = "rolebot"
-
-
-class SqliteStorage(Storage):
-    """Botbuilder storage in one SQLite file, with e-tag concurrency like MemoryStorage."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag INTEGER)")
-
-    async def read(self, keys: list[str]) -> dict[str, Any]:
-        return await asyncio.to_thread(self._read, keys)
-
-    async def write(self, changes: Mapping[str, Any]) -> None:
-        if changes is None:
-            raise ValueError("changes are required when writing")
-        await asyncio.to_thread(self._write, changes)
-
-    async def delete(self, keys: list[str]) -> None:
-        await asyncio.to_thread(self._delete, keys)
-
-    def _read(self, keys: list[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        with self._lock:
-            for key in keys or []:
-                row = self._db.execute("SELECT value, etag FROM state WHERE key = ?", (key,)).fetchone()
-                if row:
-                    value = json.loads(row[0])
-                    if isinstance(value, dict):
-                        value["e_tag"] = str(row[1])
-                    out[key] = value
-        return out
-
-    def _write(self, changes: Mapping[str, Any]) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for key, change in changes.items():
-                    value = dict(change) if isinstance(change, dict) else dict(vars(change))
-                    new_etag = value.pop("e_tag", None)
-                    row = self._db.execute("SELECT etag FROM state WHERE key = ?", (key,)).fetchone()
-                    if row and new_etag not in (None, "*") and str(new_etag) != str(row[0]):
-                        raise KeyError(f"e-tag conflict for {key}: {new_etag} is not {row[0]}")
-                    etag = (row[0] + 1) if row else 1
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO state VALUES (?, ?, ?)", (key, json.dumps(value, default=str), etag)
-                    )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _delete(self, keys: list[str]) -> None:
-        with self._lock:
-            self._db.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys or []])
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+STATE_ATTEMPTS = 5  # reads and re-applies of a turn whose state another instance changed meanwhile
 
 
 class MessageEntity(Entity):
@@ -139,7 +78,8 @@ def to_activity(data: dict[str, Any]) -> Activity:
 
 
 def _text_of(activity: Activity) -> str:
-    text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
+    mentioned = activity.entities and isinstance(activity.text, str) and activity.recipient and activity.recipient.id
+    text = TurnContext.remove_recipient_mention(activity) if mentioned else activity.text
     return " ".join((text or "").split())
 
 
@@ -171,14 +111,10 @@ class RoleBot(ActivityHandler):
             return
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
         started = time.perf_counter()
-        memory = Memory.from_dict(await self.memory.get(turn_context, dict))
         vector = None
         if self.batcher is not None and question and len(question) <= MAX_QUESTION_CHARS:
             vector = await self.batcher.embed(self.engine.retrieval_text(question))
-        answer, memory = self.engine.answer(question, memory, vector)
-        await self.memory.set(turn_context, memory.to_dict())
-        # Saved before the reply is sent: a client may send the next message as soon as it shows the reply.
-        await self.conversation_state.save_changes(turn_context)
+        answer = await self._answer_and_remember(turn_context, question, vector)
         reply = to_activity(render_answer(answer))
         reply.id = str(uuid.uuid4())
         conversation = activity.conversation.id if activity.conversation else ""
@@ -200,6 +136,24 @@ class RoleBot(ActivityHandler):
             len(answer.citations),
             (time.perf_counter() - started) * 1000,
         )
+
+    async def _answer_and_remember(self, turn_context: TurnContext, question: str, vector: Any) -> Answer:
+        """Answer from the stored memory and save the new memory before replying. If another instance
+        changed this conversation's memory meanwhile (stale e-tag), re-read it and answer again."""
+        for attempt in range(1, STATE_ATTEMPTS + 1):
+            memory = Memory.from_dict(await self.memory.get(turn_context, dict))
+            answer, memory = self.engine.answer(question, memory, vector)
+            await self.memory.set(turn_context, memory.to_dict())
+            try:
+                await self.conversation_state.save_changes(turn_context)
+                return answer
+            except KeyError:  # StateConflict, or MemoryStorage's e-tag KeyError
+                if attempt == STATE_ATTEMPTS:
+                    raise
+                log.info("conversation state changed meanwhile; re-reading it (attempt %d)", attempt)
+                await asyncio.sleep(0.01 * attempt)
+                await self.conversation_state.load(turn_context, force=True)
+        raise AssertionError("unreachable")
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
@@ -234,7 +188,9 @@ class RoleBot(ActivityHandler):
             )
             log.info("feedback received: %s", reaction)
             return InvokeResponse(status=200, body={})
-        return await super().on_invoke_activity(turn_context)
+        # Adaptive Card actions, sign-in and message extensions are not used by this bot: botbuilder's
+        # handlers for them fail on malformed values, so they are not reached.
+        return InvokeResponse(status=501, body={"error": "unsupported invoke"})
 
 
 def _feedback_text(raw: Any) -> str:
@@ -271,6 +227,9 @@ def create_adapter(settings: Settings) -> CloudAdapter:
     adapter = CloudAdapter(auth)
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
+        if isinstance(error, ChannelError):  # the channel itself is unreachable: no apology can get through
+            log.warning("could not deliver a reply: %s", error)
+            return
         log.exception("error in a turn", exc_info=error)
         try:
             await turn_context.send_activity(
@@ -283,68 +242,45 @@ def create_adapter(settings: Settings) -> CloudAdapter:
     return adapter
 
 
-class BadActivity(ValueError):
-    """The request body is not a usable activity (answered 400)."""
-
-
 class Unauthorized(PermissionError):
     """The request has no valid Bot Framework token (answered 401)."""
 
 
 def parse_activity(body: Any) -> Activity:
-    """An `Activity` from a request body, or BadActivity naming what is wrong."""
-    if not isinstance(body, dict):
-        raise BadActivity("the body must be a JSON object (an activity)")
+    """An `Activity` from a decoded request body, or BadActivity naming what is wrong."""
+    check_activity(body)
     try:
         activity = Activity.deserialize(body)
-    except (DeserializationError, ValueError, TypeError, AttributeError) as exc:
+    except (DeserializationError, SerializationError, ValueError, TypeError, AttributeError) as exc:
         raise BadActivity(f"malformed activity: {str(exc)[:200]}") from None
-    missing = [
-        name
-        for name, present in (
-            ("type", isinstance(activity.type, str) and activity.type),
-            ("serviceUrl", isinstance(activity.service_url, str) and activity.service_url),
-            ("conversation.id", activity.conversation is not None and activity.conversation.id),
-            ("channelId", isinstance(activity.channel_id, str) and activity.channel_id),
-        )
-        if not present
-    ]
-    if missing:
-        raise BadActivity("the activity has no " + ", ".join(missing))
-    if activity.type == ActivityTypes.message and activity.text is not None and not isinstance(activity.text, str):
-        raise BadActivity("the activity's text must be a string")
+    if not isinstance(activity.type, str) or not isinstance(activity.service_url, str):
+        raise BadActivity("malformed activity")
     return activity
 
 
-async def process(adapter: CloudAdapter, bot: RoleBot, activity: Activity, auth_header: str) -> tuple[int, Any]:
-    """Run one turn. Works around botbuilder 4.17.1's stock handler: auth errors are 401, and an invoke
-    or expectReplies body that is already a dict is not serialized again."""
+async def authenticate(adapter: CloudAdapter, activity: Activity, auth_header: str, sender: ReplySender) -> Any:
+    """botbuilder's check of the token against the activity (local mode: anonymous), with replies
+    going through `sender`."""
     try:
-        response = await adapter.process_activity(auth_header, activity, bot.on_turn)
-    except (PermissionError, jwt.PyJWTError) as exc:
+        result: AuthenticateRequestResult = await adapter.bot_framework_authentication.authenticate_request(
+            activity, auth_header
+        )
+    except Exception as exc:  # botbuilder raises PermissionError, PyJWT errors, KeyError and bare Exception
         raise Unauthorized(type(exc).__name__) from None
-    except requests.RequestException:
-        log.warning("could not fetch the Bot Framework signing keys; refusing the request")
-        raise Unauthorized("signing keys unavailable") from None
+    result.connector_factory = SenderConnectorFactory(sender)
+    return result
+
+
+async def process(adapter: CloudAdapter, bot: RoleBot, activity: Activity, authenticated: Any) -> tuple[int, Any]:
+    """Run one authenticated turn. Works around botbuilder 4.17.1's stock handler: an invoke or
+    expectReplies body that is already a dict is not serialized again."""
+    response = await adapter.process_activity(authenticated, activity, bot.on_turn)
     if response is None:
         return 201, None
     body = response.body
     if isinstance(body, Model):
         body = body.serialize()
     return int(response.status), body
-
-
-def refresh_signing_keys() -> bool:
-    """Fetch the Bot Framework signing keys into botbuilder's cache. Blocking (botbuilder uses
-    `requests`): call it in a thread, so that token validation on the event loop finds them fresh."""
-    url = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
-    metadata = JwtTokenExtractor.metadataCache.setdefault(url, _OpenIdMetadata(url))
-    try:
-        asyncio.run(metadata._refresh())
-    except Exception as exc:  # network errors of every kind: keep the old keys, say so
-        log.warning("could not refresh the Bot Framework signing keys: %s", type(exc).__name__)
-        return False
-    return True
 
 
 def is_local_mode(settings: Settings) -> bool:

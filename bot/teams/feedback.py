@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..answering.engine import MAX_QUESTION_CHARS
+
+MAX_COMMENT_CHARS = 2000
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     activity_id TEXT PRIMARY KEY,
@@ -109,7 +113,15 @@ class FeedbackStore:
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (activity_id, conversation_id, time.time(), question, topic, "; ".join(roles), int(declined)),
+                (
+                    activity_id,
+                    conversation_id,
+                    time.time(),
+                    _at_most(question, MAX_QUESTION_CHARS),
+                    topic,
+                    "; ".join(roles),
+                    int(declined),
+                ),
             )
 
     def rename_answer(self, activity_id: str, channel_id: str) -> None:
@@ -127,7 +139,7 @@ class FeedbackStore:
             db.execute(
                 "INSERT INTO feedback (activity_id, conversation_id, given_at, reaction, comment)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (activity_id, conversation_id, time.time(), reaction, comment),
+                (activity_id, conversation_id, time.time(), reaction, _at_most(comment, MAX_COMMENT_CHARS)),
             )
 
     def rows(self) -> list[Row]:
@@ -154,6 +166,11 @@ class FeedbackStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _at_most(text: str, limit: int) -> str:
+    """Store no more of a text than the bot accepts; a cut is marked."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def export_csv(rows: list[Row]) -> str:

@@ -15,11 +15,13 @@ from aiohttp import web
 
 from ..settings import Settings
 from .server import create_app
+from .serving import GuardedAppRunner, Limits
 
 
-async def app() -> web.Application:
+async def app() -> web.AppRunner:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return create_app(settings)
+    # A runner, not the bare app: the worker then serves with the header deadline and connection limit.
+    return GuardedAppRunner(create_app(settings), Limits.from_settings(settings), access_log=None)

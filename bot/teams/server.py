@@ -10,7 +10,6 @@ The index is loaded in the background at start-up; until it is ready /healthz an
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,21 +20,17 @@ from index import BatchingEmbedder
 
 from ..reload import Reloader
 from ..runtime import Runtime, load_runtime
-from ..settings import Settings
-from .channel import (
-    BadActivity,
-    RoleBot,
-    SqliteStorage,
-    Unauthorized,
-    create_adapter,
-    is_local_mode,
-    parse_activity,
-    process,
-    refresh_signing_keys,
-)
+from ..settings import Settings, SettingsError
+from .auth import CHANNEL_METADATA_URL, EMULATOR_METADATA_URL, SigningKeys, TokenRejected, issuers, precheck
+from .channel import RoleBot, Unauthorized, authenticate, create_adapter, is_local_mode, parse_activity, process
 from .feedback import FeedbackStore
+from .sender import ClientCredentialsToken, ManagedIdentityToken, NoToken, ReplySender, TokenSource
+from .storage import close_state, open_feedback, open_state
+from .turns import Busy, TurnQueue
+from .validation import BadActivity, decode_body, is_loopback_url, service_url_policy
 
 log = logging.getLogger(__name__)
+TURN_ACTIVITIES = ("message", "conversationUpdate")  # the activity types that read and write memory
 
 
 @dataclass
@@ -43,6 +38,7 @@ class Service:
     """What the endpoint needs once loaded; `error` is set if loading failed."""
 
     settings: Settings
+    sender: ReplySender
     runtime: Runtime | None = None
     bot: Any = None
     adapter: Any = None
@@ -50,6 +46,9 @@ class Service:
     feedback: FeedbackStore | None = None
     storage: Any = None
     error: str | None = None
+    keys: SigningKeys | None = None
+    issuers: dict[str, str] = field(default_factory=dict)
+    turns: TurnQueue = field(default_factory=TurnQueue)
     task: asyncio.Task[None] | None = field(default=None, repr=False)
     keys_task: asyncio.Task[None] | None = field(default=None, repr=False)
     reloader: Reloader | None = field(default=None, repr=False)
@@ -59,21 +58,68 @@ class Service:
 SERVICE = web.AppKey("service", Service)
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None, storage: Any = None) -> web.Application:
+def check_exposure(settings: Settings, host: str) -> None:
+    """Local mode (no APP_ID) authenticates nobody: refuse an address other than loopback unless
+    ROLEBOT_ALLOW_UNAUTHENTICATED says so."""
+    if not is_local_mode(settings) or settings.get("ROLEBOT_ALLOW_UNAUTHENTICATED"):
+        return
+    if host in ("localhost", "") or is_loopback_url(f"http://{host if ':' not in host else f'[{host}]'}/"):
+        return
+    raise SettingsError(
+        f"no APP_ID is set (local mode, no authentication), so rolebot serves only on loopback, not on {host}."
+        " Set APP_ID (and APP_PASSWORD, APP_TYPE, APP_TENANTID), or ROLEBOT_ALLOW_UNAUTHENTICATED=true"
+        " if something in front of rolebot authenticates the requests."
+    )
+
+
+def make_sender(settings: Settings) -> ReplySender:
+    """The outbound sender for these settings: credentials by APP_TYPE, local mode to loopback only."""
+    timeout = settings.get("ROLEBOT_REPLY_TIMEOUT")
+    tokens: TokenSource
+    if is_local_mode(settings):
+        tokens = NoToken()
+        allow = service_url_policy(settings.get("ROLEBOT_ALLOWED_SERVICE_URLS"))
+        return ReplySender(tokens, timeout=timeout, allow=allow)
+    if settings.get("APP_TYPE") == "UserAssignedMSI":
+        tokens = ManagedIdentityToken(settings.get("APP_ID"), timeout)
+    else:
+        tokens = ClientCredentialsToken(
+            settings.get("APP_ID"), settings.get("APP_PASSWORD"), settings.get("APP_TENANTID"), timeout
+        )
+    return ReplySender(tokens, timeout=timeout)
+
+
+def create_app(
+    settings: Settings,
+    runtime: Runtime | None = None,
+    storage: Any = None,
+    sender: ReplySender | None = None,
+    keys: SigningKeys | None = None,
+) -> web.Application:
     """The aiohttp application. Pass `runtime` to serve one already loaded (tests), `storage` to
-    use another botbuilder Storage (default: SQLite in ROLEBOT_DATA_DIR)."""
+    use another botbuilder Storage (default: by ROLEBOT_STORAGE), `sender` for outbound replies,
+    `keys` for the token signing keys (default: fetched from the Bot Framework)."""
+    check_exposure(settings, settings.get("ROLEBOT_HOST"))
+    if settings.get("ROLEBOT_STORAGE") == "azure" and not settings.get("ROLEBOT_STORAGE_CONNECTION_STRING"):
+        raise SettingsError("ROLEBOT_STORAGE=azure needs ROLEBOT_STORAGE_CONNECTION_STRING")
     app = web.Application(client_max_size=settings.get("ROLEBOT_MAX_REQUEST_BYTES"))
-    service = Service(settings, storage=storage)
+    service = Service(settings, sender or make_sender(settings), storage=storage)
     app[SERVICE] = service
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     adapter = create_adapter(settings)  # fails fast on incomplete auth settings
+    if not is_local_mode(settings):
+        service.keys = keys or SigningKeys(
+            lambda: service.sender.session, timeout=settings.get("ROLEBOT_REPLY_TIMEOUT")
+        )
+        service.keys.install([CHANNEL_METADATA_URL, EMULATOR_METADATA_URL])
+        service.issuers = issuers(settings.get("APP_TENANTID"))
 
     async def start(app: web.Application) -> None:
         if is_local_mode(settings):
             log.warning("no APP_ID set: local mode, requests are not authenticated. Do not expose this port.")
-        else:
-            service.keys_task = asyncio.create_task(_keep_signing_keys_fresh())
+        elif service.keys is not None:
+            service.keys_task = asyncio.create_task(service.keys.keep_fresh([CHANNEL_METADATA_URL]))
         if runtime is not None:
             _ready(service, runtime, adapter)
         else:
@@ -85,27 +131,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None, storage: Any 
                 task.cancel()
         if service.reloader is not None:
             service.reloader.close()
+        await service.sender.close()
         if service.batcher is not None:
             service.batcher.close()
         if service.feedback is not None:
             service.feedback.close()
-        if isinstance(service.storage, SqliteStorage):
-            service.storage.close()
+        await close_state(service.storage)
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
     return app
-
-
-SIGNING_KEYS_REFRESH_SECONDS = 6 * 3600
-
-
-async def _keep_signing_keys_fresh() -> None:
-    """botbuilder refreshes the signing keys with a blocking request once they are a day old; refresh
-    them in a thread well before that, so token validation never blocks the event loop."""
-    while True:
-        ok = await asyncio.to_thread(refresh_signing_keys)
-        await asyncio.sleep(SIGNING_KEYS_REFRESH_SECONDS if ok else 60)
 
 
 async def _load(service: Service, adapter: Any) -> None:
@@ -121,10 +156,9 @@ async def _load(service: Service, adapter: Any) -> None:
 def _ready(service: Service, runtime: Runtime, adapter: Any) -> None:
     from botbuilder.core import ConversationState  # the channel layer's type, used only here
 
-    data_dir = service.settings.get("ROLEBOT_DATA_DIR")
     if service.storage is None:
-        service.storage = SqliteStorage(data_dir / "state.sqlite3")
-    service.feedback = FeedbackStore(data_dir / "feedback.sqlite3")
+        service.storage = open_state(service.settings)
+    service.feedback = open_feedback(service.settings)
     service.batcher = BatchingEmbedder(runtime.embedder)
     service.bot = RoleBot(runtime.engine, ConversationState(service.storage), service.feedback, service.batcher)
     service.adapter = adapter
@@ -151,32 +185,49 @@ def _error(status: int, message: str, **headers: str) -> web.Response:
     return web.json_response({"error": message}, status=status, headers=headers or None)
 
 
+UNAUTHORIZED = "a valid Bot Framework token is required"
+
+
 async def messages(request: web.Request) -> web.StreamResponse:
+    """Token first (header only), then the body: a request without a valid token is never parsed."""
     service = request.app[SERVICE]
+    settings = service.settings
+    authorization = request.headers.get("Authorization", "")
+    if service.keys is not None:
+        try:
+            await precheck(authorization, settings.get("APP_ID"), service.keys, service.issuers)
+        except TokenRejected as exc:
+            log.info("refused a request: %s", exc)
+            return _error(401, UNAUTHORIZED)
     if request.content_type != "application/json":
         return _error(415, "expected Content-Type: application/json")
     try:
-        raw = await request.read()
+        raw = await asyncio.wait_for(request.read(), settings.get("ROLEBOT_BODY_TIMEOUT"))
     except web.HTTPRequestEntityTooLarge:
-        return _error(413, f"request body larger than {service.settings.get('ROLEBOT_MAX_REQUEST_BYTES')} bytes")
+        return _error(413, f"request body larger than {settings.get('ROLEBOT_MAX_REQUEST_BYTES')} bytes")
+    except TimeoutError:
+        return _error(408, "the request body did not arrive in time", Connection="close")
     try:
-        body = json.loads(raw)
-    except ValueError:
-        return _error(400, "the body is not valid JSON")
-    try:
-        activity = parse_activity(body)
+        activity = parse_activity(decode_body(raw))
     except BadActivity as exc:
         return _error(400, str(exc))
+    if is_local_mode(settings) and not service.sender.allow(activity.service_url):
+        return _error(403, "local mode replies only to loopback serviceUrls (see ROLEBOT_ALLOWED_SERVICE_URLS)")
     if service.bot is None:
         if service.error:
             return _error(503, service.error)
         return _error(503, "starting up: the index is loading", **{"Retry-After": "5"})
     try:
-        status, payload = await process(
-            service.adapter, service.bot, activity, request.headers.get("Authorization", "")
-        )
-    except Unauthorized:
-        return _error(401, "a valid Bot Framework token is required")
+        authenticated = await authenticate(service.adapter, activity, authorization, service.sender)
+    except Unauthorized as exc:
+        log.info("refused a request: %s", exc)
+        return _error(401, UNAUTHORIZED)
+    conversation = activity.conversation.id if activity.type in TURN_ACTIVITIES else None
+    try:
+        async with service.turns.turn(conversation):
+            status, payload = await process(service.adapter, service.bot, activity, authenticated)
+    except Busy:
+        return _error(429, "too many messages at once in this conversation", **{"Retry-After": "2"})
     except Exception:
         log.exception("unexpected error handling an activity")
         return _error(500, "internal error")

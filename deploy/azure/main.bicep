@@ -1,5 +1,6 @@
-// rolebot on Azure: an Azure Bot (SingleTenant or UserAssignedMSI) with the Teams channel, and a
-// Linux App Service running the rolebot container. See README, "Deploying".
+// rolebot on Azure: an Azure Bot (SingleTenant or UserAssignedMSI) with the Teams channel, a Linux
+// App Service running the rolebot container on two instances, and a storage account holding the
+// conversation state and the feedback log that the instances share. See README, "Deploying".
 //
 //   az deployment group create -g <resource-group> -f deploy/azure/main.bicep -p deploy/azure/main.parameters.json
 
@@ -35,6 +36,13 @@ param location string = resourceGroup().location
 @description('App Service plan size: the model needs about 1 GB of memory, so B2 or larger.')
 param planSku string = 'B2'
 
+@description('How many instances serve the bot (2 or more for availability; they share state in the storage account).')
+@minValue(1)
+param instanceCount int = 2
+
+@description('Name of the storage account for conversation state and feedback (globally unique, 3-24 lower-case letters and digits).')
+param storageAccountName string
+
 @description('Container registry login server, e.g. myregistry.azurecr.io (empty for a public image).')
 param registryServer string = ''
 
@@ -68,12 +76,42 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 
 var botAppId = useMsi ? identity.properties.clientId : appId
 
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'rolebot'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+var storageConnectionString = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${webAppName}-plan'
   location: location
   kind: 'linux'
   sku: {
     name: planSku
+    capacity: instanceCount
   }
   properties: {
     reserved: true
@@ -93,6 +131,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // No sticky sessions: any instance may take any turn (state is shared through the storage account).
+    clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: 'DOCKER|${containerImage}'
       alwaysOn: true
@@ -132,6 +172,19 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'ROLEBOT_DATA_DIR'
           value: '/home/rolebot'
+        }
+        {
+          // Conversation state (ETag concurrency) and feedback in the storage account, shared by the instances.
+          name: 'ROLEBOT_STORAGE'
+          value: 'azure'
+        }
+        {
+          name: 'ROLEBOT_STORAGE_CONNECTION_STRING'
+          value: storageConnectionString
+        }
+        {
+          name: 'ROLEBOT_STORAGE_CONTAINER'
+          value: container.name
         }
         {
           name: 'ROLEBOT_LOG_LEVEL'

@@ -1,0 +1,222 @@
+"""Conversation state and the feedback log in Azure Blob Storage, shared by several instances.
+
+    ROLEBOT_STORAGE=azure ROLEBOT_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;..." rolebot serve
+
+One container (ROLEBOT_STORAGE_CONTAINER) holds:
+- `state/<sha256 of the key>`: one conversation's memory (JSON). A write carries the ETag it read
+  (If-Match) or, for a conversation not stored yet, If-None-Match: *; a stale one is refused by
+  the service and raised as `StateConflict`, and the bot re-reads and re-applies its turn.
+- `answers/<sha256 of the reply id>` and `feedback/<time>-<uuid>`: the feedback log, one small
+  blob per record, so instances never write the same blob. `rows()` joins them as the SQLite
+  store does.
+
+Every call has a timeout (connect 3 s, read 5 s) and at most two retries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient
+from azure.storage.blob.aio import BlobServiceClient as AsyncBlobServiceClient
+from botbuilder.core import Storage
+
+from .feedback import MAX_COMMENT_CHARS, Row, _at_most
+from .storage import StateConflict
+
+CLIENT_OPTIONS: dict[str, Any] = {"connection_timeout": 3, "read_timeout": 5, "retry_total": 2}
+
+
+def _name(prefix: str, key: str) -> str:
+    return f"{prefix}/{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+
+
+class AzureBlobStorage(Storage):
+    """Botbuilder storage in Azure blobs with ETag concurrency (async, on the event loop)."""
+
+    def __init__(self, connection_string: str, container: str) -> None:
+        self._service = AsyncBlobServiceClient.from_connection_string(connection_string, **CLIENT_OPTIONS)
+        self._container = self._service.get_container_client(container)
+        self._ready = False
+
+    async def _ensure_container(self) -> None:
+        if not self._ready:
+            with contextlib.suppress(ResourceExistsError):
+                await self._container.create_container()
+            self._ready = True
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        await self._ensure_container()
+        out: dict[str, Any] = {}
+        for key in keys or []:
+            try:
+                download = await self._container.download_blob(_name("state", key))
+                data = await download.readall()
+            except ResourceNotFoundError:
+                continue
+            value = json.loads(data)
+            if isinstance(value, dict):
+                value["e_tag"] = download.properties.etag
+            out[key] = value
+        return out
+
+    async def write(self, changes: Mapping[str, Any]) -> None:
+        if changes is None:
+            raise ValueError("changes are required when writing")
+        await self._ensure_container()
+        for key, change in changes.items():
+            value = dict(change) if isinstance(change, dict) else dict(vars(change))
+            etag = value.pop("e_tag", None)
+            data = json.dumps(value, default=str).encode("utf-8")
+            blob = self._container.get_blob_client(_name("state", key))
+            try:
+                if etag == "*":
+                    await blob.upload_blob(data, overwrite=True)
+                elif etag is None:  # not stored when read: create only
+                    await blob.upload_blob(data, overwrite=False)
+                else:
+                    await blob.upload_blob(
+                        data, overwrite=True, etag=etag, match_condition=MatchConditions.IfNotModified
+                    )
+            except (ResourceModifiedError, ResourceExistsError):
+                raise StateConflict(f"the state of {key} changed since it was read") from None
+
+    async def delete(self, keys: list[str]) -> None:
+        await self._ensure_container()
+        for key in keys or []:
+            with contextlib.suppress(ResourceNotFoundError):
+                await self._container.delete_blob(_name("state", key))
+
+    async def close(self) -> None:
+        await self._service.close()
+
+
+class AzureFeedbackStore:
+    """The feedback log in blobs; the same methods as `FeedbackStore` (blocking: call in a thread)."""
+
+    def __init__(self, connection_string: str, container: str) -> None:
+        self._service = BlobServiceClient.from_connection_string(connection_string, **CLIENT_OPTIONS)
+        self._container = self._service.get_container_client(container)
+        self._ready = False
+
+    def _ensure_container(self) -> None:
+        if not self._ready:
+            with contextlib.suppress(ResourceExistsError):
+                self._container.create_container()
+            self._ready = True
+
+    def _put(self, name: str, record: dict[str, Any]) -> None:
+        self._ensure_container()
+        self._container.upload_blob(name, json.dumps(record).encode("utf-8"), overwrite=True)
+
+    def _get(self, name: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self._container.download_blob(name).readall())
+        except ResourceNotFoundError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def record_answer(
+        self, activity_id: str, conversation_id: str, question: str, topic: str, roles: tuple[str, ...], declined: bool
+    ) -> None:
+        from ..answering.engine import MAX_QUESTION_CHARS
+
+        record = {
+            "activity_id": activity_id,
+            "conversation_id": conversation_id,
+            "asked_at": time.time(),
+            "question": _at_most(question, MAX_QUESTION_CHARS),
+            "topic": topic,
+            "roles": "; ".join(roles),
+            "declined": bool(declined),
+        }
+        self._put(_name("answers", activity_id), record)
+
+    def rename_answer(self, activity_id: str, channel_id: str) -> None:
+        record = self._get(_name("answers", activity_id))
+        if record is None:
+            return
+        record["activity_id"] = channel_id
+        self._put(_name("answers", channel_id), record)
+        self.forget_answer(activity_id)
+
+    def forget_answer(self, activity_id: str) -> None:
+        self._ensure_container()
+        with contextlib.suppress(ResourceNotFoundError):
+            self._container.delete_blob(_name("answers", activity_id))
+
+    def record_feedback(self, activity_id: str, conversation_id: str, reaction: str, comment: str) -> None:
+        now = time.time()
+        record = {
+            "activity_id": activity_id,
+            "conversation_id": conversation_id,
+            "given_at": now,
+            "reaction": reaction,
+            "comment": _at_most(comment, MAX_COMMENT_CHARS),
+        }
+        self._put(f"feedback/{now:017.6f}-{uuid.uuid4().hex}", record)
+
+    def _all(self, prefix: str) -> list[dict[str, Any]]:
+        self._ensure_container()
+        records = []
+        for blob in self._container.list_blobs(name_starts_with=f"{prefix}/"):
+            record = self._get(blob.name)
+            if record is not None:
+                records.append(record)
+        return records
+
+    def rows(self) -> list[Row]:
+        answers = self._all("answers")
+        by_id = {a["activity_id"]: a for a in answers}
+        out = []
+        for f in sorted(self._all("feedback"), key=lambda r: r["given_at"]):
+            answer = by_id.get(f["activity_id"])
+            if answer is None:  # the channel's own id: the conversation's latest answer before the click
+                earlier = [
+                    a
+                    for a in answers
+                    if a["conversation_id"] == f["conversation_id"] and a["asked_at"] <= f["given_at"]
+                ]
+                answer = max(earlier, key=lambda a: a["asked_at"]) if earlier else {}
+            out.append(
+                Row(
+                    "feedback",
+                    f["given_at"],
+                    f["conversation_id"],
+                    f["activity_id"],
+                    answer.get("question", ""),
+                    answer.get("topic", ""),
+                    answer.get("roles", ""),
+                    bool(answer.get("declined", False)),
+                    f["reaction"],
+                    f["comment"],
+                )
+            )
+        for a in answers:
+            if a["declined"]:
+                out.append(
+                    Row(
+                        "declined",
+                        a["asked_at"],
+                        a["conversation_id"],
+                        a["activity_id"],
+                        a["question"],
+                        a["topic"],
+                        a["roles"],
+                        True,
+                        "",
+                        "",
+                    )
+                )
+        return sorted(out, key=lambda r: r.time)
+
+    def close(self) -> None:
+        self._service.close()

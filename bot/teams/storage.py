@@ -1,0 +1,120 @@
+"""Where conversation state lives: botbuilder `Storage` backends with optimistic concurrency.
+
+- `SqliteStorage`: one SQLite file (the embedded default; one instance owns it).
+- `AzureBlobStorage` (in `azure_storage`): Azure Blob Storage, for more than one instance.
+
+A write whose e-tag is stale raises `StateConflict`; the bot then re-reads the state and re-applies
+its turn (see `RoleBot`), so two instances answering one conversation never lose an update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from botbuilder.core import Storage
+
+from ..settings import Settings, SettingsError
+from .feedback import FeedbackStore
+
+
+class StateConflict(KeyError):
+    """The stored state changed since it was read (stale e-tag): re-read and re-apply."""
+
+
+class SqliteStorage(Storage):
+    """Botbuilder storage in one SQLite file, with e-tag concurrency like MemoryStorage."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag INTEGER)")
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        return await asyncio.to_thread(self._read, keys)
+
+    async def write(self, changes: Mapping[str, Any]) -> None:
+        if changes is None:
+            raise ValueError("changes are required when writing")
+        await asyncio.to_thread(self._write, changes)
+
+    async def delete(self, keys: list[str]) -> None:
+        await asyncio.to_thread(self._delete, keys)
+
+    def _read(self, keys: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        with self._lock:
+            for key in keys or []:
+                row = self._db.execute("SELECT value, etag FROM state WHERE key = ?", (key,)).fetchone()
+                if row:
+                    value = json.loads(row[0])
+                    if isinstance(value, dict):
+                        value["e_tag"] = str(row[1])
+                    out[key] = value
+        return out
+
+    def _write(self, changes: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for key, change in changes.items():
+                    value = dict(change) if isinstance(change, dict) else dict(vars(change))
+                    new_etag = value.pop("e_tag", None)
+                    row = self._db.execute("SELECT etag FROM state WHERE key = ?", (key,)).fetchone()
+                    if row and new_etag not in (None, "*") and str(new_etag) != str(row[0]):
+                        raise StateConflict(f"e-tag conflict for {key}: {new_etag} is not {row[0]}")
+                    etag = (row[0] + 1) if row else 1
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO state VALUES (?, ?, ?)", (key, json.dumps(value, default=str), etag)
+                    )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _delete(self, keys: list[str]) -> None:
+        with self._lock:
+            self._db.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys or []])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def open_state(settings: Settings) -> Storage:
+    """The conversation-state storage ROLEBOT_STORAGE asks for."""
+    if settings.get("ROLEBOT_STORAGE") == "azure":
+        from .azure_storage import AzureBlobStorage
+
+        return AzureBlobStorage(_connection_string(settings), settings.get("ROLEBOT_STORAGE_CONTAINER"))
+    return SqliteStorage(settings.get("ROLEBOT_DATA_DIR") / "state.sqlite3")
+
+
+def open_feedback(settings: Settings) -> Any:
+    """The feedback log ROLEBOT_STORAGE asks for (a `FeedbackStore` or its Azure twin)."""
+    if settings.get("ROLEBOT_STORAGE") == "azure":
+        from .azure_storage import AzureFeedbackStore
+
+        return AzureFeedbackStore(_connection_string(settings), settings.get("ROLEBOT_STORAGE_CONTAINER"))
+    return FeedbackStore(settings.get("ROLEBOT_DATA_DIR") / "feedback.sqlite3")
+
+
+def _connection_string(settings: Settings) -> str:
+    value = settings.get("ROLEBOT_STORAGE_CONNECTION_STRING")
+    if not value:
+        raise SettingsError("ROLEBOT_STORAGE=azure needs ROLEBOT_STORAGE_CONNECTION_STRING")
+    return str(value)
+
+
+async def close_state(storage: Any) -> None:
+    if isinstance(storage, SqliteStorage):
+        storage.close()
+    elif hasattr(storage, "close") and asyncio.iscoroutinefunction(storage.close):
+        await storage.close()

@@ -1,0 +1,293 @@
+"""ROLEBOT_STORAGE=azure against Azurite, the Azure Storage emulator (npm `azurite`).
+
+Azurite is installed into .azurite/ with npm when it is missing, and the tests are skipped without
+npm. It runs in memory on 127.0.0.1 and is stopped when the module ends. The last test runs two
+`rolebot serve` processes on one Azurite, alternates 32 conversations' turns between them, and kills
+one with SIGKILL in the middle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.settings import Settings
+from bot.teams.storage import StateConflict, open_feedback, open_state
+
+from .test_server import Channel, message
+
+ROOT = Path(__file__).resolve().parent.parent
+AZURITE = "azurite@3.35.0"
+PREFIX = ROOT / ".azurite"
+BINARY = PREFIX / "node_modules" / ".bin" / "azurite-blob"
+# Azurite's documented development account (public, fixed): not a secret.
+ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@pytest.fixture(scope="module")
+def azurite() -> Iterator[str]:
+    """A connection string to a fresh in-memory Azurite blob service on loopback."""
+    if not BINARY.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed: the Azure Storage tests need Node.js and npm for Azurite")
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(PREFIX), AZURITE],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="azurite-")
+    command = [
+        str(BINARY),
+        "--blobHost",
+        "127.0.0.1",
+        "--blobPort",
+        str(port),
+        "--inMemoryPersistence",
+        "--loose",
+        "--skipApiVersionCheck",
+        "--disableTelemetry",
+        "--silent",
+    ]
+    process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, 30)
+        yield (
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            f"AccountKey={ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def azure_settings(connection_string: str, container: str, **env: str) -> Settings:
+    return Settings.from_env(
+        {
+            "ROLEBOT_STORAGE": "azure",
+            "ROLEBOT_STORAGE_CONNECTION_STRING": connection_string,
+            "ROLEBOT_STORAGE_CONTAINER": container,
+            **env,
+        }
+    )
+
+
+async def test_state_writes_with_a_stale_etag_are_refused(azurite: str) -> None:
+    storage = open_state(azure_settings(azurite, "state-etags"))
+    try:
+        assert await storage.read(["conv/a"]) == {}
+        await storage.write({"conv/a": {"rolebot": {"roles": ["A"]}}})
+        first = (await storage.read(["conv/a"]))["conv/a"]
+        assert first["rolebot"] == {"roles": ["A"]} and first["e_tag"]
+        with pytest.raises(StateConflict):  # another instance created it meanwhile
+            await storage.write({"conv/a": {"rolebot": {"roles": ["B"]}}})
+        await storage.write({"conv/a": {**first, "rolebot": {"roles": ["C"]}}})
+        with pytest.raises(StateConflict):  # the e-tag read first is stale now
+            await storage.write({"conv/a": {**first, "rolebot": {"roles": ["D"]}}})
+        assert (await storage.read(["conv/a"]))["conv/a"]["rolebot"] == {"roles": ["C"]}
+        await storage.delete(["conv/a"])
+        assert await storage.read(["conv/a"]) == {}
+    finally:
+        await storage.close()  # type: ignore[attr-defined]
+
+
+def test_the_feedback_log_in_blobs_joins_like_sqlite(azurite: str) -> None:
+    store = open_feedback(azure_settings(azurite, "feedback-log"))
+    store.record_answer("tmp-1", "conv-1", "do engagement workers need a DBS?", "experience", ("EW",), False)
+    store.rename_answer("tmp-1", "sent-2")
+    store.record_answer("sent-4", "conv-1", "what is the salary?" + "x" * 3000, "none", (), True)
+    store.record_answer("gone", "conv-1", "never delivered", "none", (), True)
+    store.forget_answer("gone")
+    store.record_feedback("sent-2", "conv-1", "dislike", '{"feedbackText": "more"}')
+    store.record_feedback("channel-own-id", "conv-1", "like", "")
+    rows = store.rows()
+    kinds = [(r.kind, r.question[:19], r.reaction) for r in rows]
+    assert kinds == [
+        ("declined", "what is the salary?", ""),
+        ("feedback", "do engagement worke", "dislike"),
+        ("feedback", "what is the salary?", "like"),  # no such id: the conversation's latest answer
+    ]
+    assert all(len(r.question) <= 2000 for r in rows)
+    store.close()
+
+
+class Instance:
+    """One `rolebot serve` process on loopback."""
+
+    def __init__(self, name: str, env: dict[str, str], workdir: Path) -> None:
+        self.name = name
+        self.port = free_port()
+        self.log = workdir / f"{name}.log"
+        command = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}/api/messages"
+
+    async def ready(self, session: aiohttp.ClientSession, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                async with session.get(f"http://127.0.0.1:{self.port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.5)
+        raise TimeoutError(f"{self.name} did not become ready")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+@pytest.fixture
+async def stand_in_channel(aiohttp_server) -> AsyncIterator[tuple[Channel, str]]:
+    stand_in = Channel()
+    app = web.Application()
+    app.router.add_post(r"/v3/conversations/{tail:.+/activities(/[^/]+)?}", stand_in.reply)
+    server = await aiohttp_server(app)
+    yield stand_in, str(server.make_url("/"))
+
+
+@pytest.mark.model
+async def test_two_instances_share_state_and_feedback_and_survive_a_kill(
+    azurite: str, model_runtime, stand_in_channel, tmp_path: Path
+) -> None:
+    stand_in, url = stand_in_channel
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "ROLEBOT_INDEX_DIR": str(model_runtime.index_dir),
+        "ROLEBOT_STORAGE": "azure",
+        "ROLEBOT_STORAGE_CONNECTION_STRING": azurite,
+        "ROLEBOT_STORAGE_CONTAINER": "two-instances",
+        "ROLEBOT_LOG_LEVEL": "WARNING",
+    }
+    env.pop("APP_ID", None)
+    instances = [
+        Instance(name, {**env, "ROLEBOT_DATA_DIR": str(tmp_path / name)}, tmp_path) for name in ("first", "second")
+    ]
+    conversations = [f"conv-{n}" for n in range(32)]
+    statuses: list[int] = []
+    acknowledged_feedback: list[str] = []
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+            await asyncio.gather(*(i.ready(session) for i in instances))
+            alive = list(instances)
+
+            async def post(turn: int, conversation: int, body: dict[str, Any]) -> int:
+                # A load balancer's view: alternate between instances, retry on the other if one is gone.
+                order = [alive[(turn + conversation) % len(alive)], *alive]
+                for instance in order:
+                    try:
+                        async with session.post(instance.url, json=body) as response:
+                            statuses.append(response.status)
+                            return response.status
+                    except aiohttp.ClientError:
+                        continue
+                raise AssertionError("no instance answered")
+
+            async def turn(n: int, text: str) -> None:
+                await asyncio.gather(
+                    *(post(n, c, message(text, url, conv, id=f"in-{n}-{c}")) for c, conv in enumerate(conversations))
+                )
+
+            await turn(0, "I'm starting as a strategic manager")
+            await turn(1, "what level is it?")
+            # Two messages of one conversation at once, one to each instance: both answered, no apology.
+            await asyncio.gather(turn(2, "what training will I need?"), turn(3, "what level is it?"))
+
+            async def click(c: int, conv: str) -> None:
+                body = {
+                    **message("", url, conv),
+                    "type": "invoke",
+                    "name": "message/submitAction",
+                    "value": {"actionName": "feedback", "actionValue": {"reaction": "like", "feedback": ""}},
+                    "replyToId": f"reply-{conv}",
+                }
+                if await post(c, c, body) == 200:
+                    acknowledged_feedback.append(conv)
+
+            # Mid-load: kill the second instance while turns and feedback clicks are in flight.
+            load = asyncio.gather(
+                turn(4, "what experience do I need?"), *(click(c, conv) for c, conv in enumerate(conversations))
+            )
+            await asyncio.sleep(0.05)
+            instances[1].stop(signal.SIGKILL)
+            alive.remove(instances[1])
+            await load
+            await turn(5, "what level is it?")  # memory written by either instance, before or after the kill
+    finally:
+        for instance in instances:
+            instance.stop()
+
+    assert all(s in (200, 201) for s in statuses), sorted(set(statuses))
+    texts = [m["text"] for m in stand_in.messages()]
+    assert not [t for t in texts if "Sorry, something went wrong" in t]
+    by_conversation: dict[str, list[str]] = {}
+    for m in stand_in.messages():
+        by_conversation.setdefault(m["conversation"]["id"], []).append(m["text"])
+    for conv in conversations:
+        answers = by_conversation[conv]
+        # With the memory lost, "what level is it?" would show both roles, level 4 and level 8.
+        assert "career framework level 8" in answers[-1] and "level 4" not in answers[-1], (conv, answers[-1][:300])
+        assert all("level 4" not in a for a in answers[1:]), conv
+    assert len(acknowledged_feedback) >= 16
+    rows = open_feedback(azure_settings(azurite, "two-instances")).rows()
+    stored = {r.conversation_id for r in rows if r.kind == "feedback"}
+    assert set(acknowledged_feedback) <= stored  # no acknowledged feedback lost
+    log = instances[0].log.read_text()
+    assert "Traceback" not in log, log[-3000:]
+
+
+def test_the_azure_template_runs_two_instances_on_shared_storage() -> None:
+    bicep = (ROOT / "deploy" / "azure" / "main.bicep").read_text(encoding="utf-8")
+    assert "'Microsoft.Storage/storageAccounts@" in bicep and "/blobServices/containers@" in bicep
+    assert "param instanceCount int = 2" in bicep and "capacity: instanceCount" in bicep
+    assert "clientAffinityEnabled: false" in bicep and "allowBlobPublicAccess: false" in bicep
+    for setting in ("ROLEBOT_STORAGE", "ROLEBOT_STORAGE_CONNECTION_STRING", "ROLEBOT_STORAGE_CONTAINER"):
+        assert f"name: '{setting}'" in bicep, setting
+    assert "value: 'azure'" in bicep
