@@ -103,7 +103,8 @@ def test_a_theme_is_matched_by_its_own_words_not_by_a_principle_name(model_runti
 
 def test_training_items_matching_more_of_the_question_win(model_runtime) -> None:
     answer, _ = ask(model_runtime, "Do SMs need mental health awareness training?")
-    assert answer.text.startswith("Yes.\n")  # a yes/no question is answered first, then the evidence
+    # a yes/no question is answered first; the template names no "mental health awareness" entry, but a related one
+    assert answer.text.startswith("No, not in those words")
     assert "- Understanding of mental health conditions [" in answer.text
     assert "Health and Safety" not in answer.text  # shares only "health" with the question
     answer, _ = ask(model_runtime, "what safeguarding training does an engagement worker need?")

@@ -26,6 +26,7 @@ _CHECK = re.compile(
     re.IGNORECASE,
 )
 _COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\btotal\b|\bcount\b|\bhow much\b(?=.*\bcompetenc)", re.IGNORECASE)
+_LIST = re.compile(r"\blist\b|\bwhat are (?:they|the)\b|\bname (?:them|the)\b|\bshow (?:me )?(?:them|all)\b", re.I)
 WHICH_ROLE = re.compile(
     r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?|one|of the (?:two|roles|templates))\b"
     r"|\bwho (?:needs?|has|have|does|should|must|would|carries|is responsible)\b|\bwhich role\b",
@@ -37,7 +38,7 @@ def operation_of(text: str) -> str:
     """What is asked: 'which' (which role ...?), 'count', 'check' (yes/no) or 'list'."""
     if WHICH_ROLE.search(text):
         return "which"
-    if _COUNT.search(text):
+    if _COUNT.search(text) and not _LIST.search(text):  # "list them and say how many": the list, with counts
         return "count"
     if _CHECK.search(text.strip()):
         return "check"
@@ -52,6 +53,10 @@ class Evidence:
     source: SourceRef
     quote: str | None
     group: str | None
+
+    def names_all(self, theme: Sequence[str]) -> bool:
+        """Whether this entry uses every word of the question's theme (not just some of them)."""
+        return all(matches_theme(self.text, [t]) for t in theme)
 
     @property
     def blank(self) -> bool:

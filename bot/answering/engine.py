@@ -454,6 +454,12 @@ class Engine:
 
         found = {p.role: evidence(p) for p in profiles}
         having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
+        if q.topic == "training" and theme:
+            # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word is a yes
+            exact = [p for p in having if any(e.names_all(theme) for e in found[p.role][0])]
+            if not exact and having:
+                return self._related(q, having, found, theme)
+            having = exact
         what = direct.what_it_is(q.topic, theme, focus, q.subtopics)
         others = (
             [p for p in self.kb.profiles if p not in profiles and any(not e.blank for e in evidence(p)[0])]
@@ -524,6 +530,25 @@ class Engine:
         follow = self._follow_ups(profiles[0], q.topic)
         cited = profiles + others[:2]
         return self._finish(q, cited, write, suggestions=(*more, *follow))
+
+    def _related(
+        self,
+        q: Question,
+        profiles: list[RoleProfile],
+        found: dict[str, tuple[list[direct.Evidence], list[Field]]],
+        theme: list[str],
+    ) -> Answer:
+        """No entry names all of it, some name part of it: 'No, not in those words' and the related ones."""
+
+        def write(w: compose.Writer) -> None:
+            w.add(f"No, not in those words: no training entry names {' '.join(theme)}. Related entries:")
+            for p in profiles:
+                lines = sorted(found[p.role][0], key=lambda e: not e.blank)  # a blank field says most
+                if len(profiles) > 1:
+                    w.add(f"**{p.short_name}**:")
+                direct.write_evidence(w, p, lines, 3)
+
+        return self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], q.topic))
 
     def _count(
         self,

@@ -1,0 +1,296 @@
+// Screenshots of rolebot's answers in the Microsoft 365 Agents Playground (a Teams-like web client).
+//
+//     node scripts/screenshots.mjs --url http://127.0.0.1:56150 [--out docs/screenshots]
+//
+// Normally run by scripts/screenshots.sh, which starts the bot and the Playground on loopback first.
+// Drives the system Chromium with puppeteer-core (installed into the git-ignored .playground/), asks
+// each question in the Playground's personal chat as a user would (click the message box, type,
+// Enter), waits for the bot's reply and saves a PNG. Requests that leave 127.0.0.1 (the Playground
+// asks a CDN for Segoe UI fonts) are refused, so nothing leaves the machine.
+//
+// The Playground (0.2.28) turns any message with suggested actions into an "action" message and
+// shows its text as plain text: no markdown, and the [n] markers are not citations one can open.
+// Every rolebot answer has suggested actions, so:
+// - training-answer.png shows the reply as the Playground shows it, with the Playground's Log Panel
+//   open at the reply's citation entity (the activity as the client received it);
+// - training-citation-popup.png shows the same question with the suggested actions removed from the
+//   bot's messages inside the browser, before the Playground's page reads them (nothing else is
+//   changed): the Playground then renders the markdown and the [n] markers, and hovering [1] opens
+//   its citation card. It shows what the citations hold; it is not what the Playground shows users.
+
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { values: opts } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    out: { type: 'string', default: path.join(ROOT, 'docs', 'screenshots') },
+    chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
+  },
+});
+if (!opts.url || !/^http:\/\/127\.0\.0\.1:\d+\/?$/.test(opts.url)) {
+  console.error('usage: node scripts/screenshots.mjs --url http://127.0.0.1:<playground port> [--out DIR]');
+  process.exit(2);
+}
+
+const requireFromPrefix = createRequire(path.join(ROOT, '.playground', 'package.json'));
+let puppeteer;
+try {
+  puppeteer = (await import(pathToFileURL(requireFromPrefix.resolve('puppeteer-core')).href)).default;
+} catch {
+  console.error('puppeteer-core is missing: npm install --prefix .playground puppeteer-core@23');
+  process.exit(2);
+}
+
+const VIEWPORT = { width: 1300, height: 1000 };
+const MAX_HEIGHT = 2400;
+const REPLY_TIMEOUT_MS = 60_000;
+const QUIET_MS = 1500; // the Playground shows a reply's card as a message of its own, a moment later
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const botMessages = (page) => page.$$eval('[aria-label="Message author"]', (els) => els.length);
+
+async function waitQuiet(page, timeout = REPLY_TIMEOUT_MS) {
+  // Until the number of bot messages has not changed for QUIET_MS.
+  const deadline = Date.now() + timeout;
+  let last = await botMessages(page);
+  let since = Date.now();
+  while (Date.now() - since < QUIET_MS) {
+    if (Date.now() > deadline) throw new Error('the Playground kept changing');
+    await sleep(200);
+    const now = await botMessages(page);
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+  return last;
+}
+
+// Runs in the page: the chat bubble of the last time the user sent `question` (the Log Panel shows
+// the same text, but has no message timestamps).
+function installHelpers() {
+  window.questionBubble = (question) =>
+    [...document.querySelectorAll('span')]
+      .filter((e) => e.textContent.trim() === question)
+      .filter((e) => {
+        for (let a = e.parentElement, i = 0; a && i < 5; a = a.parentElement, i++)
+          if (a.querySelector('[aria-label="Message timestamp"]')) return true;
+        return false;
+      })
+      .pop();
+}
+
+async function open(browser, beforeLoad) {
+  const page = await browser.newPage();
+  await page.evaluateOnNewDocument(installHelpers);
+  if (beforeLoad) await page.evaluateOnNewDocument(beforeLoad);
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    const url = request.url();
+    if (url.startsWith('http://127.0.0.1') || url.startsWith('data:')) request.continue();
+    else request.abort();
+  });
+  await page.setViewport(VIEWPORT);
+  await page.goto(opts.url, { waitUntil: 'networkidle0' });
+  await page.waitForSelector('[contenteditable="true"]');
+  await waitQuiet(page); // the welcome message, on a first visit
+  return page;
+}
+
+async function ask(page, question) {
+  const before = await botMessages(page);
+  await page.click('[contenteditable="true"]');
+  await page.keyboard.type(question);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[aria-label="Message author"]').length > n,
+    { timeout: REPLY_TIMEOUT_MS },
+    before,
+  );
+  await waitQuiet(page);
+}
+
+// The question's bubble, in page coordinates.
+const questionBox = (page, question) =>
+  page.evaluate((q) => {
+    const last = window.questionBubble(q);
+    if (!last) return null;
+    const r = last.getBoundingClientRect();
+    return { top: r.top, left: r.left };
+  }, question);
+
+// The chat's scrolling pane (the nearest scrollable ancestor of the question's bubble): scrolled to
+// the bottom, as after a reply; returns its box.
+async function scrollChatToBottom(page, question) {
+  const pane = await page.evaluate((q) => {
+    const bubble = window.questionBubble(q);
+    for (let e = bubble; e; e = e.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight) {
+        e.scrollTop = e.scrollHeight;
+        const r = e.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      }
+    }
+    return null;
+  }, question);
+  await sleep(300);
+  return pane;
+}
+
+// Make the window tall enough that the question and everything after it fit in the chat pane.
+async function fitConversation(page, question) {
+  let pane = await scrollChatToBottom(page, question);
+  let box = await questionBox(page, question);
+  if (pane && box.top < pane.top + 40) {
+    const height = Math.min(MAX_HEIGHT, VIEWPORT.height + Math.ceil(pane.top + 40 - box.top));
+    await page.setViewport({ ...VIEWPORT, height });
+    await sleep(300);
+    pane = await scrollChatToBottom(page, question);
+    box = await questionBox(page, question);
+  }
+  return { pane, box };
+}
+
+async function save(page, name, clip) {
+  fs.mkdirSync(opts.out, { recursive: true });
+  const file = path.join(opts.out, name);
+  await page.screenshot({ path: file, clip, captureBeyondViewport: false });
+  const kb = Math.round(fs.statSync(file).size / 1024);
+  console.log(`${path.relative(process.cwd(), file)}: ${clip ? `${clip.width}x${clip.height}` : 'viewport'}, ${kb} KB`);
+}
+
+async function trainingAnswer(browser) {
+  const question = 'what training does an engagement worker need?';
+  const page = await open(browser);
+  await ask(page, question);
+  await fitConversation(page, question);
+  // The reply's entry in the Log Panel: the last message the bot ("User Application") sent.
+  const entry = await page.evaluateHandle(() =>
+    [...document.querySelectorAll('span')]
+      .filter((e) => /^message \d{3}$/.test(e.textContent.trim()))
+      .filter((e) => (e.previousElementSibling?.textContent || '').startsWith('User Application'))
+      .pop(),
+  );
+  if (!entry.asElement()) throw new Error('the reply is not in the Log Panel');
+  await entry.asElement().click();
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[contenteditable="true"]')].some((e) => e.textContent.includes('"citation"')),
+    { timeout: 10_000 },
+  );
+  // Scroll the activity's JSON to its citations and select the first one, as a reader would.
+  const selected = await page.evaluate(() => {
+    const pane = [...document.querySelectorAll('[contenteditable="true"]')].find((e) =>
+      e.textContent.includes('"citation"'),
+    );
+    const lines = [...pane.querySelectorAll('div')].filter((d) => !d.querySelector('div'));
+    const start = lines.findIndex((d) => d.textContent.includes('"citation"'));
+    const end = lines.findIndex((d, i) => i > start && d.textContent.trim() === '},');
+    lines[start].scrollIntoView({ block: 'start' });
+    const range = document.createRange();
+    range.setStartBefore(lines[start + 1]);
+    range.setEndAfter(lines[end]);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    return selection.toString();
+  });
+  if (!selected.includes('"name"')) throw new Error('no citation found in the reply');
+  await sleep(300);
+  await save(page, 'training-answer.png');
+  await page.close();
+}
+
+async function comparison(browser) {
+  const question = 'compare the training for both roles';
+  const page = await open(browser);
+  await page.click('button[title="Toggle Log Panel"]'); // more room for the reply and its card
+  await sleep(300);
+  await ask(page, question);
+  const { pane, box } = await fitConversation(page, question);
+  const input = await page.$eval('[contenteditable="true"]', (e) => e.getBoundingClientRect().top);
+  const top = Math.max(0, Math.floor(box.top - 30));
+  await save(page, 'comparison.png', {
+    x: Math.max(0, Math.floor(pane.left)),
+    y: top,
+    width: Math.floor(Math.min(VIEWPORT.width, pane.right) - Math.max(0, pane.left)),
+    height: Math.floor(Math.min(input - 10, pane.bottom) - top),
+  });
+  await page.close();
+}
+
+// Runs in the page before the Playground's code: the bot's messages reach the page without their
+// suggested actions (see the header).
+function withoutSuggestedActions() {
+  const Native = window.WebSocket;
+  const strip = (event) => {
+    try {
+      const data = JSON.parse(event.data);
+      if (!data.message?.suggestedActions) return event;
+      delete data.message.suggestedActions;
+      return new MessageEvent('message', { data: JSON.stringify(data) });
+    } catch {
+      return event;
+    }
+  };
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    const add = socket.addEventListener.bind(socket);
+    socket.addEventListener = (type, listener, ...rest) =>
+      add(type, type === 'message' ? (event) => listener(strip(event)) : listener, ...rest);
+    Object.defineProperty(socket, 'onmessage', { set: (listener) => socket.addEventListener('message', listener) });
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+}
+
+async function citationPopup(browser) {
+  const question = 'what training does an engagement worker need?';
+  const page = await open(browser, withoutSuggestedActions);
+  await ask(page, question);
+  await fitConversation(page, question);
+  // The reply's first citation marker: the first marker after the question's last bubble.
+  const marker = await page.evaluateHandle((q) => {
+    const bubble = window.questionBubble(q);
+    return [...document.querySelectorAll('a[role="button"][aria-expanded]')].find(
+      (m) => bubble.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+  }, question);
+  if (!marker.asElement()) throw new Error('no citation marker in the reply');
+  await marker.asElement().hover(); // the Playground opens a citation card on hover (a click toggles it)
+  await page.waitForFunction(() => document.querySelector('a[role="button"][aria-expanded="true"]'), {
+    timeout: 10_000,
+  });
+  await sleep(500);
+  await save(page, 'training-citation-popup.png');
+  await page.close();
+}
+
+const started = Date.now();
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rolebot-chromium-'));
+const browser = await puppeteer.launch({
+  executablePath: opts.chromium,
+  args: [
+    '--no-sandbox',
+    '--headless',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ],
+});
+try {
+  await trainingAnswer(browser);
+  await comparison(browser);
+  await citationPopup(browser);
+} finally {
+  await browser.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+console.log(`screenshots taken in ${((Date.now() - started) / 1000).toFixed(1)} s`);
