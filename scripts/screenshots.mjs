@@ -144,6 +144,7 @@ async function scrollChatToBottom(page, question) {
 async function fitConversation(page, question) {
   let pane = await scrollChatToBottom(page, question);
   let box = await questionBox(page, question);
+  if (!box) throw new Error(`the question is not in the chat: ${question}`);
   if (pane && box.top < pane.top + 40) {
     const height = Math.min(MAX_HEIGHT, VIEWPORT.height + Math.ceil(pane.top + 40 - box.top));
     await page.setViewport({ ...VIEWPORT, height });
@@ -271,26 +272,27 @@ async function citationPopup(browser) {
 
 const started = Date.now();
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rolebot-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: opts.chromium,
-  args: [
-    '--no-sandbox',
-    '--headless',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${profile}`,
-  ],
-});
+let browser;
 try {
+  browser = await puppeteer.launch({
+    executablePath: opts.chromium,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+    ],
+  });
   await trainingAnswer(browser);
   await comparison(browser);
   await citationPopup(browser);
 } finally {
-  await browser.close();
+  await browser?.close();
   fs.rmSync(profile, { recursive: true, force: true });
 }
 console.log(`screenshots taken in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of rolebot's answers in the Microsoft 365 Agents Playground, into docs/screenshots/.
+# Screenshots of rolebot's answers in the Microsoft 365 Agents Playground, into docs/screenshots/
+# (training-answer.png, comparison.png, training-citation-popup.png: see scripts/screenshots.mjs).
 #
 #     scripts/screenshots.sh
 #

@@ -103,8 +103,7 @@ def test_a_theme_is_matched_by_its_own_words_not_by_a_principle_name(model_runti
 
 def test_training_items_matching_more_of_the_question_win(model_runtime) -> None:
     answer, _ = ask(model_runtime, "Do SMs need mental health awareness training?")
-    # a yes/no question is answered first; the template names no "mental health awareness" entry, but a related one
-    assert answer.text.startswith("No, not in those words")
+    assert answer.text.startswith("Yes.\n")  # a yes/no question is answered first, then the evidence
     assert "- Understanding of mental health conditions [" in answer.text
     assert "Health and Safety" not in answer.text  # shares only "health" with the question
     answer, _ = ask(model_runtime, "what safeguarding training does an engagement worker need?")
@@ -237,6 +236,11 @@ def test_several_misspellings_at_once(model_runtime) -> None:
     assert answer.text.startswith("Yes.") and "Chair meetings" in answer.text and answer.roles == (SM,)
     answer, _ = ask(model_runtime, "how many role specfic comps does the engagment worker have")
     assert answer.text.startswith("32 role specific competences")
+
+
+def test_a_yes_needs_an_entry_naming_every_word(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "does the engagement worker need immediate life support training?")
+    assert answer.text.startswith("No") and "Basic Life Support" not in answer.text.split("\n")[0]
 
 
 def test_yes_no_answers_are_short_and_cite_where_the_template_was_searched(model_runtime) -> None:

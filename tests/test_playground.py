@@ -155,7 +155,7 @@ def check(first: dict[str, Any], second: dict[str, Any], status: int) -> None:
     citations = first["aiEntity"]["citation"]
     assert citations and all(c["appearance"]["name"].startswith("Engagement Worker template") for c in citations)
     assert first["feedbackLoopEnabled"] is True
-    assert 1 <= len(first["suggestedActions"]["actions"]) <= 3
+    assert "suggestedActions" not in first  # the Playground would show the answer as plain text, no citations
     assert "Root cause analysis training" in second["text"]  # the topic carried over to the new role
     assert status == 200
 

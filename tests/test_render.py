@@ -156,3 +156,10 @@ def test_every_eval_answer_renders_within_teams_limits(model_runtime) -> None:
             if answer.citations and "did not fit" in activity["text"]:
                 problems.append(f"{case['id']}: cut to fit")
     assert not problems, problems
+
+
+def test_a_cited_answer_has_no_suggested_actions_so_the_client_shows_its_citations() -> None:
+    with_citations = render_answer(Answer("x [1]", (citation(1),), suggestions=(Suggestion("Training", "q"),)))
+    assert "suggestedActions" not in with_citations and with_citations["entities"]
+    declined = render_answer(Answer("Not covered.", (), declined=True, suggestions=(Suggestion("Training", "q"),)))
+    assert declined["suggestedActions"]["actions"][0]["value"] == "q"

@@ -220,7 +220,9 @@ def experience(w: Writer, p: RoleProfile, focus: str | None = None) -> None:
 def level(w: Writer, p: RoleProfile, general: tuple[GeneralPassage, ...], bands: bool = False) -> None:
     level_field = next((f for f in p.basic_information if f.key == "level"), None)
     mark = w.cite(p, level_field.source) if level_field else w.cite(p, p.title_source)
-    w.heading(p, f"career framework level {p.level} {mark}")
+    if w.lines:
+        w.add()
+    w.add(f"**{p.short_name}**: career framework level {p.level} {mark}")
     for para in p.level_descriptor:
         w.add(f"> {para.text} {w.cite(p, para.source)}")
     for warning in p.warnings:

@@ -147,7 +147,8 @@ def _label(f: Field) -> str:
 
 
 def write_evidence(w: Writer, p: RoleProfile, evidence: Sequence[Evidence], limit: int = EVIDENCE_LINES) -> int:
-    """Up to `limit` cited lines; returns how many were left out."""
+    """Up to `limit` cited lines (each text once); returns how many were left out."""
+    evidence = list({e.text: e for e in reversed(evidence)}.values())[::-1]
     for e in evidence[:limit]:
         w.add(f"- {e.text} {w.cite(p, e.source, e.quote, e.group)}")
     return max(0, len(evidence) - limit)

@@ -460,7 +460,11 @@ class Engine:
             if not exact and having:
                 return self._related(q, having, found, theme)
             having = exact
-        what = direct.what_it_is(q.topic, theme, focus, q.subtopics)
+        # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
+        asked = [
+            w for w in words(self.keyword_query(q.text)) if w not in _THEME_STOP and len(w) >= 4 and not w.isdigit()
+        ]
+        what = direct.what_it_is(q.topic, asked[:4] if theme and asked else theme, focus, q.subtopics)
         others = (
             [p for p in self.kb.profiles if p not in profiles and any(not e.blank for e in evidence(p)[0])]
             if not having
@@ -489,8 +493,9 @@ class Engine:
                     w.add(f"The **{p.short_name}** template lists {what}:")
                     left = direct.write_evidence(w, p, lines, direct.EVIDENCE_LINES if len(profiles) == 1 else 2)
                     if left:
-                        w.add(f"- …and {left} more")
-                        more.append(self._show_all(p, q.topic))
+                        everything = self._show_all(p, q.topic)
+                        w.add(f"- …and {left} more (ask: {everything.question})")
+                        more.append(everything)
                 else:
                     blank = [f for f in fields if f.is_blank and not theme]
                     if blank:

@@ -414,11 +414,12 @@ _FILLER = (
     r"^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?: there)?\b[\s,!.]*",
     r"\b(?:thanks|thank you)(?: so much| very much)?(?: for your help(?: earlier)?)?[\s!.,]*(?:$|(?=\w))",
     r"\b(?:sorry|apologies)(?: to bother you| if this is a silly question| for the long question)?[\s,]*(?:but\b)?",
-    r"\bhope you(?:'re| are) having a good day[\s,!.]*",
+    r"\b(?:i )?hope you(?:'re| are) (?:having a good day|well|keeping well|doing well)[\s,!.]*",
+    r"\bmany thanks[\s!.]*|\bcheers[\s!.]*$",
     r"\bone more thing(?: if that'?s ok)?[\s,!.]*|\bquick one[\s,!.]*|\bif it'?s not too much trouble[\s,]*",
     r"\bi was (?:just |kind of )?wondering(?: if| whether)?\b|\bi'?d (?:really )?appreciate it if\b",
-    r"\b(?:can|could|would) you (?:please )?(?:tell|let) me (?:know )?(?:whether|if)\b",
-    r"\b(?:can|could|would) you (?:please )?(?:tell|let) me (?:know )?",
+    r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?(?:whether|if)\b",
+    r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?",
     r"\bso basically\b|\b(?:kind of|like)\b(?= what)|\bin a nutshell\b",
 )
 # "do the templates say anything about X": about X in every template (not about the templates themselves)

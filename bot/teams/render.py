@@ -8,7 +8,8 @@ Teams' limits are enforced here, in one place, whatever the answering layer prod
 - at most 10 citations in a message (the client refuses more with 400), each `[n]` in the text has
   its citation and each citation is used; name at most 80 characters, abstract at most 160;
 - the payload well under Teams' 100 KB (UTF-16): at most `MAX_ACTIVITY_BYTES`;
-- at most 3 suggested actions, with titles short enough to show whole;
+- at most 3 suggested actions, with titles short enough to show whole, and only on replies without
+  citations (the Playground renders a message with suggested actions as plain text, citations lost);
 - only formatting every Teams client renders in a text message (bold, italic, blockquotes, links):
   markdown lists and headings are not rendered on mobile, so list items become lines that start with
   a bullet character, one paragraph each, which every client shows intact.
@@ -199,7 +200,9 @@ def render_answer(answer: Answer, feedback: bool = True) -> dict[str, Any]:
         activity["entities"] = [message_entity(citations)]
     if feedback and not answer.declined:
         activity["channelData"] = {"feedbackLoop": {"type": "default"}, "feedbackLoopEnabled": True}
-    if answer.suggestions:
+    if answer.suggestions and not citations:
+        # The Teams-like Playground shows a message that has suggested actions as plain text, with no
+        # formatting and no citations; a cited answer keeps its citations and goes without them.
         activity["suggestedActions"] = suggested_actions(answer.suggestions)
     if answer.table:
         activity["attachments"] = [comparison_card(answer.table, _plain(body))]
