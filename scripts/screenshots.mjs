@@ -8,15 +8,10 @@
 // Enter), waits for the bot's reply and saves a PNG. Requests that leave 127.0.0.1 (the Playground
 // asks a CDN for Segoe UI fonts) are refused, so nothing leaves the machine.
 //
-// The Playground (0.2.28) turns any message with suggested actions into an "action" message and
-// shows its text as plain text: no markdown, and the [n] markers are not citations one can open.
-// Every rolebot answer has suggested actions, so:
-// - training-answer.png shows the reply as the Playground shows it, with the Playground's Log Panel
-//   open at the reply's citation entity (the activity as the client received it);
-// - training-citation-popup.png shows the same question with the suggested actions removed from the
-//   bot's messages inside the browser, before the Playground's page reads them (nothing else is
-//   changed): the Playground then renders the markdown and the [n] markers, and hovering [1] opens
-//   its citation card. It shows what the citations hold; it is not what the Playground shows users.
+// training-answer.png: the answer as the Playground shows it, with its first citation's card open
+// (hovering a [n] marker opens it). comparison.png: a comparison with its Adaptive Card table.
+// The Playground (0.2.28) shows a message that has suggested actions as plain text, without its
+// citations; rolebot sends cited answers without suggested actions for that reason.
 
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -163,47 +158,6 @@ async function save(page, name, clip) {
   console.log(`${path.relative(process.cwd(), file)}: ${clip ? `${clip.width}x${clip.height}` : 'viewport'}, ${kb} KB`);
 }
 
-async function trainingAnswer(browser) {
-  const question = 'what training does an engagement worker need?';
-  const page = await open(browser);
-  await ask(page, question);
-  await fitConversation(page, question);
-  // The reply's entry in the Log Panel: the last message the bot ("User Application") sent.
-  const entry = await page.evaluateHandle(() =>
-    [...document.querySelectorAll('span')]
-      .filter((e) => /^message \d{3}$/.test(e.textContent.trim()))
-      .filter((e) => (e.previousElementSibling?.textContent || '').startsWith('User Application'))
-      .pop(),
-  );
-  if (!entry.asElement()) throw new Error('the reply is not in the Log Panel');
-  await entry.asElement().click();
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('[contenteditable="true"]')].some((e) => e.textContent.includes('"citation"')),
-    { timeout: 10_000 },
-  );
-  // Scroll the activity's JSON to its citations and select the first one, as a reader would.
-  const selected = await page.evaluate(() => {
-    const pane = [...document.querySelectorAll('[contenteditable="true"]')].find((e) =>
-      e.textContent.includes('"citation"'),
-    );
-    const lines = [...pane.querySelectorAll('div')].filter((d) => !d.querySelector('div'));
-    const start = lines.findIndex((d) => d.textContent.includes('"citation"'));
-    const end = lines.findIndex((d, i) => i > start && d.textContent.trim() === '},');
-    lines[start].scrollIntoView({ block: 'start' });
-    const range = document.createRange();
-    range.setStartBefore(lines[start + 1]);
-    range.setEndAfter(lines[end]);
-    const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    return selection.toString();
-  });
-  if (!selected.includes('"name"')) throw new Error('no citation found in the reply');
-  await sleep(300);
-  await save(page, 'training-answer.png');
-  await page.close();
-}
-
 async function comparison(browser) {
   const question = 'compare the training for both roles';
   const page = await open(browser);
@@ -222,35 +176,9 @@ async function comparison(browser) {
   await page.close();
 }
 
-// Runs in the page before the Playground's code: the bot's messages reach the page without their
-// suggested actions (see the header).
-function withoutSuggestedActions() {
-  const Native = window.WebSocket;
-  const strip = (event) => {
-    try {
-      const data = JSON.parse(event.data);
-      if (!data.message?.suggestedActions) return event;
-      delete data.message.suggestedActions;
-      return new MessageEvent('message', { data: JSON.stringify(data) });
-    } catch {
-      return event;
-    }
-  };
-  window.WebSocket = function (...args) {
-    const socket = new Native(...args);
-    const add = socket.addEventListener.bind(socket);
-    socket.addEventListener = (type, listener, ...rest) =>
-      add(type, type === 'message' ? (event) => listener(strip(event)) : listener, ...rest);
-    Object.defineProperty(socket, 'onmessage', { set: (listener) => socket.addEventListener('message', listener) });
-    return socket;
-  };
-  window.WebSocket.prototype = Native.prototype;
-  Object.assign(window.WebSocket, Native);
-}
-
-async function citationPopup(browser) {
+async function trainingAnswer(browser) {
   const question = 'what training does an engagement worker need?';
-  const page = await open(browser, withoutSuggestedActions);
+  const page = await open(browser);
   await ask(page, question);
   await fitConversation(page, question);
   // The reply's first citation marker: the first marker after the question's last bubble.
@@ -266,7 +194,7 @@ async function citationPopup(browser) {
     timeout: 10_000,
   });
   await sleep(500);
-  await save(page, 'training-citation-popup.png');
+  await save(page, 'training-answer.png');
   await page.close();
 }
 
@@ -290,7 +218,6 @@ try {
   });
   await trainingAnswer(browser);
   await comparison(browser);
-  await citationPopup(browser);
 } finally {
   await browser?.close();
   fs.rmSync(profile, { recursive: true, force: true });

@@ -251,3 +251,20 @@ def test_yes_no_answers_are_short_and_cite_where_the_template_was_searched(model
         model_runtime, "does the strategic manager template actually list any statutory and mandatory learning?"
     )
     assert answer.text.startswith("No.") and "leaves this blank" in answer.text
+
+
+def test_comparisons_pair_the_same_subject_in_different_words(model_runtime) -> None:
+    from bot.answering.competences import similar_items
+
+    pairs = similar_items(
+        ["PREVENT training or WRAP", "Equality and Diversity", "Lone working"],
+        ["PREVENT", "Equality, Diversity and Inclusion", "Health and Safety"],
+    )
+    assert pairs == [
+        ("PREVENT training or WRAP", "PREVENT"),
+        ("Equality and Diversity", "Equality, Diversity and Inclusion"),
+    ]
+    answer, _ = ask(model_runtime, "compare the training for both roles")
+    assert "“PREVENT training or WRAP” (Engagement Worker) and “PREVENT” (Strategic Manager)" in answer.text
+    only_sm = next(line for line in answer.text.splitlines() if line.startswith("- Only Strategic Manager"))
+    assert "PREVENT" not in only_sm and "Equality" not in only_sm

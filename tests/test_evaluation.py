@@ -10,7 +10,12 @@ import pytest
 from bot.answering.evaluation import EvalFileError, default_eval_file, format_report, load_cases, run_eval
 
 pytestmark = pytest.mark.model
-PASS_RATE = 0.95
+PASS_RATE = 0.98
+# The blind set (written from the templates only, by someone who had not seen the code) and the
+# questions about the two invented fixture templates: floors at what the bot scores today, so that
+# nothing slips back. The goal for the blind set is 95 % (README, "Evaluation").
+BLIND_FLOOR = 0.76
+FIXTURES_FLOOR = 0.65
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -36,6 +41,31 @@ def test_held_out_set(model_runtime) -> None:
     summary = format_report(report)
     print(summary)
     assert report.pass_rate >= 0.9, summary
+
+
+def test_blind_set(model_runtime) -> None:
+    report = run_eval(model_runtime.engine, default_eval_file().with_name("blind.json"))
+    summary = format_report(report)
+    print(summary)
+    assert report.pass_rate >= BLIND_FLOOR, summary
+
+
+def test_fixture_templates_set(tmp_path: Path) -> None:
+    """Two invented templates, in the two layouts, with extraction damage: nothing is tuned to a role."""
+    from bot.runtime import load_runtime
+    from bot.settings import Settings
+
+    from .conftest import ROOT
+
+    settings = Settings.from_env(
+        {"ROLEBOT_KNOWLEDGE_DIR": str(ROOT / "tests" / "fixtures" / "templates"), "ROLEBOT_INDEX_DIR": str(tmp_path)}
+    )
+    runtime = load_runtime(settings)
+    assert {p.short_name for p in runtime.kb.profiles} == {"Support Worker", "Clinical Lead"}
+    report = run_eval(runtime.engine, default_eval_file().with_name("fixtures.json"))
+    summary = format_report(report)
+    print(summary)
+    assert report.pass_rate >= FIXTURES_FLOOR, summary
 
 
 def test_report_names_each_failure(model_runtime, tmp_path: Path) -> None:

@@ -267,10 +267,23 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
             shown = "; ".join(sets[0][k] for k in sets[0] if k in common)
             marks = " ".join(w.cite(p, f.source) for p, f in zip(profiles, informal, strict=True) if f)
             w.add(f"- In both: {shown} {marks}")
+        related: set[str] = set()
+        if len(profiles) == 2 and all(informal):
+            # "PREVENT training or WRAP" and "PREVENT": the same subject in each template's own words
+            pairs = similar_items(
+                [t for k, t in sets[0].items() if k not in common], [t for k, t in sets[1].items() if k not in common]
+            )
+            if pairs:
+                shown = "; ".join(
+                    f"“{a}” ({profiles[0].short_name}) and “{b}” ({profiles[1].short_name})" for a, b in pairs
+                )
+                marks = " ".join(w.cite(p, f.source) for p, f in zip(profiles, informal, strict=True) if f)
+                w.add(f"- Similar in both: {shown} {marks}")
+                related = {normalise(x) for pair in pairs for x in pair}
         for p, f, s in zip(profiles, informal, sets, strict=True):
             if f is None:
                 continue
-            only = [text for k, text in s.items() if k not in common]
+            only = [text for k, text in s.items() if k not in common and k not in related]
             label = "Only" if len(profiles) > 1 and common else ""
             w.add(
                 f"- {label + ' ' if label else ''}{p.short_name}: {'; '.join(only) or 'nothing else'}"
@@ -312,6 +325,31 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
             for para in p.scope[:2]:
                 w.add(f"- {para.text} {w.cite(p, para.source)}")
     return tuple(rows)
+
+
+def similar_items(left: Sequence[str], right: Sequence[str]) -> list[tuple[str, str]]:
+    """Pairs of entries that name the same subject in different words: one's words all in the other's
+    ("PREVENT" / "PREVENT training or WRAP"), or most words shared ("Equality and Diversity" /
+    "Equality, Diversity and Inclusion"). Each entry is paired once."""
+    stop = {"and", "or", "of", "the", "in", "for", "to", "training", "e", "g"}
+    pairs: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for a in left:
+        wa = set(normalise(a).split()) - stop
+        best: tuple[float, str] | None = None
+        for b in right:
+            wb = set(normalise(b).split()) - stop
+            if b in used or not wa or not wb:
+                continue
+            shared = len(wa & wb) / min(len(wa), len(wb))
+            if shared >= 1.0 or (shared >= 0.5 and len(wa & wb) >= 2):
+                score = len(wa & wb) / len(wa | wb)
+                if best is None or score > best[0]:
+                    best = (score, b)
+        if best:
+            pairs.append((a, best[1]))
+            used.add(best[1])
+    return pairs
 
 
 def _items(f: Field | None) -> str:
