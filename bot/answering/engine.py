@@ -768,6 +768,17 @@ class Engine:
         relevant = [h for h in relevant if h.cosine >= best - 0.12 or h.coverage >= RELEVANCE_COVERED[0]][:5]
         by_role = {p.role: p for p in self.kb.profiles}
 
+        if (
+            preface is None
+            and operation_of(q.text) == "check"
+            and any(
+                h.coverage >= RELEVANCE_COVERED[0] and h.passage.role in {p.role for p in profiles} for h in relevant
+            )
+        ):
+            preface = "Yes. The template says:"  # a yes/no question whose words the template itself uses
+        elif preface and preface.startswith("The ") and operation_of(q.text) == "check":
+            preface = "No. " + preface
+
         def write(w: compose.Writer) -> None:
             w.add(preface or "Here is what the role profile templates say:")
             for hit in relevant:
@@ -859,9 +870,13 @@ class Engine:
                 kept.append(t)
             elif _stem(t) in self.by_stem:  # "chairing" -> "chair", "managing" -> "manage"
                 kept.append(self.by_stem[_stem(t)])
+        # "safeguarding level 3": a level that is not the role's own is part of what is asked
+        levels = {p.level for p in (q.roles.profiles or self.kb.profiles)} if q.roles.profiles else set()
+        numbers = [m.group(1) for m in re.finditer(r"\blevel\s*(\d)\b", q.text, re.I) if int(m.group(1)) not in levels]
         if strict or operation_of(q.text) == "count":  # "total ... core plus role specific": no theme
-            return kept[:3]
-        return kept[:3] or theme[:3]
+            return kept[:3] + numbers[:1] if kept else []
+        chosen = kept[:3] or theme[:3]
+        return chosen + numbers[:1] if chosen else chosen
 
     def _topic_of_theme(self, q: Question, profiles: Sequence[RoleProfile]) -> str | None:
         """'competences' or 'training' when some template has an entry naming the question's theme."""

@@ -430,6 +430,14 @@ _TEMPLATES_SAY = re.compile(
 )
 
 
+# "does the EW template actually say anything about X?": the role's template, asked about X
+_ROLE_TEMPLATE_SAYS = re.compile(
+    r"\b(templates?|profiles?) (?:actually |even |really )?(?:say|says|mention|mentions|list|lists|include|includes)"
+    r"(?: anything| something)?(?: about| on)?\b",
+    re.IGNORECASE,
+)
+
+
 def without_filler(question: str) -> str:
     """The question without greetings, thanks and 'can you tell me whether' around it."""
     text = question
@@ -477,6 +485,7 @@ def understand(question: str, finder: RoleFinder) -> Question:
             roles = RoleMatch(profiles=(), unknown=roles.unknown, everyone=True)
         text = " ".join(stripped.split())
     else:
+        text = _ROLE_TEMPLATE_SAYS.sub(r"\1 about", text)
         roles = finder.find(text)
     topics = topics_of(text)
     topic = _choose(topics, text, roles)
