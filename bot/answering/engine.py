@@ -234,7 +234,7 @@ class Engine:
 
     def keyword_query(self, text: str) -> str:
         """The keyword side of retrieval for an understood question: its words less role mentions."""
-        return self.finder.without_roles(text)
+        return " ".join(t for t in self.finder.without_roles(text).split() if t.lower().strip("?.,!") not in _VAGUE)
 
     def starter_questions(self) -> tuple[Suggestion, ...]:
         if not self.kb.profiles:
@@ -292,7 +292,7 @@ class Engine:
             return self._unknown_role(q.roles.unknown)
         operation = operation_of(q.text)
         if self._principle(q.text) and (
-            (topic == "free" and profiles) or (topic in ("training", "experience") and operation in ("count", "list"))
+            (topic == "free" and profiles) or topic in ("training", "experience", "progression", "level", "scope")
         ):
             # "how many ... under Education, Learning and Research": the principle's words are not training
             q = replace(q, topic="competences")
@@ -977,8 +977,11 @@ def _stem(word: str) -> str:
 
 
 _EXPERIENCE_WORDS = frozenset(
-    "dbs vetting vetted clearance clearence cleared check checks background criminal record".split()
+    """dbs vetting vetted clearance clearence cleared check checks background criminal record before prior
+    starting start joining first""".split()
 )
+# Vague words that say where or how something is mentioned, not what: no help to keyword search.
+_VAGUE = frozenset("stuff things bits come comes coming up where say says mention mentions mentioned".split())
 
 
 def _field_name(f: Field) -> str:
