@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import shlex
 import signal
 import socket
@@ -304,11 +305,19 @@ def best_of(measured: list[BotResult]) -> BotResult:
     return best
 
 
+def shipped_command() -> str:
+    """The Dockerfile's serving command, bound to loopback instead of every interface."""
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    found = re.search(r'^CMD \["sh", "-c", "exec (gunicorn .+)"\]$', dockerfile, re.M)
+    if not found or "0.0.0.0:${PORT}" not in found.group(1):
+        raise SystemExit("cannot find the gunicorn command binding 0.0.0.0:${PORT} in deploy/Dockerfile")
+    command = found.group(1).replace("0.0.0.0:${PORT}", "127.0.0.1:{port}")
+    return "{bin}/" + command
+
+
 def commands(args: argparse.Namespace, ports: dict[str, int]) -> dict[str, str]:
     python = shlex.quote(sys.executable)
-    rolebot = args.rolebot_cmd or (
-        f"{shlex.quote(str(BIN / 'gunicorn'))} -c python:bot.teams.production bot.teams.production:app"
-    )
+    rolebot = args.rolebot_cmd or shipped_command()
     return {
         "rolebot": rolebot.format(port=ports["rolebot"], bin=BIN),
         "naive": f"{python} {SCRIPTS / 'naive_bot.py'} --port {ports['naive']}",
