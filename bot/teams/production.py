@@ -32,6 +32,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 preload_app = True
 timeout = 120
 graceful_timeout = 30
+control_socket_disable = True  # no runtime control socket in $HOME: nothing needs it
 
 _preloaded: Runtime | None = None
 
