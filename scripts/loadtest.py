@@ -7,7 +7,8 @@ Starts, one after the other on 127.0.0.1: rolebot as it ships (the Dockerfile's 
 (scripts/echo_bot.py). A stand-in channel in this process receives the replies each bot POSTs to
 the activity's serviceUrl, as Teams would (normal delivery). Closed-loop conversations ask the
 questions of tests/eval/questions.json (multi-turn cases as consecutive turns); a turn ends when the
-bot has answered the HTTP request and its message has reached the channel.
+bot has answered the HTTP request and its message has reached the channel. No turn starts after the
+measured seconds; those under way finish and count (turns/s = turns / time until the last ended).
 
 Prints per bot and concurrency: turns/s, p50 and p99 turn time, errors (non-2xx, a missing reply
 within 10 s, or rolebot's apology), peak RSS of the largest serving process and the total PSS of the
@@ -193,20 +194,20 @@ async def closed_loop(
 
         async def conversation(n: int) -> None:
             cid = f"load-{seed}-{concurrency}-{n}"
-            while time.perf_counter() < stop_at:
+            while True:
                 for text in next(scripts):
+                    if time.perf_counter() >= stop_at:  # no new turn; the ones under way finish
+                        return
                     begun = time.perf_counter()
                     ok = await one_turn(session, endpoint, channel, cid, f"user-{n}", text)
-                    ended = time.perf_counter()
-                    if ended > stop_at:
-                        return
                     if ok:
-                        run.latencies.append(ended - begun)
+                        run.latencies.append(time.perf_counter() - begun)
                     else:
                         run.errors += 1
 
         await asyncio.gather(*(conversation(n) for n in range(concurrency)))
     elapsed = time.perf_counter() - started
+    run.seconds = elapsed  # the runs under way at the end are counted, and so is the time they took
     run.other_cpu = max(0.0, (_busy_seconds() - busy_before) - (_ours(bot_pid) - ours_before)) / elapsed
     return run
 
