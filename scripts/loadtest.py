@@ -14,6 +14,10 @@ Prints per bot and concurrency: turns/s, p50 and p99 turn time, errors (non-2xx,
 within 10 s, or rolebot's apology), peak RSS of the largest serving process and the total PSS of the
 bot's processes, the cold start to a healthy /healthz, and the ratios rolebot / naive and
 rolebot / echo. Not a test: it prints figures and asserts nothing. Everything stops by itself.
+
+On a shared machine: before each run it waits (at most `--quiet-wait` seconds) for other processes
+to use less than `--quiet` cores, prints the CPU they used during the run ("other CPU"), and with
+`--rounds N` measures each bot N times, interleaved, keeping each one's best run.
 """
 
 from __future__ import annotations
@@ -180,6 +184,17 @@ def _ours(bot_pid: int) -> float:
     return _cpu_seconds([bot_pid, *_children(bot_pid)]) + own.user + own.system
 
 
+async def wait_quiet(bot_pid: int, threshold: float, patience: float) -> None:
+    """On a shared machine: wait (at most `patience` seconds) until other processes use less than
+    `threshold` cores over a second, so that a run measures the bot rather than its neighbours."""
+    give_up = time.perf_counter() + patience
+    while time.perf_counter() < give_up:
+        busy, ours = _busy_seconds(), _ours(bot_pid)
+        await asyncio.sleep(1.0)
+        if (_busy_seconds() - busy) - (_ours(bot_pid) - ours) < threshold:
+            return
+
+
 async def closed_loop(
     endpoint: str, channel: StandInChannel, concurrency: int, seconds: float, seed: int, bot_pid: int
 ) -> Run:
@@ -280,6 +295,7 @@ async def measure_bot(
         endpoint = f"http://127.0.0.1:{port}/api/messages"
         await closed_loop(endpoint, channel, 4, args.warmup, seed=0, bot_pid=proc.pid)  # first model calls, connections
         for n, concurrency in enumerate(args.concurrency):
+            await wait_quiet(proc.pid, args.quiet, args.quiet_wait)
             result.runs.append(
                 await closed_loop(endpoint, channel, concurrency, args.seconds, seed=n + 1, bot_pid=proc.pid)
             )
@@ -419,6 +435,10 @@ def main() -> None:
         help="command serving rolebot on {port} (default: the container's gunicorn command on loopback)",
     )
     parser.add_argument("--rounds", type=int, default=1, help="measure each bot this many times, report the best")
+    parser.add_argument(
+        "--quiet", type=float, default=0.25, help="before a run, wait for other processes to use under this many cores"
+    )
+    parser.add_argument("--quiet-wait", type=float, default=30.0, help="... but at most this many seconds (default 30)")
     parser.add_argument("--start-timeout", type=float, default=120.0)
     parser.add_argument("--json", default="", help="also write the figures to this file")
     parser.add_argument("--keep-logs", default="", help="copy a failed bot's log into this folder")

@@ -19,7 +19,7 @@ def run_loadtest(tmp_path: Path, bots: str) -> list[dict]:
             sys.executable,
             str(ROOT / "scripts" / "loadtest.py"),
             *("--bots", bots, "--concurrency", "1,2", "--seconds", "1", "--warmup", "0.3"),
-            *("--start-timeout", "90", "--json", str(out)),
+            *("--start-timeout", "90", "--quiet-wait", "0", "--json", str(out)),
         ],
         capture_output=True,
         text=True,
