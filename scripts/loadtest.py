@@ -400,11 +400,12 @@ async def main_async(args: argparse.Namespace) -> list[BotResult]:
                 "PYTHONPATH": str(ROOT),
             }
             env.pop("MicrosoftAppId", None)
-            ports = {name: free_port() for name in ("rolebot", "naive", "echo")}
+            ports = {name: free_port() for name in ("rolebot", "naive", "echo", *args.extra)}
             env_for = {name: {**env, "PORT": str(port)} for name, port in ports.items()}
-            if "rolebot" in args.bots:
+            if "rolebot" in args.bots or args.extra:
                 build_index(env)  # cold start is measured with a built index, as in the container
             cmds = commands(args, ports)
+            cmds.update({name: cmd.format(port=ports[name], bin=BIN) for name, cmd in args.extra.items()})
             rounds: dict[str, list[BotResult]] = {name: [] for name in args.bots}
             for round_ in range(args.rounds):
                 for name in args.bots:
@@ -434,6 +435,13 @@ def main() -> None:
         default="",
         help="command serving rolebot on {port} (default: the container's gunicorn command on loopback)",
     )
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="NAME=COMMAND",
+        help="also measure another build, e.g. an older checkout (gunicorn's --chdir), serving on {port}",
+    )
     parser.add_argument("--rounds", type=int, default=1, help="measure each bot this many times, report the best")
     parser.add_argument(
         "--quiet", type=float, default=0.25, help="before a run, wait for other processes to use under this many cores"
@@ -444,8 +452,9 @@ def main() -> None:
     parser.add_argument("--keep-logs", default="", help="copy a failed bot's log into this folder")
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
-    args.bots = [b for b in args.bots.split(",") if b]
-    unknown = set(args.bots) - {"rolebot", "naive", "echo"}
+    args.extra = dict(extra.split("=", 1) for extra in args.extra)
+    args.bots = [*args.extra, *(b for b in args.bots.split(",") if b)]
+    unknown = set(args.bots) - {"rolebot", "naive", "echo", *args.extra}
     if unknown:
         parser.error(f"unknown bots: {', '.join(sorted(unknown))}")
     results = asyncio.run(main_async(args))
