@@ -147,6 +147,25 @@ async def test_a_slow_answer_shows_typing_first(make_client, channel, monkeypatc
     assert [a["type"] for a in stand_in.received] == ["typing", "message"]
 
 
+async def test_a_follow_up_sent_as_soon_as_the_reply_arrives_keeps_the_context(make_client, channel) -> None:
+    # A client (the Agents Playground, a quick user) can ask again the moment the reply is shown,
+    # before the bot's POST of that reply has returned: the conversation's state must be saved by then.
+    stand_in, url = channel
+    client = await make_client()
+    statuses: list[int] = []
+
+    async def ask_next(activity: dict[str, Any]) -> None:
+        stand_in.on_message = None  # once
+        follow_up = message("what level is it?", url, id="in-2")
+        statuses.append((await client.post("/api/messages", json=follow_up)).status)
+
+    stand_in.on_message = ask_next
+    await client.post("/api/messages", json=message("tell me about the strategic manager", url))
+    assert statuses == [201]
+    text = stand_in.messages()[-1]["text"]
+    assert "level 8" in text and "level 4" not in text
+
+
 async def test_welcome_for_new_members_not_for_the_bot(make_client, channel) -> None:
     stand_in, url = channel
     client = await make_client()

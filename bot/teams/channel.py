@@ -216,6 +216,8 @@ class RoleBot(ActivityHandler):
             memory = Memory.from_dict(await self.memory.get(turn_context, dict))
             answer, memory = await self._answer(question, memory)
             await self.memory.set(turn_context, memory.to_dict())
+            # Saved before the reply goes out: a client can ask its follow-up the moment it shows.
+            await self.conversation_state.save_changes(turn_context)
         finally:
             await typing.stop()
         reply = to_activity(render_answer(answer))
