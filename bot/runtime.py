@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,24 @@ class Runtime:
 
 
 def load_runtime(settings: Settings, rebuild: bool = False, embedder: Embedder | None = None) -> Runtime:
-    """Parse the templates, load the model, and load (or build) the index."""
+    """Parse the templates, load the model (one torch thread), and load (or build) the index."""
     kb = load_knowledge(settings.knowledge_dir)
     for error in kb.errors:
         log.error("template not served: %s", error)
-    embedder = embedder or make_embedder(settings.embedding_model)
+    if embedder is None:
+        if not settings.embedding_model.startswith("hash"):
+            limit_torch_threads()
+        embedder = make_embedder(settings.embedding_model)
     index = open_index(kb, embedder, settings.index_dir, rebuild=rebuild)
     return Runtime(kb, embedder, index, Engine(kb, index, embedder), settings.index_dir)
+
+
+def limit_torch_threads(threads: int = 1) -> None:
+    """One torch thread per process, set before the model loads. A question is a few ms of work that
+    does not split well; with torch's default (one thread per core) its threads fight the event loop
+    and the other worker for the cores, and a single question's p95 grows from about 22 to 400 ms."""
+    import torch  # only where the real model is used: `import bot` stays fast
+
+    torch.set_num_threads(threads)
+    with contextlib.suppress(RuntimeError):  # allowed once, before any inter-op work; set already is fine
+        torch.set_num_interop_threads(threads)

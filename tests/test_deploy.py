@@ -279,3 +279,68 @@ def test_production_entry_point_serves_a_turn_on_loopback(model_runtime, tmp_pat
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.mark.model
+def test_the_containers_command_serves_from_two_workers_forked_after_loading(model_runtime, tmp_path: Path) -> None:
+    """The Dockerfile's CMD on loopback: the master loads the model and the index before it listens and
+    forks, so /healthz is never 503 and both workers answer at once."""
+    from .test_playground import free_port
+
+    command = re.search(r'^CMD \["sh", "-c", "exec (gunicorn .+)"\]$', DOCKERFILE, re.M)
+    assert command and "0.0.0.0:${PORT}" in command.group(1)
+    port = free_port()
+    args = command.group(1).replace("0.0.0.0:${PORT}", f"127.0.0.1:{port}").split()
+    args[0] = str(Path(sys.executable).with_name("gunicorn"))
+    env = {
+        **os.environ,
+        "ROLEBOT_INDEX_DIR": str(model_runtime.index_dir),
+        "ROLEBOT_DATA_DIR": str(tmp_path / "data"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        statuses = []
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    statuses.append(response.status)
+                    break
+            except urllib.error.HTTPError as loading:
+                statuses.append(loading.code)
+                loading.close()
+            except OSError:
+                time.sleep(0.1)
+        assert statuses and statuses[-1] == 200, log_path.read_text(errors="replace")[-2000:]
+        assert 503 not in statuses  # ready before it listens: loaded in the master
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        for _ in range(100):  # the second worker is forked just after the first one
+            if len(children.read_text().split()) >= 2:
+                break
+            time.sleep(0.1)
+        assert len(children.read_text().split()) == 2
+        for n in range(4):
+            activity = {
+                "type": "message",
+                "id": f"w{n}",
+                "channelId": "msteams",
+                "serviceUrl": "http://127.0.0.1:9/",
+                "conversation": {"id": f"workers-{n}"},
+                "from": {"id": "u"},
+                "recipient": {"id": "b"},
+                "text": "does an engagement worker need to chair meetings?",
+                "deliveryMode": "expectReplies",
+            }
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/messages",
+                data=json.dumps(activity).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                replies = json.load(response)["activities"]
+            assert replies[-1]["entities"][0]["citation"], replies
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

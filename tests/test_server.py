@@ -17,6 +17,7 @@ from aiohttp import web
 from botbuilder.core import MemoryStorage
 
 from bot.settings import Settings, SettingsError
+from bot.teams.channel import RoleBot
 from bot.teams.server import SERVICE, create_app
 
 pytestmark = pytest.mark.model
@@ -94,7 +95,8 @@ def feedback_click(service_url: str, reaction: str, feedback: str, **extra: Any)
     }
 
 
-async def test_normal_turn_posts_typing_then_a_cited_answer_to_the_channel(make_client, channel) -> None:
+async def test_normal_turn_posts_typing_then_a_cited_answer_to_the_channel(make_client, channel, monkeypatch) -> None:
+    monkeypatch.setattr(RoleBot, "typing_delay", 0)  # typing at once (by default only for slow answers)
     stand_in, url = channel
     client = await make_client()
     response = await client.post("/api/messages", json=message("what training does an engagement worker need?", url))
@@ -117,7 +119,8 @@ async def test_normal_turn_posts_typing_then_a_cited_answer_to_the_channel(make_
     assert stand_in.auth_headers[-1] == ""  # local mode: no credentials sent
 
 
-async def test_expect_replies_returns_the_replies_in_the_body(make_client, channel) -> None:
+async def test_expect_replies_returns_the_replies_in_the_body(make_client, channel, monkeypatch) -> None:
+    monkeypatch.setattr(RoleBot, "typing_delay", 0)
     stand_in, url = channel
     client = await make_client()
     body = message("what experience does a strategic manager need?", url, deliveryMode="expectReplies")
@@ -127,6 +130,53 @@ async def test_expect_replies_returns_the_replies_in_the_body(make_client, chann
     assert [a["type"] for a in activities] == ["typing", "message"]
     assert "Recognised management qualification" in activities[1]["text"]
     assert stand_in.received == []
+
+
+async def test_a_quick_answer_comes_without_a_typing_indicator(make_client, channel) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    response = await client.post("/api/messages", json=message("what level is a strategic manager?", url))
+    assert response.status == 201
+    assert [a["type"] for a in stand_in.received] == ["message"]
+    assert "level 8" in stand_in.messages()[0]["text"]
+
+
+async def test_a_slow_answer_shows_typing_first(make_client, channel, monkeypatch) -> None:
+    class SlowStorage(MemoryStorage):
+        async def read(self, keys: list[str]) -> dict[str, Any]:
+            await asyncio.sleep(0.3)
+            return await super().read(keys)
+
+    monkeypatch.setattr(RoleBot, "typing_delay", 0.05)
+    stand_in, url = channel
+    client = await make_client(SlowStorage())
+    response = await client.post("/api/messages", json=message("what level is a strategic manager?", url))
+    assert response.status == 201
+    assert [a["type"] for a in stand_in.received] == ["typing", "message"]
+
+
+async def test_a_follow_up_sent_as_soon_as_the_reply_arrives_keeps_the_context(make_client, channel) -> None:
+    # A client (the Agents Playground, a quick user) can ask again the moment the reply is shown,
+    # before the bot's POST of that reply has returned: the conversation's state must be saved by then.
+    stand_in, url = channel
+    client = await make_client()
+    statuses: list[int] = []
+    sent: list[asyncio.Task[None]] = []
+
+    async def post_follow_up() -> None:
+        follow_up = message("what level is it?", url, id="in-2")
+        statuses.append((await client.post("/api/messages", json=follow_up)).status)
+
+    async def ask_next(activity: dict[str, Any]) -> None:
+        stand_in.on_message = None  # once; the client sends it while the bot's POST is still open
+        sent.append(asyncio.create_task(post_follow_up()))
+
+    stand_in.on_message = ask_next
+    await client.post("/api/messages", json=message("tell me about the strategic manager", url))
+    await asyncio.gather(*sent)
+    assert statuses == [201]
+    text = stand_in.messages()[-1]["text"]
+    assert "level 8" in text and "level 4" not in text
 
 
 async def test_welcome_for_new_members_not_for_the_bot(make_client, channel) -> None:
@@ -180,6 +230,7 @@ async def test_conversations_do_not_share_memory(make_client, channel) -> None:
 
 
 async def test_feedback_is_stored_and_exported(make_client, channel, tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(RoleBot, "typing_delay", 0)
     stand_in, url = channel
     client = await make_client()
     await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))

@@ -13,6 +13,7 @@ templates don't cover it.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -41,6 +42,7 @@ from .spelling import Speller
 from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
 
 MAX_QUESTION_CHARS = 2000
+VECTOR_CACHE_SIZE = 4096  # embeddings of recent questions (1.5 KB each with MiniLM)
 # Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
 # relevant when it is close in meaning, or contains the question's words and is not far in meaning.
 RELEVANCE_COSINE = (0.55, 0.0)  # (cosine, coverage): close in meaning alone
@@ -131,6 +133,32 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
 
 
+class VectorNeeded(Exception):
+    """The question needs retrieval and `answer(..., embed=False)` has no vector for `text`: embed it
+    (batched, off the event loop) and answer again with the vector."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class _LazyVector:
+    """The question's embedding, made on first use: most questions are answered from the records."""
+
+    def __init__(self, engine: Engine, question: str, embed: bool, value: np.ndarray | None) -> None:
+        self.engine = engine
+        self.question = question
+        self.embed = embed
+        self.value = value
+        if value is not None:
+            engine._remember(engine.retrieval_text(question), value)
+
+    def get(self) -> np.ndarray | None:
+        if self.value is None:
+            self.value = self.engine._vector(self.engine.retrieval_text(self.question), self.embed)
+        return self.value
+
+
 class Engine:
     """Answers questions from one knowledge base and its index."""
 
@@ -171,13 +199,22 @@ class Engine:
         self.by_stem: dict[str, str] = {}
         for w in sorted(self.vocabulary):
             self.by_stem.setdefault(_stem(w), w)
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- entry points -----------------------------------------------------------------------
 
     def answer(
-        self, question: str, state: ConversationState | None = None, vector: np.ndarray | None = None
+        self,
+        question: str,
+        state: ConversationState | None = None,
+        vector: np.ndarray | None = None,
+        embed: bool = True,
     ) -> tuple[Answer, ConversationState]:
-        """Answer one question in a conversation (state may be None for a fresh one)."""
+        """Answer one question in a conversation (state may be None for a fresh one).
+
+        The question is embedded only if its answer needs retrieval, and recent embeddings are
+        cached. Pass `vector` (of `retrieval_text(question)`) when you have it; with `embed=False`
+        a question that needs one and has none cached raises `VectorNeeded`."""
         state = state or ConversationState()
         question = " ".join(question.split())
         if not question:
@@ -195,11 +232,10 @@ class Engine:
                 declined=True,
             ), state
         question = self.speller.correct(rewrite(question))  # shorthand first: "stat and mand"
-        if vector is None and self.embedder is not None:
-            vector = self.embedder.embed(self.retrieval_text(question))
+        lazy = _LazyVector(self, question, embed, vector)
         q = understand(question, self.finder)
         q = self._with_context(q, state)
-        answer = self._dispatch(q, state, vector)
+        answer = self._dispatch(q, state, lazy)
         # The conversation stays on the role the question is about (named, or carried from earlier), even
         # when the answer cites another role's template ("the EW template doesn't; the SM's does").
         focus = tuple(p.role for p in q.roles.profiles)
@@ -231,6 +267,25 @@ class Engine:
         """What to embed for a question: its words less the role mentions (roles filter instead)."""
         stripped = self.finder.without_roles(self.speller.correct(rewrite(" ".join(question.split()))))
         return stripped if len(words(stripped)) >= 1 else question
+
+    def _vector(self, text: str, embed: bool) -> np.ndarray | None:
+        cached = self._vectors.get(text)
+        if cached is not None:
+            self._vectors.move_to_end(text)
+            return cached
+        if self.embedder is None:
+            return None  # keyword retrieval alone
+        if not embed:
+            raise VectorNeeded(text)
+        vector = self.embedder.embed(text)
+        self._remember(text, vector)
+        return vector
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        self._vectors[text] = vector
+        self._vectors.move_to_end(text)
+        while len(self._vectors) > VECTOR_CACHE_SIZE:
+            self._vectors.popitem(last=False)
 
     def keyword_query(self, text: str) -> str:
         """The keyword side of retrieval for an understood question: its words less role mentions."""
@@ -281,7 +336,7 @@ class Engine:
 
     # -- dispatch -----------------------------------------------------------------------------
 
-    def _dispatch(self, q: Question, state: ConversationState, vector: np.ndarray | None) -> Answer:
+    def _dispatch(self, q: Question, state: ConversationState, vector: _LazyVector) -> Answer:
         topic = q.topic
         if topic == "help":
             return self._help()
@@ -344,7 +399,7 @@ class Engine:
             )
         return self._about_roles(q, profiles, vector)
 
-    def _about_roles(self, q: Question, profiles: list[RoleProfile], vector: np.ndarray | None) -> Answer:
+    def _about_roles(self, q: Question, profiles: list[RoleProfile], vector: _LazyVector) -> Answer:
         theme = self._theme(q)
         if (
             q.topic == "scope"
@@ -663,7 +718,7 @@ class Engine:
         )
         return replace(answer, table=table)
 
-    def _progression(self, q: Question, state: ConversationState, vector: np.ndarray | None) -> Answer:
+    def _progression(self, q: Question, state: ConversationState, vector: _LazyVector) -> Answer:
         mentioned = list(q.roles.profiles)
         if len(mentioned) >= 2:
             source, target = mentioned[0], mentioned[1]
@@ -700,7 +755,7 @@ class Engine:
 
         return self._finish(replace(q, topic="competences"), chosen, write)
 
-    def _framework(self, q: Question, vector: np.ndarray | None, profiles: list[RoleProfile]) -> Answer:
+    def _framework(self, q: Question, vector: _LazyVector, profiles: list[RoleProfile]) -> Answer:
         lowered = q.text.lower()
         if re.search(
             r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
@@ -741,7 +796,7 @@ class Engine:
     def _retrieve(
         self,
         q: Question,
-        vector: np.ndarray | None,
+        lazy: _LazyVector,
         profiles: Sequence[RoleProfile],
         kinds: set[str] | None = None,
         preface: str | None = None,
@@ -751,6 +806,7 @@ class Engine:
         if general_only:
             roles = set()
         query = self.keyword_query(q.text)
+        vector = lazy.get()
         hits = self.index.search(query, vector, roles=roles, k=8, kinds=kinds)
         if general_only and not any(_relevant(h) for h in hits):
             hits = self.index.search(query, vector, roles=None, k=8, kinds=kinds)

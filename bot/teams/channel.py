@@ -34,8 +34,8 @@ from msrest.serialization import Model
 from index import BatchingEmbedder
 
 from ..answering.answer import Answer
-from ..answering.engine import MAX_QUESTION_CHARS, Engine
 from ..answering.engine import ConversationState as Memory
+from ..answering.engine import Engine, VectorNeeded
 from ..settings import Settings, SettingsError
 from .connector import SenderConnectorFactory
 from .feedback import FeedbackStore
@@ -83,8 +83,47 @@ def _text_of(activity: Activity) -> str:
     return " ".join((text or "").split())
 
 
+class _TypingIndicator:
+    """Sends a typing activity only if the answer is not ready after `delay` seconds (most take a
+    few ms: an indicator then would only cost a POST). A typing activity already on its way is let
+    finish before the answer, so the channel never sees typing after the answer."""
+
+    def __init__(self, turn_context: TurnContext, delay: float) -> None:
+        self.turn_context = turn_context
+        self.delay = delay
+        self.sending = False
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.delay <= 0:
+            await self._send()
+        else:
+            self.task = asyncio.create_task(self._after_delay())
+
+    async def _after_delay(self) -> None:
+        await asyncio.sleep(self.delay)
+        await self._send()
+
+    async def _send(self) -> None:
+        self.sending = True
+        try:
+            await self.turn_context.send_activity(Activity(type=ActivityTypes.typing))
+        except Exception:  # the answer matters, the indicator does not
+            log.warning("could not send the typing indicator")
+
+    async def stop(self) -> None:
+        if self.task is None:
+            return
+        if self.sending:
+            await self.task
+        else:
+            self.task.cancel()
+
+
 class RoleBot(ActivityHandler):
     """Answers role-profile questions in Teams and any Bot Framework channel."""
+
+    typing_delay = 0.3  # seconds before a typing indicator is shown; 0 sends it at once
 
     def __init__(
         self,
@@ -109,12 +148,14 @@ class RoleBot(ActivityHandler):
         if not question and activity.value is not None:
             await turn_context.send_activity(MessageFactory.text("I can only read typed questions."))
             return
-        await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        started = time.perf_counter()
-        vector = None
-        if self.batcher is not None and question and len(question) <= MAX_QUESTION_CHARS:
-            vector = await self.batcher.embed(self.engine.retrieval_text(question))
-        answer = await self._answer_and_remember(turn_context, question, vector)
+        typing = _TypingIndicator(turn_context, self.typing_delay)
+        await typing.start()
+        try:
+            started = time.perf_counter()
+            # Saved before the reply goes out: a client can ask its follow-up the moment it shows.
+            answer = await self._answer_and_remember(turn_context, question)
+        finally:
+            await typing.stop()
         reply = to_activity(render_answer(answer))
         reply.id = str(uuid.uuid4())
         conversation = activity.conversation.id if activity.conversation else ""
@@ -137,12 +178,12 @@ class RoleBot(ActivityHandler):
             (time.perf_counter() - started) * 1000,
         )
 
-    async def _answer_and_remember(self, turn_context: TurnContext, question: str, vector: Any) -> Answer:
+    async def _answer_and_remember(self, turn_context: TurnContext, question: str) -> Answer:
         """Answer from the stored memory and save the new memory before replying. If another instance
         changed this conversation's memory meanwhile (stale e-tag), re-read it and answer again."""
         for attempt in range(1, STATE_ATTEMPTS + 1):
             memory = Memory.from_dict(await self.memory.get(turn_context, dict))
-            answer, memory = self.engine.answer(question, memory, vector)
+            answer, memory = await self._answer(question, memory)
             await self.memory.set(turn_context, memory.to_dict())
             try:
                 await self.conversation_state.save_changes(turn_context)
@@ -154,6 +195,17 @@ class RoleBot(ActivityHandler):
                 await asyncio.sleep(0.01 * attempt)
                 await self.conversation_state.load(turn_context, force=True)
         raise AssertionError("unreachable")
+
+    async def _answer(self, question: str, memory: Memory) -> tuple[Answer, Memory]:
+        """The engine's answer; a question that needs retrieval is embedded by the batcher, off the
+        event loop, unless its embedding is cached."""
+        if self.batcher is None:
+            return self.engine.answer(question, memory)
+        try:
+            return self.engine.answer(question, memory, embed=False)
+        except VectorNeeded as needed:
+            vector = await self.batcher.embed(needed.text)
+            return self.engine.answer(question, memory, vector)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
