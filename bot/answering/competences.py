@@ -19,6 +19,7 @@ from knowledge.text import normalise
 
 from .compose import KIND_TITLES, Writer, matches_theme, who
 
+COMPACT_OVER = 12  # lists longer than this show one line per underpinning principle
 SECTION_TITLES = {
     "core": "Core competences",
     "role-specific": "Role specific competences",
@@ -176,6 +177,10 @@ def listing(
             groups.setdefault(c.principle, []).append(c)
         for principle, members in groups.items():
             mark = w.cite(p, group_source(members), f"{principle}: {members[0].title}", principle)
+            if len(chosen) > COMPACT_OVER:
+                # A long list stays complete but short enough to read on a phone: one line a principle.
+                w.add(f"- *{principle}* ({len(members)}): " + "; ".join(c.title for c in members) + f" {mark}")
+                continue
             w.add(f"- *{principle}*")
             for c in members:
                 w.add(f"  - {c.title} ({c.function}) {mark}")
