@@ -103,7 +103,8 @@ def test_a_theme_is_matched_by_its_own_words_not_by_a_principle_name(model_runti
 
 def test_training_items_matching_more_of_the_question_win(model_runtime) -> None:
     answer, _ = ask(model_runtime, "Do SMs need mental health awareness training?")
-    assert answer.text.startswith("Yes.\n")  # a yes/no question is answered first, then the evidence
+    # no entry names "mental health awareness"; the one that names part of it is shown as related
+    assert answer.text.startswith("No, not in those words")
     assert "- Understanding of mental health conditions [" in answer.text
     assert "Health and Safety" not in answer.text  # shares only "health" with the question
     answer, _ = ask(model_runtime, "what safeguarding training does an engagement worker need?")
@@ -239,8 +240,33 @@ def test_several_misspellings_at_once(model_runtime) -> None:
 
 
 def test_a_yes_needs_an_entry_naming_every_word(model_runtime) -> None:
-    answer, _ = ask(model_runtime, "does the engagement worker need immediate life support training?")
-    assert answer.text.startswith("No") and "Basic Life Support" not in answer.text.split("\n")[0]
+    answer, _ = ask(model_runtime, "does the engagement worker need CPR training?")  # no template word at all
+    assert answer.text.startswith("No.\nThe Engagement Worker template's training sections do not mention cpr")
+    answer, _ = ask(model_runtime, "does the engagement worker need health and safety training?")
+    assert answer.text.startswith("No.\n") and "mental health" not in answer.text  # not every "health"
+    assert "The **Strategic Manager** template does:\n- Health and Safety [" in answer.text
+    answer, _ = ask(model_runtime, "which role needs safeguarding level 3 training?")
+    assert answer.text.startswith("**Strategic Manager**: only")  # the EW's plain "Safeguarding" is not it
+
+
+def test_fixture_basic_life_support_is_not_immediate_life_support(tmp_path) -> None:
+    from bot.runtime import load_runtime
+    from bot.settings import Settings
+
+    from .conftest import ROOT
+
+    runtime = load_runtime(
+        Settings.from_env(
+            {
+                "ROLEBOT_KNOWLEDGE_DIR": str(ROOT / "tests" / "fixtures" / "templates"),
+                "ROLEBOT_INDEX_DIR": str(tmp_path),
+            }
+        )
+    )
+    answer, _ = runtime.engine.answer("is immediate life support training needed for the support worker?")
+    assert answer.text.startswith("No, not in those words") and "Basic Life Support" in answer.text
+    answer, _ = runtime.engine.answer("is basic life support training needed for the support worker?")
+    assert answer.text.startswith("Yes.") and "Basic Life Support" in answer.text
 
 
 def test_yes_no_answers_are_short_and_cite_where_the_template_was_searched(model_runtime) -> None:

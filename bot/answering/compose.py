@@ -196,9 +196,17 @@ def _theme_words(text: str, theme: list[str]) -> frozenset[str]:
 
 
 def matches_theme(text: str, theme: list[str]) -> bool:
+    """Whether `text` uses any of the theme's terms (a word, or the first six letters of one); a term
+    of several words ("health and safety") needs all of them."""
     words = set(normalise(text).split())
     stems = {w[:6] for w in words}
-    return any(t in words or t[:6] in stems for t in theme)
+
+    def uses(term: str) -> bool:
+        return term in words or term[:6] in stems
+
+    return any(
+        all(uses(part) for part in t.split() if part not in ("and", "or", "of")) if " " in t else uses(t) for t in theme
+    )
 
 
 # -- experience, level, scope ---------------------------------------------------------------------

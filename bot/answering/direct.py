@@ -131,7 +131,7 @@ def looked_in(
     if topic == "training":
         return " ".join(
             dict.fromkeys(w.cite(p, f.source, f"{f.label}: {f.value or '(blank)'}", _label(f)) for f in fields)
-        )
+        ) or w.cite(p, p.title_source)
     if topic == "experience":
         return w.cite(p, p.experience.source, p.experience.value)
     marks = []
@@ -139,7 +139,8 @@ def looked_in(
         rows = p.competences_in(section)
         if rows:
             marks.append(w.cite(p, group_source(rows), rows[0].title))
-    return " ".join(dict.fromkeys(marks))
+    # A template with no competence in those sections: cite the template itself, still checkable.
+    return " ".join(dict.fromkeys(marks)) or w.cite(p, p.title_source)
 
 
 def _label(f: Field) -> str:

@@ -69,7 +69,7 @@ _THEME_STOP = frozenset(
     count number many much also just really actually include includes included including cover
     covers covered relate relates related relating around regarding involve involves involving one
     ones kind kinds type types sort thing things area areas work working worker workers manager
-    managers engagement strategic liaison diversion service services nhs which what's whats i'm im
+    managers service services nhs which what's whats i'm im
     it's there's does need list lists listed anything else other more most best first go going make
     made like same different between compare comparison versus vs side by and/or eg e.g etc
     mandatory statutory informal formal endorsed cpd frequency funding method qualification
@@ -429,7 +429,13 @@ class Engine:
             listing = [
                 p
                 for p in profiles
-                if (q.topic == "training" and compose.matching_items(p, theme))
+                if (
+                    q.topic == "training"
+                    and any(
+                        all(compose.matches_theme(text, [t]) for t in theme)
+                        for _, text in compose.matching_items(p, theme)
+                    )
+                )
                 or (q.topic == "competences" and select(p, sections, principle, theme))
                 or (q.topic == "experience" and direct.experience_evidence(p, focus, theme))
             ]
@@ -507,22 +513,29 @@ class Engine:
                 return direct.experience_evidence(p, focus, theme), []
             return direct.competence_evidence(p, sections, principle, theme), []
 
-        found = {p.role: evidence(p) for p in profiles}
-        having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
-        if q.topic == "training" and theme:
-            # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word is a yes
-            exact = [p for p in having if any(e.names_all(theme) for e in found[p.role][0])]
-            if not exact and having:
-                return self._related(q, having, found, theme)
-            having = exact
         # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
         asked = [
-            w for w in words(self.keyword_query(q.text)) if w not in _THEME_STOP and len(w) >= 4 and not w.isdigit()
+            w
+            for w in words(self.keyword_query(q.text))
+            if w not in _THEME_STOP and w not in self.name_words and len(w) >= 3 and not w.isdigit()
         ]
-        what = direct.what_it_is(q.topic, asked[:4] if theme and asked else theme, focus, q.subtopics)
+        found = {p.role: evidence(p) for p in profiles}
+        unnamed = q.topic == "training" and not theme and bool(asked) and not q.subtopics
+        if unnamed:  # "CPR training": none of the question's words is in the templates, so nothing names it
+            found = {role: ([], fields) for role, (_, fields) in found.items()}
+        having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
+        if q.topic == "training" and theme:
+            # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word asked
+            # (also those no template uses: "mental health first aid") is a yes
+            named = [*theme, *(w for w in asked if w not in theme and not any(t.startswith(w[:4]) for t in theme))]
+            exact = [p for p in having if any(e.names_all(named) for e in found[p.role][0])]
+            if not exact and having:
+                return self._related(q, having, found, " ".join(named))
+            having = exact
+        what = direct.what_it_is(q.topic, asked[:4] if (theme or unnamed) and asked else theme, focus, q.subtopics)
         others = (
             [p for p in self.kb.profiles if p not in profiles and any(not e.blank for e in evidence(p)[0])]
-            if not having
+            if not having and not unnamed
             else []
         )
         more: list[Suggestion] = []
@@ -536,7 +549,7 @@ class Engine:
                 )
             elif having:
                 names = " and ".join(p.short_name for p in having)
-                w.add(f"Only the {names} template lists it.")
+                w.add(f"Only the {names} template{'s list' if len(having) > 1 else ' lists'} it.")
             else:
                 w.add("No.")
             for p in profiles:
@@ -552,7 +565,7 @@ class Engine:
                         w.add(f"- …and {left} more (ask: {everything.question})")
                         more.append(everything)
                 else:
-                    blank = [f for f in fields if f.is_blank and not theme]
+                    blank = [f for f in fields if f.is_blank and not theme and not unnamed]
                     if blank:
                         name = _field_name(blank[0])
                         w.add(
@@ -596,12 +609,12 @@ class Engine:
         q: Question,
         profiles: list[RoleProfile],
         found: dict[str, tuple[list[direct.Evidence], list[Field]]],
-        theme: list[str],
+        what: str,
     ) -> Answer:
         """No entry names all of it, some name part of it: 'No, not in those words' and the related ones."""
 
         def write(w: compose.Writer) -> None:
-            w.add(f"No, not in those words: no training entry names {' '.join(theme)}. Related entries:")
+            w.add(f"No, not in those words: no training entry names {what}. Related entries:")
             for p in profiles:
                 lines = sorted(found[p.role][0], key=lambda e: not e.blank)  # a blank field says most
                 if len(profiles) > 1:

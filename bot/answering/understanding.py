@@ -42,7 +42,7 @@ _GENERIC_MODIFIERS = frozenset(
     can will would should i we you they he she it me us them if want wants like get got start
     starting started join joining joined work working hire hiring recruit recruiting recruitment
     employ need needs about any each every both all compare between versus vs from into l&d l d
-    liaison diversion service nhs trust team's other another
+    service nhs trust team's other another
     alongside beside under over through via by at on in than like against among across within without
     after before behind near towards toward per
     report reports reporting refer refers referring liaise liaises liaising contact contacts ask tell
@@ -195,7 +195,8 @@ class RoleFinder:
             known = [p for alias, p in self.aliases if _fuzzy_find(words(phrase), alias.split()) is not None]
             if known:
                 continue
-            if modifiers and re.search(rf"\b{re.escape(' '.join([*modifiers, head]))}", self.content):
+            as_content = r"\s+".join(rf"{re.escape(w[:5])}\w*" for w in [*modifiers, head])
+            if modifiers and re.search(rf"\b{as_content}", self.content):
                 continue  # "manage lone workers" is a competence, not a "lone worker" role
             if modifiers:
                 # a typo, or an abbreviation ("strat manager"), of a distinctive word of a known title
