@@ -14,7 +14,7 @@ PASS_RATE = 0.98
 # The blind set (written from the templates only, by someone who had not seen the code) and the
 # questions about the two invented fixture templates: floors at what the bot scores today, so that
 # nothing slips back. The goal for the blind set is 95 % (README, "Evaluation").
-BLIND_FLOOR = 0.80
+BLIND_FLOOR = 0.82
 FIXTURES_FLOOR = 0.65
 
 

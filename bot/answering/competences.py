@@ -327,7 +327,7 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
         for p in profiles:
             w.add()
             w.add(f"**{p.short_name}**")
-            for para in p.scope[:2]:
+            for para in p.scope:
                 w.add(f"- {para.text} {w.cite(p, para.source)}")
     return tuple(rows)
 

@@ -273,6 +273,11 @@ def onboarding(w: Writer, p: RoleProfile) -> None:
         f"Welcome! Here is a checklist for starting as **{p.short_name}** (career framework level {p.level}),"
         " taken from the role profile:"
     )
+    if p.scope:
+        w.add()
+        w.add("**What the role is for**")
+        for para in p.scope:
+            w.add(f"> {para.text} {w.cite(p, para.source)}")
     w.add()
     w.add("**1. Confirm the experience the role requires**")
     for item in p.experience_items:
@@ -302,7 +307,7 @@ def onboarding(w: Writer, p: RoleProfile) -> None:
     if core:
         w.add()
         w.add(f"**4. Competences to read first**: the {len(core)} core competences, for example")
-        for c in core[:5]:
+        for c in core[:3]:
             w.add(f"- {c.title} ({c.principle}) {w.cite(p, c.source, group=c.principle)}")
     w.add()
     w.add("**5. How CPD works**")
