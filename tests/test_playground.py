@@ -132,14 +132,20 @@ class Client:
             return response.status
 
 
+async def connect(session: aiohttp.ClientSession, base: str) -> Client:
+    """The current user's client in the Playground's personal chat, listening to the bot's messages."""
+    async with session.get(f"{base}/_internal/v1/config") as response:
+        config = (await response.json())["config"]
+    ws = await session.ws_connect(f"{base}/_ws_conversation/v1/conversations/stream")
+    return Client(session, base, ws, config)
+
+
 async def converse(binary: Path, bot: str, *extra: str) -> list[Any]:
     process, base = await start_playground(binary, bot, *extra)
     try:
         async with aiohttp.ClientSession() as session:
-            async with session.get(f"{base}/_internal/v1/config") as response:
-                config = (await response.json())["config"]
-            ws = await session.ws_connect(f"{base}/_ws_conversation/v1/conversations/stream")
-            client = Client(session, base, ws, config)
+            client = await connect(session, base)
+            ws = client.ws
             first = await client.ask("what training does an engagement worker need?")
             second = await client.ask("and what about the strategic manager?")
             status = await client.feedback("like", "clear and cited")
@@ -191,10 +197,8 @@ async def test_playground_accepts_every_eval_answer(playground_binary: Path, bot
     problems: list[str] = []
     try:
         async with aiohttp.ClientSession() as session:
-            async with session.get(f"{base}/_internal/v1/config") as response:
-                config = (await response.json())["config"]
-            ws = await session.ws_connect(f"{base}/_ws_conversation/v1/conversations/stream")
-            client = Client(session, base, ws, config)
+            client = await connect(session, base)
+            ws = client.ws
             for case in cases:
                 forget_conversations(tmp_path / "data")
                 for turn in case["ask"]:
