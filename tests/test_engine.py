@@ -294,3 +294,9 @@ def test_comparisons_pair_the_same_subject_in_different_words(model_runtime) -> 
     assert "“PREVENT training or WRAP” (Engagement Worker) and “PREVENT” (Strategic Manager)" in answer.text
     only_sm = next(line for line in answer.text.splitlines() if line.startswith("- Only Strategic Manager"))
     assert "PREVENT" not in only_sm and "Equality" not in only_sm
+
+
+def test_a_course_level_is_not_a_role_level_and_a_partial_match_is_not_a_yes(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "is safeguarding level 3 in both templates?")
+    assert answer.text.startswith("Only the Strategic Manager template lists it.")
+    assert "The **Engagement Worker** template has no entry naming safeguarding level 3; related:" in answer.text

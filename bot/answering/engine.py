@@ -532,7 +532,8 @@ class Engine:
             if not exact and having:
                 return self._related(q, having, found, " ".join(named))
             having = exact
-        what = direct.what_it_is(q.topic, asked[:4] if (theme or unnamed) and asked else theme, focus, q.subtopics)
+        shown = [*asked[:4], *(f"level {t}" for t in theme if t.isdigit())]  # "safeguarding level 3"
+        what = direct.what_it_is(q.topic, shown if (theme or unnamed) and asked else theme, focus, q.subtopics)
         others = (
             [p for p in self.kb.profiles if p not in profiles and any(not e.blank for e in evidence(p)[0])]
             if not having and not unnamed
@@ -557,6 +558,9 @@ class Engine:
                 if lines and all(e.blank for e in lines):
                     w.add(f"The **{p.short_name}** template leaves this blank:")
                     direct.write_evidence(w, p, lines)
+                elif lines and p not in having:  # entries naming only part of it
+                    w.add(f"The **{p.short_name}** template has no entry naming {what}; related:")
+                    direct.write_evidence(w, p, lines, 2)
                 elif lines:
                     w.add(f"The **{p.short_name}** template lists {what}:")
                     left = direct.write_evidence(w, p, lines, direct.EVIDENCE_LINES if len(profiles) == 1 else 2)
@@ -580,12 +584,12 @@ class Engine:
                             w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
                         else:
                             w.add(f"The {p.short_name} template does not ask for {what}. It asks for:")
-                            asked = [i for i in p.experience_items if not focus or i.kind == focus]
+                            kinds = [i for i in p.experience_items if not focus or i.kind == focus]
                             direct.write_evidence(
                                 w,
                                 p,
                                 direct.experience_evidence(p, None, [])
-                                if not asked
+                                if not kinds
                                 else [
                                     direct.Evidence(
                                         f"{compose.KIND_TITLES[i.kind]}: {i.text}",
@@ -593,7 +597,7 @@ class Engine:
                                         p.experience.value,
                                         None,
                                     )
-                                    for i in asked
+                                    for i in kinds
                                 ],
                             )
             for p in others[:2]:

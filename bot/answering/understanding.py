@@ -75,6 +75,17 @@ _LEVEL = re.compile(
 )
 
 
+# Words after which "level N" names a role's level ("a level 4", "is it level 8", "career framework level 7").
+_LEVEL_INTRODUCERS = frozenset(
+    """a an the at is are was for framework career of to from as what which any all both each every this that
+    and or in on with their my our your its role roles job post i am be being become""".split()
+)
+
+
+def by_level_of(profiles: tuple[RoleProfile, ...], level: int) -> bool:
+    return any(p.level == level for p in profiles)
+
+
 def words(text: str) -> list[str]:
     """Lower-case words; an apostrophe inside a word stays ("manager's"), quotes around words go."""
     return [w for w in (t.strip("'") for t in re.findall(r"[a-z0-9&']+", text.lower().replace("’", "'"))) if w]
@@ -180,7 +191,10 @@ class RoleFinder:
         professions: list[str] = []  # a bare profession is unknown only when no known role is named
         for match in _LEVEL.finditer(text):
             level = int(match.group(1))
-            at = len(words(text[: match.start()]))
+            before = words(text[: match.start()])
+            at = len(before)
+            if before and before[-1] not in _LEVEL_INTRODUCERS and not by_level_of(self.profiles, level):
+                continue  # "safeguarding level 3", "NVQ level 3": the level of a course, not of a role
             by_level = [p for p in self.profiles if p.level == level]
             for p in by_level:
                 note(p, at)
