@@ -65,7 +65,7 @@ class Writer:
     # -- fields -----------------------------------------------------------------------------
 
     def field(self, p: RoleProfile, f: Field, title: str | None = None, highlight: Iterable[str] = ()) -> None:
-        title = title or _short_label(f.label)
+        title = title or short_label(f.label)
         label = title
         if f.parts:
             named = ", ".join(part.label.lower() for part in f.parts)
@@ -91,7 +91,8 @@ class Writer:
             self.add(f"- **{title}**: {f.value} {self.cite(p, f.source, group=label)}")
 
 
-def _short_label(label: str) -> str:
+def short_label(label: str) -> str:
+    """A field's label without its parenthesised notes or trailing colon ('Frequency required')."""
     return re.sub(r"\s*\(.*?\)\s*|:$", "", label).strip() or label
 
 
@@ -153,8 +154,8 @@ def training(
     if theme and matches:
         w.add("Listed in the template:")
         for f, item in matches:
-            under = "" if item.startswith(_short_label(f.label)) else f" (under {_short_label(f.label)})"
-            w.add(f"- {item}{under} {w.cite(p, f.source, f'{f.label}: {f.value}', _short_label(f.label))}")
+            under = "" if item.startswith(short_label(f.label)) else f" (under {short_label(f.label)})"
+            w.add(f"- {item}{under} {w.cite(p, f.source, f'{f.label}: {f.value}', short_label(f.label))}")
         if matches_only:
             return
     elif theme:
@@ -165,7 +166,7 @@ def training(
             continue
         f = found
         title = ("CPD: " if where == "cpd" and key in ("informal", "formal_endorsed") else "") + FIELD_TITLES.get(
-            key, _short_label(f.label)
+            key, short_label(f.label)
         )
         if where == "learning" and key in ("informal", "formal_endorsed"):
             title += " (indicative)"
@@ -187,7 +188,7 @@ def matching_items(p: RoleProfile, theme: list[str]) -> list[tuple[Field, str]]:
         if any(hit for _, hit in items):
             found.extend((f, text, hit) for text, hit in items if hit)
         elif not f.items and (hit := _theme_words(f"{f.label} {f.value}", theme)):
-            found.append((f, f"{_short_label(f.label)}: {f.value or 'left blank in the template'}", hit))
+            found.append((f, f"{short_label(f.label)}: {f.value or 'left blank in the template'}", hit))
     return [(f, text) for f, text, hit in found if not any(hit < other for _, _, other in found)]
 
 
@@ -293,7 +294,7 @@ def onboarding(w: Writer, p: RoleProfile) -> None:
         )
     else:
         for entry in statutory.items or ():
-            w.add(f"- [ ] {entry.text} {w.cite(p, statutory.source, group=_short_label(statutory.label))}")
+            w.add(f"- [ ] {entry.text} {w.cite(p, statutory.source, group=short_label(statutory.label))}")
     informal = p.learning_field("informal")
     if informal and informal.items:
         w.add()
@@ -301,7 +302,7 @@ def onboarding(w: Writer, p: RoleProfile) -> None:
         for entry in informal.items:
             w.add(
                 f"- [ ] {entry.text}"
-                f" {w.cite(p, informal.source, f'{informal.label}: {informal.value}', _short_label(informal.label))}"
+                f" {w.cite(p, informal.source, f'{informal.label}: {informal.value}', short_label(informal.label))}"
             )
     core = p.competences_in("core")
     if core:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, Field, RoleProfile, SourceRef
 
 from .competences import SECTION_TITLES, group_source, principle_names, select
-from .compose import KIND_TITLES, SPECIFIC_FIELDS, TRAINING_GROUPS, Writer, matches_theme, matching_items
+from .compose import KIND_TITLES, SPECIFIC_FIELDS, TRAINING_GROUPS, Writer, matches_theme, matching_items, short_label
 
 EVIDENCE_LINES = 4  # a yes/no answer: the direct line, at most this many evidence lines, "and N more"
 
@@ -66,7 +66,7 @@ class Evidence:
 
 def _field_evidence(f: Field, items: Sequence[str] | None = None) -> list[Evidence]:
     quote = f"{f.label}: {f.value}"
-    label = re.sub(r"\s*\(.*?\)\s*|:$", "", f.label).strip() or f.label
+    label = short_label(f.label)
     texts = list(items) if items is not None else [i.text for i in f.items] or ([f.value] if f.value else [])
     return [Evidence(t, f.source, quote, label) for t in texts]
 
@@ -101,8 +101,6 @@ def experience_evidence(p: RoleProfile, focus: str | None, theme: Sequence[str])
         hits = sum(matches_theme(item.text, [t]) for t in theme)
         if theme and (hits == 0 or hits * 2 < len(theme)):
             continue
-        if not theme and focus and item.kind != focus:
-            continue
         out.append(Evidence(f"{KIND_TITLES[item.kind]}: {item.text}", p.experience.source, p.experience.value, None))
     return out
 
@@ -130,7 +128,9 @@ def looked_in(
     """Markers citing where the template was searched, for a 'No' (so a person can check it)."""
     if topic == "training":
         return " ".join(
-            dict.fromkeys(w.cite(p, f.source, f"{f.label}: {f.value or '(blank)'}", _label(f)) for f in fields)
+            dict.fromkeys(
+                w.cite(p, f.source, f"{f.label}: {f.value or '(blank)'}", short_label(f.label)) for f in fields
+            )
         ) or w.cite(p, p.title_source)
     if topic == "experience":
         return w.cite(p, p.experience.source, p.experience.value)
@@ -141,10 +141,6 @@ def looked_in(
             marks.append(w.cite(p, group_source(rows), rows[0].title))
     # A template with no competence in those sections: cite the template itself, still checkable.
     return " ".join(dict.fromkeys(marks)) or w.cite(p, p.title_source)
-
-
-def _label(f: Field) -> str:
-    return re.sub(r"\s*\(.*?\)\s*|:$", "", f.label).strip() or f.label
 
 
 def write_evidence(w: Writer, p: RoleProfile, evidence: Sequence[Evidence], limit: int = EVIDENCE_LINES) -> int:

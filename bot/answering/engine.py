@@ -571,7 +571,7 @@ class Engine:
                 else:
                     blank = [f for f in fields if f.is_blank and not theme and not unnamed]
                     if blank:
-                        name = _field_name(blank[0])
+                        name = compose.short_label(blank[0].label).lower()
                         w.add(
                             f"{name[0].upper()}{name[1:]}: the {p.short_name} template leaves this blank"
                             f" {w.cite(p, blank[0].source, None, name)}"
@@ -584,22 +584,9 @@ class Engine:
                             w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
                         else:
                             w.add(f"The {p.short_name} template does not ask for {what}. It asks for:")
-                            kinds = [i for i in p.experience_items if not focus or i.kind == focus]
-                            direct.write_evidence(
-                                w,
-                                p,
-                                direct.experience_evidence(p, None, [])
-                                if not kinds
-                                else [
-                                    direct.Evidence(
-                                        f"{compose.KIND_TITLES[i.kind]}: {i.text}",
-                                        p.experience.source,
-                                        p.experience.value,
-                                        None,
-                                    )
-                                    for i in kinds
-                                ],
-                            )
+                            # the items of the kind asked about ("DBS": vetting), or all when it has none
+                            shown = direct.experience_evidence(p, focus, []) or direct.experience_evidence(p, None, [])
+                            direct.write_evidence(w, p, shown)
             for p in others[:2]:
                 w.add(f"The **{p.short_name}** template does:")
                 direct.write_evidence(w, p, evidence(p)[0], 2)
@@ -675,7 +662,7 @@ class Engine:
         def write(w: compose.Writer) -> None:
             for p in profiles:
                 lines, fields = direct.training_evidence(p, [], q.subtopics)
-                name = _field_name(fields[0]) if fields else "training"
+                name = compose.short_label(fields[0].label).lower() if fields else "training"
                 if not lines:
                     where = direct.looked_in(w, p, "training", fields, [])
                     w.add(f"0: the {p.short_name} template leaves {name} blank {where}")
@@ -944,7 +931,7 @@ class Engine:
             elif _stem(t) in self.by_stem:  # "chairing" -> "chair", "managing" -> "manage"
                 kept.append(self.by_stem[_stem(t)])
         # "safeguarding level 3": a level that is not the role's own is part of what is asked
-        levels = {p.level for p in (q.roles.profiles or self.kb.profiles)} if q.roles.profiles else set()
+        levels = {p.level for p in q.roles.profiles}
         numbers = [m.group(1) for m in re.finditer(r"\blevel\s*(\d)\b", q.text, re.I) if int(m.group(1)) not in levels]
         if strict or operation_of(q.text) == "count":  # "total ... core plus role specific": no theme
             return kept[:3] + numbers[:1] if kept else []
@@ -1055,10 +1042,6 @@ _EXPERIENCE_WORDS = frozenset(
 )
 # Vague words that say where or how something is mentioned, not what: no help to keyword search.
 _VAGUE = frozenset("stuff things bits come comes coming up where say says mention mentions mentioned".split())
-
-
-def _field_name(f: Field) -> str:
-    return (re.sub(r"\s*\(.*?\)\s*|:$", "", f.label).strip() or f.label).lower()
 
 
 def _with_article(p: RoleProfile) -> str:

@@ -82,10 +82,6 @@ _LEVEL_INTRODUCERS = frozenset(
 )
 
 
-def by_level_of(profiles: tuple[RoleProfile, ...], level: int) -> bool:
-    return any(p.level == level for p in profiles)
-
-
 def words(text: str) -> list[str]:
     """Lower-case words; an apostrophe inside a word stays ("manager's"), quotes around words go."""
     return [w for w in (t.strip("'") for t in re.findall(r"[a-z0-9&']+", text.lower().replace("’", "'"))) if w]
@@ -193,9 +189,9 @@ class RoleFinder:
             level = int(match.group(1))
             before = words(text[: match.start()])
             at = len(before)
-            if before and before[-1] not in _LEVEL_INTRODUCERS and not by_level_of(self.profiles, level):
-                continue  # "safeguarding level 3", "NVQ level 3": the level of a course, not of a role
             by_level = [p for p in self.profiles if p.level == level]
+            if before and before[-1] not in _LEVEL_INTRODUCERS and not by_level:
+                continue  # "safeguarding level 3", "NVQ level 3": the level of a course, not of a role
             for p in by_level:
                 note(p, at)
             if not by_level and 1 <= level <= 9:

@@ -22,8 +22,16 @@ import json
 import re
 from typing import Any
 
-from ..answering.answer import ABSTRACT_LIMIT, MAX_CITATIONS, NAME_LIMIT, TITLE_LIMIT, Answer, Citation, Suggestion
-from ..answering.answer import shorten as _shorten
+from ..answering.answer import (
+    ABSTRACT_LIMIT,
+    MAX_CITATIONS,
+    NAME_LIMIT,
+    TITLE_LIMIT,
+    Answer,
+    Citation,
+    Suggestion,
+    shorten,
+)
 
 # Teams documents about 100 KB, some clients refuse 40 KB; sizes are of the UTF-16 encoded payload.
 MAX_ACTIVITY_BYTES = 38_000
@@ -32,10 +40,6 @@ KEYWORD_LIMIT = 28
 BULLET = "•"
 SUB_BULLET = "\u00a0\u00a0\u00a0◦"
 _MARKER = re.compile(r"\[(\d+)\]")
-
-
-def shorten(text: str, limit: int) -> str:
-    return _shorten(text, limit)
 
 
 # -- text -------------------------------------------------------------------------------------------
