@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,29 @@ from knowledge.records import KnowledgeBase
 ROOT = Path(__file__).resolve().parent.parent
 ENGAGEMENT_WORKER = "liaison-and-diversion-engagement-worker-level-4.txt"
 STRATEGIC_MANAGER = "liaison-and-diversion-strategic-manager-level-8.txt"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def npm_binary(package: str, prefix: Path, binary: str, needed_by: str) -> Path:
+    """`binary` of the npm `package`, installed into the git-ignored `prefix` when it is not there;
+    the test is skipped where npm is missing."""
+    path = prefix / "node_modules" / ".bin" / binary
+    if not path.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip(f"npm is not installed: {needed_by} needs Node.js and npm")
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), package],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return path
 
 
 @pytest.fixture(scope="session")

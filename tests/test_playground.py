@@ -11,8 +11,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -27,33 +25,16 @@ from aiohttp import web
 from bot.settings import Settings
 from bot.teams.server import create_app
 
-from .conftest import ROOT
+from .conftest import ROOT, free_port, npm_binary
 
 pytestmark = pytest.mark.model
 PLAYGROUND = "@microsoft/m365agentsplayground@0.2.28"
 PREFIX = ROOT / ".playground"
-BINARY = PREFIX / "node_modules" / ".bin" / "agentsplayground"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def playground_binary() -> Path:
-    if not BINARY.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not installed: the Playground end-to-end test needs Node.js and npm")
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(PREFIX), PLAYGROUND],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return BINARY
+    return npm_binary(PLAYGROUND, PREFIX, "agentsplayground", "the Playground end-to-end test")
 
 
 @pytest.fixture

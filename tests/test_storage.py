@@ -28,20 +28,13 @@ from aiohttp import web
 from bot.settings import Settings
 from bot.teams.storage import StateConflict, open_feedback, open_state
 
+from .conftest import ROOT, free_port, npm_binary
 from .test_server import Channel, message
 
-ROOT = Path(__file__).resolve().parent.parent
 AZURITE = "azurite@3.35.0"
 PREFIX = ROOT / ".azurite"
-BINARY = PREFIX / "node_modules" / ".bin" / "azurite-blob"
 # Azurite's documented development account (public, fixed): not a secret.
 ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_port(port: int, timeout: float) -> None:
@@ -57,20 +50,11 @@ def wait_for_port(port: int, timeout: float) -> None:
 @pytest.fixture(scope="module")
 def azurite() -> Iterator[str]:
     """A connection string to a fresh in-memory Azurite blob service on loopback."""
-    if not BINARY.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not installed: the Azure Storage tests need Node.js and npm for Azurite")
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(PREFIX), AZURITE],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+    binary = npm_binary(AZURITE, PREFIX, "azurite-blob", "the Azure Storage tests (Azurite)")
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="azurite-")
     command = [
-        str(BINARY),
+        str(binary),
         "--blobHost",
         "127.0.0.1",
         "--blobPort",
