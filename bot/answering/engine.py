@@ -534,11 +534,11 @@ class Engine:
             having = exact
         shown = [*asked[:4], *(f"level {t}" for t in theme if t.isdigit())]  # "safeguarding level 3"
         what = direct.what_it_is(q.topic, shown if (theme or unnamed) and asked else theme, focus, q.subtopics)
-        others = (
-            [p for p in self.kb.profiles if p not in profiles and any(not e.blank for e in evidence(p)[0])]
-            if not having and not unnamed
-            else []
-        )
+        # Where it is not in the asked templates, the other templates that do list it (evidence found once)
+        elsewhere = {
+            p.role: evidence(p)[0] for p in self.kb.profiles if p not in profiles and not having and not unnamed
+        }
+        others = [p for p in self.kb.profiles if any(not e.blank for e in elsewhere.get(p.role, []))]
         more: list[Suggestion] = []
 
         def write(w: compose.Writer) -> None:
@@ -589,7 +589,7 @@ class Engine:
                             direct.write_evidence(w, p, shown)
             for p in others[:2]:
                 w.add(f"The **{p.short_name}** template does:")
-                direct.write_evidence(w, p, evidence(p)[0], 2)
+                direct.write_evidence(w, p, elsewhere[p.role], 2)
 
         follow = self._follow_ups(profiles[0], q.topic)
         cited = profiles + others[:2]
