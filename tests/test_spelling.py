@@ -42,3 +42,8 @@ def test_real_words_abbreviations_and_initials_stay(speller: Speller, kept: str)
 def test_vocabulary_comes_from_the_templates_not_from_a_list_of_roles() -> None:
     assert Speller(["navigator"]).correct("navigater") == "navigator"
     assert Speller([]).correct("navigater") == "navigater"
+
+
+def test_contractions_stay_whole_and_possessives_are_mended(speller: Speller) -> None:
+    assert speller.correct("which core competences does the SM have that the EW doesn't?").endswith("doesn't?")
+    assert speller.correct("the stratigic manger's training") == "the strategic manager's training"

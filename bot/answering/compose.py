@@ -43,7 +43,7 @@ class Writer:
 
     def __init__(self, kb: KnowledgeBase, citations: Citations | None = None) -> None:
         self.kb = kb
-        self.citations = citations or Citations()
+        self.citations = citations if citations is not None else Citations()
         self.lines: list[str] = []
 
     def cite(self, p: RoleProfile | None, source: SourceRef, quote: str | None = None, group: str | None = None) -> str:

@@ -21,10 +21,10 @@ import numpy as np
 
 from index.embedder import Embedder
 from index.store import Hit, Index
-from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, Field, KnowledgeBase, RoleProfile
+from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, Field, KnowledgeBase, RoleProfile, SourceRef
 from knowledge.text import normalise
 
-from . import compose, direct
+from . import comparing, compose, direct
 from .answer import Answer, Suggestion
 from .competences import (
     SECTION_TITLES,
@@ -42,6 +42,7 @@ from .spelling import Speller
 from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
 
 MAX_QUESTION_CHARS = 2000
+SHARED_CITED = 3  # framework text shared by templates: cite it in this many of them
 VECTOR_CACHE_SIZE = 4096  # embeddings of recent questions (1.5 KB each with MiniLM)
 # Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
 # relevant when it is close in meaning, or contains the question's words and is not far in meaning.
@@ -353,7 +354,8 @@ class Engine:
             q = replace(q, topic="competences")
             topic = "competences"
         if (
-            topic in ("free", "framework")
+            # about the framework itself ("can NOS be changed locally?") unless a role is named
+            (topic == "free" or (topic == "framework" and (operation == "which" or q.roles.profiles)))
             and operation in ("check", "which")
             and (moved := self._topic_of_theme(q, profiles))
         ):
@@ -376,7 +378,7 @@ class Engine:
         if topic == "free":
             return self._retrieve(q, vector, profiles)
         if topic == "compare":
-            return self._compare(q, profiles or list(self.kb.profiles))
+            return self._compare(q, profiles or list(self.kb.profiles), state)
         if topic == "progression":
             return self._progression(q, state, vector)
         if topic in ("training", "experience", "competences") and _FACT_SEEKING.search(q.text):
@@ -701,9 +703,32 @@ class Engine:
         text, citations = w.citations.finish(w.text())
         return Answer(text, citations, tuple(p.role for p in profiles), q.topic, False, tuple(suggestions)[:3], table)
 
-    def _compare(self, q: Question, profiles: list[RoleProfile]) -> Answer:
+    def _compare(self, q: Question, profiles: list[RoleProfile], state: ConversationState | None = None) -> Answer:
         if len(profiles) < 2:
             profiles = list(self.kb.profiles)
+        sections, principle = _sections(q.text), self._principle(q.text)
+        theme = [t for t in self._theme(q, strict=True) if not principle or t not in principle.split()]
+        aspects = comparing.aspects_of(q.text, sections, principle, theme, profiles)
+        if not aspects and state is not None and state.topic in ROLE_TOPICS:
+            # "does the strategic manager get the same list?": the list the conversation is about
+            carried = " ".join((q.text, state.topic, *state.subtopics, *state.focus))
+            aspects = comparing.aspects_of(carried, _sections(carried), principle, list(state.theme), profiles)
+        if aspects:
+            lacking = None
+            named = list(q.roles.profiles)
+            if len(named) == 2 and _LACKS.search(q.text):  # "... that the EW doesn't (have)?"
+                lacking = named[1]
+                profiles = named
+            check = operation_of(q.text) == "check"
+            rows: tuple[tuple[str, ...], ...] = ()
+
+            def write_aspects(w: compose.Writer) -> None:
+                nonlocal rows
+                rows = comparing.compare_aspects(w, profiles, aspects, q.text, check, lacking)
+
+            follow_ups = self._follow_ups(profiles[-1], "compare")
+            found = self._finish(replace(q, topic="compare"), profiles, write_aspects, suggestions=follow_ups)
+            return replace(found, table=rows)
         aspect = next(
             (t for t in ("training", "experience", "competences", "level", "scope") if t in _topics_in(q.text)),
             "overview",
@@ -763,7 +788,8 @@ class Engine:
         lowered = q.text.lower()
         if re.search(
             r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
-            r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdate\b|\bversion\b|"
+            r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdates?\b|\bversions?\b|"
+            r"\bdeveloped (?:with|by|in collaboration)\b|\bwho\b.*\b(?:wrote|written|developed|published)\b|"
             r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b",
             lowered,
         ):
@@ -844,10 +870,24 @@ class Engine:
             for hit in relevant:
                 p = by_role.get(hit.passage.role or "")
                 where = f"{p.short_name}, {hit.passage.section}" if p else hit.passage.section
-                w.add(f"- {hit.passage.quote} ({where}) {w.cite(p, hit.passage.source, hit.passage.quote)}")
+                markers = " ".join(w.cite(o, s, hit.passage.quote) for o, s in self._places(hit, p))
+                w.add(f"- {hit.passage.quote} ({where}) {markers}")
 
-        cited_roles = [by_role[r] for r in dict.fromkeys(h.passage.role for h in relevant) if r in by_role]
+        cited_roles = list(
+            {o.role: o for h in relevant for o, _ in self._places(h, by_role.get(h.passage.role or "")) if o}.values()
+        )
         return self._finish(q, cited_roles, write, suggestions=self.starter_questions())
+
+    def _places(self, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:
+        """Where a retrieved passage is written: its own template, or for framework text shared by
+        templates every template it appears in (up to SHARED_CITED), each cited as itself."""
+        if p is not None or not hit.passage.id.startswith("general#"):
+            return [(p, hit.passage.source)]
+        n = int(hit.passage.id.split("#", 1)[1])
+        if n >= len(self.kb.general):
+            return [(None, hit.passage.source)]
+        by_file = {p.title_source.file: p for p in self.kb.profiles}
+        return [(by_file.get(s.file), s) for s in self.kb.general[n].sources[:SHARED_CITED]]
 
     def _decline(self, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
         roles = "; ".join(f"{p.short_name} (level {p.level})" for p in self.kb.profiles)
@@ -995,6 +1035,7 @@ _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|pub
 _DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
 
 
+_LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 _WHICH_ROLE = direct.WHICH_ROLE
 

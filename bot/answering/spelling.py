@@ -105,4 +105,11 @@ class Speller:
         return word
 
     def correct(self, text: str) -> str:
-        return re.sub(r"[A-Za-z]+", lambda m: self.correct_word(m.group(0)), text)
+        # "doesn't" is left whole ("doesn" alone is no word to mend); a possessive's word is mended.
+        def mend(m: re.Match[str]) -> str:
+            head, apostrophe, tail = m.group(1), m.group(2) or "", m.group(3) or ""
+            if tail.lower() == "t":
+                return m.group(0)
+            return self.correct_word(head) + apostrophe + tail
+
+        return re.sub(r"([A-Za-z]+)(?:(['’])([A-Za-z]+))?", mend, text)

@@ -330,7 +330,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "compare",
         r"\bcompar|\bdifferen|\bdiffer\b|\bvs\.?\b|\bversus\b|\bside by side\b|\bin common\b|\bshare[ds]?\b"
-        r"|\bboth\b.*\b(?:need|have|require)|\bsame\b",
+        r"|\bboth\b.*\b(?:need|have|require)|\bsame\b"
+        r"|\bthat (?:the |an? )?[\w ]{1,40}? (?:does ?n[o'’]t|does not|do ?n[o'’]t|has ?n[o'’]t)\b",
     ),
     (
         "experience",
@@ -514,6 +515,9 @@ _DEFINITION = re.compile(
 )
 
 
+_ACROSS = re.compile(r"\b(?:two|both|all|each|the) (?:templates|roles|profiles)\b|\bbetween (?:the )?templates\b")
+
+
 def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
     if not topics:
         return "free"
@@ -521,9 +525,11 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
     # "which roles are there?" lists the roles; "which roles need PREVENT training?" is about training
     if "roles" in topics and not {"training", "experience", "competences", "level", "scope"} & set(topics):
         return "roles"
+    across = "compare" in topics and bool(_ACROSS.search(lowered))  # "different between the two templates"
     if (
         not roles.profiles
         and not roles.everyone
+        and not across
         and (_DEFINITION.search(text) or re.search(r"\btemplates?\b", lowered))
         and not re.search(r"\b(?:i|my|me)\b", lowered)
     ):
@@ -535,7 +541,7 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
         return "onboarding"
     if "progression" in present and (len(roles.profiles) >= 1 or "from" in lowered):
         return "progression"
-    if "compare" in present and (len(roles.profiles) > 1 or roles.everyone):
+    if "compare" in present and (len(roles.profiles) > 1 or roles.everyone or across):
         return "compare"
     # "qualifications" usually means the experience required, unless it is about formal learning.
     if "experience" in present and "training" in present:
