@@ -161,3 +161,30 @@ def test_the_managers_side_of_onboarding(finder: RoleFinder) -> None:
     q = understand("my new EW starts next month, as their line manager what should I go through with them", finder)
     assert q.topic == "onboarding" and [p.short_name for p in q.roles.profiles] == ["Engagement Worker"]
     assert understand("my new EW asked me about supervision", finder).topic != "onboarding"
+
+
+@pytest.mark.parametrize(
+    ("question", "operation"),
+    [
+        ("DBS needed for EW?", "check"),
+        ("SM - any R&D competences?", "check"),
+        ("any safeguarding training for the engagement worker?", "check"),
+        ("what training is needed for the engagement worker?", "list"),
+        ("which training is required?", "list"),
+    ],
+)
+def test_terse_yes_no_questions_are_checks(question: str, operation: str) -> None:
+    from bot.answering.direct import operation_of
+
+    assert operation_of(rewrite(question)) == operation
+
+
+def test_staff_shorthand_becomes_template_words() -> None:
+    assert rewrite("L&D SM exp req") == "liaison and diversion SM experience required"
+    assert rewrite("any R&D competences?") == "any research and development competences?"
+
+
+def test_comparisons_across_the_templates_and_weather_are_not_misread(finder: RoleFinder) -> None:
+    assert understand("Is the CPD section different between the two templates?", finder).topic == "compare"
+    assert understand("which core competences does the SM have that the EW doesn't?", finder).topic == "compare"
+    assert understand("what's the weather going to be like in Leeds tomorrow?", finder).topic == "free"

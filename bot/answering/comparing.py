@@ -239,12 +239,15 @@ def _compare_lists(
     keyed = [{normalise(e.text): e for e in entries} for entries in per]
     common = set.intersection(*(set(k) for k in keyed)) if keyed else set()
     related: set[str] = set()
-    marks = " ".join(
-        w.cite(p, _span(entries), entries[0].text) for p, entries in zip(profiles, per, strict=True) if entries
-    )
+
+    def marks() -> str:  # cited only when a line shows both sides
+        return " ".join(
+            w.cite(p, _span(entries), entries[0].text) for p, entries in zip(profiles, per, strict=True) if entries
+        )
+
     if len(profiles) > 1 and common and lacking is None:
         shown = "; ".join(e.text for k, e in keyed[0].items() if k in common)
-        w.add(f"- In both ({len(common)}): {shown} {marks}")
+        w.add(f"- In both ({len(common)}): {shown} {marks()}")
     if len(profiles) == 2:
         left = [e.text for k, e in keyed[0].items() if k not in common]
         right = [e.text for k, e in keyed[1].items() if k not in common]
@@ -252,14 +255,16 @@ def _compare_lists(
         if pairs:
             first, second = profiles[0].short_name, profiles[1].short_name
             shown = "; ".join(f"“{a}” ({first}) and “{b}” ({second})" for a, b in pairs)
-            w.add(f"- Similar in both, worded differently: {shown} {marks}")
+            w.add(f"- Similar in both, worded differently: {shown} {marks()}")
             related = {normalise(x) for pair in pairs for x in pair}
     everything = [{normalise(c.title): c for c in p.competences} for p in profiles]
     for i, (p, entries) in enumerate(zip(profiles, per, strict=True)):
         only = [e for k, e in keyed[i].items() if k not in common and k not in related]
         if only:
             outcome.differ = True
-        if lacking is not None and p.role == lacking.role:
+        if lacking is not None and p.role == lacking.role:  # cited: what it lists is what is compared
+            mark = w.cite(p, _span(entries), entries[0].text) if entries else w.cite(p, p.title_source)
+            w.add(f"- {p.short_name} lists {len(entries)}, none of these {mark}")
             continue
         if not entries:
             w.add(f"- {p.short_name}: none listed {w.cite(p, p.title_source)}")

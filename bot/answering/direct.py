@@ -34,13 +34,22 @@ WHICH_ROLE = re.compile(
 )
 
 
+# Yes/no questions without a verb first: "DBS needed for EW?", "SM - any R&D competences?"
+_TERSE_CHECK = re.compile(
+    r"^(?!\s*(?:what|which|who|whom|how|where|when|why|list|show|tell|give)\b)[^?]*"
+    r"\b(?:needed|required|necessary|essential|compulsory)\b[^?]*\?\s*$"
+    r"|(?:^|[-:–]\s*)any\b",
+    re.IGNORECASE,
+)
+
+
 def operation_of(text: str) -> str:
     """What is asked: 'which' (which role ...?), 'count', 'check' (yes/no) or 'list'."""
     if WHICH_ROLE.search(text):
         return "which"
     if _COUNT.search(text) and not _LIST.search(text):  # "list them and say how many": the list, with counts
         return "count"
-    if _CHECK.search(text.strip()):
+    if _CHECK.search(text.strip()) or _TERSE_CHECK.search(text.strip()):
         return "check"
     return "list"
 

@@ -355,7 +355,7 @@ class Engine:
             topic = "competences"
         if (
             # about the framework itself ("can NOS be changed locally?") unless a role is named
-            (topic == "free" or (topic == "framework" and (operation == "which" or q.roles.profiles)))
+            (topic == "free" or (topic == "framework" and (operation == "which" or q.roles.profiles or q.roles.everyone)))
             and operation in ("check", "which")
             and (moved := self._topic_of_theme(q, profiles))
         ):
@@ -511,15 +511,19 @@ class Engine:
         def evidence(p: RoleProfile) -> tuple[list[direct.Evidence], list[Field]]:
             if q.topic == "training":
                 return direct.training_evidence(p, theme, q.subtopics)
-            if q.topic == "experience":
-                return direct.experience_evidence(p, focus, theme), []
+            if q.topic == "experience":  # "recruiting for the SM: is DBS needed?": recruiting is the context
+                return direct.experience_evidence(p, focus, [t for t in theme if t not in _RECRUITING]), []
             return direct.competence_evidence(p, sections, principle, theme), []
 
         # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
         asked = [
             w
             for w in words(self.keyword_query(q.text))
-            if w not in _THEME_STOP and w not in self.name_words and len(w) >= 3 and not w.isdigit()
+            if w not in _THEME_STOP
+            and w not in self.name_words
+            and len(w) >= 3
+            and not w.isdigit()
+            and not (q.topic == "experience" and w in _RECRUITING)
         ]
         found = {p.role: evidence(p) for p in profiles}
         unnamed = q.topic == "training" and not theme and bool(asked) and not q.subtopics
@@ -1035,6 +1039,7 @@ _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|pub
 _DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
 
 
+_RECRUITING = {"recruiting", "recruit", "recruitment", "hiring", "advert", "post", "vacancy", "applicants"}
 _LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 _WHICH_ROLE = direct.WHICH_ROLE

@@ -293,6 +293,11 @@ _REWRITES = (
     (r"\bexperiance|experince\b", "experience"),
     (r"\bsafegaurding|safeguading\b", "safeguarding"),
     (r"\bL\s*&\s*D\b", "liaison and diversion"),
+    (r"\bR\s*&\s*D\b", "research and development"),
+    (r"\bH\s*&\s*S\b", "health and safety"),
+    (r"\bE\s*&\s*D\b", "equality and diversity"),
+    (r"\bexp\b\.?", "experience"),
+    (r"\breqs?\b\.?", "required"),
 )
 
 TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -563,6 +568,8 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
     ):
         return "framework"
     for topic in ("competences", "scope", "framework", "compare", "progression", "help", "onboarding"):
+        if topic == "progression" and not re.search(r"\b(?:roles?|jobs?|posts?|levels?|careers?)\b", lowered):
+            continue  # "what's the weather going to be like?" is not about moving up
         if topic in present:
             return topic
     return "free"
