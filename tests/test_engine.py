@@ -300,3 +300,23 @@ def test_a_course_level_is_not_a_role_level_and_a_partial_match_is_not_a_yes(mod
     answer, _ = ask(model_runtime, "is safeguarding level 3 in both templates?")
     assert answer.text.startswith("Only the Strategic Manager template lists it.")
     assert "The **Engagement Worker** template has no entry naming safeguarding level 3; related:" in answer.text
+
+
+def test_yes_no_answers_show_what_a_person_needs_next(model_runtime) -> None:
+    # anything on a subject: the competences and the training entries both answer
+    answer, _ = ask(model_runtime, "is there anything on lone working for the EW?")
+    assert answer.text.startswith("Yes.")
+    assert "Manage lone workers" in answer.text and "- Lone working" in answer.text
+    # on a short list: the whole list, for context
+    answer, _ = ask(model_runtime, "is data protection on the stat and mand list for the EW?")
+    assert "The whole list: Safeguarding; Data Protection; Information Governance" in answer.text
+    # a "No" on competences names the entries that share part of it
+    answer, _ = ask(model_runtime, "does the EW have to chair meetings as part of the role?")
+    assert answer.text.startswith("No.")
+    assert "Related:\n- Represent one's own agency at meetings" in answer.text
+    assert "mentions chair meetings part" not in answer.text
+    # training asked, a competence names it: a yes, said as what it is
+    answer, _ = ask(model_runtime, "do engagement workers need hand hygiene training?")
+    assert answer.text.startswith("Yes, as a competence: no training entry names hand hygiene")
+    assert "Perform hand hygiene to prevent the spread of infection" in answer.text
+    assert_well_cited(answer)

@@ -47,3 +47,7 @@ def test_vocabulary_comes_from_the_templates_not_from_a_list_of_roles() -> None:
 def test_contractions_stay_whole_and_possessives_are_mended(speller: Speller) -> None:
     assert speller.correct("which core competences does the SM have that the EW doesn't?").endswith("doesn't?")
     assert speller.correct("the stratigic manger's training") == "the strategic manager's training"
+
+
+def test_run_together_words_with_a_typo_in_the_second(speller: Speller) -> None:
+    assert speller.correct("lonewroking") == "lone working"

@@ -95,8 +95,8 @@ def training_evidence(
         return [e for f in fields if not f.is_blank for e in _field_evidence(f)], fields
     if "formal_endorsed" in subtopics:  # the field itself, not the notes on credits and accreditation
         fields = [f for f in fields if f.key == "formal_endorsed"] or fields
-    if theme:  # an entry anywhere in the training sections that names what was asked
-        found = matching_items(p, list(theme))
+    if theme:  # an entry in the training sections asked about (all of them when none is named)
+        found = [(f, text) for f, text in matching_items(p, list(theme)) if not subtopics or f in fields or not f.items]
         return [e for f, text in found for e in _field_evidence(f, [text])], fields or [f for f, _ in found]
     return [e for f in fields if not f.is_blank for e in _field_evidence(f)], fields
 

@@ -37,11 +37,13 @@ from .competences import (
     progression,
     select,
 )
+from .compose import KIND_TITLES
 from .direct import operation_of
 from .spelling import Speller
 from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
 
 MAX_QUESTION_CHARS = 2000
+SHORT_LIST = 8  # a yes/no on a list this short shows the whole list
 SHARED_CITED = 3  # framework text shared by templates: cite it in this many of them
 VECTOR_CACHE_SIZE = 4096  # embeddings of recent questions (1.5 KB each with MiniLM)
 # Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
@@ -69,7 +71,7 @@ _THEME_STOP = frozenset(
     locality role-specific underpinning principle principles function functions reference under
     count number many much also just really actually include includes included including cover
     covers covered relate relates related relating around regarding involve involves involving one
-    ones kind kinds type types sort thing things area areas work working worker workers manager
+    ones kind kinds type types sort thing things area areas part work working worker workers manager
     managers service services nhs which what's whats i'm im
     it's there's does need list lists listed anything else other more most best first go going make
     made like same different between compare comparison versus vs side by and/or eg e.g etc
@@ -185,15 +187,21 @@ class Engine:
         self.stems = {w[:6] for w in self.vocabulary}
         self.speller = Speller(
             w
-            for p in kb.profiles
             for text in (
-                p.role,
-                p.short_name,
-                p.area_of_work,
-                *(f"{c.title} {c.function} {c.principle} {c.section_title}" for c in p.competences),
-                *(f"{f.label} {f.value}" for f in (*p.cpd, *p.learning, *p.basic_information)),
-                *(i.text for f in (*p.cpd, *p.learning) for i in f.items),
-                *(para.text for para in (*p.scope, *p.level_descriptor)),
+                *(
+                    text
+                    for p in kb.profiles
+                    for text in (
+                        p.role,
+                        p.short_name,
+                        p.area_of_work,
+                        *(f"{c.title} {c.function} {c.principle} {c.section_title}" for c in p.competences),
+                        *(f"{f.label} {f.value}" for f in (*p.cpd, *p.learning, *p.basic_information)),
+                        *(i.text for f in (*p.cpd, *p.learning) for i in f.items),
+                        *(para.text for para in (*p.scope, *p.level_descriptor)),
+                    )
+                ),
+                *(g.text for g in kb.general),  # the framework text: "clinical", "banding", "coterminous"
             )
             for w in re.findall(r"[A-Za-z]+", text)
         )
@@ -355,13 +363,16 @@ class Engine:
             topic = "competences"
         if (
             # about the framework itself ("can NOS be changed locally?") unless a role is named
-            (topic == "free" or (topic == "framework" and (operation == "which" or q.roles.profiles or q.roles.everyone)))
+            (
+                topic == "free"
+                or (topic == "framework" and (operation == "which" or q.roles.profiles or q.roles.everyone))
+            )
             and operation in ("check", "which")
             and (moved := self._topic_of_theme(q, profiles))
         ):
             # "does the EW have to chair meetings?", "which role is responsible for managing budgets?": a
             # competence or training entry that names it answers better than retrieval
-            q = replace(q, topic=moved)
+            q = replace(q, topic=moved, broad=True)
             topic = moved
         if topic == "free" and q.roles.profiles and self._only_roles(q.text):
             # "I'm a strategic manager", "engagement worker?": an overview of the role, which is kept in focus
@@ -433,10 +444,7 @@ class Engine:
                 for p in profiles
                 if (
                     q.topic == "training"
-                    and any(
-                        all(compose.matches_theme(text, [t]) for t in theme)
-                        for _, text in compose.matching_items(p, theme)
-                    )
+                    and any(e.names_all(theme) for e in direct.training_evidence(p, theme, q.subtopics)[0])
                 )
                 or (q.topic == "competences" and select(p, sections, principle, theme))
                 or (q.topic == "experience" and direct.experience_evidence(p, focus, theme))
@@ -513,7 +521,10 @@ class Engine:
                 return direct.training_evidence(p, theme, q.subtopics)
             if q.topic == "experience":  # "recruiting for the SM: is DBS needed?": recruiting is the context
                 return direct.experience_evidence(p, focus, [t for t in theme if t not in _RECRUITING]), []
-            return direct.competence_evidence(p, sections, principle, theme), []
+            found = direct.competence_evidence(p, sections, principle, theme)
+            if q.broad and theme:  # "is there anything on lone working?": the training entries too
+                found += [e for e in direct.training_evidence(p, theme, ())[0] if e.names_all(theme)]
+            return found, []
 
         # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
         asked = [
@@ -534,10 +545,27 @@ class Engine:
             # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word asked
             # (also those no template uses: "mental health first aid") is a yes
             named = [*theme, *(w for w in asked if w not in theme and not any(t.startswith(w[:4]) for t in theme))]
-            exact = [p for p in having if any(e.names_all(named) for e in found[p.role][0])]
+            # "accreditation or credits": either will do
+            either = re.search(r"\w \bor\b \w", q.text) is not None
+            exact = [p for p in having if either or any(e.names_all(named) for e in found[p.role][0])]
+            # "hand hygiene training": the competence that names it answers too
+            as_competence = {
+                p.role: [e for e in direct.competence_evidence(p, (), None, theme) if e.names_all(theme)]
+                for p in profiles
+            }
+            trained_elsewhere = any(
+                e.names_all(theme)
+                for o in self.kb.profiles
+                if o not in profiles
+                for e in direct.training_evidence(o, theme, q.subtopics)[0]
+            )
+            if not exact and not trained_elsewhere and any(as_competence.values()):
+                return self._as_competence(q, profiles, as_competence, " ".join(theme))
             if not exact and having:
                 return self._related(q, having, found, " ".join(named))
             having = exact
+            for p in having:
+                found[p.role] = (found[p.role][0] + as_competence[p.role][:2], found[p.role][1])
         shown = [*asked[:4], *(f"level {t}" for t in theme if t.isdigit())]  # "safeguarding level 3"
         what = direct.what_it_is(q.topic, shown if (theme or unnamed) and asked else theme, focus, q.subtopics)
         # Where it is not in the asked templates, the other templates that do list it (evidence found once)
@@ -574,6 +602,15 @@ class Engine:
                         everything = self._show_all(p, q.topic)
                         w.add(f"- …and {left} more (ask: {everything.question})")
                         more.append(everything)
+                    short = [f for f in fields if 1 < len(f.items) <= SHORT_LIST]
+                    if q.subtopics and len(short) == 1 and len(lines) < len(short[0].items):
+                        # "is data protection on the stat and mand list?": the whole (short) list, for context
+                        f = short[0]
+                        label = compose.short_label(f.label)
+                        w.add(
+                            f"- The whole list: {'; '.join(i.text for i in f.items)}"
+                            f" {w.cite(p, f.source, f'{f.label}: {f.value}', label)}"
+                        )
                 else:
                     blank = [f for f in fields if f.is_blank and not theme and not unnamed]
                     if blank:
@@ -586,12 +623,22 @@ class Engine:
                         where = direct.looked_in(w, p, q.topic, fields, sections)
                         if q.topic == "competences":
                             w.add(f"No competence in the {p.short_name} template mentions {what} {where}")
+                            # "chair meetings": those naming part of it ("Represent one's own agency at meetings")
+                            near = [
+                                e
+                                for t in (theme if len(theme) > 1 else [])
+                                for e in direct.competence_evidence(p, sections, principle, [t])
+                            ]
+                            if near:
+                                w.add("Related:")
+                                direct.write_evidence(w, p, near, 3)
                         elif q.topic == "training":
                             w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
                         else:
                             w.add(f"The {p.short_name} template does not ask for {what}. It asks for:")
-                            # the items of the kind asked about ("DBS": vetting), or all when it has none
-                            shown = direct.experience_evidence(p, focus, []) or direct.experience_evidence(p, None, [])
+                            # all it asks for, the kind asked about ("DBS": vetting) first
+                            shown = direct.experience_evidence(p, None, [])
+                            shown.sort(key=lambda e: not (focus and e.text.startswith(KIND_TITLES.get(focus, "-"))))
                             direct.write_evidence(w, p, shown)
             for p in others[:2]:
                 w.add(f"The **{p.short_name}** template does:")
@@ -600,6 +647,22 @@ class Engine:
         follow = self._follow_ups(profiles[0], q.topic)
         cited = profiles + others[:2]
         return self._finish(q, cited, write, suggestions=(*more, *follow))
+
+    def _as_competence(
+        self, q: Question, profiles: list[RoleProfile], found: dict[str, list[direct.Evidence]], what: str
+    ) -> Answer:
+        """No training entry names it, but a competence does: a yes, said as what it is."""
+        having = [p for p in profiles if found[p.role]]
+
+        def write(w: compose.Writer) -> None:
+            lead = "Yes" if len(having) == len(profiles) else f"Only the {' and '.join(p.short_name for p in having)}"
+            w.add(f"{lead}, as a competence: no training entry names {what}, but the template lists:")
+            for p in having:
+                if len(profiles) > 1:
+                    w.add(f"**{p.short_name}**:")
+                direct.write_evidence(w, p, found[p.role], 3)
+
+        return self._finish(replace(q, topic="competences"), having, write, self._follow_ups(having[0], "training"))
 
     def _related(
         self,

@@ -102,6 +102,10 @@ class Speller:
             left, right = lowered[:i], lowered[i:]
             if left in self.known and right in self.known:
                 return f"{left} {right}"
+        for i in range(3, len(lowered) - 3):  # and one of them misspelled: "lonewroking"
+            left, right = lowered[:i], lowered[i:]
+            if left in self.known and len(right) >= 5 and (mended := self.correct_word(right)) in self.known:
+                return f"{left} {mended}"
         return word
 
     def correct(self, text: str) -> str:

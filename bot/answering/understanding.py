@@ -478,6 +478,7 @@ class Question:
     subtopics: tuple[str, ...] = ()
     roles: RoleMatch = field(default_factory=RoleMatch)
     count: bool = False
+    broad: bool = False  # names no part of the template ("is there anything on lone working?"): look in all
 
 
 def topics_of(text: str) -> list[str]:
