@@ -24,7 +24,7 @@ from index.store import Hit, Index
 from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, Field, KnowledgeBase, RoleProfile, SourceRef
 from knowledge.text import normalise
 
-from . import comparing, compose, direct
+from . import comparing, compose, direct, themes
 from .answer import Answer, Suggestion
 from .competences import (
     SECTION_TITLES,
@@ -72,7 +72,9 @@ _THEME_STOP = frozenset(
     count number many much also just really actually include includes included including cover
     covers covered relate relates related relating around regarding involve involves involving one
     ones kind kinds type types sort thing things area areas part work working worker workers manager
-    managers service services nhs which what's whats i'm im
+    managers service services nhs which what's whats i'm im week weeks month months day days year years
+    monday tuesday wednesday thursday friday today tomorrow soon signing sign few next through stuff
+    prioritise prioritize priorities priority focus focusing induction onboarding cover covering
     it's there's does need list lists listed anything else other more most best first go going make
     made like same different between compare comparison versus vs side by and/or eg e.g etc
     mandatory statutory informal formal endorsed cpd frequency funding method qualification
@@ -404,6 +406,19 @@ class Engine:
         if topic == "onboarding":
             if len(profiles) != 1:
                 return self._which_role(q, onboarding=True)
+            # "what core competences should I sign off for my new EW?", "how will my learning be reviewed?":
+            # the part of the template asked about; "my new EW will do lone visits": what it says on that
+            asked = [t for t in ("competences", "training", "experience", "scope", "level") if t in _topics_in(q.text)]
+            if asked:
+                return self._about_roles(replace(q, topic=asked[0]), profiles, vector)
+            theme = self._onboarding_theme(q, profiles[0])
+            if theme:
+
+                def write_theme(w: compose.Writer) -> None:
+                    themes.about_theme(w, profiles[0], theme)
+
+                follow_ups = self._follow_ups(profiles[0], "onboarding")
+                return self._finish(replace(q, topic="competences"), profiles, write_theme, suggestions=follow_ups)
             return self._finish(
                 q,
                 profiles,
@@ -1067,6 +1082,15 @@ class Engine:
         best_title = max(map(overlap, titles), default=-1)
         best_entry = max(map(overlap, entries), default=-1)
         return "training" if best_entry > best_title else "competences"
+
+    def _onboarding_theme(self, q: Question, p: RoleProfile) -> list[str]:
+        """The subject an onboarding question is about, if the template says something on it: all the
+        question's theme words, else the single one that finds the most entries."""
+        theme = self._theme(q, strict=True)
+        if not theme or themes.count(p, theme, entries_only=True):
+            return theme
+        found = sorted(((themes.count(p, [t]), t in THEMES, t) for t in theme), reverse=True)
+        return [found[0][2]] if found and found[0][0] else []
 
     def _principle(self, text: str) -> str | None:
         norm = normalise(text)

@@ -322,9 +322,9 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         # the manager's side: "my new EW starts next month, what should I go through with them?"
         r"|\bmy new\b.{0,40}\b(?:starts?|starting|joins?|joining|begins?|beginning)\b"
         r"|\bstarts? (?:next|on|in|this)\b"
-        r"|\bnew (?:recruit|hire|colleague|member of (?:staff|the team))\b.{0,40}"
-        r"\b(?:starts?|starting|joins?|joining)\b"
-        r"|\binduct|\bgo through with (?:them|him|her)\b|\bsign(?:ing)? (?:them |him |her )?off\b",
+        r"|\bnew(?: [\w'/&-]+){1,5} (?:starts?|starting|joins?|joining|begins?)\b"
+        r"|\binduct|\bgo through with (?:them|him|her)\b|\bsign(?:ing)? (?:them |him |her )?off\b"
+        r"|\bjust (?:got|been given|been offered|accepted) (?:the |a |an |my )?.{0,60}\b(?:job|role|post|position)\b",
     ),
     (
         "progression",
@@ -354,6 +354,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bworkshops?\b|\baccredit|\bendorsed\b|\bawarding body\b|\bcredits?\b|\bapel\b|\bfund(?:ing|ed)?\b"
         r"|\bpay for\b|\bhow often\b|\bfrequency\b|\bregist(?:ration|ered|er)\b|\bprofessional body\b|\bmembership\b"
         r"|\bprevent\b|\bwrap\b"
+        r"|\b(?:learning|development|progress)\b.{0,20}\b(?:assessed|reviewed|checked|appraised|monitored)\b"
         r"|\bkeep (?:my |their |up )?(?:skills|knowledge|competence)|\bmaintain (?:my |their )?competence",
     ),
     (
@@ -404,7 +405,7 @@ TRAINING_FIELDS = (
     (
         "impact_method",
         r"\bimpact\b|\bcaptur|\bevidence\b|\brecord (?:my|their|the) learning|\bmeasur|\bevaluat"
-        r"|\bassess(?:ed|es)?\b.{0,20}\blearning|\blearning\b.{0,20}\b(?:assessed|reviewed|checked)",
+        r"|\bassess(?:ed|es)?\b.{0,20}\blearning",
     ),
     (
         "statutory_mandatory",
@@ -419,6 +420,7 @@ TRAINING_FIELDS = (
     (
         "cpd",
         r"\bcpd\b|\bcontinuing professional|\bprofessional development\b|\bappraisal\b|\bkeep .{0,20} up to date"
+        r"|\b(?:learning|development|progress)\b.{0,20}\b(?:assessed|reviewed|checked|appraised|monitored)\b"
         r"|\bmaintain (?:my |their )?competence|\bkeep (?:my |their |up )?(?:skills|knowledge|competence)",
     ),
     ("informal", r"\binformal\b|\bcourses?\b|\bworkshops?\b|\be-?learning\b|\bmodules?\b|\bshort courses?\b"),
