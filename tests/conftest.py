@@ -11,6 +11,21 @@ from knowledge import default_dir, load_knowledge
 from knowledge.records import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_TEMPLATES = ROOT / "tests" / "fixtures" / "templates"
+
+
+def ask_turns(runtime, *turns: str):
+    """The last answer of a conversation of `turns` with the runtime's engine."""
+    from bot.answering.engine import ConversationState
+
+    state = ConversationState()
+    answer = None
+    for turn in turns:
+        answer, state = runtime.engine.answer(turn, state)
+    assert answer is not None
+    return answer
+
+
 ENGAGEMENT_WORKER = "liaison-and-diversion-engagement-worker-level-4.txt"
 STRATEGIC_MANAGER = "liaison-and-diversion-strategic-manager-level-8.txt"
 

@@ -3,15 +3,12 @@ direct answer first, items matched across templates (also when worded differentl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering.comparing import aspects_of
-from bot.answering.engine import ConversationState
 from knowledge import load_knowledge
 
-FIXTURES = Path(__file__).parent / "fixtures" / "templates"
+from .conftest import FIXTURE_TEMPLATES, ask_turns
 
 
 def titles(text: str, profiles, **kw) -> list[str]:
@@ -32,7 +29,7 @@ def test_the_aspect_comes_from_the_question_and_the_templates_fields(kb) -> None
 
 
 def test_invented_templates_are_compared_by_the_same_rules() -> None:
-    kb = load_knowledge(FIXTURES)
+    kb = load_knowledge(FIXTURE_TEMPLATES)
     assert len(kb.profiles) == 2
     (refs,) = aspects_of("are the references the same in both templates?", (), None, [], kb.profiles)
     per = [refs.entries(p) for p in kb.profiles]
@@ -41,28 +38,21 @@ def test_invented_templates_are_compared_by_the_same_rules() -> None:
     assert all(e.source.file == p.title_source.file for p, entries in pairs for e in entries)
 
 
-def ask(model_runtime, *turns: str):
-    state = ConversationState()
-    for turn in turns:
-        answer, state = model_runtime.engine.answer(turn, state)
-    return answer
-
-
 @pytest.mark.model
 def test_a_yes_no_comparison_answers_first_and_lists_the_differences(model_runtime) -> None:
-    answer = ask(model_runtime, "Are the core competences the same for both roles?")
+    answer = ask_turns(model_runtime, "Are the core competences the same for both roles?")
     first = answer.text.splitlines()[0]
     assert first.startswith("No")
     assert "Only Strategic Manager" in answer.text and "Implement change" in answer.text
     assert {c.role for c in answer.citations} == {p.role for p in model_runtime.kb.profiles}
     # "Equality and Diversity" / "Equality, Diversity and Inclusion" are the same subject, said so
-    same = ask(model_runtime, "is the equality and diversity training the same for both roles?")
+    same = ask_turns(model_runtime, "is the equality and diversity training the same for both roles?")
     assert "Similar in both" in same.text and "Equality, Diversity and Inclusion" in same.text
 
 
 @pytest.mark.model
 def test_what_one_role_has_and_the_other_does_not(model_runtime) -> None:
-    answer = ask(model_runtime, "which core competences does the SM have that the EW doesn't?")
+    answer = ask_turns(model_runtime, "which core competences does the SM have that the EW doesn't?")
     assert answer.text.startswith("Listed for the **Strategic Manager** and not for the **Engagement Worker**")
     assert "Implement change" in answer.text
     assert "Only Engagement Worker" not in answer.text and "In both" not in answer.text
@@ -70,10 +60,10 @@ def test_what_one_role_has_and_the_other_does_not(model_runtime) -> None:
 
 @pytest.mark.model
 def test_counts_compared_by_section_and_a_follow_up_compares_the_list_in_focus(model_runtime) -> None:
-    counts = ask(model_runtime, "compare the number of core and role specific competences for EW and SM")
+    counts = ask_turns(model_runtime, "compare the number of core and role specific competences for EW and SM")
     assert "Engagement Worker: 46 (14 core, 32 role specific)" in counts.text
     assert "Strategic Manager: 53 (22 core, 31 role specific)" in counts.text
-    follow = ask(
+    follow = ask_turns(
         model_runtime,
         "what informal learning is there for the engagement worker",
         "does the strategic manager get the same list?",

@@ -3,16 +3,13 @@ of the template or a subject get that, not the whole checklist."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.answering.compose import Writer
-from bot.answering.engine import ConversationState
 from bot.answering.themes import about_theme, count
 from knowledge import load_knowledge
 
-FIXTURES = Path(__file__).parent / "fixtures" / "templates"
+from .conftest import FIXTURE_TEMPLATES, ask_turns
 
 
 def test_a_theme_is_found_in_competences_training_and_the_description(kb) -> None:
@@ -27,28 +24,27 @@ def test_a_theme_is_found_in_competences_training_and_the_description(kb) -> Non
 
 
 def test_invented_templates_by_the_same_rules() -> None:
-    kb = load_knowledge(FIXTURES)
+    kb = load_knowledge(FIXTURE_TEMPLATES)
     assert all(count(p, ["safeguarding"]) > 0 for p in kb.profiles)
     assert all(count(p, ["parking"]) == 0 for p in kb.profiles)
 
 
-def ask(model_runtime, *turns: str):
-    state = ConversationState()
-    for turn in turns:
-        answer, state = model_runtime.engine.answer(turn, state)
-    return answer
-
-
 @pytest.mark.model
 def test_manager_onboarding_questions_get_what_they_name(model_runtime) -> None:
-    lone = ask(model_runtime, "my new EW will be doing a lot of lone visits, what should I cover in their induction?")
+    lone = ask_turns(
+        model_runtime, "my new EW will be doing a lot of lone visits, what should I cover in their induction?"
+    )
     assert "what the template says about lone" in lone.text and "Manage lone workers" in lone.text
     assert "Welcome!" not in lone.text
-    core = ask(model_runtime, "what core competences should i be signing off for my new EW in their first few months")
+    core = ask_turns(
+        model_runtime, "what core competences should i be signing off for my new EW in their first few months"
+    )
     assert "Core competences** (14)" in core.text and "Use digital communications" in core.text
     assert "signing" not in core.text and "months" not in core.text
-    safety = ask(model_runtime, "New engagement worker joining my team on Monday. What safety stuff should I go through?")
+    safety = ask_turns(
+        model_runtime, "New engagement worker joining my team on Monday. What safety stuff should I go through?"
+    )
     assert "what the template says about safety" in safety.text and "Perform hand hygiene" in safety.text
     # nothing in particular named: the checklist, as before
-    plain = ask(model_runtime, "I start as an engagement worker next month, where do I begin?")
+    plain = ask_turns(model_runtime, "I start as an engagement worker next month, where do I begin?")
     assert plain.text.startswith("Welcome!")
