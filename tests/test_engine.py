@@ -320,3 +320,18 @@ def test_yes_no_answers_show_what_a_person_needs_next(model_runtime) -> None:
     assert answer.text.startswith("Yes, as a competence: no training entry names hand hygiene")
     assert "Perform hand hygiene to prevent the spread of infection" in answer.text
     assert_well_cited(answer)
+
+
+def test_a_field_named_by_its_own_label_and_the_locality_section_in_the_templates_words(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "what does the EW template say about APEL and progression")
+    assert "**APEL and progression**: Wherever possible learning should be transferable through APEL" in answer.text
+    answer, _ = ask(model_runtime, "what are the named role and area of work for each of the two templates?")
+    assert answer.text.count("**Named Role**") == 2 and answer.text.count("**Area of Work**") == 2
+    assert {c.role for c in answer.citations} == {EW, SM}
+    answer, _ = ask(model_runtime, "any accreditation or credits for engagement worker learning?")
+    assert answer.text.startswith("Yes.") and "credit rated" in answer.text
+    answer, _ = ask(model_runtime, "what are the locality specific competences for the EW")
+    assert "> Go to the Health Functional Map to begin your search" in answer.text
+    # "go to court" is no career move, and mileage is not in the templates
+    answer, _ = ask(model_runtime, "do EWs get mileage paid when they go to court")
+    assert answer.declined and not answer.citations

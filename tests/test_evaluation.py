@@ -1,4 +1,4 @@
-"""The evaluation set: CI fails below 95 %. Also the report format and file errors."""
+"""The evaluation sets: CI fails below their gates. Also the report format and file errors."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from bot.answering.evaluation import EvalFileError, default_eval_file, format_re
 
 pytestmark = pytest.mark.model
 PASS_RATE = 0.98
-# The blind set (written from the templates only, by someone who had not seen the code) and the
-# questions about the two invented fixture templates: floors at what the bot scores today, so that
-# nothing slips back. The goal for the blind set is 95 % (README, "Evaluation").
-BLIND_FLOOR = 0.82
-FIXTURES_FLOOR = 0.65
+# The blind set (written from the templates only, by someone who had not seen the code) is gated at
+# the issue's 95 %. The second blind set (written the same way a round later, scored before any change
+# made for it) and the questions about the two invented fixture templates: floors at what the bot
+# scores today, so that nothing slips back (README, "Evaluation").
+BLIND_FLOOR = 0.95
+BLIND2_FLOOR = 0.73
+FIXTURES_FLOOR = 0.70
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -43,11 +45,12 @@ def test_held_out_set(model_runtime) -> None:
     assert report.pass_rate >= 0.9, summary
 
 
-def test_blind_set(model_runtime) -> None:
-    report = run_eval(model_runtime.engine, default_eval_file().with_name("blind.json"))
+@pytest.mark.parametrize(("name", "floor"), [("blind.json", BLIND_FLOOR), ("blind2.json", BLIND2_FLOOR)])
+def test_blind_sets(model_runtime, name: str, floor: float) -> None:
+    report = run_eval(model_runtime.engine, default_eval_file().with_name(name))
     summary = format_report(report)
     print(summary)
-    assert report.pass_rate >= BLIND_FLOOR, summary
+    assert report.pass_rate >= floor, summary
 
 
 def test_fixture_templates_set(tmp_path: Path) -> None:

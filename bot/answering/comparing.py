@@ -149,13 +149,24 @@ def _experience_kinds(lowered: str) -> set[str]:
     return kinds
 
 
-def _labelled_fields(lowered: str, profiles: Sequence[RoleProfile]) -> list[Field]:
+# Fields a question may name by their label alone; the others have topics of their own (experience,
+# level, training lists), answered by their own composers.
+LABELLED = ("role", "area_of_work", "credits", "accreditation", "apel", "registration")
+
+
+def labelled_fields(lowered: str, profiles: Sequence[RoleProfile]) -> list[Field]:
+    """The fields among LABELLED whose label's own words the question uses ("APEL and progression",
+    "named role and area of work"), in the first template's order."""
+    return [f for f in _labelled_fields(lowered, profiles, (*profiles[:1],)) if f.key in LABELLED]
+
+
+def _labelled_fields(lowered: str, profiles: Sequence[RoleProfile], basic: Sequence[RoleProfile] = ()) -> list[Field]:
     """Fields whose label's own words the question uses ("APEL and progression", "funding")."""
     asked = {w[:6] for w in re.findall(r"[a-z]+", lowered)}
     seen: dict[str, Field] = {}
     for p in profiles:
-        for f in (*p.learning, *p.cpd):
-            label = {w[:6] for w in re.findall(r"[a-z]+", f.label.lower()) if len(w) >= 4} - {
+        for f in (*(p.basic_information if p in basic else ()), *p.learning, *p.cpd):
+            label = {w[:6] for w in re.findall(r"[a-z]+", short_label(f.label).lower()) if len(w) >= 4} - {
                 w[:6] for w in _LABEL_NOISE
             }
             if f.key in ("informal", "statutory_mandatory") or not label:

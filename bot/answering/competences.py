@@ -165,6 +165,9 @@ def listing(
                     f"**{SECTION_TITLES[section]}**: none listed; the template leaves this section for"
                     f" competences added locally {_locality_cite(w, p)}"
                 )
+                if list(sections) == ["locality-specific"]:  # asked for: what the template says to do
+                    for text, source in _locality_text(w, p):
+                        w.add(f"> {text} {w.cite(p, source, text)}")
             continue
         heading = f"**{SECTION_TITLES[section]}** ({len(rows)})"
         if title and normalise(title) != normalise(SECTION_TITLES[section]):
@@ -185,6 +188,16 @@ def listing(
             w.add(f"- *{principle}*")
             for c in members:
                 w.add(f"  - {c.title} ({c.function}) {mark}")
+
+
+def _locality_text(w: Writer, p: RoleProfile) -> list[tuple[str, SourceRef]]:
+    """The template's own words in its locality section (how to add competences locally)."""
+    return [
+        (g.text, s)
+        for g in w.kb.general
+        for s in g.sources
+        if s.file == p.file and s.section.endswith("Locality Specific Competences")
+    ]
 
 
 def _locality_cite(w: Writer, p: RoleProfile) -> str:

@@ -357,6 +357,10 @@ class Engine:
         if q.roles.unknown and not q.roles.profiles:
             return self._unknown_role(q.roles.unknown)
         operation = operation_of(q.text)
+        named = comparing.labelled_fields(q.text.lower(), profiles or self.kb.profiles)
+        if named and topic not in ("compare", "onboarding") and operation != "count":
+            # "what does the EW template say about APEL and progression?": that field, as the template has it
+            return self._fields(q, profiles or list(self.kb.profiles), [f.key for f in named])
         if self._principle(q.text) and (
             (topic == "free" and profiles) or topic in ("training", "experience", "progression", "level", "scope")
         ):
@@ -1082,6 +1086,21 @@ class Engine:
         best_title = max(map(overlap, titles), default=-1)
         best_entry = max(map(overlap, entries), default=-1)
         return "training" if best_entry > best_title else "competences"
+
+    def _fields(self, q: Question, profiles: list[RoleProfile], keys: list[str]) -> Answer:
+        found = [f for p in profiles for f in (*p.basic_information, *p.learning) if f.key in keys]
+
+        def write(w: compose.Writer) -> None:
+            if operation_of(q.text) == "check":  # "any accreditation for EW learning?"
+                w.add("Yes." if any(not f.is_blank for f in found) else "No: the template leaves it blank.")
+            for p in profiles:
+                w.heading(p, "as the template has it")
+                for key in keys:
+                    f = next((f for f in (*p.basic_information, *p.learning) if f.key == key), None)
+                    if f is not None:
+                        w.field(p, f)
+
+        return self._finish(replace(q, topic="training"), profiles, write, self._follow_ups(profiles[0], "training"))
 
     def _onboarding_theme(self, q: Question, p: RoleProfile) -> list[str]:
         """The subject an onboarding question is about, if the template says something on it: all the

@@ -329,7 +329,9 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "progression",
         r"\bprogress(?:ion)?\b|\bstep up\b|\bpromot(?:ion|ed)\b|\bcareer (?:path|ladder|step)"
-        r"|\b(?:move|moving|go|going|get|getting) (?:up )?(?:from .+ )?(?:to|into) (?:a |an |the )?(?!.*\bcompar)"
+        # "go to court" is no career move: what is moved to is a role, a level or a post
+        rf"|\b(?:move|moving|go|going|get|getting) (?:up )?(?:from .+ )?(?:to|into) (?:a |an |the )?(?!.*\bcompar)"
+        rf"(?:[\w&'-]+ ){{0,3}}(?:{_JOB_NOUNS}|role|job|post|level|band|position|sm|ew)s?\b"
         r"|\bbecome (?:a|an)\b|\bnext step",
     ),
     (
