@@ -179,9 +179,19 @@ def test_terse_yes_no_questions_are_checks(question: str, operation: str) -> Non
     assert operation_of(rewrite(question)) == operation
 
 
-def test_staff_shorthand_becomes_template_words() -> None:
-    assert rewrite("L&D SM exp req") == "liaison and diversion SM experience required"
+def test_staff_shorthand_becomes_template_words(finder: RoleFinder) -> None:
+    assert rewrite("L&D SM exp req", finder.shorthand) == "liaison and diversion SM experience required"
     assert rewrite("any R&D competences?") == "any research and development competences?"
+
+
+def test_area_initials_come_from_the_loaded_templates() -> None:
+    from knowledge import load_knowledge
+
+    from .conftest import FIXTURE_TEMPLATES
+
+    assert rewrite("L&D training") == "L&D training", "no area is hard-coded"
+    fixtures = RoleFinder(load_knowledge(FIXTURE_TEMPLATES).profiles)
+    assert rewrite("MHTR training?", fixtures.shorthand) == "mental health treatment requirement training?"
 
 
 def test_comparisons_across_the_templates_and_weather_are_not_misread(finder: RoleFinder) -> None:

@@ -242,7 +242,7 @@ class Engine:
                 topic="too-long",
                 declined=True,
             ), state
-        question = self.speller.correct(rewrite(question))  # shorthand first: "stat and mand"
+        question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
         lazy = _LazyVector(self, question, embed, vector)
         q = understand(question, self.finder)
         q = self._with_context(q, state)
@@ -276,7 +276,9 @@ class Engine:
 
     def retrieval_text(self, question: str) -> str:
         """What to embed for a question: its words less the role mentions (roles filter instead)."""
-        stripped = self.finder.without_roles(self.speller.correct(rewrite(" ".join(question.split()))))
+        stripped = self.finder.without_roles(
+            self.speller.correct(rewrite(" ".join(question.split()), self.finder.shorthand))
+        )
         return stripped if len(words(stripped)) >= 1 else question
 
     def _vector(self, text: str, embed: bool) -> np.ndarray | None:

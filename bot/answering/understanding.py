@@ -10,6 +10,7 @@ worker") is reported as unknown. Topics are recognised from staff wording ("stat
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -99,6 +100,7 @@ class RoleFinder:
 
     def __init__(self, profiles: tuple[RoleProfile, ...]) -> None:
         self.profiles = profiles
+        self.shorthand = area_shorthand(profiles)
         # What the templates list (competences, learning): job nouns used there are content, not roles.
         self.content = " ".join(
             " ".join(words(text))
@@ -292,7 +294,6 @@ _REWRITES = (
     (r"\b(?:traning|trainning|trainig|trainng|traing|trianing)\b", "training"),
     (r"\bexperiance|experince\b", "experience"),
     (r"\bsafegaurding|safeguading\b", "safeguarding"),
-    (r"\bL\s*&\s*D\b", "liaison and diversion"),
     (r"\bR\s*&\s*D\b", "research and development"),
     (r"\bH\s*&\s*S\b", "health and safety"),
     (r"\bE\s*&\s*D\b", "equality and diversity"),
@@ -468,11 +469,27 @@ def without_filler(question: str) -> str:
     return text if len(words(text)) >= 2 else question
 
 
-def rewrite(question: str) -> str:
-    """Staff shorthand in template words ('stat and mand' -> 'statutory and mandatory')."""
-    for pattern, repl in _REWRITES:
+def rewrite(question: str, shorthand: Sequence[tuple[str, str]] = ()) -> str:
+    """Staff shorthand in template words ('stat and mand' -> 'statutory and mandatory'); `shorthand`
+    adds the loaded templates' own (see `area_shorthand`)."""
+    for pattern, repl in (*_REWRITES, *shorthand):
         question = re.sub(pattern, repl, question, flags=re.IGNORECASE)
     return question
+
+
+def area_shorthand(profiles: Sequence[RoleProfile]) -> list[tuple[str, str]]:
+    """Initials of the templates' areas of work, as staff write them: "L&D" for "Liaison and Diversion"."""
+    out: dict[str, str] = {}
+    for p in profiles:
+        core = [w for w in re.findall(r"[A-Za-z]+", p.area_of_work) if w.lower() not in ("and", "of", "the")]
+        if words(p.area_of_work)[-1:] == ["service"] and len(core) > 2:
+            core = core[:-1]  # "Liaison and Diversion Service": staff say "L&D"
+        if len(core) == 2:  # "L&D", "L and D"
+            pattern = rf"\b{core[0][0]}\s*(?:&|and)\s*{core[1][0]}\b"
+            out.setdefault(pattern, f"{core[0].lower()} and {core[1].lower()}")
+        elif len(core) >= 3:  # "MHTR"
+            out.setdefault(rf"\b{''.join(w[0] for w in core)}\b", " ".join(w.lower() for w in core))
+    return list(out.items())
 
 
 @dataclass(frozen=True)
@@ -494,7 +511,7 @@ def training_fields(text: str) -> tuple[str, ...]:
 
 
 def understand(question: str, finder: RoleFinder) -> Question:
-    text = rewrite(without_filler(question))
+    text = rewrite(without_filler(question), finder.shorthand)
     if _TEMPLATES_SAY.search(text):  # "do the templates say anything about X?": X, in every template
 
         def plain(m: re.Match[str]) -> str:  # "does the template say X?" asks yes/no; "what does ..." does not
