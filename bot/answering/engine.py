@@ -8,6 +8,12 @@
 Questions about a known field are answered from the records, completely. Anything else goes to
 hybrid retrieval and is answered only above a relevance threshold; below it the engine says the
 templates don't cover it.
+
+The engine understands the question in its conversation (roles, topic, theme, the operation asked)
+and routes it; each operation has its own composer, the direct answer first:
+`lists` (what a template has on a topic; "which role ...?"), `checking` (yes/no), `counting`
+("how many"), `contrasts` and `comparing` (comparisons, progression), `themes` (what a template says
+on a subject), `retrieving` (framework text and free questions), `replies` (declines, help).
 """
 
 from __future__ import annotations
@@ -20,72 +26,28 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.embedder import Embedder
-from index.store import Hit, Index
-from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, Field, KnowledgeBase, RoleProfile, SourceRef
+from index.store import Index
+from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
-from . import comparing, compose, direct, themes
+from . import comparing, compose, contrasts, direct, lists, replies, retrieving, themes
 from .answer import Answer, Suggestion
 from .competences import (
     SECTION_TITLES,
     THEMES,
-    compare,
-    competences,
-    group_source,
     principle_names,
-    principles,
-    progression,
     select,
 )
-from .compose import KIND_TITLES
 from .direct import operation_of
 from .spelling import Speller
 from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
+from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
 
 MAX_QUESTION_CHARS = 2000
-SHORT_LIST = 8  # a yes/no on a list this short shows the whole list
-SHARED_CITED = 3  # framework text shared by templates: cite it in this many of them
 VECTOR_CACHE_SIZE = 4096  # embeddings of recent questions (1.5 KB each with MiniLM)
-# Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
-# relevant when it is close in meaning, or contains the question's words and is not far in meaning.
-RELEVANCE_COSINE = (0.55, 0.0)  # (cosine, coverage): close in meaning alone
-RELEVANCE_CLOSE = (0.45, 0.3)  # close in meaning and sharing some of the question's words
-RELEVANCE_COVERED = (0.8, 0.15)  # (coverage, cosine)
-RELEVANCE_MIXED = (0.6, 0.30)
 SIDE_BY_SIDE_LIMIT = 3
-ROLE_TOPICS = ("training", "experience", "level", "scope", "competences", "onboarding")
 _SELF_INTRODUCTION = frozenset("i i'm im am me my work working worked as currently now new a an hi hello".split())
 THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a follow-up can carry
-
-_THEME_STOP = frozenset(
-    """
-    a an the and or of to in on for with what which who whom whose how why when where is are was
-    were be been do does did doing done have has had need needs needed require requires required
-    requirement requirements must should would could can will shall may might i me my we our you
-    your they them their he she it its this that these those there here any all some both each every
-    either about from into as at by than then so if not no yes please tell show list give get got
-    want know let explain describe mean means meaning role roles job post position person people
-    someone somebody staff new starting start started join joining level levels template templates
-    profile profiles competence competences nos standard standards national occupational skill
-    skills training train trained course courses learning learn study development cpd core specific
-    locality role-specific underpinning principle principles function functions reference under
-    count number many much also just really actually include includes included including cover
-    covers covered relate relates related relating around regarding involve involves involving one
-    ones kind kinds type types sort thing things area areas part work working worker workers manager
-    managers service services nhs which what's whats i'm im week weeks month months day days year years
-    monday tuesday wednesday thursday friday today tomorrow soon signing sign few next through stuff
-    prioritise prioritize priorities priority focus focusing induction onboarding cover covering
-    it's there's does need list lists listed anything else other more most best first go going make
-    made like same different between compare comparison versus vs side by and/or eg e.g etc
-    mandatory statutory informal formal endorsed cpd frequency funding method qualification
-    qualifications experience experiences required requires dbs vetting agree agreed discuss decide
-    arrange book find apply ask speak talk meet sign check plan planned done doing expected expect
-    should could would shall total overall altogether entire whole full complete recommend recommended
-    suggest suggested wanting want wants someone somebody best good useful helpful relevant important
-    going getting become becoming move moving keep keeping stay read begin terms regard regards respect
-    responsible responsibility responsibilities carry carries carried setting anyone anybody
-    """.split()
-)
 
 
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
@@ -147,7 +109,7 @@ class VectorNeeded(Exception):
         self.text = text
 
 
-class _LazyVector:
+class LazyVector:
     """The question's embedding, made on first use: most questions are answered from the records."""
 
     def __init__(self, engine: Engine, question: str, embed: bool, value: np.ndarray | None) -> None:
@@ -243,21 +205,21 @@ class Engine:
                 declined=True,
             ), state
         question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
-        lazy = _LazyVector(self, question, embed, vector)
+        lazy = LazyVector(self, question, embed, vector)
         q = understand(question, self.finder)
         q = self._with_context(q, state)
         answer = self._dispatch(q, state, lazy)
         # The conversation stays on the role the question is about (named, or carried from earlier), even
         # when the answer cites another role's template ("the EW template doesn't; the SM's does").
         focus = tuple(p.role for p in q.roles.profiles)
-        if not focus and not q.roles.everyone and not _WHICH_ROLE.search(q.text):
+        if not focus and not q.roles.everyone and not WHICH_ROLE.search(q.text):
             focus = state.roles
         roles = focus or answer.roles or state.roles
         new_state = ConversationState(
             roles,
             answer.topic if answer.topic in (*ROLE_TOPICS, "compare") else state.topic,
             q.subtopics or (state.subtopics if answer.topic == state.topic else ()),
-            tuple(self._theme(q)) if answer.topic in THEMED_TOPICS else (),
+            tuple(self.theme_of(q)) if answer.topic in THEMED_TOPICS else (),
             self._focus(q) if answer.topic in THEMED_TOPICS else (),
         )
         return answer, new_state
@@ -265,9 +227,9 @@ class Engine:
     def _focus(self, q: Question) -> tuple[str, ...]:
         words_ = [
             {"core": "core", "role-specific": "role specific", "locality-specific": "locality"}[s]
-            for s in _sections(q.text)
+            for s in sections_named(q.text)
         ]
-        principle = self._principle(q.text)
+        principle = self.principle_of(q.text)
         if principle:
             words_.append(principle)
         if operation_of(q.text) == "count":
@@ -309,8 +271,8 @@ class Engine:
             return (Suggestion("What can you do?", "help"),)
         first, last = self.kb.profiles[0], self.kb.profiles[-1]
         return (
-            Suggestion(f"{_initials(first)} training", f"What training does {_with_article(first)} need?"),
-            Suggestion(f"{_initials(last)} experience", f"What experience does {_with_article(last)} need?"),
+            Suggestion(f"{initials(first)} training", f"What training does {with_article(first)} need?"),
+            Suggestion(f"{initials(last)} experience", f"What experience does {with_article(last)} need?"),
             Suggestion("Roles you know", "What roles do you know about?"),
         )
 
@@ -343,27 +305,27 @@ class Engine:
             return list(self.kb.profiles)
         if q.roles.profiles:
             return list(q.roles.profiles)
-        if _WHICH_ROLE.search(q.text):  # "which role needs X?" asks across roles, whatever was discussed
+        if WHICH_ROLE.search(q.text):  # "which role needs X?" asks across roles, whatever was discussed
             return list(self.kb.profiles)
         return [p for p in self.kb.profiles if p.role in state.roles]
 
     # -- dispatch -----------------------------------------------------------------------------
 
-    def _dispatch(self, q: Question, state: ConversationState, vector: _LazyVector) -> Answer:
+    def _dispatch(self, q: Question, state: ConversationState, vector: LazyVector) -> Answer:
         topic = q.topic
         if topic == "help":
-            return self._help()
+            return replies.help_reply(self)
         if topic == "roles":
-            return self._roles()
+            return replies.roles_reply(self)
         profiles = self._profiles(q, state)
         if q.roles.unknown and not q.roles.profiles:
-            return self._unknown_role(q.roles.unknown)
+            return replies.unknown_role(self, q.roles.unknown)
         operation = operation_of(q.text)
         named = comparing.labelled_fields(q.text.lower(), profiles or self.kb.profiles)
         if named and topic not in ("compare", "onboarding") and operation != "count":
             # "what does the EW template say about APEL and progression?": that field, as the template has it
-            return self._fields(q, profiles or list(self.kb.profiles), [f.key for f in named])
-        if self._principle(q.text) and (
+            return lists.fields(self, q, profiles or list(self.kb.profiles), [f.key for f in named])
+        if self.principle_of(q.text) and (
             (topic == "free" and profiles) or topic in ("training", "experience", "progression", "level", "scope")
         ):
             # "how many ... under Education, Learning and Research": the principle's words are not training
@@ -391,379 +353,52 @@ class Engine:
             and re.search(r"\bprinciples\b", q.text, re.I)
             and not re.search(r"\bfunctions?\b", q.text, re.I)
         ):
-            return self._principles(q, profiles)
+            return contrasts.principles_answer(self, q, profiles)
         if topic == "framework" or (topic == "free" and not profiles):
-            return self._framework(q, vector, profiles)
+            return retrieving.framework(self, q, vector, profiles)
         if topic == "free":
-            return self._retrieve(q, vector, profiles)
+            return retrieving.retrieve(self, q, vector, profiles)
         if topic == "compare":
-            return self._compare(q, profiles or list(self.kb.profiles), state)
+            return contrasts.compare_roles(self, q, profiles or list(self.kb.profiles), state)
         if topic == "progression":
-            return self._progression(q, state, vector)
+            return contrasts.progression_answer(self, q, state, vector)
         if topic in ("training", "experience", "competences") and _FACT_SEEKING.search(q.text):
-            found = self._retrieve(q, vector, profiles)
+            found = retrieving.retrieve(self, q, vector, profiles)
             if not found.declined:
                 return found
         if not profiles:
             if len(self.kb.profiles) <= SIDE_BY_SIDE_LIMIT:
                 profiles = list(self.kb.profiles)
             else:
-                return self._which_role(q)
+                return replies.which_role(self, q)
         if topic == "onboarding":
             if len(profiles) != 1:
-                return self._which_role(q, onboarding=True)
+                return replies.which_role(self, q, onboarding=True)
             # "what core competences should I sign off for my new EW?", "how will my learning be reviewed?":
             # the part of the template asked about; "my new EW will do lone visits": what it says on that
-            asked = [t for t in ("competences", "training", "experience", "scope", "level") if t in _topics_in(q.text)]
+            asked = [t for t in ("competences", "training", "experience", "scope", "level") if t in topics_in(q.text)]
             if asked:
-                return self._about_roles(replace(q, topic=asked[0]), profiles, vector)
+                return lists.about_roles(self, replace(q, topic=asked[0]), profiles, vector)
             theme = self._onboarding_theme(q, profiles[0])
             if theme:
 
                 def write_theme(w: compose.Writer) -> None:
                     themes.about_theme(w, profiles[0], theme)
 
-                follow_ups = self._follow_ups(profiles[0], "onboarding")
-                return self._finish(replace(q, topic="competences"), profiles, write_theme, suggestions=follow_ups)
-            return self._finish(
+                follow_ups = self.follow_ups(profiles[0], "onboarding")
+                return self.finish(replace(q, topic="competences"), profiles, write_theme, suggestions=follow_ups)
+            return self.finish(
                 q,
                 profiles,
                 lambda w: compose.onboarding(w, profiles[0]),
-                suggestions=self._follow_ups(profiles[0], "onboarding"),
+                suggestions=self.follow_ups(profiles[0], "onboarding"),
             )
-        return self._about_roles(q, profiles, vector)
-
-    def _about_roles(self, q: Question, profiles: list[RoleProfile], vector: _LazyVector) -> Answer:
-        theme = self._theme(q)
-        if (
-            q.topic == "scope"
-            and any(t in THEMES for t in theme)
-            and re.search(r"^\s*(?:does|do|is|will|would|can)\b", q.text, re.I)
-        ):
-            q = replace(q, topic="competences")
-        focus = _experience_focus(q.text)
-        sections = _sections(q.text)
-        principle = self._principle(q.text)
-        if principle:  # the principle's own words are not a theme as well
-            theme = [t for t in theme if t not in principle.split()]
-        check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
-        operation = operation_of(q.text)
-        plain_check = q.topic == "competences" and not theme and not principle
-        if operation == "check" and q.topic in ("training", "experience", "competences") and not plain_check:
-            return self._check(q, profiles, theme, focus, sections, principle)
-        if operation == "count" and q.topic == "competences" and not q.roles.everyone:
-            return self._count(q, profiles, theme, sections, principle)
-        if operation == "count" and q.topic == "training" and q.subtopics and not theme:
-            return self._count_training(q, profiles)
-        fallback: list[RoleProfile] = []
-        lead = ""
-        asks_which = _WHICH_ROLE.search(q.text) and (not q.roles.profiles or q.roles.everyone)
-        if (theme or focus) and len(profiles) > 1 and asks_which:
-            # "which role needs root cause analysis training?": the roles whose template lists it
-            listing = [
-                p
-                for p in profiles
-                if (
-                    q.topic == "training"
-                    and any(e.names_all(theme) for e in direct.training_evidence(p, theme, q.subtopics)[0])
-                )
-                or (q.topic == "competences" and select(p, sections, principle, theme))
-                or (q.topic == "experience" and direct.experience_evidence(p, focus, theme))
-            ]
-            if listing and len(listing) < len(profiles):
-                names = " and ".join(f"**{p.short_name}**" for p in listing)
-                lead = f"{names}: only {'its template lists' if len(listing) == 1 else 'their templates list'} it."
-                profiles = listing
-            elif listing:
-                lead = f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'}: every role template lists it."
-
-        def write(w: compose.Writer) -> None:
-            if lead:
-                w.add(lead)
-            for p in profiles:
-                if q.topic == "training":
-                    compose.training(
-                        w,
-                        p,
-                        q.subtopics,
-                        [t for t in theme if t not in ("safeguarding",)]
-                        + (["safeguarding"] if "safeguarding" in theme else []),
-                        matches_only=bool(lead),
-                    )
-                elif q.topic == "experience":
-                    compose.experience(w, p, focus)
-                elif q.topic == "level":
-                    compose.level(w, p, self.kb.general, bands=bool(re.search(r"\bband", q.text, re.I)))
-                elif q.topic == "scope":
-                    compose.scope(w, p)
-                elif q.topic == "competences" and not competences(w, p, sections, principle, theme, q.count, check):
-                    fallback.append(p)
-
-        answer = self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], q.topic))
-        if operation == "check" and plain_check:  # "are there any locality specific competences?"
-            listed = any(select(p, sections, None, []) for p in profiles)
-            answer = replace(answer, text=f"{'Yes' if listed else 'No'}.\n{answer.text}")
-        if fallback and len(fallback) == len(profiles):
-            missing = (
-                f"No competence in the {' and '.join(p.short_name for p in profiles)} template mentions"
-                f" {' '.join(theme)}."
-            )
-            asked = {p.role for p in profiles}
-            others = [p for p in self.kb.profiles if p.role not in asked and select(p, sections, principle, theme)]
-            if others:
-
-                def write_others(w: compose.Writer) -> None:
-                    w.add(f"{missing} The {' and '.join(p.short_name for p in others)} template lists:")
-                    for p in others:
-                        competences(w, p, sections, principle, theme, q.count, False)
-
-                return self._finish(q, others, write_others, suggestions=self._follow_ups(others[0], q.topic))
-            found = self._retrieve(q, vector, profiles, preface=f"{missing} Elsewhere the template says:")
-            return replace(found, text=f"{missing}\n\n{found.text}") if found.declined else found
-        return answer
+        return lists.about_roles(self, q, profiles, vector)
 
     # -- direct answers ----------------------------------------------------------------------
 
-    def _check(
-        self,
-        q: Question,
-        profiles: list[RoleProfile],
-        theme: list[str],
-        focus: str | None,
-        sections: list[CompetenceSection],
-        principle: str | None,
-    ) -> Answer:
-        """A yes/no question: 'Yes.' or 'No.' first, then the lines of the template that show it."""
-        if q.topic == "experience":
-            theme = [t for t in theme if t not in _EXPERIENCE_WORDS]
-
-        def evidence(p: RoleProfile) -> tuple[list[direct.Evidence], list[Field]]:
-            if q.topic == "training":
-                return direct.training_evidence(p, theme, q.subtopics)
-            if q.topic == "experience":  # "recruiting for the SM: is DBS needed?": recruiting is the context
-                return direct.experience_evidence(p, focus, [t for t in theme if t not in _RECRUITING]), []
-            found = direct.competence_evidence(p, sections, principle, theme)
-            if q.broad and theme:  # "is there anything on lone working?": the training entries too
-                found += [e for e in direct.training_evidence(p, theme, ())[0] if e.names_all(theme)]
-            return found, []
-
-        # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
-        asked = [
-            w
-            for w in words(self.keyword_query(q.text))
-            if w not in _THEME_STOP
-            and w not in self.name_words
-            and len(w) >= 3
-            and not w.isdigit()
-            and not (q.topic == "experience" and w in _RECRUITING)
-        ]
-        found = {p.role: evidence(p) for p in profiles}
-        unnamed = q.topic == "training" and not theme and bool(asked) and not q.subtopics
-        if unnamed:  # "CPR training": none of the question's words is in the templates, so nothing names it
-            found = {role: ([], fields) for role, (_, fields) in found.items()}
-        having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
-        if q.topic == "training" and theme:
-            # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word asked
-            # (also those no template uses: "mental health first aid") is a yes
-            named = [*theme, *(w for w in asked if w not in theme and not any(t.startswith(w[:4]) for t in theme))]
-            # "accreditation or credits": either will do
-            either = re.search(r"\w \bor\b \w", q.text) is not None
-            exact = [p for p in having if either or any(e.names_all(named) for e in found[p.role][0])]
-            # "hand hygiene training": the competence that names it answers too
-            as_competence = {
-                p.role: [e for e in direct.competence_evidence(p, (), None, theme) if e.names_all(theme)]
-                for p in profiles
-            }
-            trained_elsewhere = any(
-                e.names_all(theme)
-                for o in self.kb.profiles
-                if o not in profiles
-                for e in direct.training_evidence(o, theme, q.subtopics)[0]
-            )
-            if not exact and not trained_elsewhere and any(as_competence.values()):
-                return self._as_competence(q, profiles, as_competence, " ".join(theme))
-            if not exact and having:
-                return self._related(q, having, found, " ".join(named))
-            having = exact
-            for p in having:
-                found[p.role] = (found[p.role][0] + as_competence[p.role][:2], found[p.role][1])
-        shown = [*asked[:4], *(f"level {t}" for t in theme if t.isdigit())]  # "safeguarding level 3"
-        what = direct.what_it_is(q.topic, shown if (theme or unnamed) and asked else theme, focus, q.subtopics)
-        # Where it is not in the asked templates, the other templates that do list it (evidence found once)
-        elsewhere = {
-            p.role: evidence(p)[0] for p in self.kb.profiles if p not in profiles and not having and not unnamed
-        }
-        others = [p for p in self.kb.profiles if any(not e.blank for e in elsewhere.get(p.role, []))]
-        more: list[Suggestion] = []
-
-        def write(w: compose.Writer) -> None:
-            if having and len(having) == len(profiles):
-                w.add(
-                    "Yes."
-                    if len(profiles) == 1
-                    else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it."
-                )
-            elif having:
-                names = " and ".join(p.short_name for p in having)
-                w.add(f"Only the {names} template{'s list' if len(having) > 1 else ' lists'} it.")
-            else:
-                w.add("No.")
-            for p in profiles:
-                lines, fields = found[p.role]
-                if lines and all(e.blank for e in lines):
-                    w.add(f"The **{p.short_name}** template leaves this blank:")
-                    direct.write_evidence(w, p, lines)
-                elif lines and p not in having:  # entries naming only part of it
-                    w.add(f"The **{p.short_name}** template has no entry naming {what}; related:")
-                    direct.write_evidence(w, p, lines, 2)
-                elif lines:
-                    w.add(f"The **{p.short_name}** template lists {what}:")
-                    left = direct.write_evidence(w, p, lines, direct.EVIDENCE_LINES if len(profiles) == 1 else 2)
-                    if left:
-                        everything = self._show_all(p, q.topic)
-                        w.add(f"- …and {left} more (ask: {everything.question})")
-                        more.append(everything)
-                    short = [f for f in fields if 1 < len(f.items) <= SHORT_LIST]
-                    if q.subtopics and len(short) == 1 and len(lines) < len(short[0].items):
-                        # "is data protection on the stat and mand list?": the whole (short) list, for context
-                        f = short[0]
-                        label = compose.short_label(f.label)
-                        w.add(
-                            f"- The whole list: {'; '.join(i.text for i in f.items)}"
-                            f" {w.cite(p, f.source, f'{f.label}: {f.value}', label)}"
-                        )
-                else:
-                    blank = [f for f in fields if f.is_blank and not theme and not unnamed]
-                    if blank:
-                        name = compose.short_label(blank[0].label).lower()
-                        w.add(
-                            f"{name[0].upper()}{name[1:]}: the {p.short_name} template leaves this blank"
-                            f" {w.cite(p, blank[0].source, None, name)}"
-                        )
-                    else:
-                        where = direct.looked_in(w, p, q.topic, fields, sections)
-                        if q.topic == "competences":
-                            w.add(f"No competence in the {p.short_name} template mentions {what} {where}")
-                            # "chair meetings": those naming part of it ("Represent one's own agency at meetings")
-                            near = [
-                                e
-                                for t in (theme if len(theme) > 1 else [])
-                                for e in direct.competence_evidence(p, sections, principle, [t])
-                            ]
-                            if near:
-                                w.add("Related:")
-                                direct.write_evidence(w, p, near, 3)
-                        elif q.topic == "training":
-                            w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
-                        else:
-                            w.add(f"The {p.short_name} template does not ask for {what}. It asks for:")
-                            # all it asks for, the kind asked about ("DBS": vetting) first
-                            shown = direct.experience_evidence(p, None, [])
-                            shown.sort(key=lambda e: not (focus and e.text.startswith(KIND_TITLES.get(focus, "-"))))
-                            direct.write_evidence(w, p, shown)
-            for p in others[:2]:
-                w.add(f"The **{p.short_name}** template does:")
-                direct.write_evidence(w, p, elsewhere[p.role], 2)
-
-        follow = self._follow_ups(profiles[0], q.topic)
-        cited = profiles + others[:2]
-        return self._finish(q, cited, write, suggestions=(*more, *follow))
-
-    def _as_competence(
-        self, q: Question, profiles: list[RoleProfile], found: dict[str, list[direct.Evidence]], what: str
-    ) -> Answer:
-        """No training entry names it, but a competence does: a yes, said as what it is."""
-        having = [p for p in profiles if found[p.role]]
-
-        def write(w: compose.Writer) -> None:
-            lead = "Yes" if len(having) == len(profiles) else f"Only the {' and '.join(p.short_name for p in having)}"
-            w.add(f"{lead}, as a competence: no training entry names {what}, but the template lists:")
-            for p in having:
-                if len(profiles) > 1:
-                    w.add(f"**{p.short_name}**:")
-                direct.write_evidence(w, p, found[p.role], 3)
-
-        return self._finish(replace(q, topic="competences"), having, write, self._follow_ups(having[0], "training"))
-
-    def _related(
-        self,
-        q: Question,
-        profiles: list[RoleProfile],
-        found: dict[str, tuple[list[direct.Evidence], list[Field]]],
-        what: str,
-    ) -> Answer:
-        """No entry names all of it, some name part of it: 'No, not in those words' and the related ones."""
-
-        def write(w: compose.Writer) -> None:
-            w.add(f"No, not in those words: no training entry names {what}. Related entries:")
-            for p in profiles:
-                lines = sorted(found[p.role][0], key=lambda e: not e.blank)  # a blank field says most
-                if len(profiles) > 1:
-                    w.add(f"**{p.short_name}**:")
-                direct.write_evidence(w, p, lines, 3)
-
-        return self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], q.topic))
-
-    def _count(
-        self,
-        q: Question,
-        profiles: list[RoleProfile],
-        theme: list[str],
-        sections: list[CompetenceSection],
-        principle: str | None,
-    ) -> Answer:
-        """'How many ...?': the number first, then the breakdown (and the titles when they are few)."""
-
-        def write(w: compose.Writer) -> None:
-            for i, p in enumerate(profiles):
-                line = direct.count_line(p, sections, principle, theme)
-                if len(profiles) > 1:
-                    line = f"**{p.short_name}**: {line}"
-                chosen = select(p, sections, principle, theme)
-                marks = " ".join(
-                    dict.fromkeys(
-                        w.cite(p, group_source(rows), rows[0].title)
-                        for s in (sections or COMPETENCE_SECTIONS)
-                        if (rows := [c for c in chosen if c.section == s])
-                    )
-                )
-                w.add(f"{line} {marks}".strip())
-                if chosen and (principle or theme) and len(chosen) <= 8:
-                    direct.write_evidence(w, p, direct.competence_evidence(p, sections, principle, theme), 8)
-                elif chosen:
-                    groups: dict[str, int] = {}
-                    for c in chosen:
-                        groups[c.principle] = groups.get(c.principle, 0) + 1
-                    w.add(
-                        "By underpinning principle: " + "; ".join(f"{k} ({n})" for k, n in groups.items()) + f" {marks}"
-                    )
-                if i < len(profiles) - 1:
-                    w.add()
-
-        suggestions = (
-            self._show_all(profiles[0], "competences", sections),
-            *self._follow_ups(profiles[0], "competences"),
-        )
-        return self._finish(replace(q, topic="competences"), profiles, write, suggestions=suggestions)
-
-    def _count_training(self, q: Question, profiles: list[RoleProfile]) -> Answer:
-        """'How many stat and mand topics?': the number of entries first, then the entries."""
-
-        def write(w: compose.Writer) -> None:
-            for p in profiles:
-                lines, fields = direct.training_evidence(p, [], q.subtopics)
-                name = compose.short_label(fields[0].label).lower() if fields else "training"
-                if not lines:
-                    where = direct.looked_in(w, p, "training", fields, [])
-                    w.add(f"0: the {p.short_name} template leaves {name} blank {where}")
-                    continue
-                w.add(f"{len(lines)} entries of {name} in the {p.short_name} template:")
-                direct.write_evidence(w, p, lines, 12)
-
-        return self._finish(q, profiles, write, suggestions=self._follow_ups(profiles[0], "training"))
-
-    def _show_all(self, p: RoleProfile, topic: str, sections: Sequence[CompetenceSection] = ()) -> Suggestion:
-        name = _with_article(p)
+    def show_all(self, p: RoleProfile, topic: str, sections: Sequence[CompetenceSection] = ()) -> Suggestion:
+        name = with_article(p)
         if topic == "training":
             return Suggestion("Show all training", f"What training does {name} need?")
         if topic == "experience":
@@ -775,7 +410,7 @@ class Engine:
 
     # -- answer kinds -------------------------------------------------------------------------
 
-    def _finish(
+    def finish(
         self,
         q: Question,
         profiles: Sequence[RoleProfile],
@@ -791,258 +426,14 @@ class Engine:
         text, citations = w.citations.finish(w.text())
         return Answer(text, citations, tuple(p.role for p in profiles), q.topic, False, tuple(suggestions)[:3], table)
 
-    def _compare(self, q: Question, profiles: list[RoleProfile], state: ConversationState | None = None) -> Answer:
-        if len(profiles) < 2:
-            profiles = list(self.kb.profiles)
-        sections, principle = _sections(q.text), self._principle(q.text)
-        theme = [t for t in self._theme(q, strict=True) if not principle or t not in principle.split()]
-        aspects = comparing.aspects_of(q.text, sections, principle, theme, profiles)
-        if not aspects and state is not None and state.topic in ROLE_TOPICS:
-            # "does the strategic manager get the same list?": the list the conversation is about
-            carried = " ".join((q.text, state.topic, *state.subtopics, *state.focus))
-            aspects = comparing.aspects_of(carried, _sections(carried), principle, list(state.theme), profiles)
-        if aspects:
-            lacking = None
-            named = list(q.roles.profiles)
-            if len(named) == 2 and _LACKS.search(q.text):  # "... that the EW doesn't (have)?"
-                lacking = named[1]
-                profiles = named
-            check = operation_of(q.text) == "check"
-            rows: tuple[tuple[str, ...], ...] = ()
-
-            def write_aspects(w: compose.Writer) -> None:
-                nonlocal rows
-                rows = comparing.compare_aspects(w, profiles, aspects, q.text, check, lacking)
-
-            follow_ups = self._follow_ups(profiles[-1], "compare")
-            found = self._finish(replace(q, topic="compare"), profiles, write_aspects, suggestions=follow_ups)
-            return replace(found, table=rows)
-        aspect = next(
-            (t for t in ("training", "experience", "competences", "level", "scope") if t in _topics_in(q.text)),
-            "overview",
-        )
-        table: tuple[tuple[str, ...], ...] = ()
-
-        def write(w: compose.Writer) -> None:
-            nonlocal table
-            table = compare(w, profiles, aspect)
-
-        answer = self._finish(
-            replace(q, topic="compare"),
-            profiles,
-            write,
-            suggestions=self._follow_ups(profiles[-1], "compare"),
-        )
-        return replace(answer, table=table)
-
-    def _progression(self, q: Question, state: ConversationState, vector: _LazyVector) -> Answer:
-        mentioned = list(q.roles.profiles)
-        if len(mentioned) >= 2:
-            source, target = mentioned[0], mentioned[1]
-            if re.search(
-                rf"\bto\b.*{re.escape(source.short_name.split()[0].lower())}", q.text.lower()
-            ) and not re.search(r"\bfrom\b", q.text.lower()):
-                source, target = target, source
-        elif len(mentioned) == 1:
-            target = mentioned[0]
-            current = [p for p in self.kb.profiles if p.role in state.roles and p.role != target.role]
-            # With no current role known, the step up is from the role below (never from a role above).
-            below = [p for p in self.kb.profiles if p.level < target.level]
-            source_candidates = current or ([max(below, key=lambda p: p.level)] if below else [])
-            if not source_candidates:
-                return self._about_roles(replace(q, topic="experience"), [target], vector)
-            source = source_candidates[0]
-        else:
-            return self._which_role(q)
-        return self._finish(
-            replace(q, topic="progression"),
-            [source, target],
-            lambda w: progression(w, source, target),
-            suggestions=self._follow_ups(target, "progression"),
-        )
-
-    def _principles(self, q: Question, profiles: list[RoleProfile]) -> Answer:
-        """'What are the underpinning principles?': the ones each template groups its competences by."""
-        chosen = profiles or list(self.kb.profiles)
-
-        def write(w: compose.Writer) -> None:
-            w.add("The templates list competences (National Occupational Standards) by underpinning principle.")
-            for p in chosen:
-                principles(w, p)
-
-        return self._finish(replace(q, topic="competences"), chosen, write)
-
-    def _framework(self, q: Question, vector: _LazyVector, profiles: list[RoleProfile]) -> Answer:
-        lowered = q.text.lower()
-        if re.search(
-            r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
-            r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdates?\b|\bversions?\b|"
-            r"\bdeveloped (?:with|by|in collaboration)\b|\bwho\b.*\b(?:wrote|written|developed|published)\b|"
-            r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b",
-            lowered,
-        ):
-            chosen = profiles or list(self.kb.profiles)
-
-            def write(w: compose.Writer) -> None:
-                w.add("About the templates:")
-                for p in chosen:
-                    made = f"published by {p.publisher}" if p.publisher else "publisher not stated"
-                    w.add(
-                        f"- **{p.short_name}**: {' '.join(x for x in (p.status, p.date) if x) or 'undated'};"
-                        f" {made}; {p.developed_with.lower() if p.developed_with else ''}"
-                        f" {w.cite(p, p.title_source)}".replace(";  [", " [")
-                    )
-
-            return self._finish(replace(q, topic="framework"), chosen, write)
-        if re.search(r"\breferences?\b|\bsources?\b|\bbased on\b", lowered) and not re.search(r"\bfunction", lowered):
-            chosen = profiles or list(self.kb.profiles)
-
-            def write_refs(w: compose.Writer) -> None:
-                for p in chosen:
-                    w.heading(p, "references listed in the template")
-                    for ref in p.references:
-                        w.add(f"- {ref.text} {w.cite(p, ref.source)}")
-
-            return self._finish(replace(q, topic="framework"), chosen, write_refs)
-        return self._retrieve(
-            replace(q, topic="framework" if q.topic == "framework" else q.topic),
-            vector,
-            profiles,
-            general_only=not profiles,
-        )
-
-    def _retrieve(
-        self,
-        q: Question,
-        lazy: _LazyVector,
-        profiles: Sequence[RoleProfile],
-        kinds: set[str] | None = None,
-        preface: str | None = None,
-        general_only: bool = False,
-    ) -> Answer:
-        roles: set[str] | None = {p.role for p in profiles} if profiles else None
-        if general_only:
-            roles = set()
-        query = self.keyword_query(q.text)
-        vector = lazy.get()
-        hits = self.index.search(query, vector, roles=roles, k=8, kinds=kinds)
-        if general_only and not any(_relevant(h) for h in hits):
-            hits = self.index.search(query, vector, roles=None, k=8, kinds=kinds)
-        relevant = _without_containers(_definitions_first(q.text, [h for h in hits if _relevant(h)]))
-        others = {p.role for p in self.kb.profiles} - roles if roles else set()
-        if not relevant and others:
-            # "does the EW need to chair meetings?": not in that template, but in another role's
-            hits = self.index.search(query, vector, roles=others, k=8, kinds=kinds)
-            relevant = _without_containers([h for h in hits if _relevant(h) and h.passage.role])
-            names = " and ".join(p.short_name for p in profiles)
-            preface = f"The {names} template doesn't mention that. Another role's template does:"
-        if not relevant:
-            return self._decline(q, profiles)
-        best = max(h.cosine for h in relevant)
-        relevant = [h for h in relevant if h.cosine >= best - 0.12 or h.coverage >= RELEVANCE_COVERED[0]][:5]
-        by_role = {p.role: p for p in self.kb.profiles}
-
-        if (
-            preface is None
-            and operation_of(q.text) == "check"
-            and any(
-                h.coverage >= RELEVANCE_COVERED[0] and h.passage.role in {p.role for p in profiles} for h in relevant
-            )
-        ):
-            preface = "Yes. The template says:"  # a yes/no question whose words the template itself uses
-        elif preface and preface.startswith("The ") and operation_of(q.text) == "check":
-            preface = "No. " + preface
-
-        def write(w: compose.Writer) -> None:
-            w.add(preface or "Here is what the role profile templates say:")
-            for hit in relevant:
-                p = by_role.get(hit.passage.role or "")
-                where = f"{p.short_name}, {hit.passage.section}" if p else hit.passage.section
-                markers = " ".join(w.cite(o, s, hit.passage.quote) for o, s in self._places(hit, p))
-                w.add(f"- {hit.passage.quote} ({where}) {markers}")
-
-        cited_roles = list(
-            {o.role: o for h in relevant for o, _ in self._places(h, by_role.get(h.passage.role or "")) if o}.values()
-        )
-        return self._finish(q, cited_roles, write, suggestions=self.starter_questions())
-
-    def _places(self, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:
-        """Where a retrieved passage is written: its own template, or for framework text shared by
-        templates every template it appears in (up to SHARED_CITED), each cited as itself."""
-        if p is not None or not hit.passage.id.startswith("general#"):
-            return [(p, hit.passage.source)]
-        n = int(hit.passage.id.split("#", 1)[1])
-        if n >= len(self.kb.general):
-            return [(None, hit.passage.source)]
-        by_file = {p.title_source.file: p for p in self.kb.profiles}
-        return [(by_file.get(s.file), s) for s in self.kb.general[n].sources[:SHARED_CITED]]
-
-    def _decline(self, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
-        roles = "; ".join(f"{p.short_name} (level {p.level})" for p in self.kb.profiles)
-        text = (
-            "The role profile templates don't cover that. For each role they cover: the experience required,"
-            " the scope of the role, the career framework level, the competences (National Occupational"
-            " Standards), indicative learning and development, statutory and mandatory learning, and CPD."
-            f"\n\nRoles with a template: {roles}."
-        )
-        return Answer(text, (), tuple(p.role for p in profiles), q.topic, True, self.starter_questions())
-
-    def _unknown_role(self, unknown: Sequence[str]) -> Answer:
-        roles = self._role_lines()
-        text = (
-            f"There is no role profile template for {', '.join(unknown)}, so I can't answer for that role."
-            f" The roles I have templates for are:\n{roles}"
-        )
-        return Answer(text, (), (), "unknown-role", True, self.starter_questions())
-
-    def _role_lines(self) -> str:
-        return "\n".join(f"- {p.short_name} ({p.role}), career framework level {p.level}" for p in self.kb.profiles)
-
-    def _which_role(self, q: Question, onboarding: bool = False) -> Answer:
-        roles = ", ".join(p.short_name for p in self.kb.profiles)
-        text = f"Which role do you mean? I have templates for: {roles}."
-        if onboarding:
-            text = f"Welcome! Which role are you starting in? I have templates for: {roles}."
-        suggestions = tuple(
-            Suggestion(
-                f"I'm {_with_article(p)}" if len(p.short_name) < 18 else p.short_name,
-                f"I'm starting as {_with_article(p)}",
-            )
-            for p in self.kb.profiles
-        )[:3]
-        return Answer(text, (), (), q.topic, False, suggestions)
-
-    def _help(self) -> Answer:
-        roles = self._role_lines()
-        text = (
-            "I answer questions about NHS role profiles from the Skills for Health templates, citing the template"
-            " and section for every statement: experience required, scope of the role, career framework level,"
-            " competences, training, CPD, and comparisons between roles. New in post? Tell me your role and I'll"
-            f" give you a checklist.\n\nRoles I know:\n{roles}"
-        )
-        return Answer(text, (), (), "help", False, self.starter_questions())
-
-    def _roles(self) -> Answer:
-        w = compose.Writer(self.kb)
-        w.add(f"I have role profile templates for {len(self.kb.profiles)} roles:")
-        for p in self.kb.profiles:
-            src = next((f.source for f in p.basic_information if f.key == "role"), p.title_source)
-            w.add(
-                f"- **{p.short_name}**: {p.role}, career framework level {p.level}, {p.area_of_work} {w.cite(p, src)}"
-            )
-        text, citations = w.citations.finish(w.text())
-        return Answer(
-            text, citations, tuple(p.role for p in self.kb.profiles), "roles", False, self.starter_questions()
-        )
-
     # -- helpers ----------------------------------------------------------------------------
 
-    def _theme(self, q: Question, strict: bool = False) -> list[str]:
+    def theme_of(self, q: Question, strict: bool = False) -> list[str]:
         """The words a question narrows its topic by; `strict`: only words the templates use."""
         names = self.name_words
         theme = []
         for word in words(q.text):
-            if word in _THEME_STOP or word in names or len(word) < 4 or word.isdigit():
+            if word in THEME_STOP or word in names or len(word) < 4 or word.isdigit():
                 continue
             singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
             theme.append(singular if singular in THEMES and word not in THEMES else word)
@@ -1068,13 +459,13 @@ class Engine:
 
     def _topic_of_theme(self, q: Question, profiles: Sequence[RoleProfile]) -> str | None:
         """'competences' or 'training' when some template has an entry naming the question's theme."""
-        theme = self._theme(q, strict=True)
+        theme = self.theme_of(q, strict=True)
         if not theme:
             return None
         candidates = list(profiles) or list(self.kb.profiles)
         if operation_of(q.text) == "check":
             candidates += [p for p in self.kb.profiles if p not in candidates]
-        asked = {w for w in words(q.text) if w.isdigit() or w == "level" or w not in _THEME_STOP}
+        asked = {w for w in words(q.text) if w.isdigit() or w == "level" or w not in THEME_STOP}
 
         def overlap(text: str) -> int:
             return len(asked & set(words(text)))
@@ -1089,40 +480,25 @@ class Engine:
         best_entry = max(map(overlap, entries), default=-1)
         return "training" if best_entry > best_title else "competences"
 
-    def _fields(self, q: Question, profiles: list[RoleProfile], keys: list[str]) -> Answer:
-        found = [f for p in profiles for f in (*p.basic_information, *p.learning) if f.key in keys]
-
-        def write(w: compose.Writer) -> None:
-            if operation_of(q.text) == "check":  # "any accreditation for EW learning?"
-                w.add("Yes." if any(not f.is_blank for f in found) else "No: the template leaves it blank.")
-            for p in profiles:
-                w.heading(p, "as the template has it")
-                for key in keys:
-                    f = next((f for f in (*p.basic_information, *p.learning) if f.key == key), None)
-                    if f is not None:
-                        w.field(p, f)
-
-        return self._finish(replace(q, topic="training"), profiles, write, self._follow_ups(profiles[0], "training"))
-
     def _onboarding_theme(self, q: Question, p: RoleProfile) -> list[str]:
         """The subject an onboarding question is about, if the template says something on it: all the
         question's theme words, else the single one that finds the most entries."""
-        theme = self._theme(q, strict=True)
+        theme = self.theme_of(q, strict=True)
         if not theme or themes.count(p, theme, entries_only=True):
             return theme
         found = sorted(((themes.count(p, [t]), t in THEMES, t) for t in theme), reverse=True)
         return [found[0][2]] if found and found[0][0] else []
 
-    def _principle(self, text: str) -> str | None:
+    def principle_of(self, text: str) -> str | None:
         norm = normalise(text)
         for name in sorted(self.principles, key=len, reverse=True):
             if name and re.search(rf"\b{re.escape(name)}\b", norm) and len(name) > 4:
                 return name
         return None
 
-    def _follow_ups(self, p: RoleProfile, topic: str) -> tuple[Suggestion, ...]:
+    def follow_ups(self, p: RoleProfile, topic: str) -> tuple[Suggestion, ...]:
         """Up to three next questions about role `p`; button titles are short, the questions name the role."""
-        name = _with_article(p)
+        name = with_article(p)
         options = {
             "training": Suggestion("Training", f"What training does {name} need?"),
             "experience": Suggestion("Experience needed", f"What experience does {name} need?"),
@@ -1136,7 +512,7 @@ class Engine:
         if others:
             out.append(
                 Suggestion(
-                    f"Compare with {_initials(others[0])}",
+                    f"Compare with {initials(others[0])}",
                     f"Compare the {p.short_name.lower()} and {others[0].short_name.lower()}",
                 )
             )
@@ -1144,42 +520,10 @@ class Engine:
 
 
 _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|published|made)\b)", re.I)
-_DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
 
 
-_RECRUITING = {"recruiting", "recruit", "recruitment", "hiring", "advert", "post", "vacancy", "applicants"}
-_LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
-_WHICH_ROLE = direct.WHICH_ROLE
-
-
-def _without_containers(hits: list[Hit]) -> list[Hit]:
-    """Drop a whole field when one of its items is also a hit (the item says it more precisely)."""
-    return [
-        h
-        for h in hits
-        if not any(
-            o is not h
-            and o.passage.source == h.passage.source
-            and o.passage.quote in h.passage.quote
-            and len(o.passage.quote) < len(h.passage.quote)
-            for o in hits
-        )
-    ]
-
-
-def _definitions_first(question: str, hits: list[Hit]) -> list[Hit]:
-    """For 'what is X?', passages that open with X (they define it) come first."""
-    match = _DEFINITION_Q.match(question)
-    if not match:
-        return hits
-    term = normalise(match.group("term"))
-    defining = [h for h in hits if normalise(h.passage.quote).startswith(term)]
-    return defining + [h for h in hits if h not in defining]
-
-
-def _article(name: str) -> str:
-    return "an" if name[:1].lower() in "aeiou" else "a"
+WHICH_ROLE = direct.WHICH_ROLE
 
 
 def _stem(word: str) -> str:
@@ -1190,57 +534,5 @@ def _stem(word: str) -> str:
     return word
 
 
-_EXPERIENCE_WORDS = frozenset(
-    """dbs vetting vetted clearance clearence cleared check checks background criminal record before prior
-    starting start joining first""".split()
-)
 # Vague words that say where or how something is mentioned, not what: no help to keyword search.
 _VAGUE = frozenset("stuff things bits come comes coming up where say says mention mentions mentioned".split())
-
-
-def _with_article(p: RoleProfile) -> str:
-    """'an engagement worker'"""
-    name = p.short_name.lower()
-    return f"{_article(name)} {name}"
-
-
-def _initials(p: RoleProfile) -> str:
-    """'EW' for Engagement Worker; a one-word name stays whole."""
-    parts = [w for w in p.short_name.split() if w[:1].isalpha()]
-    return "".join(w[0].upper() for w in parts) if len(parts) > 1 else p.short_name
-
-
-def _relevant(hit: Hit) -> bool:
-    return (
-        hit.cosine >= RELEVANCE_COSINE[0]
-        or (hit.cosine >= RELEVANCE_CLOSE[0] and hit.coverage >= RELEVANCE_CLOSE[1])
-        or (hit.coverage >= RELEVANCE_COVERED[0] and hit.cosine >= RELEVANCE_COVERED[1])
-        or (hit.coverage >= RELEVANCE_MIXED[0] and hit.cosine >= RELEVANCE_MIXED[1])
-    )
-
-
-def _topics_in(text: str) -> set[str]:
-    from .understanding import topics_of
-
-    return set(topics_of(text))
-
-
-def _experience_focus(text: str) -> str | None:
-    lowered = text.lower()
-    if re.search(r"\bdbs\b|vetting|criminal record|disclosure|clearance|background check", lowered):
-        return "vetting"
-    if re.search(r"qualif|nvq|diploma|degree|certificate", lowered):
-        return "qualification"
-    return None
-
-
-def _sections(text: str) -> list[CompetenceSection]:
-    lowered = text.lower()
-    found: list[CompetenceSection] = []
-    if re.search(r"\bcore\b|\bcommon\b", lowered):
-        found.append("core")
-    if re.search(r"\brole[- ]specific\b|\bspecific to (?:the|this|that) role\b|\bspecialist\b", lowered):
-        found.append("role-specific")
-    if re.search(r"\blocality\b|\blocal\b", lowered):
-        found.append("locality-specific")
-    return found

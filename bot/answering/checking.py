@@ -1,0 +1,208 @@
+"""Yes/no answers: "Yes." or "No." first, then the entries that support it, each cited; where it is
+not in the asked template, the templates that do list it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from knowledge.records import CompetenceSection, Field, RoleProfile
+
+from . import compose, direct
+from .answer import Answer, Suggestion
+from .compose import KIND_TITLES
+from .understanding import Question, words
+from .wording import THEME_STOP
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+SHORT_LIST = 8  # a yes/no on a list this short shows the whole list
+
+
+_RECRUITING = {"recruiting", "recruit", "recruitment", "hiring", "advert", "post", "vacancy", "applicants"}
+
+
+_EXPERIENCE_WORDS = frozenset(
+    """dbs vetting vetted clearance clearence cleared check checks background criminal record before prior
+    starting start joining first""".split()
+)
+
+
+def check(
+    engine: Engine,
+    q: Question,
+    profiles: list[RoleProfile],
+    theme: list[str],
+    focus: str | None,
+    sections: list[CompetenceSection],
+    principle: str | None,
+) -> Answer:
+    """A yes/no question: 'Yes.' or 'No.' first, then the lines of the template that show it."""
+    if q.topic == "experience":
+        theme = [t for t in theme if t not in _EXPERIENCE_WORDS]
+
+    def evidence(p: RoleProfile) -> tuple[list[direct.Evidence], list[Field]]:
+        if q.topic == "training":
+            return direct.training_evidence(p, theme, q.subtopics)
+        if q.topic == "experience":  # "recruiting for the SM: is DBS needed?": recruiting is the context
+            return direct.experience_evidence(p, focus, [t for t in theme if t not in _RECRUITING]), []
+        found = direct.competence_evidence(p, sections, principle, theme)
+        if q.broad and theme:  # "is there anything on lone working?": the training entries too
+            found += [e for e in direct.training_evidence(p, theme, ())[0] if e.names_all(theme)]
+        return found, []
+
+    # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
+    asked = [
+        w
+        for w in words(engine.keyword_query(q.text))
+        if w not in THEME_STOP
+        and w not in engine.name_words
+        and len(w) >= 3
+        and not w.isdigit()
+        and not (q.topic == "experience" and w in _RECRUITING)
+    ]
+    found = {p.role: evidence(p) for p in profiles}
+    unnamed = q.topic == "training" and not theme and bool(asked) and not q.subtopics
+    if unnamed:  # "CPR training": none of the question's words is in the templates, so nothing names it
+        found = {role: ([], fields) for role, (_, fields) in found.items()}
+    having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
+    if q.topic == "training" and theme:
+        # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word asked
+        # (also those no template uses: "mental health first aid") is a yes
+        named = [*theme, *(w for w in asked if w not in theme and not any(t.startswith(w[:4]) for t in theme))]
+        # "accreditation or credits": either will do
+        either = re.search(r"\w \bor\b \w", q.text) is not None
+        exact = [p for p in having if either or any(e.names_all(named) for e in found[p.role][0])]
+        # "hand hygiene training": the competence that names it answers too
+        by_competence = {
+            p.role: [e for e in direct.competence_evidence(p, (), None, theme) if e.names_all(theme)] for p in profiles
+        }
+        trained_elsewhere = any(
+            e.names_all(theme)
+            for o in engine.kb.profiles
+            if o not in profiles
+            for e in direct.training_evidence(o, theme, q.subtopics)[0]
+        )
+        if not exact and not trained_elsewhere and any(by_competence.values()):
+            return as_competence(engine, q, profiles, by_competence, " ".join(theme))
+        if not exact and having:
+            return related(engine, q, having, found, " ".join(named))
+        having = exact
+        for p in having:
+            found[p.role] = (found[p.role][0] + by_competence[p.role][:2], found[p.role][1])
+    shown = [*asked[:4], *(f"level {t}" for t in theme if t.isdigit())]  # "safeguarding level 3"
+    what = direct.what_it_is(q.topic, shown if (theme or unnamed) and asked else theme, focus, q.subtopics)
+    # Where it is not in the asked templates, the other templates that do list it (evidence found once)
+    elsewhere = {p.role: evidence(p)[0] for p in engine.kb.profiles if p not in profiles and not having and not unnamed}
+    others = [p for p in engine.kb.profiles if any(not e.blank for e in elsewhere.get(p.role, []))]
+    more: list[Suggestion] = []
+
+    def write(w: compose.Writer) -> None:
+        if having and len(having) == len(profiles):
+            w.add(
+                "Yes." if len(profiles) == 1 else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it."
+            )
+        elif having:
+            names = " and ".join(p.short_name for p in having)
+            w.add(f"Only the {names} template{'s list' if len(having) > 1 else ' lists'} it.")
+        else:
+            w.add("No.")
+        for p in profiles:
+            lines, fields = found[p.role]
+            if lines and all(e.blank for e in lines):
+                w.add(f"The **{p.short_name}** template leaves this blank:")
+                direct.write_evidence(w, p, lines)
+            elif lines and p not in having:  # entries naming only part of it
+                w.add(f"The **{p.short_name}** template has no entry naming {what}; related:")
+                direct.write_evidence(w, p, lines, 2)
+            elif lines:
+                w.add(f"The **{p.short_name}** template lists {what}:")
+                left = direct.write_evidence(w, p, lines, direct.EVIDENCE_LINES if len(profiles) == 1 else 2)
+                if left:
+                    everything = engine.show_all(p, q.topic)
+                    w.add(f"- …and {left} more (ask: {everything.question})")
+                    more.append(everything)
+                short = [f for f in fields if 1 < len(f.items) <= SHORT_LIST]
+                if q.subtopics and len(short) == 1 and len(lines) < len(short[0].items):
+                    # "is data protection on the stat and mand list?": the whole (short) list, for context
+                    f = short[0]
+                    label = compose.short_label(f.label)
+                    w.add(
+                        f"- The whole list: {'; '.join(i.text for i in f.items)}"
+                        f" {w.cite(p, f.source, f'{f.label}: {f.value}', label)}"
+                    )
+            else:
+                blank = [f for f in fields if f.is_blank and not theme and not unnamed]
+                if blank:
+                    name = compose.short_label(blank[0].label).lower()
+                    w.add(
+                        f"{name[0].upper()}{name[1:]}: the {p.short_name} template leaves this blank"
+                        f" {w.cite(p, blank[0].source, None, name)}"
+                    )
+                else:
+                    where = direct.looked_in(w, p, q.topic, fields, sections)
+                    if q.topic == "competences":
+                        w.add(f"No competence in the {p.short_name} template mentions {what} {where}")
+                        # "chair meetings": those naming part of it ("Represent one's own agency at meetings")
+                        near = [
+                            e
+                            for t in (theme if len(theme) > 1 else [])
+                            for e in direct.competence_evidence(p, sections, principle, [t])
+                        ]
+                        if near:
+                            w.add("Related:")
+                            direct.write_evidence(w, p, near, 3)
+                    elif q.topic == "training":
+                        w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
+                    else:
+                        w.add(f"The {p.short_name} template does not ask for {what}. It asks for:")
+                        # all it asks for, the kind asked about ("DBS": vetting) first
+                        shown = direct.experience_evidence(p, None, [])
+                        shown.sort(key=lambda e: not (focus and e.text.startswith(KIND_TITLES.get(focus, "-"))))
+                        direct.write_evidence(w, p, shown)
+        for p in others[:2]:
+            w.add(f"The **{p.short_name}** template does:")
+            direct.write_evidence(w, p, elsewhere[p.role], 2)
+
+    follow = engine.follow_ups(profiles[0], q.topic)
+    cited = profiles + others[:2]
+    return engine.finish(q, cited, write, suggestions=(*more, *follow))
+
+
+def as_competence(
+    engine: Engine, q: Question, profiles: list[RoleProfile], found: dict[str, list[direct.Evidence]], what: str
+) -> Answer:
+    """No training entry names it, but a competence does: a yes, said as what it is."""
+    having = [p for p in profiles if found[p.role]]
+
+    def write(w: compose.Writer) -> None:
+        lead = "Yes" if len(having) == len(profiles) else f"Only the {' and '.join(p.short_name for p in having)}"
+        w.add(f"{lead}, as a competence: no training entry names {what}, but the template lists:")
+        for p in having:
+            if len(profiles) > 1:
+                w.add(f"**{p.short_name}**:")
+            direct.write_evidence(w, p, found[p.role], 3)
+
+    return engine.finish(replace(q, topic="competences"), having, write, engine.follow_ups(having[0], "training"))
+
+
+def related(
+    engine: Engine,
+    q: Question,
+    profiles: list[RoleProfile],
+    found: dict[str, tuple[list[direct.Evidence], list[Field]]],
+    what: str,
+) -> Answer:
+    """No entry names all of it, some name part of it: 'No, not in those words' and the related ones."""
+
+    def write(w: compose.Writer) -> None:
+        w.add(f"No, not in those words: no training entry names {what}. Related entries:")
+        for p in profiles:
+            lines = sorted(found[p.role][0], key=lambda e: not e.blank)  # a blank field says most
+            if len(profiles) > 1:
+                w.add(f"**{p.short_name}**:")
+            direct.write_evidence(w, p, lines, 3)
+
+    return engine.finish(q, profiles, write, suggestions=engine.follow_ups(profiles[0], q.topic))

@@ -1,0 +1,107 @@
+"""Comparisons between roles and the step from one role to another, routed to what the question names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from knowledge.records import RoleProfile
+
+from . import comparing, compose, lists, replies
+from .answer import Answer
+from .competences import compare, principles, progression
+from .direct import operation_of
+from .understanding import Question
+from .wording import ROLE_TOPICS, sections_named, topics_in
+
+if TYPE_CHECKING:
+    from .engine import ConversationState, Engine, LazyVector
+
+_LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
+
+
+def compare_roles(
+    engine: Engine, q: Question, profiles: list[RoleProfile], state: ConversationState | None = None
+) -> Answer:
+    if len(profiles) < 2:
+        profiles = list(engine.kb.profiles)
+    sections, principle = sections_named(q.text), engine.principle_of(q.text)
+    theme = [t for t in engine.theme_of(q, strict=True) if not principle or t not in principle.split()]
+    aspects = comparing.aspects_of(q.text, sections, principle, theme, profiles)
+    if not aspects and state is not None and state.topic in ROLE_TOPICS:
+        # "does the strategic manager get the same list?": the list the conversation is about
+        carried = " ".join((q.text, state.topic, *state.subtopics, *state.focus))
+        aspects = comparing.aspects_of(carried, sections_named(carried), principle, list(state.theme), profiles)
+    if aspects:
+        lacking = None
+        named = list(q.roles.profiles)
+        if len(named) == 2 and _LACKS.search(q.text):  # "... that the EW doesn't (have)?"
+            lacking = named[1]
+            profiles = named
+        check = operation_of(q.text) == "check"
+        rows: tuple[tuple[str, ...], ...] = ()
+
+        def write_aspects(w: compose.Writer) -> None:
+            nonlocal rows
+            rows = comparing.compare_aspects(w, profiles, aspects, q.text, check, lacking)
+
+        follow_ups = engine.follow_ups(profiles[-1], "compare")
+        found = engine.finish(replace(q, topic="compare"), profiles, write_aspects, suggestions=follow_ups)
+        return replace(found, table=rows)
+    aspect = next(
+        (t for t in ("training", "experience", "competences", "level", "scope") if t in topics_in(q.text)),
+        "overview",
+    )
+    table: tuple[tuple[str, ...], ...] = ()
+
+    def write(w: compose.Writer) -> None:
+        nonlocal table
+        table = compare(w, profiles, aspect)
+
+    answer = engine.finish(
+        replace(q, topic="compare"),
+        profiles,
+        write,
+        suggestions=engine.follow_ups(profiles[-1], "compare"),
+    )
+    return replace(answer, table=table)
+
+
+def progression_answer(engine: Engine, q: Question, state: ConversationState, vector: LazyVector) -> Answer:
+    mentioned = list(q.roles.profiles)
+    if len(mentioned) >= 2:
+        source, target = mentioned[0], mentioned[1]
+        if re.search(rf"\bto\b.*{re.escape(source.short_name.split()[0].lower())}", q.text.lower()) and not re.search(
+            r"\bfrom\b", q.text.lower()
+        ):
+            source, target = target, source
+    elif len(mentioned) == 1:
+        target = mentioned[0]
+        current = [p for p in engine.kb.profiles if p.role in state.roles and p.role != target.role]
+        # With no current role known, the step up is from the role below (never from a role above).
+        below = [p for p in engine.kb.profiles if p.level < target.level]
+        source_candidates = current or ([max(below, key=lambda p: p.level)] if below else [])
+        if not source_candidates:
+            return lists.about_roles(engine, replace(q, topic="experience"), [target], vector)
+        source = source_candidates[0]
+    else:
+        return replies.which_role(engine, q)
+    return engine.finish(
+        replace(q, topic="progression"),
+        [source, target],
+        lambda w: progression(w, source, target),
+        suggestions=engine.follow_ups(target, "progression"),
+    )
+
+
+def principles_answer(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+    """'What are the underpinning principles?': the ones each template groups its competences by."""
+    chosen = profiles or list(engine.kb.profiles)
+
+    def write(w: compose.Writer) -> None:
+        w.add("The templates list competences (National Occupational Standards) by underpinning principle.")
+        for p in chosen:
+            principles(w, p)
+
+    return engine.finish(replace(q, topic="competences"), chosen, write)

@@ -1,0 +1,74 @@
+"""'How many ...?' answers: the number first, then the breakdown."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, RoleProfile
+
+from . import compose, direct
+from .answer import Answer
+from .competences import group_source, select
+from .understanding import Question
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+def count(
+    engine: Engine,
+    q: Question,
+    profiles: list[RoleProfile],
+    theme: list[str],
+    sections: list[CompetenceSection],
+    principle: str | None,
+) -> Answer:
+    """'How many ...?': the number first, then the breakdown (and the titles when they are few)."""
+
+    def write(w: compose.Writer) -> None:
+        for i, p in enumerate(profiles):
+            line = direct.count_line(p, sections, principle, theme)
+            if len(profiles) > 1:
+                line = f"**{p.short_name}**: {line}"
+            chosen = select(p, sections, principle, theme)
+            marks = " ".join(
+                dict.fromkeys(
+                    w.cite(p, group_source(rows), rows[0].title)
+                    for s in (sections or COMPETENCE_SECTIONS)
+                    if (rows := [c for c in chosen if c.section == s])
+                )
+            )
+            w.add(f"{line} {marks}".strip())
+            if chosen and (principle or theme) and len(chosen) <= 8:
+                direct.write_evidence(w, p, direct.competence_evidence(p, sections, principle, theme), 8)
+            elif chosen:
+                groups: dict[str, int] = {}
+                for c in chosen:
+                    groups[c.principle] = groups.get(c.principle, 0) + 1
+                w.add("By underpinning principle: " + "; ".join(f"{k} ({n})" for k, n in groups.items()) + f" {marks}")
+            if i < len(profiles) - 1:
+                w.add()
+
+    suggestions = (
+        engine.show_all(profiles[0], "competences", sections),
+        *engine.follow_ups(profiles[0], "competences"),
+    )
+    return engine.finish(replace(q, topic="competences"), profiles, write, suggestions=suggestions)
+
+
+def count_training(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+    """'How many stat and mand topics?': the number of entries first, then the entries."""
+
+    def write(w: compose.Writer) -> None:
+        for p in profiles:
+            lines, fields = direct.training_evidence(p, [], q.subtopics)
+            name = compose.short_label(fields[0].label).lower() if fields else "training"
+            if not lines:
+                where = direct.looked_in(w, p, "training", fields, [])
+                w.add(f"0: the {p.short_name} template leaves {name} blank {where}")
+                continue
+            w.add(f"{len(lines)} entries of {name} in the {p.short_name} template:")
+            direct.write_evidence(w, p, lines, 12)
+
+    return engine.finish(q, profiles, write, suggestions=engine.follow_ups(profiles[0], "training"))

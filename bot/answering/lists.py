@@ -1,0 +1,134 @@
+"""Answers that list what a template has on a topic (training, experience, level, scope, competences),
+"which role ...?" answers that name the roles first, and fields named by their own label."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from knowledge.records import RoleProfile
+
+from . import checking, compose, counting, direct, retrieving
+from .answer import Answer
+from .competences import THEMES, competences, select
+from .direct import WHICH_ROLE, operation_of
+from .understanding import Question
+from .wording import sections_named
+
+if TYPE_CHECKING:
+    from .engine import Engine, LazyVector
+
+
+def _experience_focus(text: str) -> str | None:
+    lowered = text.lower()
+    if re.search(r"\bdbs\b|vetting|criminal record|disclosure|clearance|background check", lowered):
+        return "vetting"
+    if re.search(r"qualif|nvq|diploma|degree|certificate", lowered):
+        return "qualification"
+    return None
+
+
+def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector: LazyVector) -> Answer:
+    theme = engine.theme_of(q)
+    if (
+        q.topic == "scope"
+        and any(t in THEMES for t in theme)
+        and re.search(r"^\s*(?:does|do|is|will|would|can)\b", q.text, re.I)
+    ):
+        q = replace(q, topic="competences")
+    focus = _experience_focus(q.text)
+    sections = sections_named(q.text)
+    principle = engine.principle_of(q.text)
+    if principle:  # the principle's own words are not a theme as well
+        theme = [t for t in theme if t not in principle.split()]
+    check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
+    operation = operation_of(q.text)
+    plain_check = q.topic == "competences" and not theme and not principle
+    if operation == "check" and q.topic in ("training", "experience", "competences") and not plain_check:
+        return checking.check(engine, q, profiles, theme, focus, sections, principle)
+    if operation == "count" and q.topic == "competences" and not q.roles.everyone:
+        return counting.count(engine, q, profiles, theme, sections, principle)
+    if operation == "count" and q.topic == "training" and q.subtopics and not theme:
+        return counting.count_training(engine, q, profiles)
+    fallback: list[RoleProfile] = []
+    lead = ""
+    asks_which = WHICH_ROLE.search(q.text) and (not q.roles.profiles or q.roles.everyone)
+    if (theme or focus) and len(profiles) > 1 and asks_which:
+        # "which role needs root cause analysis training?": the roles whose template lists it
+        listing = [
+            p
+            for p in profiles
+            if (
+                q.topic == "training"
+                and any(e.names_all(theme) for e in direct.training_evidence(p, theme, q.subtopics)[0])
+            )
+            or (q.topic == "competences" and select(p, sections, principle, theme))
+            or (q.topic == "experience" and direct.experience_evidence(p, focus, theme))
+        ]
+        if listing and len(listing) < len(profiles):
+            names = " and ".join(f"**{p.short_name}**" for p in listing)
+            lead = f"{names}: only {'its template lists' if len(listing) == 1 else 'their templates list'} it."
+            profiles = listing
+        elif listing:
+            lead = f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'}: every role template lists it."
+
+    def write(w: compose.Writer) -> None:
+        if lead:
+            w.add(lead)
+        for p in profiles:
+            if q.topic == "training":
+                compose.training(
+                    w,
+                    p,
+                    q.subtopics,
+                    [t for t in theme if t not in ("safeguarding",)]
+                    + (["safeguarding"] if "safeguarding" in theme else []),
+                    matches_only=bool(lead),
+                )
+            elif q.topic == "experience":
+                compose.experience(w, p, focus)
+            elif q.topic == "level":
+                compose.level(w, p, engine.kb.general, bands=bool(re.search(r"\bband", q.text, re.I)))
+            elif q.topic == "scope":
+                compose.scope(w, p)
+            elif q.topic == "competences" and not competences(w, p, sections, principle, theme, q.count, check):
+                fallback.append(p)
+
+    answer = engine.finish(q, profiles, write, suggestions=engine.follow_ups(profiles[0], q.topic))
+    if operation == "check" and plain_check:  # "are there any locality specific competences?"
+        listed = any(select(p, sections, None, []) for p in profiles)
+        answer = replace(answer, text=f"{'Yes' if listed else 'No'}.\n{answer.text}")
+    if fallback and len(fallback) == len(profiles):
+        missing = (
+            f"No competence in the {' and '.join(p.short_name for p in profiles)} template mentions {' '.join(theme)}."
+        )
+        asked = {p.role for p in profiles}
+        others = [p for p in engine.kb.profiles if p.role not in asked and select(p, sections, principle, theme)]
+        if others:
+
+            def write_others(w: compose.Writer) -> None:
+                w.add(f"{missing} The {' and '.join(p.short_name for p in others)} template lists:")
+                for p in others:
+                    competences(w, p, sections, principle, theme, q.count, False)
+
+            return engine.finish(q, others, write_others, suggestions=engine.follow_ups(others[0], q.topic))
+        found = retrieving.retrieve(engine, q, vector, profiles, preface=f"{missing} Elsewhere the template says:")
+        return replace(found, text=f"{missing}\n\n{found.text}") if found.declined else found
+    return answer
+
+
+def fields(engine: Engine, q: Question, profiles: list[RoleProfile], keys: list[str]) -> Answer:
+    found = [f for p in profiles for f in (*p.basic_information, *p.learning) if f.key in keys]
+
+    def write(w: compose.Writer) -> None:
+        if operation_of(q.text) == "check":  # "any accreditation for EW learning?"
+            w.add("Yes." if any(not f.is_blank for f in found) else "No: the template leaves it blank.")
+        for p in profiles:
+            w.heading(p, "as the template has it")
+            for key in keys:
+                f = next((f for f in (*p.basic_information, *p.learning) if f.key == key), None)
+                if f is not None:
+                    w.field(p, f)
+
+    return engine.finish(replace(q, topic="training"), profiles, write, engine.follow_ups(profiles[0], "training"))

@@ -1,0 +1,78 @@
+"""Replies that are not about a template's content: declines, unknown roles, "which role?", help."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from knowledge.records import RoleProfile
+
+from . import compose
+from .answer import Answer, Suggestion
+from .understanding import Question
+from .wording import with_article
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+def decline(engine: Engine, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
+    roles = "; ".join(f"{p.short_name} (level {p.level})" for p in engine.kb.profiles)
+    text = (
+        "The role profile templates don't cover that. For each role they cover: the experience required,"
+        " the scope of the role, the career framework level, the competences (National Occupational"
+        " Standards), indicative learning and development, statutory and mandatory learning, and CPD."
+        f"\n\nRoles with a template: {roles}."
+    )
+    return Answer(text, (), tuple(p.role for p in profiles), q.topic, True, engine.starter_questions())
+
+
+def unknown_role(engine: Engine, unknown: Sequence[str]) -> Answer:
+    roles = role_lines(engine)
+    text = (
+        f"There is no role profile template for {', '.join(unknown)}, so I can't answer for that role."
+        f" The roles I have templates for are:\n{roles}"
+    )
+    return Answer(text, (), (), "unknown-role", True, engine.starter_questions())
+
+
+def role_lines(engine: Engine) -> str:
+    return "\n".join(f"- {p.short_name} ({p.role}), career framework level {p.level}" for p in engine.kb.profiles)
+
+
+def which_role(engine: Engine, q: Question, onboarding: bool = False) -> Answer:
+    roles = ", ".join(p.short_name for p in engine.kb.profiles)
+    text = f"Which role do you mean? I have templates for: {roles}."
+    if onboarding:
+        text = f"Welcome! Which role are you starting in? I have templates for: {roles}."
+    suggestions = tuple(
+        Suggestion(
+            f"I'm {with_article(p)}" if len(p.short_name) < 18 else p.short_name,
+            f"I'm starting as {with_article(p)}",
+        )
+        for p in engine.kb.profiles
+    )[:3]
+    return Answer(text, (), (), q.topic, False, suggestions)
+
+
+def help_reply(engine: Engine) -> Answer:
+    roles = role_lines(engine)
+    text = (
+        "I answer questions about NHS role profiles from the Skills for Health templates, citing the template"
+        " and section for every statement: experience required, scope of the role, career framework level,"
+        " competences, training, CPD, and comparisons between roles. New in post? Tell me your role and I'll"
+        f" give you a checklist.\n\nRoles I know:\n{roles}"
+    )
+    return Answer(text, (), (), "help", False, engine.starter_questions())
+
+
+def roles_reply(engine: Engine) -> Answer:
+    w = compose.Writer(engine.kb)
+    w.add(f"I have role profile templates for {len(engine.kb.profiles)} roles:")
+    for p in engine.kb.profiles:
+        src = next((f.source for f in p.basic_information if f.key == "role"), p.title_source)
+        w.add(f"- **{p.short_name}**: {p.role}, career framework level {p.level}, {p.area_of_work} {w.cite(p, src)}")
+    text, citations = w.citations.finish(w.text())
+    return Answer(
+        text, citations, tuple(p.role for p in engine.kb.profiles), "roles", False, engine.starter_questions()
+    )

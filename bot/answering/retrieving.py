@@ -1,0 +1,181 @@
+"""Answers from hybrid retrieval (passages of the templates and their shared framework text), given
+only above a relevance threshold; below it, the templates don't cover it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from index.store import Hit
+from knowledge.records import RoleProfile, SourceRef
+from knowledge.text import normalise
+
+from . import compose, replies
+from .answer import Answer
+from .direct import operation_of
+from .understanding import Question
+
+if TYPE_CHECKING:
+    from .engine import Engine, LazyVector
+
+SHARED_CITED = 3  # framework text shared by templates: cite it in this many of them
+
+
+# Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
+# relevant when it is close in meaning, or contains the question's words and is not far in meaning.
+RELEVANCE_COSINE = (0.55, 0.0)  # (cosine, coverage): close in meaning alone
+
+
+RELEVANCE_CLOSE = (0.45, 0.3)  # close in meaning and sharing some of the question's words
+
+
+RELEVANCE_COVERED = (0.8, 0.15)  # (coverage, cosine)
+
+
+RELEVANCE_MIXED = (0.6, 0.30)
+
+
+_DEFINITION_Q = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:a |an |the )?(?P<term>[^?]{3,60}?)\s*\??\s*$", re.I)
+
+
+def _without_containers(hits: list[Hit]) -> list[Hit]:
+    """Drop a whole field when one of its items is also a hit (the item says it more precisely)."""
+    return [
+        h
+        for h in hits
+        if not any(
+            o is not h
+            and o.passage.source == h.passage.source
+            and o.passage.quote in h.passage.quote
+            and len(o.passage.quote) < len(h.passage.quote)
+            for o in hits
+        )
+    ]
+
+
+def _definitions_first(question: str, hits: list[Hit]) -> list[Hit]:
+    """For 'what is X?', passages that open with X (they define it) come first."""
+    match = _DEFINITION_Q.match(question)
+    if not match:
+        return hits
+    term = normalise(match.group("term"))
+    defining = [h for h in hits if normalise(h.passage.quote).startswith(term)]
+    return defining + [h for h in hits if h not in defining]
+
+
+def _relevant(hit: Hit) -> bool:
+    return (
+        hit.cosine >= RELEVANCE_COSINE[0]
+        or (hit.cosine >= RELEVANCE_CLOSE[0] and hit.coverage >= RELEVANCE_CLOSE[1])
+        or (hit.coverage >= RELEVANCE_COVERED[0] and hit.cosine >= RELEVANCE_COVERED[1])
+        or (hit.coverage >= RELEVANCE_MIXED[0] and hit.cosine >= RELEVANCE_MIXED[1])
+    )
+
+
+def framework(engine: Engine, q: Question, vector: LazyVector, profiles: list[RoleProfile]) -> Answer:
+    lowered = q.text.lower()
+    if re.search(
+        r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
+        r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdates?\b|\bversions?\b|"
+        r"\bdeveloped (?:with|by|in collaboration)\b|\bwho\b.*\b(?:wrote|written|developed|published)\b|"
+        r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b",
+        lowered,
+    ):
+        chosen = profiles or list(engine.kb.profiles)
+
+        def write(w: compose.Writer) -> None:
+            w.add("About the templates:")
+            for p in chosen:
+                made = f"published by {p.publisher}" if p.publisher else "publisher not stated"
+                w.add(
+                    f"- **{p.short_name}**: {' '.join(x for x in (p.status, p.date) if x) or 'undated'};"
+                    f" {made}; {p.developed_with.lower() if p.developed_with else ''}"
+                    f" {w.cite(p, p.title_source)}".replace(";  [", " [")
+                )
+
+        return engine.finish(replace(q, topic="framework"), chosen, write)
+    if re.search(r"\breferences?\b|\bsources?\b|\bbased on\b", lowered) and not re.search(r"\bfunction", lowered):
+        chosen = profiles or list(engine.kb.profiles)
+
+        def write_refs(w: compose.Writer) -> None:
+            for p in chosen:
+                w.heading(p, "references listed in the template")
+                for ref in p.references:
+                    w.add(f"- {ref.text} {w.cite(p, ref.source)}")
+
+        return engine.finish(replace(q, topic="framework"), chosen, write_refs)
+    return retrieve(
+        engine,
+        replace(q, topic="framework" if q.topic == "framework" else q.topic),
+        vector,
+        profiles,
+        general_only=not profiles,
+    )
+
+
+def retrieve(
+    engine: Engine,
+    q: Question,
+    lazy: LazyVector,
+    profiles: Sequence[RoleProfile],
+    kinds: set[str] | None = None,
+    preface: str | None = None,
+    general_only: bool = False,
+) -> Answer:
+    roles: set[str] | None = {p.role for p in profiles} if profiles else None
+    if general_only:
+        roles = set()
+    query = engine.keyword_query(q.text)
+    vector = lazy.get()
+    hits = engine.index.search(query, vector, roles=roles, k=8, kinds=kinds)
+    if general_only and not any(_relevant(h) for h in hits):
+        hits = engine.index.search(query, vector, roles=None, k=8, kinds=kinds)
+    relevant = _without_containers(_definitions_first(q.text, [h for h in hits if _relevant(h)]))
+    others = {p.role for p in engine.kb.profiles} - roles if roles else set()
+    if not relevant and others:
+        # "does the EW need to chair meetings?": not in that template, but in another role's
+        hits = engine.index.search(query, vector, roles=others, k=8, kinds=kinds)
+        relevant = _without_containers([h for h in hits if _relevant(h) and h.passage.role])
+        names = " and ".join(p.short_name for p in profiles)
+        preface = f"The {names} template doesn't mention that. Another role's template does:"
+    if not relevant:
+        return replies.decline(engine, q, profiles)
+    best = max(h.cosine for h in relevant)
+    relevant = [h for h in relevant if h.cosine >= best - 0.12 or h.coverage >= RELEVANCE_COVERED[0]][:5]
+    by_role = {p.role: p for p in engine.kb.profiles}
+
+    if (
+        preface is None
+        and operation_of(q.text) == "check"
+        and any(h.coverage >= RELEVANCE_COVERED[0] and h.passage.role in {p.role for p in profiles} for h in relevant)
+    ):
+        preface = "Yes. The template says:"  # a yes/no question whose words the template itself uses
+    elif preface and preface.startswith("The ") and operation_of(q.text) == "check":
+        preface = "No. " + preface
+
+    def write(w: compose.Writer) -> None:
+        w.add(preface or "Here is what the role profile templates say:")
+        for hit in relevant:
+            p = by_role.get(hit.passage.role or "")
+            where = f"{p.short_name}, {hit.passage.section}" if p else hit.passage.section
+            markers = " ".join(w.cite(o, s, hit.passage.quote) for o, s in places(engine, hit, p))
+            w.add(f"- {hit.passage.quote} ({where}) {markers}")
+
+    cited_roles = list(
+        {o.role: o for h in relevant for o, _ in places(engine, h, by_role.get(h.passage.role or "")) if o}.values()
+    )
+    return engine.finish(q, cited_roles, write, suggestions=engine.starter_questions())
+
+
+def places(engine: Engine, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:
+    """Where a retrieved passage is written: its own template, or for framework text shared by
+    templates every template it appears in (up to SHARED_CITED), each cited as itself."""
+    if p is not None or not hit.passage.id.startswith("general#"):
+        return [(p, hit.passage.source)]
+    n = int(hit.passage.id.split("#", 1)[1])
+    if n >= len(engine.kb.general):
+        return [(None, hit.passage.source)]
+    by_file = {p.title_source.file: p for p in engine.kb.profiles}
+    return [(by_file.get(s.file), s) for s in engine.kb.general[n].sources[:SHARED_CITED]]

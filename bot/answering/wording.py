@@ -1,0 +1,75 @@
+"""Words and small helpers the answering modules share: the stop list for themes, role names with
+their article and initials, the topics and competence sections a question names."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.records import CompetenceSection, RoleProfile
+
+ROLE_TOPICS = ("training", "experience", "level", "scope", "competences", "onboarding")
+
+
+THEME_STOP = frozenset(
+    """
+    a an the and or of to in on for with what which who whom whose how why when where is are was
+    were be been do does did doing done have has had need needs needed require requires required
+    requirement requirements must should would could can will shall may might i me my we our you
+    your they them their he she it its this that these those there here any all some both each every
+    either about from into as at by than then so if not no yes please tell show list give get got
+    want know let explain describe mean means meaning role roles job post position person people
+    someone somebody staff new starting start started join joining level levels template templates
+    profile profiles competence competences nos standard standards national occupational skill
+    skills training train trained course courses learning learn study development cpd core specific
+    locality role-specific underpinning principle principles function functions reference under
+    count number many much also just really actually include includes included including cover
+    covers covered relate relates related relating around regarding involve involves involving one
+    ones kind kinds type types sort thing things area areas part work working worker workers manager
+    managers service services nhs which what's whats i'm im week weeks month months day days year years
+    monday tuesday wednesday thursday friday today tomorrow soon signing sign few next through stuff
+    prioritise prioritize priorities priority focus focusing induction onboarding cover covering
+    it's there's does need list lists listed anything else other more most best first go going make
+    made like same different between compare comparison versus vs side by and/or eg e.g etc
+    mandatory statutory informal formal endorsed cpd frequency funding method qualification
+    qualifications experience experiences required requires dbs vetting agree agreed discuss decide
+    arrange book find apply ask speak talk meet sign check plan planned done doing expected expect
+    should could would shall total overall altogether entire whole full complete recommend recommended
+    suggest suggested wanting want wants someone somebody best good useful helpful relevant important
+    going getting become becoming move moving keep keeping stay read begin terms regard regards respect
+    responsible responsibility responsibilities carry carries carried setting anyone anybody
+    """.split()
+)
+
+
+def article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def with_article(p: RoleProfile) -> str:
+    """'an engagement worker'"""
+    name = p.short_name.lower()
+    return f"{article(name)} {name}"
+
+
+def initials(p: RoleProfile) -> str:
+    """'EW' for Engagement Worker; a one-word name stays whole."""
+    parts = [w for w in p.short_name.split() if w[:1].isalpha()]
+    return "".join(w[0].upper() for w in parts) if len(parts) > 1 else p.short_name
+
+
+def topics_in(text: str) -> set[str]:
+    from .understanding import topics_of
+
+    return set(topics_of(text))
+
+
+def sections_named(text: str) -> list[CompetenceSection]:
+    lowered = text.lower()
+    found: list[CompetenceSection] = []
+    if re.search(r"\bcore\b|\bcommon\b", lowered):
+        found.append("core")
+    if re.search(r"\brole[- ]specific\b|\bspecific to (?:the|this|that) role\b|\bspecialist\b", lowered):
+        found.append("role-specific")
+    if re.search(r"\blocality\b|\blocal\b", lowered):
+        found.append("locality-specific")
+    return found
