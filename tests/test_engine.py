@@ -335,3 +335,16 @@ def test_a_field_named_by_its_own_label_and_the_locality_section_in_the_template
     # "go to court" is no career move, and mileage is not in the templates
     answer, _ = ask(model_runtime, "do EWs get mileage paid when they go to court")
     assert answer.declined and not answer.citations
+
+
+def test_levels_and_bands_quote_the_templates_and_pay_is_declined(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "Is career framework level 8 the same thing as Agenda for Change band 8?")
+    assert answer.text.startswith("No, not the same thing. The templates say:")
+    assert (
+        "not intended to be coterminous" in answer.text and "Strategic Manager: career framework level 8" in answer.text
+    )
+    assert {c.role for c in answer.citations} >= {SM}
+    answer, _ = ask(model_runtime, "what level is the strategic manager?", "is that the same as band 8?")
+    assert "not intended to be coterminous" in answer.text
+    answer, _ = ask(model_runtime, "What band is the strategic manager paid at?")
+    assert answer.declined

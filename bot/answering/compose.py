@@ -51,6 +51,11 @@ class Writer:
         name = template_name(p) if p else "Role profile templates"
         return self.citations.cite(source, p.role if p else None, name, quote, group)
 
+    def cite_shared(self, passage: GeneralPassage, limit: int = 3) -> str:
+        """Markers for framework text shared by templates: each template it is in (up to `limit`)."""
+        by_file = {p.file: p for p in self.kb.profiles}
+        return " ".join(self.cite(by_file.get(s.file), s, passage.text) for s in passage.sources[:limit])
+
     def add(self, line: str = "") -> None:
         self.lines.append(line)
 
@@ -259,7 +264,7 @@ def framework(w: Writer, general: tuple[GeneralPassage, ...], terms: list[str], 
     for passage in general:
         text = normalise(passage.text)
         if any(all(word in text for word in normalise(term).split()) for term in terms):
-            w.add(f"- {passage.text} {w.cite(None, passage.source)}")
+            w.add(f"- {passage.text} {w.cite_shared(passage)}")
             added += 1
             if added >= limit:
                 break

@@ -321,6 +321,9 @@ class Engine:
         if q.roles.unknown and not q.roles.profiles:
             return replies.unknown_role(self, q.roles.unknown)
         operation = operation_of(q.text)
+        if _LEVEL_AND_BAND.search(q.text) and not _PAY.search(q.text):
+            # "is career framework level 8 the same as band 8?": what the templates say on levels and bands
+            return lists.bands(self, q, profiles or [p for p in self.kb.profiles if p.role in state.roles])
         named = comparing.labelled_fields(q.text.lower(), profiles or self.kb.profiles)
         if named and topic not in ("compare", "onboarding") and operation != "count":
             # "what does the EW template say about APEL and progression?": that field, as the template has it
@@ -522,6 +525,10 @@ class Engine:
 _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|published|made)\b)", re.I)
 
 
+_LEVEL_AND_BAND = re.compile(
+    r"(?=.*\bband(?:s|ing)?\b)(?=.*\b(?:levels?|career framework|agenda for change|afc|that|it)\b)", re.I
+)
+_PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
 

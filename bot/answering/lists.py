@@ -132,3 +132,22 @@ def fields(engine: Engine, q: Question, profiles: list[RoleProfile], keys: list[
                     w.field(p, f)
 
     return engine.finish(replace(q, topic="training"), profiles, write, engine.follow_ups(profiles[0], "training"))
+
+
+def bands(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+    """Career framework levels and Agenda for Change bands: the templates' own statement, and the level
+    of each role asked about."""
+
+    def write(w: compose.Writer) -> None:
+        if re.search(r"\b(?:same|equal|equivalent|match(?:es)?|correspond)\b", q.text, re.I):
+            w.add("No, not the same thing. The templates say:")
+        else:
+            w.add(f"{'Yes. ' if operation_of(q.text) == 'check' else ''}The templates say:")
+        if not compose.framework(w, engine.kb.general, ["agenda for change banding", "agenda for change"], limit=1):
+            w.add("The templates do not relate career framework levels to Agenda for Change bands.")
+        for p in profiles:
+            level_field = next((f for f in p.basic_information if f.key == "level"), None)
+            source = level_field.source if level_field else p.title_source
+            w.add(f"- {p.short_name}: career framework level {p.level} {w.cite(p, source)}")
+
+    return engine.finish(replace(q, topic="level"), profiles, write, engine.starter_questions())
