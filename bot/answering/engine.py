@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.embedder import Embedder
+from index.embedder import Embedder, HashEmbedder
 from index.store import Index
 from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
@@ -39,6 +39,7 @@ from .competences import (
     select,
 )
 from .direct import operation_of
+from .intents import IntentMatcher
 from .spelling import Speller
 from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
@@ -173,6 +174,11 @@ class Engine:
         for w in sorted(self.vocabulary):
             self.by_stem.setdefault(_stem(w), w)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        # intent from labelled examples needs a model that embeds meaning (not the hashing test embedder)
+        semantic = embedder is not None and not isinstance(embedder, HashEmbedder)
+        self.intents = IntentMatcher(embedder) if embedder is not None and semantic else None
+        if self.intents is not None:
+            self.intents.warm()  # once, at start-up (before a server forks its workers), not in a user's turn
 
     # -- entry points -----------------------------------------------------------------------
 
@@ -334,6 +340,16 @@ class Engine:
             # "how many ... under Education, Learning and Research": the principle's words are not training
             q = replace(q, topic="competences")
             topic = "competences"
+        if topic == "free" and self.intents is not None and operation != "which":
+            # the rules found no topic: the labelled examples decide when they clearly can ("can an EW
+            # supervise other staff?" is about the level's responsibility, not the competence "Make use of
+            # supervision"; "can I claim mileage?" is not in any template)
+            guessed = self.intents.match(vector.get())
+            if guessed == "decline":
+                return replies.decline(self, q, profiles)
+            if guessed is not None:
+                q = replace(q, topic=guessed)
+                topic = guessed
         if (
             # about the framework itself ("can NOS be changed locally?") unless a role is named
             (
