@@ -348,3 +348,21 @@ def test_levels_and_bands_quote_the_templates_and_pay_is_declined(model_runtime)
     assert "not intended to be coterminous" in answer.text
     answer, _ = ask(model_runtime, "What band is the strategic manager paid at?")
     assert answer.declined
+
+
+def test_follow_ups_that_point_back_keep_the_list_and_narrow_it(model_runtime) -> None:
+    answer, _ = ask(
+        model_runtime,
+        "what are the role specific competences for the engagement worker?",
+        "which of those are about risk?",
+    )
+    assert "competences about risk" in answer.text and "Assess offenders for risk factors" in answer.text
+    assert "Core competences" not in answer.text
+    answer, _ = ask(
+        model_runtime,
+        "which competences does the strategic manager have about research?",
+        "and does the EW have any of those?",
+    )
+    assert answer.text.startswith("No.") and "mentions research" in answer.text
+    answer, _ = ask(model_runtime, "what training does the SM need", "which of those does the EW also get?")
+    assert "In both (4): Information Governance; Trauma-informed practices" in answer.text

@@ -81,6 +81,15 @@ def _competence_aspect(
     return Aspect(title, entries)
 
 
+def _training_entries(p: RoleProfile) -> list[Entry]:
+    return [
+        e
+        for f in (p.cpd_field("statutory_mandatory"), p.learning_field("informal"))
+        if f is not None and f.items
+        for e in _field_entries(f)
+    ]
+
+
 def _themed_learning(theme: Sequence[str]) -> Aspect:
     def entries(p: RoleProfile) -> list[Entry]:
         listed = [e for f in (*p.learning, *p.cpd) if f.items for e in _field_entries(f)]
@@ -131,7 +140,10 @@ def aspects_of(
     if competence_words or sections or principle:
         out.append(_competence_aspect(sections, principle, theme, profiles))
     if training_words and not theme and not any(a.title.startswith("Statutory") for a in out):
-        out.append(_field_aspect("informal", "Informal learning (indicative)", "learning", True))
+        if re.search(r"\binformal\b", lowered):
+            out.append(_field_aspect("informal", "Informal learning (indicative)", "learning", True))
+        else:  # "training": what each template lists to learn, statutory and mandatory or informal
+            out.append(Aspect("Training (statutory and mandatory, and informal learning)", _training_entries))
     if theme and not competence_words and not sections and not principle and not out:
         out.append(_competence_aspect((), None, theme, profiles))
         out.append(_themed_learning(theme))

@@ -297,6 +297,10 @@ class Engine:
             # "how many are there?" after "which competences are about safeguarding?": same theme.
             text = " ".join([q.text, *state.theme, *state.focus])
             return replace(q, text=text, topic=state.topic, subtopics=state.subtopics)
+        if _BACK_REFERENCE.search(q.text) and state.topic in THEMED_TOPICS:
+            # "which of those are about risk?" after the role specific competences: the same list, narrowed
+            text = " ".join([q.text, *state.theme, *(w for w in state.focus if w != "how many")])
+            return replace(q, text=text, topic=state.topic, subtopics=state.subtopics)
         return q
 
     def _content_words(self, text: str) -> list[str]:
@@ -545,6 +549,7 @@ _LEVEL_AND_BAND = re.compile(
     r"(?=.*\bband(?:s|ing)?\b)(?=.*\b(?:levels?|career framework|agenda for change|afc|that|it)\b)", re.I
 )
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
+_BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
 

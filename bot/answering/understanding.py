@@ -339,7 +339,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         "compare",
         r"\bcompar|\bdifferen|\bdiffer\b|\bvs\.?\b|\bversus\b|\bside by side\b|\bin common\b|\bshare[ds]?\b"
         r"|\bboth\b.*\b(?:need|have|require)|\bsame\b"
-        r"|\bthat (?:the |an? )?[\w ]{1,40}? (?:does ?n[o'’]t|does not|do ?n[o'’]t|has ?n[o'’]t)\b",
+        r"|\bthat (?:the |an? )?[\w ]{1,40}? (?:does ?n[o'’]t|does not|do ?n[o'’]t|has ?n[o'’]t)\b"
+        r"|\bof (?:those|these|them)\b.*\b(?:also|too|as well)\b",
     ),
     (
         "experience",
