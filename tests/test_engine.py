@@ -366,3 +366,20 @@ def test_follow_ups_that_point_back_keep_the_list_and_narrow_it(model_runtime) -
     assert answer.text.startswith("No.") and "mentions research" in answer.text
     answer, _ = ask(model_runtime, "what training does the SM need", "which of those does the EW also get?")
     assert "In both (4): Information Governance; Trauma-informed practices" in answer.text
+
+
+def test_which_role_from_retrieval_names_the_role_first_and_salary_is_declined(tmp_path) -> None:
+    from bot.runtime import load_runtime
+    from bot.settings import Settings
+
+    from .conftest import FIXTURE_TEMPLATES
+
+    runtime = load_runtime(
+        Settings.from_env({"ROLEBOT_KNOWLEDGE_DIR": str(FIXTURE_TEMPLATES), "ROLEBOT_INDEX_DIR": str(tmp_path)})
+    )
+    answer, _ = runtime.engine.answer("which role says a driving licence is desirable?")
+    assert answer.text.startswith("**Support Worker**: its template says:")
+    answer, _ = runtime.engine.answer("Is the support worker template still only a draft?")
+    assert "**Support Worker**: Draft March 2024" in answer.text
+    answer, _ = runtime.engine.answer("What Agenda for Change band and salary does the clinical lead get?")
+    assert answer.declined and not answer.citations

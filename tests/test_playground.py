@@ -159,7 +159,7 @@ async def test_playground_normal_delivery(playground_binary: Path, bot_url: str,
 
 
 APOLOGY = "Sorry, something went wrong"
-EVAL_SETS = ("questions.json", "holdout.json")
+EVAL_SETS = ("questions.json", "holdout.json", "blind.json", "blind2.json")
 
 
 def forget_conversations(data_dir: Path) -> None:

@@ -198,3 +198,13 @@ def test_comparisons_across_the_templates_and_weather_are_not_misread(finder: Ro
     assert understand("Is the CPD section different between the two templates?", finder).topic == "compare"
     assert understand("which core competences does the SM have that the EW doesn't?", finder).topic == "compare"
     assert understand("what's the weather going to be like in Leeds tomorrow?", finder).topic == "free"
+
+
+def test_an_area_only_one_template_has_names_its_role() -> None:
+    from knowledge import load_knowledge
+
+    from .conftest import FIXTURE_TEMPLATES
+
+    fixtures = RoleFinder(load_knowledge(FIXTURE_TEMPLATES).profiles)
+    found = fixtures.find("What's the named role in the secure estate template?")
+    assert [p.short_name for p in found.profiles] == ["Clinical Lead"]

@@ -331,6 +331,10 @@ class Engine:
         if q.roles.unknown and not q.roles.profiles:
             return replies.unknown_role(self, q.roles.unknown)
         operation = operation_of(q.text)
+        if _SALARY.search(q.text) and topic in ("free", "framework", "level", "compare"):
+            return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
+        if topic in ("free", "framework") and retrieving.PROVENANCE.search(q.text.lower()):
+            return retrieving.provenance(self, q, profiles)  # "is the support worker template still a draft?"
         if _LEVEL_AND_BAND.search(q.text) and not _PAY.search(q.text):
             # "is career framework level 8 the same as band 8?": what the templates say on levels and bands
             return lists.bands(self, q, profiles or [p for p in self.kb.profiles if p.role in state.roles])
@@ -548,6 +552,7 @@ _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|pub
 _LEVEL_AND_BAND = re.compile(
     r"(?=.*\bband(?:s|ing)?\b)(?=.*\b(?:levels?|career framework|agenda for change|afc|that|it)\b)", re.I
 )
+_SALARY = re.compile(r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point))\b", re.I)
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)

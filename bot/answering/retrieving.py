@@ -74,28 +74,36 @@ def _relevant(hit: Hit) -> bool:
     )
 
 
+# Who made a template, when, and its status ("is the support worker template still a draft?").
+PROVENANCE = re.compile(
+    r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
+    r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdates?\b|\bversions?\b|"
+    r"\bdeveloped (?:with|by|in collaboration)\b|\bwho\b.*\b(?:wrote|written|developed|published)\b|"
+    r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b|\bdraft\b|\bfinal(?:ised)? version\b"
+)
+
+
+def provenance(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+    """Each template's status and date, publisher and who it was developed with, as its title page has it."""
+    chosen = profiles or list(engine.kb.profiles)
+
+    def write(w: compose.Writer) -> None:
+        w.add("About the templates:")
+        for p in chosen:
+            made = f"published by {p.publisher}" if p.publisher else "publisher not stated"
+            w.add(
+                f"- **{p.short_name}**: {' '.join(x for x in (p.status, p.date) if x) or 'undated'};"
+                f" {made}; {p.developed_with.lower() if p.developed_with else ''}"
+                f" {w.cite(p, p.title_source)}".replace(";  [", " [")
+            )
+
+    return engine.finish(replace(q, topic="framework"), chosen, write)
+
+
 def framework(engine: Engine, q: Question, vector: LazyVector, profiles: list[RoleProfile]) -> Answer:
     lowered = q.text.lower()
-    if re.search(
-        r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
-        r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdates?\b|\bversions?\b|"
-        r"\bdeveloped (?:with|by|in collaboration)\b|\bwho\b.*\b(?:wrote|written|developed|published)\b|"
-        r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b",
-        lowered,
-    ):
-        chosen = profiles or list(engine.kb.profiles)
-
-        def write(w: compose.Writer) -> None:
-            w.add("About the templates:")
-            for p in chosen:
-                made = f"published by {p.publisher}" if p.publisher else "publisher not stated"
-                w.add(
-                    f"- **{p.short_name}**: {' '.join(x for x in (p.status, p.date) if x) or 'undated'};"
-                    f" {made}; {p.developed_with.lower() if p.developed_with else ''}"
-                    f" {w.cite(p, p.title_source)}".replace(";  [", " [")
-                )
-
-        return engine.finish(replace(q, topic="framework"), chosen, write)
+    if PROVENANCE.search(lowered):
+        return provenance(engine, q, profiles)
     if re.search(r"\breferences?\b|\bsources?\b|\bbased on\b", lowered) and not re.search(r"\bfunction", lowered):
         chosen = profiles or list(engine.kb.profiles)
 
@@ -154,6 +162,12 @@ def retrieve(
         preface = "Yes. The template says:"  # a yes/no question whose words the template itself uses
     elif preface and preface.startswith("The ") and operation_of(q.text) == "check":
         preface = "No. " + preface
+
+    cited = {o.role for h in relevant for o, _ in places(engine, h, by_role.get(h.passage.role or "")) if o}
+    if preface is None and operation_of(q.text) == "which" and cited:
+        # "which role says a driving licence is desirable?": the roles first
+        names = " and ".join(f"**{p.short_name}**" for p in engine.kb.profiles if p.role in cited)
+        preface = f"{names}: {'its template says' if len(cited) == 1 else 'their templates say'}:"
 
     def write(w: compose.Writer) -> None:
         w.add(preface or "Here is what the role profile templates say:")

@@ -101,6 +101,9 @@ class RoleFinder:
     def __init__(self, profiles: tuple[RoleProfile, ...]) -> None:
         self.profiles = profiles
         self.shorthand = area_shorthand(profiles)
+        # Each area of work's first two words, when no other template's area shares them.
+        opening = [(words(p.area_of_work)[:2], p) for p in profiles if len(words(p.area_of_work)) >= 2]
+        self.areas = [(a, p) for a, p in opening if sum(a == b for b, _ in opening) == 1]
         # What the templates list (competences, learning): job nouns used there are content, not roles.
         self.content = " ".join(
             " ".join(words(text))
@@ -185,6 +188,11 @@ class RoleFinder:
             abbreviated = self.initials_in(token)
             if abbreviated is not None:
                 note(abbreviated, i)
+        if not found:  # "the secure estate template": an area of work only one template has
+            for area, p in self.areas:
+                at = _fuzzy_find(tokens, area)
+                if at is not None:
+                    note(p, at)
         unknown: list[str] = []
         professions: list[str] = []  # a bare profession is unknown only when no known role is named
         for match in _LEVEL.finditer(text):
