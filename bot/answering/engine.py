@@ -41,7 +41,7 @@ from .competences import (
 from .direct import operation_of
 from .intents import IntentMatcher
 from .spelling import Speller
-from .understanding import Question, RoleFinder, RoleMatch, rewrite, understand, words
+from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
 
 MAX_QUESTION_CHARS = 2000
@@ -510,7 +510,8 @@ class Engine:
     def _onboarding_theme(self, q: Question, p: RoleProfile) -> list[str]:
         """The subject an onboarding question is about, if the template says something on it: all the
         question's theme words, else the single one that finds the most entries."""
-        theme = self.theme_of(q, strict=True)
+        # "I'm the director": the asker's own job is not the subject
+        theme = [t for t in self.theme_of(q, strict=True) if t.rstrip("s") not in JOB_NOUNS]
         if not theme or themes.count(p, theme, entries_only=True):
             return theme
         found = sorted(((themes.count(p, [t]), t in THEMES, t) for t in theme), reverse=True)

@@ -25,6 +25,7 @@ _JOB_NOUNS = (
     "|sergeant|constable|inspector|solicitor|magistrate|judge|gp|hca|chaplain|dietitian|radiographer"
 )
 _JOB_NOUN_SET = frozenset(_JOB_NOUNS.split("|"))
+JOB_NOUNS = _JOB_NOUN_SET
 # A title may be several job nouns in a row ("nurse practitioner", "support worker lead").
 _JOB_PHRASE = re.compile(rf"((?:[a-z&'-]+\s+){{0,3}}?)((?:(?:{_JOB_NOUNS})s?\s+)*(?:{_JOB_NOUNS}))s?\b")
 # Job nouns that name a profession on their own ("what training does a nurse need?"); the others
