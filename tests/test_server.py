@@ -551,3 +551,36 @@ async def test_an_over_long_question_is_not_stored_whole(make_client, channel, t
 
     rows = FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows()
     assert len(rows) == 1 and 0 < len(rows[0].question) <= MAX_QUESTION_CHARS
+
+
+async def test_turns_share_one_user_token_client_built_once(make_client, channel, monkeypatch) -> None:
+    # botbuilder's CloudAdapter asks for a user-token client on every inbound activity; building one
+    # (msrest configurations, retry policies) was about 40 % of a turn's CPU on the event loop.
+    from botbuilder.core import BotAdapter
+    from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+
+    built: list[object] = []
+    seen: list[object] = []
+    build = ConfigurationBotFrameworkAuthentication.create_user_token_client
+
+    async def counting_build(self: Any, claims_identity: Any) -> Any:
+        client = await build(self, claims_identity)
+        built.append(client)
+        return client
+
+    run_pipeline = BotAdapter.run_pipeline
+
+    async def noting_pipeline(self: Any, context: Any, callback: Any = None) -> Any:
+        seen.append(context.turn_state.get(self.USER_TOKEN_CLIENT_KEY))
+        return await run_pipeline(self, context, callback)
+
+    monkeypatch.setattr(ConfigurationBotFrameworkAuthentication, "create_user_token_client", counting_build)
+    monkeypatch.setattr(BotAdapter, "run_pipeline", noting_pipeline)
+    stand_in, url = channel
+    client = await make_client()
+    for n, text in enumerate(["what level is a strategic manager?", "what level is an engagement worker?"]):
+        response = await client.post("/api/messages", json=message(text, url, f"conv-{n}"))
+        assert response.status == 201
+    assert len(stand_in.messages()) == 2
+    assert len(built) == 1
+    assert seen == [built[0], built[0]]  # each turn still has the client, for a bot that signs users in

@@ -27,7 +27,9 @@ from botbuilder.core import (
 )
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Entity
+from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
+from botframework.connector.auth.user_token_client import UserTokenClient
 from msrest.exceptions import DeserializationError, SerializationError
 from msrest.serialization import Model
 
@@ -270,10 +272,36 @@ def auth_configuration(settings: Settings) -> SimpleNamespace:
     )
 
 
+class Authentication(ConfigurationBotFrameworkAuthentication):
+    """botbuilder's authentication, with the user-token client (OAuth sign-in prompts) made once per
+    app id instead of on every turn. `CloudAdapter` asks for one on each inbound activity; building
+    it builds msrest configurations whose retry policy alone is a few ms of CPU, about 40 % of a
+    turn's time on the event loop, for a client this bot never calls. The client holds only the
+    app's credentials (which cache their token) and the OAuth endpoint, so one can serve every turn."""
+
+    MAX_CLIENTS = 8  # app ids are the bot's own (validated tokens): one, or two with the emulator
+
+    def __init__(self, configuration: Any) -> None:
+        super().__init__(configuration)
+        self._user_token_clients: dict[str | None, UserTokenClient] = {}
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        app_id = claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+        if app_id is None:
+            app_id = claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+        client = self._user_token_clients.get(app_id)
+        if client is None:
+            client = await super().create_user_token_client(claims_identity)
+            if len(self._user_token_clients) >= self.MAX_CLIENTS:
+                self._user_token_clients.clear()
+            self._user_token_clients[app_id] = client
+        return client
+
+
 def create_adapter(settings: Settings) -> CloudAdapter:
     """The CloudAdapter, authenticating with APP_ID/APP_PASSWORD/APP_TYPE/APP_TENANTID."""
     try:
-        auth = ConfigurationBotFrameworkAuthentication(auth_configuration(settings))
+        auth = Authentication(auth_configuration(settings))
     except Exception as exc:  # botbuilder raises bare Exception for missing settings
         raise SettingsError(f"Bot Framework authentication settings are incomplete: {exc}") from None
     adapter = CloudAdapter(auth)
