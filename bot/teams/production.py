@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..runtime import Runtime, limit_torch_threads, load_runtime
+from ..runtime import Runtime, limit_torch_threads, load_runtime, settle_heap
 from ..settings import Settings
 from .server import create_app
 from .serving import GuardedAppRunner, Limits
@@ -58,6 +58,7 @@ def on_starting(server: Any) -> None:
         logging.getLogger(__name__).exception("could not preload the knowledge or the index")
         return
     _preloaded = runtime
+    settle_heap()  # before the fork: no worker's collector walks (or writes to) the shared objects
 
 
 def post_fork(server: Any, worker: Any) -> None:
