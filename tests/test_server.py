@@ -605,3 +605,36 @@ async def test_what_is_loaded_is_kept_out_of_the_garbage_collectors_walks(
         assert len(gc.get_objects(generation=2)) < gc.get_freeze_count() / 10
     finally:
         gc.unfreeze()
+
+
+async def test_the_answer_record_and_the_state_are_committed_before_the_reply_reaches_the_channel(
+    make_client, channel, tmp_path: Path
+) -> None:
+    # Writes are committed in batches shared with other turns (GroupCommit): still, when the channel
+    # sees the reply, another connection (another process) already sees its record and the new state.
+    stand_in, url = channel
+    client = await make_client()
+    found: dict[str, tuple[list[str], list[str]]] = {}
+
+    async def look(activity: dict[str, Any]) -> None:
+        conversation = activity["conversation"]["id"]
+        with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+            questions = [
+                r[0] for r in db.execute("SELECT question FROM answers WHERE conversation_id = ?", (conversation,))
+            ]
+        with sqlite3.connect(str(tmp_path / "data" / "state.sqlite3")) as db:
+            states = [r[0] for r in db.execute("SELECT value FROM state WHERE key LIKE ?", (f"%/{conversation}",))]
+        found[conversation] = (questions, states)
+
+    stand_in.on_message = look
+    await asyncio.gather(
+        *(
+            client.post("/api/messages", json=message(f"what level is a strategic manager? ({n})", url, f"conv-{n}"))
+            for n in range(10)
+        )
+    )
+    assert len(found) == 10
+    for n in range(10):
+        questions, states = found[f"conv-{n}"]
+        assert questions == [f"what level is a strategic manager? ({n})"]
+        assert len(states) == 1 and "Strategic Manager" in states[0]

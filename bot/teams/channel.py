@@ -39,6 +39,7 @@ from ..answering.answer import Answer
 from ..answering.engine import ConversationState as Memory
 from ..answering.engine import Engine, VectorNeeded
 from ..settings import Settings, SettingsError
+from .commits import write
 from .connector import SenderConnectorFactory
 from .feedback import FeedbackStore
 from .render import render_answer, render_text
@@ -162,16 +163,17 @@ class RoleBot(ActivityHandler):
         reply.id = str(uuid.uuid4())
         conversation = activity.conversation.id if activity.conversation else ""
         # Recorded before it is sent: a feedback click can reach us before send_activity returns.
-        await asyncio.to_thread(
+        # (Committed, in a batch with other turns' writes, before `write` returns.)
+        await write(
             self.feedback.record_answer, reply.id, conversation, question, answer.topic, answer.roles, answer.declined
         )
         try:
             response = await turn_context.send_activity(reply)
         except Exception:
-            await asyncio.to_thread(self.feedback.forget_answer, reply.id)
+            await write(self.feedback.forget_answer, reply.id)
             raise
         if response is not None and response.id and response.id != reply.id:
-            await asyncio.to_thread(self.feedback.rename_answer, reply.id, response.id)
+            await write(self.feedback.rename_answer, reply.id, response.id)
         log.info(
             "answered: topic=%s declined=%s citations=%d in %.0f ms",
             answer.topic,
@@ -237,9 +239,7 @@ class RoleBot(ActivityHandler):
             if value.get("actionName") != "feedback" or reaction not in ("like", "dislike"):
                 return InvokeResponse(status=400, body={"error": "unsupported action"})
             conversation = activity.conversation.id if activity.conversation else ""
-            await asyncio.to_thread(
-                self.feedback.record_feedback, activity.reply_to_id or "", conversation, reaction, comment
-            )
+            await write(self.feedback.record_feedback, activity.reply_to_id or "", conversation, reaction, comment)
             log.info("feedback received: %s", reaction)
             return InvokeResponse(status=200, body={})
         # Adaptive Card actions, sign-in and message extensions are not used by this bot: botbuilder's
