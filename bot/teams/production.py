@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..runtime import Runtime, limit_torch_threads, load_runtime, settle_heap
+from ..runtime import Runtime, collector_paused, limit_torch_threads, load_runtime, settle_heap
 from ..settings import Settings
 from .server import create_app
 from .serving import GuardedAppRunner, Limits
@@ -52,8 +52,9 @@ def on_starting(server: Any) -> None:
     """gunicorn hook, in the master before any worker is forked: load everything once."""
     global _preloaded
     try:
-        runtime = load_runtime(_settings())
-        runtime.embedder.embed("warm up")  # the first call initialises the model's kernels
+        with collector_paused():
+            runtime = load_runtime(_settings())
+            runtime.embedder.embed("warm up")  # the first call initialises the model's kernels
     except Exception:  # the workers try again and report the error on /healthz
         logging.getLogger(__name__).exception("could not preload the knowledge or the index")
         return
