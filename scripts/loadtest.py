@@ -455,7 +455,9 @@ def main() -> None:
         action="append",
         default=[],
         metavar="NAME=COMMAND",
-        help="also measure another build, e.g. an older checkout (gunicorn's --chdir), serving on {port}",
+        help="also measure another build serving on {port}, e.g. an older checkout (git archive): 'sh -c \"cd OLD"
+        " && exec env PYTHONPATH=OLD {bin}/gunicorn ...\"' (gunicorn's --chdir is not enough: it imports its"
+        " --config module from the directory it starts in)",
     )
     parser.add_argument("--rounds", type=int, default=1, help="measure each bot this many times, report the best")
     parser.add_argument(

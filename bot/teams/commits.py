@@ -13,7 +13,8 @@ reply is sent, the state saved before the reply), as with one commit each; only 
     >>> with commits.transaction() as db: ...             # how the store's methods write
     >>> await write(store.record_answer, "id", ...)       # a store's method, in the next batch
 
-A write that fails (an e-tag conflict, a constraint) is rolled back to its own savepoint and raises
+A store's write methods must write inside `transaction()`: that is what makes each one its own
+savepoint in a batch. A write that fails (an e-tag conflict, a constraint) is rolled back to it and raises
 to its caller alone; the others in the batch commit. If the commit itself fails, every write in the
 batch raises.
 """
