@@ -7,9 +7,9 @@ With `--config python:bot.teams.production` (as in deploy/Dockerfile) this modul
 configuration: two workers, one per core, forked from a master that has already loaded the
 templates, the model and the index (`on_starting`) and frozen them out of the garbage collector, so
 the model's memory stays shared copy-on-write (no collection writes to its pages), no full collection
-stops a worker's event loop to walk it, and a worker is ready as soon as it is forked. Each worker is one event loop with one torch thread.
-Without the config (`--workers 1`), the worker loads everything itself in the background, as
-`rolebot serve` does.
+stops a worker's event loop to walk it, and a worker is ready as soon as it is forked. Each worker
+is one event loop with one torch thread. Without the config (`--workers 1`), the worker loads
+everything itself in the background, as `rolebot serve` does.
 
 Configuration comes only from the environment (see the README's settings table); `WEB_CONCURRENCY`
 sets the number of workers (gunicorn's own variable).
