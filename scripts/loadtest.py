@@ -107,6 +107,8 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     other_cpu: float = 0.0  # cores busy with processes other than the bot and this script
+    bot_cpu_ms: float = 0.0  # CPU the bot's processes used per turn (all threads)
+    loadgen_cpu: float = 0.0  # cores this script (the conversations and the stand-in channel) used
 
     @property
     def turns_per_second(self) -> float:
@@ -179,9 +181,13 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def _ours(bot_pid: int) -> float:
+def _own_seconds() -> float:
     own = os.times()
-    return _cpu_seconds([bot_pid, *_children(bot_pid)]) + own.user + own.system
+    return own.user + own.system
+
+
+def _ours(bot_pid: int) -> float:
+    return _cpu_seconds([bot_pid, *_children(bot_pid)]) + _own_seconds()
 
 
 async def wait_quiet(bot_pid: int, threshold: float, patience: float) -> None:
@@ -200,7 +206,7 @@ async def closed_loop(
 ) -> Run:
     """`concurrency` conversations, each asking its next question as soon as the last is answered."""
     run = Run(concurrency, seconds)
-    busy_before, ours_before = _busy_seconds(), _ours(bot_pid)
+    busy_before, ours_before, own_before = _busy_seconds(), _ours(bot_pid), _own_seconds()
     scripts = conversations(seed)
     started = time.perf_counter()
     stop_at = started + seconds
@@ -223,7 +229,10 @@ async def closed_loop(
         await asyncio.gather(*(conversation(n) for n in range(concurrency)))
     elapsed = time.perf_counter() - started
     run.seconds = elapsed  # the runs under way at the end are counted, and so is the time they took
-    run.other_cpu = max(0.0, (_busy_seconds() - busy_before) - (_ours(bot_pid) - ours_before)) / elapsed
+    ours, own = _ours(bot_pid) - ours_before, _own_seconds() - own_before
+    run.other_cpu = max(0.0, (_busy_seconds() - busy_before) - ours) / elapsed
+    run.loadgen_cpu = own / elapsed
+    run.bot_cpu_ms = (ours - own) / max(1, len(run.latencies)) * 1000
     return run
 
 
@@ -350,9 +359,14 @@ def report(results: list[BotResult], args: argparse.Namespace) -> None:
     print(f"\nmachine: {os.cpu_count()} cores, {_cpu()}; Python {sys.version.split()[0]}")
     print(
         f"each run: {args.seconds:.0f} s closed loop after a {args.warmup:.0f} s warm-up; loopback;"
-        f" best of {args.rounds} round(s); 'other CPU' = cores used by other processes meanwhile\n"
+        f" best of {args.rounds} round(s); 'other CPU' = cores used by other processes meanwhile,"
+        " 'load gen' = cores used by this script (conversations and stand-in channel), 'CPU/turn' = the bot's"
+        " CPU time per turn, all its processes and threads\n"
     )
-    header = f"{'bot':8} {'conc':>4} {'turns/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'other CPU':>9}"
+    header = (
+        f"{'bot':8} {'conc':>4} {'turns/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'other CPU':>9}"
+        f" {'load gen':>8} {'CPU/turn ms':>11}"
+    )
     print(header + f" {'peak RSS MB':>11} {'PSS MB':>7} {'procs':>5} {'cold start s':>12}")
     for r in results:
         if r.error:
@@ -362,7 +376,8 @@ def report(results: list[BotResult], args: argparse.Namespace) -> None:
             extra = f" {r.rss_mb:11.0f} {r.pss_mb:7.0f} {r.processes:5d} {r.cold_start:12.2f}" if n == 0 else ""
             print(
                 f"{r.name:8} {run.concurrency:4d} {run.turns_per_second:8.1f} {run.percentile(50) * 1000:8.1f}"
-                f" {run.percentile(99) * 1000:8.1f} {run.errors:6d} {run.other_cpu:9.2f}{extra}"
+                f" {run.percentile(99) * 1000:8.1f} {run.errors:6d} {run.other_cpu:9.2f} {run.loadgen_cpu:8.2f}"
+                f" {run.bot_cpu_ms:11.2f}{extra}"
             )
     by_name = {r.name: r for r in results if not r.error}
     if "rolebot" in by_name:
@@ -440,7 +455,9 @@ def main() -> None:
         action="append",
         default=[],
         metavar="NAME=COMMAND",
-        help="also measure another build, e.g. an older checkout (gunicorn's --chdir), serving on {port}",
+        help="also measure another build serving on {port}, e.g. an older checkout (git archive): 'sh -c \"cd OLD"
+        " && exec env PYTHONPATH=OLD {bin}/gunicorn ...\"' (gunicorn's --chdir is not enough: it imports its"
+        " --config module from the directory it starts in)",
     )
     parser.add_argument("--rounds", type=int, default=1, help="measure each bot this many times, report the best")
     parser.add_argument(

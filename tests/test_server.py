@@ -551,3 +551,90 @@ async def test_an_over_long_question_is_not_stored_whole(make_client, channel, t
 
     rows = FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows()
     assert len(rows) == 1 and 0 < len(rows[0].question) <= MAX_QUESTION_CHARS
+
+
+async def test_turns_share_one_user_token_client_built_once(make_client, channel, monkeypatch) -> None:
+    # botbuilder's CloudAdapter asks for a user-token client on every inbound activity; building one
+    # (msrest configurations, retry policies) was about 40 % of a turn's CPU on the event loop.
+    from botbuilder.core import BotAdapter
+    from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+
+    built: list[object] = []
+    seen: list[object] = []
+    build = ConfigurationBotFrameworkAuthentication.create_user_token_client
+
+    async def counting_build(self: Any, claims_identity: Any) -> Any:
+        client = await build(self, claims_identity)
+        built.append(client)
+        return client
+
+    run_pipeline = BotAdapter.run_pipeline
+
+    async def noting_pipeline(self: Any, context: Any, callback: Any = None) -> Any:
+        seen.append(context.turn_state.get(self.USER_TOKEN_CLIENT_KEY))
+        return await run_pipeline(self, context, callback)
+
+    monkeypatch.setattr(ConfigurationBotFrameworkAuthentication, "create_user_token_client", counting_build)
+    monkeypatch.setattr(BotAdapter, "run_pipeline", noting_pipeline)
+    stand_in, url = channel
+    client = await make_client()
+    for n, text in enumerate(["what level is a strategic manager?", "what level is an engagement worker?"]):
+        response = await client.post("/api/messages", json=message(text, url, f"conv-{n}"))
+        assert response.status == 201
+    assert len(stand_in.messages()) == 2
+    assert len(built) == 1
+    assert seen == [built[0], built[0]]  # each turn still has the client, for a bot that signs users in
+
+
+async def test_what_is_loaded_is_kept_out_of_the_garbage_collectors_walks(
+    aiohttp_client, model_runtime, tmp_path, monkeypatch
+) -> None:
+    # A full collection walking the model, templates and index (about half a million objects) stopped
+    # the event loop for about 180 ms: the worst turn times under load. Loaded, they are frozen.
+    import gc
+
+    gc.unfreeze()
+    monkeypatch.setattr("bot.teams.server.load_runtime", lambda settings: model_runtime)
+    try:
+        client = await aiohttp_client(create_app(settings_for(tmp_path)))
+        for _ in range(100):
+            if (await client.get("/healthz")).status == 200:
+                break
+            await asyncio.sleep(0.05)
+        assert gc.get_freeze_count() > 100_000
+        assert len(gc.get_objects(generation=2)) < gc.get_freeze_count() / 10
+    finally:
+        gc.unfreeze()
+
+
+async def test_the_answer_record_and_the_state_are_committed_before_the_reply_reaches_the_channel(
+    make_client, channel, tmp_path: Path
+) -> None:
+    # Writes are committed in batches shared with other turns (GroupCommit): still, when the channel
+    # sees the reply, another connection (another process) already sees its record and the new state.
+    stand_in, url = channel
+    client = await make_client()
+    found: dict[str, tuple[list[str], list[str]]] = {}
+
+    async def look(activity: dict[str, Any]) -> None:
+        conversation = activity["conversation"]["id"]
+        with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+            questions = [
+                r[0] for r in db.execute("SELECT question FROM answers WHERE conversation_id = ?", (conversation,))
+            ]
+        with sqlite3.connect(str(tmp_path / "data" / "state.sqlite3")) as db:
+            states = [r[0] for r in db.execute("SELECT value FROM state WHERE key LIKE ?", (f"%/{conversation}",))]
+        found[conversation] = (questions, states)
+
+    stand_in.on_message = look
+    await asyncio.gather(
+        *(
+            client.post("/api/messages", json=message(f"what level is a strategic manager? ({n})", url, f"conv-{n}"))
+            for n in range(10)
+        )
+    )
+    assert len(found) == 10
+    for n in range(10):
+        questions, states = found[f"conv-{n}"]
+        assert questions == [f"what level is a strategic manager? ({n})"]
+        assert len(states) == 1 and "Strategic Manager" in states[0]

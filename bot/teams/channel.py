@@ -27,7 +27,9 @@ from botbuilder.core import (
 )
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Entity
+from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
+from botframework.connector.auth.user_token_client import UserTokenClient
 from msrest.exceptions import DeserializationError, SerializationError
 from msrest.serialization import Model
 
@@ -37,6 +39,7 @@ from ..answering.answer import Answer
 from ..answering.engine import ConversationState as Memory
 from ..answering.engine import Engine, VectorNeeded
 from ..settings import Settings, SettingsError
+from .commits import write
 from .connector import SenderConnectorFactory
 from .feedback import FeedbackStore
 from .render import render_answer, render_text
@@ -160,16 +163,17 @@ class RoleBot(ActivityHandler):
         reply.id = str(uuid.uuid4())
         conversation = activity.conversation.id if activity.conversation else ""
         # Recorded before it is sent: a feedback click can reach us before send_activity returns.
-        await asyncio.to_thread(
+        # (Committed, in a batch with other turns' writes, before `write` returns.)
+        await write(
             self.feedback.record_answer, reply.id, conversation, question, answer.topic, answer.roles, answer.declined
         )
         try:
             response = await turn_context.send_activity(reply)
         except Exception:
-            await asyncio.to_thread(self.feedback.forget_answer, reply.id)
+            await write(self.feedback.forget_answer, reply.id)
             raise
         if response is not None and response.id and response.id != reply.id:
-            await asyncio.to_thread(self.feedback.rename_answer, reply.id, response.id)
+            await write(self.feedback.rename_answer, reply.id, response.id)
         log.info(
             "answered: topic=%s declined=%s citations=%d in %.0f ms",
             answer.topic,
@@ -235,9 +239,7 @@ class RoleBot(ActivityHandler):
             if value.get("actionName") != "feedback" or reaction not in ("like", "dislike"):
                 return InvokeResponse(status=400, body={"error": "unsupported action"})
             conversation = activity.conversation.id if activity.conversation else ""
-            await asyncio.to_thread(
-                self.feedback.record_feedback, activity.reply_to_id or "", conversation, reaction, comment
-            )
+            await write(self.feedback.record_feedback, activity.reply_to_id or "", conversation, reaction, comment)
             log.info("feedback received: %s", reaction)
             return InvokeResponse(status=200, body={})
         # Adaptive Card actions, sign-in and message extensions are not used by this bot: botbuilder's
@@ -270,10 +272,36 @@ def auth_configuration(settings: Settings) -> SimpleNamespace:
     )
 
 
+class Authentication(ConfigurationBotFrameworkAuthentication):
+    """botbuilder's authentication, with the user-token client (OAuth sign-in prompts) made once per
+    app id instead of on every turn. `CloudAdapter` asks for one on each inbound activity; building
+    it builds msrest configurations whose retry policy alone is a few ms of CPU, about 40 % of a
+    turn's time on the event loop, for a client this bot never calls. The client holds only the
+    app's credentials (which cache their token) and the OAuth endpoint, so one can serve every turn."""
+
+    MAX_CLIENTS = 8  # app ids are the bot's own (validated tokens): one, or two with the emulator
+
+    def __init__(self, configuration: Any) -> None:
+        super().__init__(configuration)
+        self._user_token_clients: dict[str | None, UserTokenClient] = {}
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        app_id = claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+        if app_id is None:
+            app_id = claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+        client = self._user_token_clients.get(app_id)
+        if client is None:
+            client = await super().create_user_token_client(claims_identity)
+            if len(self._user_token_clients) >= self.MAX_CLIENTS:
+                self._user_token_clients.clear()
+            self._user_token_clients[app_id] = client
+        return client
+
+
 def create_adapter(settings: Settings) -> CloudAdapter:
     """The CloudAdapter, authenticating with APP_ID/APP_PASSWORD/APP_TYPE/APP_TENANTID."""
     try:
-        auth = ConfigurationBotFrameworkAuthentication(auth_configuration(settings))
+        auth = Authentication(auth_configuration(settings))
     except Exception as exc:  # botbuilder raises bare Exception for missing settings
         raise SettingsError(f"Bot Framework authentication settings are incomplete: {exc}") from None
     adapter = CloudAdapter(auth)

@@ -13,13 +13,12 @@ import io
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..answering.engine import MAX_QUESTION_CHARS
+from .commits import GroupCommit
 
 MAX_COMMENT_CHARS = 2000
 
@@ -86,26 +85,19 @@ class Row:
 
 
 class FeedbackStore:
-    """A small SQLite database (one connection, serialised by a lock; calls are short)."""
+    """A small SQLite database (one connection, serialised by a lock; calls are short). Called
+    directly, each write is its own transaction; through `commits.write` (the bot), writes of many
+    turns share one (`GroupCommit`)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        self.commits = GroupCommit(self._db, self._lock, "feedback")
+        self._tx = self.commits.transaction
 
     def record_answer(
         self, activity_id: str, conversation_id: str, question: str, topic: str, roles: tuple[str, ...], declined: bool
@@ -164,6 +156,7 @@ class FeedbackStore:
         return sorted(out, key=lambda r: r.time)
 
     def close(self) -> None:
+        self.commits.close()
         with self._lock:
             self._db.close()
 

@@ -5,10 +5,11 @@
 
 With `--config python:bot.teams.production` (as in deploy/Dockerfile) this module is also gunicorn's
 configuration: two workers, one per core, forked from a master that has already loaded the
-templates, the model and the index (`on_starting`), so the model's memory is shared copy-on-write and
-a worker is ready as soon as it is forked. Each worker is one event loop with one torch thread.
-Without the config (`--workers 1`), the worker loads everything itself in the background, as
-`rolebot serve` does.
+templates, the model and the index (`on_starting`) and frozen them out of the garbage collector, so
+the model's memory stays shared copy-on-write (no collection writes to its pages), no full collection
+stops a worker's event loop to walk it, and a worker is ready as soon as it is forked. Each worker
+is one event loop with one torch thread. Without the config (`--workers 1`), the worker loads
+everything itself in the background, as `rolebot serve` does.
 
 Configuration comes only from the environment (see the README's settings table); `WEB_CONCURRENCY`
 sets the number of workers (gunicorn's own variable).
@@ -22,7 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..runtime import Runtime, limit_torch_threads, load_runtime
+from ..runtime import Runtime, collector_paused, limit_torch_threads, load_runtime, settle_heap
 from ..settings import Settings
 from .server import create_app
 from .serving import GuardedAppRunner, Limits
@@ -52,12 +53,14 @@ def on_starting(server: Any) -> None:
     """gunicorn hook, in the master before any worker is forked: load everything once."""
     global _preloaded
     try:
-        runtime = load_runtime(_settings())
-        runtime.embedder.embed("warm up")  # the first call initialises the model's kernels
+        with collector_paused():
+            runtime = load_runtime(_settings())
+            runtime.embedder.embed("warm up")  # the first call initialises the model's kernels
     except Exception:  # the workers try again and report the error on /healthz
         logging.getLogger(__name__).exception("could not preload the knowledge or the index")
         return
     _preloaded = runtime
+    settle_heap()  # before the fork: no worker's collector walks (or writes to) the shared objects
 
 
 def post_fork(server: Any, worker: Any) -> None:

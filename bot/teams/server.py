@@ -19,7 +19,7 @@ from aiohttp import web
 from index import BatchingEmbedder
 
 from ..reload import Reloader
-from ..runtime import Runtime, load_runtime
+from ..runtime import Runtime, collector_paused, load_runtime, settle_heap
 from ..settings import Settings, SettingsError
 from .auth import CHANNEL_METADATA_URL, EMULATOR_METADATA_URL, SigningKeys, TokenRejected, issuers, precheck
 from .channel import RoleBot, Unauthorized, authenticate, create_adapter, is_local_mode, parse_activity, process
@@ -145,11 +145,13 @@ def create_app(
 
 async def _load(service: Service, adapter: Any) -> None:
     try:
-        runtime = await asyncio.get_running_loop().run_in_executor(None, load_runtime, service.settings)
+        with collector_paused():
+            runtime = await asyncio.get_running_loop().run_in_executor(None, load_runtime, service.settings)
     except Exception:
         log.exception("could not load the knowledge or the index")
         service.error = "the bot could not load its knowledge; see the server log"
         return
+    settle_heap()
     _ready(service, runtime, adapter)
 
 
@@ -176,6 +178,7 @@ def _start_reloader(service: Service, runtime: Runtime) -> None:
     def swap(new: Runtime) -> None:
         service.runtime = new
         service.bot.engine = new.engine
+        settle_heap(again=True)
 
     service.reloader = Reloader(service.settings.knowledge_dir, runtime.index_dir, runtime, swap, seconds)
     service.reload_task = asyncio.create_task(service.reloader.run())

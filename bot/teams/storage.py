@@ -20,6 +20,7 @@ from typing import Any
 from botbuilder.core import Storage
 
 from ..settings import Settings, SettingsError
+from .commits import GroupCommit
 from .feedback import FeedbackStore
 
 
@@ -28,7 +29,9 @@ class StateConflict(KeyError):
 
 
 class SqliteStorage(Storage):
-    """Botbuilder storage in one SQLite file, with e-tag concurrency like MemoryStorage."""
+    """Botbuilder storage in one SQLite file, with e-tag concurrency like MemoryStorage. Writes of
+    many turns share one transaction (`GroupCommit`); reads have their own connection, so they never
+    wait for a commit (WAL: readers see the last committed state)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,6 +39,9 @@ class SqliteStorage(Storage):
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag INTEGER)")
+        self.commits = GroupCommit(self._db, self._lock, "state")
+        self._read_lock = threading.Lock()
+        self._reader = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         return await asyncio.to_thread(self._read, keys)
@@ -43,16 +49,16 @@ class SqliteStorage(Storage):
     async def write(self, changes: Mapping[str, Any]) -> None:
         if changes is None:
             raise ValueError("changes are required when writing")
-        await asyncio.to_thread(self._write, changes)
+        await self.commits.run(self._write, changes)
 
     async def delete(self, keys: list[str]) -> None:
-        await asyncio.to_thread(self._delete, keys)
+        await self.commits.run(self._delete, keys)
 
     def _read(self, keys: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        with self._lock:
+        with self._read_lock:
             for key in keys or []:
-                row = self._db.execute("SELECT value, etag FROM state WHERE key = ?", (key,)).fetchone()
+                row = self._reader.execute("SELECT value, etag FROM state WHERE key = ?", (key,)).fetchone()
                 if row:
                     value = json.loads(row[0])
                     if isinstance(value, dict):
@@ -61,31 +67,26 @@ class SqliteStorage(Storage):
         return out
 
     def _write(self, changes: Mapping[str, Any]) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for key, change in changes.items():
-                    value = dict(change) if isinstance(change, dict) else dict(vars(change))
-                    new_etag = value.pop("e_tag", None)
-                    row = self._db.execute("SELECT etag FROM state WHERE key = ?", (key,)).fetchone()
-                    if row and new_etag not in (None, "*") and str(new_etag) != str(row[0]):
-                        raise StateConflict(f"e-tag conflict for {key}: {new_etag} is not {row[0]}")
-                    etag = (row[0] + 1) if row else 1
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO state VALUES (?, ?, ?)", (key, json.dumps(value, default=str), etag)
-                    )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self.commits.transaction() as db:
+            for key, change in changes.items():
+                value = dict(change) if isinstance(change, dict) else dict(vars(change))
+                new_etag = value.pop("e_tag", None)
+                row = db.execute("SELECT etag FROM state WHERE key = ?", (key,)).fetchone()
+                if row and new_etag not in (None, "*") and str(new_etag) != str(row[0]):
+                    raise StateConflict(f"e-tag conflict for {key}: {new_etag} is not {row[0]}")
+                etag = (row[0] + 1) if row else 1
+                db.execute("INSERT OR REPLACE INTO state VALUES (?, ?, ?)", (key, json.dumps(value, default=str), etag))
 
     def _delete(self, keys: list[str]) -> None:
-        with self._lock:
-            self._db.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys or []])
+        with self.commits.transaction() as db:
+            db.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys or []])
 
     def close(self) -> None:
+        self.commits.close()
         with self._lock:
             self._db.close()
+        with self._read_lock:
+            self._reader.close()
 
 
 def open_state(settings: Settings) -> Storage:
