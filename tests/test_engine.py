@@ -383,3 +383,12 @@ def test_which_role_from_retrieval_names_the_role_first_and_salary_is_declined(t
     assert "**Support Worker**: Draft March 2024" in answer.text
     answer, _ = runtime.engine.answer("What Agenda for Change band and salary does the clinical lead get?")
     assert answer.declined and not answer.citations
+
+
+def test_counts_of_a_possessive_role_and_of_references(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "How many quality competences are in the SM's role specific list?")
+    assert answer.text.startswith("5 role specific competences under 5. Quality")
+    answer, _ = ask(model_runtime, "how many references does the engagement worker template have?")
+    assert answer.text.startswith("4 references are listed in the Engagement Worker template:")
+    answer, _ = ask(model_runtime, "which role has to manage lone workers?")
+    assert answer.text.startswith("Both:")

@@ -208,3 +208,7 @@ def test_an_area_only_one_template_has_names_its_role() -> None:
     fixtures = RoleFinder(load_knowledge(FIXTURE_TEMPLATES).profiles)
     found = fixtures.find("What's the named role in the secure estate template?")
     assert [p.short_name for p in found.profiles] == ["Clinical Lead"]
+
+
+def test_words_the_templates_list_are_not_misspelled_roles(finder: RoleFinder) -> None:
+    assert finder.find("which role has to manage lone workers?").profiles == ()

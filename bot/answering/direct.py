@@ -26,7 +26,12 @@ _CHECK = re.compile(
     re.IGNORECASE,
 )
 _COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\btotal\b|\bcount\b|\bhow much\b(?=.*\bcompetenc)", re.IGNORECASE)
-_LIST = re.compile(r"\blist\b|\bwhat are (?:they|the)\b|\bname (?:them|the)\b|\bshow (?:me )?(?:them|all)\b", re.I)
+# "list them and say how many" (a list, with counts); not "how many are in the SM's list?"
+_LIST = re.compile(
+    r"\blist (?:them|all|those|these|each|every|the|out)\b|\bwhat are (?:they|the)\b|\bname (?:them|the)\b"
+    r"|\bshow (?:me )?(?:them|all)\b",
+    re.I,
+)
 WHICH_ROLE = re.compile(
     r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?|one|of the (?:two|roles|templates))\b"
     r"|\bwho (?:needs?|has|have|does|should|must|would|carries|is responsible)\b|\bwhich role\b",

@@ -460,6 +460,7 @@ class Engine:
         names = self.name_words
         theme = []
         for word in words(q.text):
+            word = word.removesuffix("'s")  # "the manager's competences": the manager, a role word
             if word in THEME_STOP or word in names or len(word) < 4 or word.isdigit():
                 continue
             singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word

@@ -109,6 +109,11 @@ def framework(engine: Engine, q: Question, vector: LazyVector, profiles: list[Ro
 
         def write_refs(w: compose.Writer) -> None:
             for p in chosen:
+                if operation_of(q.text) == "count":  # "how many references ...?": the number first
+                    w.add(f"{len(p.references)} references are listed in the {p.short_name} template:")
+                    for ref in p.references:
+                        w.add(f"- {ref.text} {w.cite(p, ref.source)}")
+                    continue
                 w.heading(p, "references listed in the template")
                 for ref in p.references:
                     w.add(f"- {ref.text} {w.cite(p, ref.source)}")
@@ -167,6 +172,8 @@ def retrieve(
     if preface is None and operation_of(q.text) == "which" and cited:
         # "which role says a driving licence is desirable?": the roles first
         names = " and ".join(f"**{p.short_name}**" for p in engine.kb.profiles if p.role in cited)
+        if len(cited) == len(engine.kb.profiles) > 1:
+            names = "**Both**" if len(cited) == 2 else f"**All {len(cited)} roles**"
         preface = f"{names}: {'its template says' if len(cited) == 1 else 'their templates say'}:"
 
     def write(w: compose.Writer) -> None:

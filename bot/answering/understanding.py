@@ -114,6 +114,7 @@ class RoleFinder:
                 *(i.text for f in (*p.cpd, *p.learning) for i in f.items),
             )
         )
+        self.content_words = frozenset(self.content.split())
         self.aliases: list[tuple[str, RoleProfile]] = []
         self.initials: dict[str, RoleProfile] = {}
         self.distinct: dict[str, RoleProfile] = {}
@@ -241,6 +242,8 @@ class RoleFinder:
             unknown += professions
         if not found and not unknown:
             for i, token in enumerate(tokens):
+                if token in self.content_words:
+                    continue  # "manage lone workers": words the templates list, not a misspelled role
                 for w, p in self.distinct.items():
                     if len(token) >= 5 and _close(token, w):
                         note(p, i)
