@@ -70,3 +70,24 @@ def test_counts_compared_by_section_and_a_follow_up_compares_the_list_in_focus(m
     )
     assert follow.text.startswith("No, they differ.")
     assert "Root cause analysis training" in follow.text and "Lone working" in follow.text
+
+
+@pytest.mark.model
+def test_yes_no_comparisons_answer_for_what_was_named(model_runtime) -> None:
+    # the field named, not the whole CPD part
+    funding = ask_turns(model_runtime, "Is CPD funding the same for both roles?")
+    assert funding.text.startswith("Yes, they are the same in both templates.")
+    assert "Statutory" not in funding.text
+    # a level one template names and the other does not is a difference, shown in both wordings
+    safeguarding = ask_turns(model_runtime, "Is the safeguarding training the same for both roles?")
+    assert safeguarding.text.startswith("No, they differ.") and "Safeguarding (Level 3)" in safeguarding.text
+    # "both have it" when each has something on it, in any part of the template
+    lone = ask_turns(model_runtime, "Do both roles have lone working?")
+    assert lone.text.startswith("Yes, both templates list it.")
+    # a field one template leaves empty is cited as that field, not the title page
+    none_line = next(line for line in lone.text.splitlines() if "none listed" in line)
+    marker = int(none_line.rsplit("[", 1)[1].rstrip("]"))
+    cited = next(c for c in lone.citations if c.position == marker)
+    assert "Title page" not in cited.section
+    senior = ask_turns(model_runtime, "which role is more senior?")
+    assert "Level 8: People at level 8" in senior.text and "Level 4: People at level 4" in senior.text

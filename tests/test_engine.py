@@ -392,3 +392,25 @@ def test_counts_of_a_possessive_role_and_of_references(model_runtime) -> None:
     assert answer.text.startswith("4 references are listed in the Engagement Worker template:")
     answer, _ = ask(model_runtime, "which role has to manage lone workers?")
     assert answer.text.startswith("Both:")
+
+
+def test_review_findings_stay_fixed(model_runtime) -> None:
+    """Found by a newcomer asking questions of their own."""
+    assert ask(model_runtime, "Can you write me a job advert for the engagement worker?")[0].declined
+    assert ask(model_runtime, "Can I take annual leave during my first month as an engagement worker?")[0].declined
+    answer, _ = ask(model_runtime, "whats the experiance needed for the strategic manger?")
+    assert not answer.text.startswith(("Yes", "No")) and "Significant experience" in answer.text
+    answer, _ = ask(model_runtime, "Which role leads the team?")
+    assert answer.text.startswith("**Strategic Manager**") and "Lead your team" in answer.text
+    answer, _ = ask(model_runtime, "my new starter is an engagement worker, what competences should I sign off first?")
+    assert "Core competences** (14)" in answer.text and "starter" not in answer.text
+    answer, _ = ask(model_runtime, "which role works with probation?")
+    assert answer.text.startswith("**Engagement Worker**") and "probation services" in answer.text
+    answer, _ = ask(model_runtime, "can the engagement worker work alone?")
+    assert answer.text.startswith("Yes.") and "Lone working" in answer.text
+    answer, _ = ask(model_runtime, "Is the strategic manager template final?")
+    assert "Final February 2023" in answer.text
+    answer, _ = ask(model_runtime, "how many competences does the strategic manager have in total?")
+    assert answer.text.count("Health, Safety and Security (") == 1
+    answer, _ = ask(model_runtime, "Does the EW need to do research?")
+    assert "…and 1 more" in answer.text

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from knowledge.records import CompetenceSection, Field, RoleProfile
 
-from . import compose, direct
+from . import compose, direct, themes
 from .answer import Answer, Suggestion
+from .competences import theme_terms
 from .compose import KIND_TITLES
 from .understanding import Question, words
 from .wording import THEME_STOP
@@ -50,7 +51,7 @@ def check(
             return direct.experience_evidence(p, focus, [t for t in theme if t not in _RECRUITING]), []
         found = direct.competence_evidence(p, sections, principle, theme)
         if q.broad and theme:  # "is there anything on lone working?": the training entries too
-            found += [e for e in direct.training_evidence(p, theme, ())[0] if e.names_all(theme)]
+            found += [e for e in direct.training_evidence(p, theme_terms(theme), ())[0] if themes.names(e.text, theme)]
         return found, []
 
     # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
@@ -164,7 +165,11 @@ def check(
                         direct.write_evidence(w, p, shown)
         for p in others[:2]:
             w.add(f"The **{p.short_name}** template does:")
-            direct.write_evidence(w, p, elsewhere[p.role], 2)
+            left = direct.write_evidence(w, p, elsewhere[p.role], 2)
+            if left:  # never a silently shortened list
+                everything = engine.show_all(p, q.topic)
+                w.add(f"- …and {left} more (ask: {everything.question})")
+                more.append(everything)
 
     follow = engine.follow_ups(profiles[0], q.topic)
     cited = profiles + others[:2]

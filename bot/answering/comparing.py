@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge.records import CompetenceSection, Field, RoleProfile, SourceRef, merge_sources
 from knowledge.text import normalise
@@ -39,6 +39,8 @@ class Aspect:
     title: str
     entries: Callable[[RoleProfile], list[Entry]]
     is_list: bool = True
+    # where a template would say it (its field), cited when it says nothing there
+    place: Callable[[RoleProfile], SourceRef | None] = lambda p: None
 
 
 # Words in a field's label that name no particular field.
@@ -56,10 +58,14 @@ def _field_entries(f: Field | None) -> list[Entry]:
 def _field_aspect(key: str, title: str, group: str, is_list: bool = False) -> Aspect:
     """A field by its key in one part of the template ("cpd" or "learning")."""
 
-    def entries(p: RoleProfile) -> list[Entry]:
-        return _field_entries(next((f for f in (p.cpd if group == "cpd" else p.learning) if f.key == key), None))
+    def find(p: RoleProfile) -> Field | None:
+        return next((f for f in (p.cpd if group == "cpd" else p.learning) if f.key == key), None)
 
-    return Aspect(title, entries, is_list)
+    def place(p: RoleProfile) -> SourceRef | None:
+        f = find(p)
+        return f.source if f else None
+
+    return Aspect(title, lambda p: _field_entries(find(p)), is_list, place)
 
 
 def _competence_aspect(
@@ -78,7 +84,11 @@ def _competence_aspect(
             for c in select(p, sections, principle, theme)
         ]
 
-    return Aspect(title, entries)
+    def place(p: RoleProfile) -> SourceRef | None:  # the competences searched
+        rows = [c for c in p.competences if not sections or c.section in sections]
+        return merge_sources([c.source for c in rows]) if rows else None
+
+    return Aspect(title, entries, place=place)
 
 
 def _training_entries(p: RoleProfile) -> list[Entry]:
@@ -95,7 +105,11 @@ def _themed_learning(theme: Sequence[str]) -> Aspect:
         listed = [e for f in (*p.learning, *p.cpd) if f.items for e in _field_entries(f)]
         return [e for e in listed if all(matches_theme(e.text, theme_terms([t])) for t in theme)]
 
-    return Aspect(f"Training and learning about {' and '.join(theme)}", entries)
+    def place(p: RoleProfile) -> SourceRef | None:  # the list searched: the informal learning
+        f = p.learning_field("informal")
+        return f.source if f else None
+
+    return Aspect(f"Training and learning about {' and '.join(theme)}", entries, place=place)
 
 
 def aspects_of(
@@ -108,12 +122,26 @@ def aspects_of(
     """The lists and fields of the templates a comparison question names (empty: none in particular)."""
     lowered = text.lower()
     out: list[Aspect] = []
-    if re.search(r"\bdescriptors?\b|\blevels? \d+ and (?:level )?\d+\b|\blevels? mean\b|\bresponsibilit", lowered):
-        out.append(Aspect("Level descriptor", lambda p: [Entry(x.text, x.source) for x in p.level_descriptor], False))
+    if re.search(
+        r"\bdescriptors?\b|\blevels? \d+ and (?:level )?\d+\b|\blevels? mean\b|\bresponsibilit"
+        r"|\bsenior|\bhigher level\b",
+        lowered,
+    ):
+        out.append(
+            Aspect(
+                "Career framework level and its descriptor",
+                lambda p: [Entry(f"Level {p.level}: {x.text}", x.source) for x in p.level_descriptor],
+                False,
+            )
+        )
     if re.search(r"\breferences?\b|\breading\b", lowered):
         out.append(Aspect("References", lambda p: [Entry(r.text, r.source) for r in p.references]))
     cpd = re.search(r"\bcpd\b|continuing professional", lowered)
-    if cpd:  # every field of the CPD part, in the first template's order
+    named_cpd = [f for f in _labelled_fields(lowered, profiles) if any(f.key == g.key for p in profiles for g in p.cpd)]
+    if cpd and named_cpd:  # "is CPD funding the same?": that field
+        keys = dict.fromkeys((f.key, short_label(f.label)) for f in named_cpd)
+        out.extend(_field_aspect(k, f"CPD: {label}", "cpd") for k, label in keys)
+    elif cpd:  # every field of the CPD part, in the first template's order
         keys = dict.fromkeys((f.key, short_label(f.label)) for p in profiles for f in p.cpd)
         out.extend(_field_aspect(k, f"CPD: {label}", "cpd", k == "statutory_mandatory") for k, label in keys)
     elif re.search(r"\bstatutory\b|\bmandatory\b", lowered):
@@ -198,11 +226,12 @@ _BOTH = re.compile(r"\bboth\b|\beach\b|\ball\b|\beither\b", re.I)
 
 @dataclass
 class Outcome:
-    """What the comparison found: per aspect, whether the roles differ, and whether each lists any."""
+    """What the comparison found: whether the roles differ (`reworded`: only in wording), and which
+    roles list anything on it."""
 
     differ: bool = False
-    all_have: bool = True
-    lines: int = 0
+    reworded: bool = False
+    having: set[str] = field(default_factory=set)
 
 
 def compare_aspects(
@@ -224,25 +253,29 @@ def compare_aspects(
         body.add()
         body.add(f"**{aspect.title}**")
         if aspect.is_list and _COUNTING.search(question):
-            _count_lists(body, profiles, per, outcome)
+            _count_lists(body, profiles, per, outcome, aspect)
         elif aspect.is_list:
-            _compare_lists(body, profiles, per, outcome, lacking)
+            _compare_lists(body, profiles, per, outcome, lacking, aspect)
         else:
-            _compare_texts(body, profiles, per, outcome)
+            _compare_texts(body, profiles, per, outcome, aspect)
         table.append((aspect.title, *("; ".join(e.text for e in entries) or "(none)" for entries in per)))
-        outcome.all_have = outcome.all_have and all(per)
+        outcome.having |= {p.role for p, entries in zip(profiles, per, strict=True) if entries}
     names = " and ".join(f"**{who(p)}**" for p in profiles)
     if len(table) == 1:
         w.add(f"Neither template lists anything on that: compared {names}.")
         for p in profiles:
             w.add(f"- {p.short_name}: nothing found {w.cite(p, p.title_source)}")
         return tuple(table)
+    same = "Yes, they are the same in both templates."
+    if outcome.reworded and not outcome.differ:
+        same = "Yes, the same subjects, but worded differently in each template (both wordings below)."
+    all_have = len(outcome.having) == len(profiles)
     if check and _SAME.search(question):
-        w.add("No, they differ." if outcome.differ else "Yes, they are the same in both templates.")
+        w.add("No, they differ." if outcome.differ else same)
     elif check and _DIFFERENT.search(question):
-        w.add("Yes, they differ." if outcome.differ else "No, they are the same in both templates.")
+        w.add("Yes, they differ." if outcome.differ else f"No: {same[5:]}")
     elif check and _BOTH.search(question):
-        w.add("Yes, both templates list it." if outcome.all_have else "No, not both.")
+        w.add("Yes, both templates list it." if all_have else "No, not both.")
     elif lacking is not None:
         having = " and ".join(f"**{p.short_name}**" for p in profiles if p.role != lacking.role)
         w.add(f"Listed for the {having} and not for the **{lacking.short_name}**:")
@@ -258,6 +291,7 @@ def _compare_lists(
     per: list[list[Entry]],
     outcome: Outcome,
     lacking: RoleProfile | None,
+    aspect: Aspect,
 ) -> None:
     keyed = [{normalise(e.text): e for e in entries} for entries in per]
     common = set.intersection(*(set(k) for k in keyed)) if keyed else set()
@@ -279,6 +313,10 @@ def _compare_lists(
             first, second = profiles[0].short_name, profiles[1].short_name
             shown = "; ".join(f"“{a}” ({first}) and “{b}” ({second})" for a, b in pairs)
             w.add(f"- Similar in both, worded differently: {shown} {marks()}")
+            outcome.reworded = True
+            # "Safeguarding" and "Safeguarding (Level 3)": a level one names and the other does not differs
+            if any(set(re.findall(r"\d+", a)) != set(re.findall(r"\d+", b)) for a, b in pairs):
+                outcome.differ = True
             related = {normalise(x) for pair in pairs for x in pair}
     everything = [{normalise(c.title): c for c in p.competences} for p in profiles]
     for i, (p, entries) in enumerate(zip(profiles, per, strict=True)):
@@ -286,11 +324,11 @@ def _compare_lists(
         if only:
             outcome.differ = True
         if lacking is not None and p.role == lacking.role:  # cited: what it lists is what is compared
-            mark = w.cite(p, _span(entries), entries[0].text) if entries else w.cite(p, p.title_source)
+            mark = w.cite(p, _span(entries), entries[0].text) if entries else _cite_place(w, p, aspect)
             w.add(f"- {p.short_name} lists {len(entries)}, none of these {mark}")
             continue
         if not entries:
-            w.add(f"- {p.short_name}: none listed {w.cite(p, p.title_source)}")
+            w.add(f"- {p.short_name}: none listed {_cite_place(w, p, aspect)}")
             continue
         if not only:
             continue
@@ -305,7 +343,9 @@ def _compare_lists(
         w.add(f"- Only {p.short_name} ({len(only)}): {'; '.join(named)} {w.cite(p, _span(only), only[0].text)}")
 
 
-def _count_lists(w: Writer, profiles: Sequence[RoleProfile], per: list[list[Entry]], outcome: Outcome) -> None:
+def _count_lists(
+    w: Writer, profiles: Sequence[RoleProfile], per: list[list[Entry]], outcome: Outcome, aspect: Aspect
+) -> None:
     """How many each lists, by the part of the template they are in when there are several."""
     if len({len(entries) for entries in per}) > 1:
         outcome.differ = True
@@ -314,11 +354,13 @@ def _count_lists(w: Writer, profiles: Sequence[RoleProfile], per: list[list[Entr
         for e in entries:
             parts[e.where] = parts.get(e.where, 0) + 1
         detail = f" ({', '.join(f'{n} {where}' for where, n in parts.items())})" if len(parts) > 1 else ""
-        mark = w.cite(p, _span(entries), entries[0].text) if entries else w.cite(p, p.title_source)
+        mark = w.cite(p, _span(entries), entries[0].text) if entries else _cite_place(w, p, aspect)
         w.add(f"- {p.short_name}: {len(entries)}{detail} {mark}")
 
 
-def _compare_texts(w: Writer, profiles: Sequence[RoleProfile], per: list[list[Entry]], outcome: Outcome) -> None:
+def _compare_texts(
+    w: Writer, profiles: Sequence[RoleProfile], per: list[list[Entry]], outcome: Outcome, aspect: Aspect
+) -> None:
     texts = [" ".join(e.text for e in entries) for entries in per]
     if len({normalise(t) for t in texts}) == 1:
         marks = " ".join(w.cite(p, _span(entries), entries[0].text) for p, entries in zip(profiles, per, strict=True))
@@ -329,7 +371,12 @@ def _compare_texts(w: Writer, profiles: Sequence[RoleProfile], per: list[list[En
         if entries:
             w.add(f"- {p.short_name}: {text} {w.cite(p, _span(entries), entries[0].text)}")
         else:
-            w.add(f"- {p.short_name}: left blank or not stated {w.cite(p, p.title_source)}")
+            w.add(f"- {p.short_name}: left blank or not stated {_cite_place(w, p, aspect)}")
+
+
+def _cite_place(w: Writer, p: RoleProfile, aspect: Aspect) -> str:
+    """For "none listed": the field the template leaves empty, else the template itself."""
+    return w.cite(p, aspect.place(p) or p.title_source)
 
 
 def _close(a: str, b: str) -> bool:

@@ -61,6 +61,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "data": ("data", "information", "filing", "digital", "confidentiality"),
     "record": ("record", "information", "filing", "store"),
     "lone": ("lone",),
+    "alone": ("lone", "alone"),
     "assessment": ("assess", "assessment", "assessments"),
     "assess": ("assess", "assessment", "assessments"),
     "wellbeing": ("wellbeing", "well", "health"),
@@ -110,13 +111,13 @@ def select(
     return chosen
 
 
-def _principle_key(principle: str) -> str:
+def principle_key(principle: str) -> str:
     """A principle's name, normalised and without its number."""
     return normalise(re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", principle))
 
 
 def principle_matches(principle: str, wanted: str) -> bool:
-    return _principle_key(principle) == wanted
+    return principle_key(principle) == wanted
 
 
 def principle_names(profiles: Sequence[RoleProfile]) -> dict[str, str]:
@@ -124,7 +125,7 @@ def principle_names(profiles: Sequence[RoleProfile]) -> dict[str, str]:
     names: dict[str, str] = {}
     for p in profiles:
         for c in p.competences:
-            names.setdefault(_principle_key(c.principle), c.principle)
+            names.setdefault(principle_key(c.principle), c.principle)
     return names
 
 
@@ -133,7 +134,7 @@ def principles(w: Writer, p: RoleProfile) -> None:
     w.heading(p, "competences by underpinning principle")
     groups: dict[str, list[Competence]] = {}
     for c in p.competences:  # "3 Health, Safety and Security" and "3. Health, ..." are one principle
-        groups.setdefault(_principle_key(c.principle), []).append(c)
+        groups.setdefault(principle_key(c.principle), []).append(c)
     for members in groups.values():
         principle = members[0].principle
         first = [c for c in members if c.section == members[0].section and c.principle == principle]

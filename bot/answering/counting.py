@@ -9,7 +9,7 @@ from knowledge.records import COMPETENCE_SECTIONS, CompetenceSection, RoleProfil
 
 from . import compose, direct
 from .answer import Answer
-from .competences import group_source, select
+from .competences import group_source, principle_key, principle_names, select
 from .understanding import Question
 
 if TYPE_CHECKING:
@@ -44,8 +44,11 @@ def count(
                 direct.write_evidence(w, p, direct.competence_evidence(p, sections, principle, theme), 8)
             elif chosen:
                 groups: dict[str, int] = {}
+                written = principle_names([p])
                 for c in chosen:
-                    groups[c.principle] = groups.get(c.principle, 0) + 1
+                    # "3. Health, Safety and Security" and "3 Health, Safety and Security" are one principle
+                    name = written[principle_key(c.principle)]
+                    groups[name] = groups.get(name, 0) + 1
                 w.add("By underpinning principle: " + "; ".join(f"{k} ({n})" for k, n in groups.items()) + f" {marks}")
             if i < len(profiles) - 1:
                 w.add()

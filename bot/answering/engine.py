@@ -331,6 +331,9 @@ class Engine:
         if q.roles.unknown and not q.roles.profiles:
             return replies.unknown_role(self, q.roles.unknown)
         operation = operation_of(q.text)
+        if _PRODUCE.search(q.text) or (_NEVER_IN_TEMPLATES.search(q.text) and topic not in _CONTENT_TOPICS):
+            # "can you write me a job advert?", "can I take annual leave in my first month?": not in a template
+            return replies.decline(self, q, profiles)
         if _SALARY.search(q.text) and topic in ("free", "framework", "level", "compare"):
             return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
         if topic in ("free", "framework") and retrieving.PROVENANCE.search(q.text.lower()):
@@ -341,7 +344,7 @@ class Engine:
         named = comparing.labelled_fields(q.text.lower(), profiles or self.kb.profiles)
         if named and topic not in ("compare", "onboarding") and operation != "count":
             # "what does the EW template say about APEL and progression?": that field, as the template has it
-            return lists.fields(self, q, profiles or list(self.kb.profiles), [f.key for f in named])
+            return lists.fields(self, q, profiles or list(self.kb.profiles), list(dict.fromkeys(f.key for f in named)))
         if self.principle_of(q.text) and (
             (topic == "free" and profiles) or topic in ("training", "experience", "progression", "level", "scope")
         ):
@@ -461,9 +464,9 @@ class Engine:
         theme = []
         for word in words(q.text):
             word = word.removesuffix("'s")  # "the manager's competences": the manager, a role word
-            if word in THEME_STOP or word in names or len(word) < 4 or word.isdigit():
-                continue
             singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+            if word in THEME_STOP or singular in THEME_STOP or word in names or len(word) < 4 or word.isdigit():
+                continue
             theme.append(singular if singular in THEMES and word not in THEMES else word)
         if "health" in words(q.text) and "safety" in words(q.text):
             theme = [t for t in theme if t not in ("health", "safety")] + ["health and safety"]
@@ -555,6 +558,16 @@ _LEVEL_AND_BAND = re.compile(
     r"(?=.*\bband(?:s|ing)?\b)(?=.*\b(?:levels?|career framework|agenda for change|afc|that|it)\b)", re.I
 )
 _SALARY = re.compile(r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point))\b", re.I)
+_PRODUCE = re.compile(
+    r"^\s*(?:can|could|would|will) you (?:please )?(?:write|draft|create|make|produce|generate|book|send|email)\b", re.I
+)
+# Employment terms no role profile template covers
+_NEVER_IN_TEMPLATES = re.compile(
+    r"\b(?:annual leave|holidays?|sick (?:leave|pay)|pensions?|notice period|overtime|mileage|expenses|parking"
+    r"|dress code|uniform|shift patterns?|rota|probation(?:ary)? period)\b",
+    re.I,
+)
+_CONTENT_TOPICS = ("training", "competences", "experience")
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.records import RoleProfile
 
-from . import checking, compose, counting, direct, retrieving
+from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
 from .competences import THEMES, competences, select
 from .direct import WHICH_ROLE, operation_of
@@ -66,6 +66,11 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
             or (q.topic == "competences" and select(p, sections, principle, theme))
             or (q.topic == "experience" and direct.experience_evidence(p, focus, theme))
         ]
+        if not listing and theme:
+            # "which role works with probation?": not an entry of either, but said in a role's description
+            described = [p for p in profiles if themes.count(p, theme) > 0]
+            if described:
+                return _which_by_theme(engine, q, profiles, described, theme)
         if listing and len(listing) < len(profiles):
             names = " and ".join(f"**{p.short_name}**" for p in listing)
             lead = f"{names}: only {'its template lists' if len(listing) == 1 else 'their templates list'} it."
@@ -151,3 +156,18 @@ def bands(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
             w.add(f"- {p.short_name}: career framework level {p.level} {w.cite(p, source)}")
 
     return engine.finish(replace(q, topic="level"), profiles, write, engine.starter_questions())
+
+
+def _which_by_theme(
+    engine: Engine, q: Question, profiles: list[RoleProfile], described: list[RoleProfile], theme: list[str]
+) -> Answer:
+    def write(w: compose.Writer) -> None:
+        names = " and ".join(f"**{p.short_name}**" for p in described)
+        if len(described) == len(profiles):
+            w.add(f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'}: every role template mentions it.")
+        else:
+            w.add(f"{names}: only {'its template mentions' if len(described) == 1 else 'their templates mention'} it.")
+        for p in described:
+            themes.about_theme(w, p, theme)
+
+    return engine.finish(replace(q, topic="competences"), described, write, engine.follow_ups(described[0], "scope"))

@@ -80,6 +80,7 @@ PROVENANCE = re.compile(
     r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdates?\b|\bversions?\b|"
     r"\bdeveloped (?:with|by|in collaboration)\b|\bwho\b.*\b(?:wrote|written|developed|published)\b|"
     r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b|\bdraft\b|\bfinal(?:ised)? version\b"
+    r"|\btemplates?\b.*\b(?:final|finalised|finished)\b"
 )
 
 

@@ -45,10 +45,6 @@ def count(p: RoleProfile, theme: Sequence[str], entries_only: bool = False) -> i
     )
 
 
-def has_any(p: RoleProfile, theme: Sequence[str]) -> bool:
-    return count(p, theme) > 0
-
-
 def about_theme(w: Writer, p: RoleProfile, theme: Sequence[str]) -> bool:
     """Write what `p`'s template says about `theme`; False (and nothing written) when it says nothing."""
     chosen = select(p, (), None, theme)

@@ -25,6 +25,8 @@ _JOB_NOUNS = (
     "|sergeant|constable|inspector|solicitor|magistrate|judge|gp|hca|chaplain|dietitian|radiographer"
 )
 _JOB_NOUN_SET = frozenset(_JOB_NOUNS.split("|"))
+# Words before a job noun that do not make it a job title ("which role leads the team?")
+_NOT_QUALIFIERS = frozenset("role roles job jobs post which what who whose each every".split())
 JOB_NOUNS = _JOB_NOUN_SET
 # A title may be several job nouns in a row ("nurse practitioner", "support worker lead").
 _JOB_PHRASE = re.compile(rf"((?:[a-z&'-]+\s+){{0,3}}?)((?:(?:{_JOB_NOUNS})s?\s+)*(?:{_JOB_NOUNS}))s?\b")
@@ -210,7 +212,9 @@ class RoleFinder:
                 unknown.append(f"level {level}")
         for match in _JOB_PHRASE.finditer(lowered):
             phrase = " ".join(words(match.group(0)))
-            modifiers = _adjacent_modifiers(words(match.group(1)), self.generic)
+            modifiers = [
+                m for m in _adjacent_modifiers(words(match.group(1)), self.generic) if m not in _NOT_QUALIFIERS
+            ]
             *leading, head = [w.rstrip("s") if w.rstrip("s") in _JOB_NOUN_SET else w for w in words(match.group(2))]
             modifiers += leading
             at = len(words(lowered[: match.start()]))
@@ -297,6 +301,7 @@ def _fuzzy_find(tokens: list[str], alias: list[str]) -> int | None:
 # -- topics -------------------------------------------------------------------------------------
 
 _REWRITES = (
+    (r"\bwhats\b", "what is"),
     (r"\bstat(?:utory)?\s*(?:and|&|/|n)\s*mand(?:atory)?\b", "statutory and mandatory"),
     (r"\bmand(?:atory)?\s+training\b", "mandatory training"),
     (r"\bquals?\b", "qualifications"),
@@ -322,6 +327,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "roles",
         r"(?:which|what) (?:roles|jobs|templates|profiles)\b|list (?:the |all )?(?:roles|templates|profiles)"
+        r"|how many (?:role )?(?:templates|roles|profiles)\b"
         r"|roles? (?:do you|can you) (?:cover|know|have)|(?:which|what) roles? (?:are|is) (?:there|covered|available)"
         r"|do you (?:have|know|cover) (?:a |any )?(?:template|profile)s?\b",
     ),
@@ -344,7 +350,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bprogress(?:ion)?\b|\bstep up\b|\bpromot(?:ion|ed)\b|\bcareer (?:path|ladder|step)"
         # "go to court" is no career move: what is moved to is a role, a level or a post
         rf"|\b(?:move|moving|go|going|get|getting) (?:up )?(?:from .+ )?(?:to|into) (?:a |an |the )?(?!.*\bcompar)"
-        rf"(?:[\w&'-]+ ){{0,3}}(?:{_JOB_NOUNS}|role|job|post|level|band|position|sm|ew)s?\b"
+        rf"(?:[\w&'-]+ ){{0,3}}(?:{_JOB_NOUNS}|role|job|post|level|band|position)s?\b"
         r"|\bbecome (?:a|an)\b|\bnext step",
     ),
     (
@@ -352,7 +358,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bcompar|\bdifferen|\bdiffer\b|\bvs\.?\b|\bversus\b|\bside by side\b|\bin common\b|\bshare[ds]?\b"
         r"|\bboth\b.*\b(?:need|have|require)|\bsame\b"
         r"|\bthat (?:the |an? )?[\w ]{1,40}? (?:does ?n[o'’]t|does not|do ?n[o'’]t|has ?n[o'’]t)\b"
-        r"|\bof (?:those|these|them)\b.*\b(?:also|too|as well)\b",
+        r"|\b(?:those|these)\b.*\b(?:also|too|as well)\b|\b(?:also|too|as well)\b.*\b(?:those|these)\b"
+        r"|\bmore senior\b|\bmost senior\b|\bhigher level\b",
     ),
     (
         "experience",
