@@ -48,3 +48,15 @@ def test_manager_onboarding_questions_get_what_they_name(model_runtime) -> None:
     # nothing in particular named: the checklist, as before
     plain = ask_turns(model_runtime, "I start as an engagement worker next month, where do I begin?")
     assert plain.text.startswith("Welcome!")
+
+
+@pytest.mark.model
+def test_what_a_role_template_says_about_a_subject(model_runtime) -> None:
+    data = ask_turns(model_runtime, "what does the EW template say about data and information handling?")
+    assert "what the template says about data or information" in data.text  # "X and Y": either
+    for title in ("Store and retrieve information using a filing system", "Use digital communications"):
+        assert title in data.text
+    assert "Data Protection" in data.text
+    research = ask_turns(model_runtime, "what does the strategic manager need to do around research?")
+    assert "Interpret research findings and implement them in practice" in research.text
+    assert {c.role for c in research.citations} == {p.role for p in model_runtime.kb.profiles if p.level == 8}

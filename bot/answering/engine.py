@@ -351,6 +351,24 @@ class Engine:
             # "how many ... under Education, Learning and Research": the principle's words are not training
             q = replace(q, topic="competences")
             topic = "competences"
+        if (
+            topic in ("framework", "scope", "free")
+            and operation == "list"
+            and q.roles.profiles
+            and (about := _ABOUT.search(q.text))
+            and (theme := self.theme_of(q, strict=True))
+        ):
+            # "what does the EW template say about data and information handling?": all it says on that
+            any_word = bool(re.search(r"\b\w+ (?:and|or) \w+", q.text[about.end() :]))
+            said = [p for p in q.roles.profiles if themes.count(p, theme, any_word=any_word)]
+            if said:
+
+                def write_about(w: compose.Writer) -> None:
+                    for p in said:
+                        themes.about_theme(w, p, theme, any_word)
+
+                follow_ups = self.follow_ups(said[0], "competences")
+                return self.finish(replace(q, topic="competences"), said, write_about, suggestions=follow_ups)
         if topic == "free" and self.intents is not None and operation != "which":
             # the rules found no topic: the labelled examples decide when they clearly can ("can an EW
             # supervise other staff?" is about the level's responsibility, not the competence "Make use of
@@ -558,6 +576,7 @@ _LEVEL_AND_BAND = re.compile(
     r"(?=.*\bband(?:s|ing)?\b)(?=.*\b(?:levels?|career framework|agenda for change|afc|that|it)\b)", re.I
 )
 _SALARY = re.compile(r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point))\b", re.I)
+_ABOUT = re.compile(r"\b(?:about|on|around|regarding|concerning)\b", re.I)
 _PRODUCE = re.compile(
     r"^\s*(?:can|could|would|will) you (?:please )?(?:write|draft|create|make|produce|generate|book|send|email)\b", re.I
 )

@@ -20,40 +20,51 @@ from .compose import KIND_TITLES, Writer, matches_theme, matching_items, short_l
 MAX_SENTENCES = 3  # scope and level sentences quoted per role
 
 
-def names(text: str, theme: Sequence[str]) -> bool:
-    """Whether `text` names every word of the theme (each by any of its synonyms)."""
-    return all(matches_theme(text, theme_terms([t])) for t in theme)
+def names(text: str, theme: Sequence[str], any_word: bool = False) -> bool:
+    """Whether `text` names every word of the theme (`any_word`: one of them), each by any of its synonyms."""
+    found = (matches_theme(text, theme_terms([t])) for t in theme)
+    return any(found) if any_word else all(found)
 
 
-def _sentences(paragraphs: Sequence[Paragraph], theme: Sequence[str]) -> list[tuple[Paragraph, str]]:
+def _select(p: RoleProfile, theme: Sequence[str], any_word: bool) -> list:
+    if not any_word:
+        return select(p, (), None, theme)
+    chosen = {c.title: c for t in theme for c in select(p, (), None, [t])}
+    return [c for c in p.competences if c.title in chosen]
+
+
+def _sentences(
+    paragraphs: Sequence[Paragraph], theme: Sequence[str], any_word: bool = False
+) -> list[tuple[Paragraph, str]]:
     out = []
     for para in paragraphs:
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", para.text):
-            if names(sentence, theme):
+            if names(sentence, theme, any_word):
                 out.append((para, sentence))
     return out
 
 
-def count(p: RoleProfile, theme: Sequence[str], entries_only: bool = False) -> int:
+def count(p: RoleProfile, theme: Sequence[str], entries_only: bool = False, any_word: bool = False) -> int:
     """How many entries of `p`'s template name the theme (`entries_only`: not counting sentences of the
     role's description, which name many things at once)."""
     return (
-        len(select(p, (), None, theme))
-        + sum(names(text, theme) for _, text in matching_items(p, list(theme)))
-        + sum(names(i.text, theme) for i in p.experience_items)
-        + (0 if entries_only else len(_sentences((*p.scope, *p.level_descriptor), theme)))
+        len(_select(p, theme, any_word))
+        + sum(names(text, theme, any_word) for _, text in matching_items(p, theme_terms(theme)))
+        + sum(names(i.text, theme, any_word) for i in p.experience_items)
+        + (0 if entries_only else len(_sentences((*p.scope, *p.level_descriptor), theme, any_word)))
     )
 
 
-def about_theme(w: Writer, p: RoleProfile, theme: Sequence[str]) -> bool:
-    """Write what `p`'s template says about `theme`; False (and nothing written) when it says nothing."""
-    chosen = select(p, (), None, theme)
-    training = [(f, text) for f, text in matching_items(p, list(theme)) if names(text, theme)]
-    experience = [i for i in p.experience_items if names(i.text, theme)]
-    said = _sentences((*p.scope, *p.level_descriptor), theme)
+def about_theme(w: Writer, p: RoleProfile, theme: Sequence[str], any_word: bool = False) -> bool:
+    """Write what `p`'s template says about `theme` (`any_word`: about any of its words, "data and
+    information"); False (and nothing written) when it says nothing."""
+    chosen = _select(p, theme, any_word)
+    training = [(f, text) for f, text in matching_items(p, theme_terms(theme)) if names(text, theme, any_word)]
+    experience = [i for i in p.experience_items if names(i.text, theme, any_word)]
+    said = _sentences((*p.scope, *p.level_descriptor), theme, any_word)
     if not (chosen or training or experience or said):
         return False
-    w.heading(p, f"what the template says about {' and '.join(theme)}")
+    w.heading(p, f"what the template says about {(' or ' if any_word else ' ').join(theme)}")
     if chosen:
         w.add(f"Competences ({len(chosen)}):")
         listing(w, p, chosen, (), count_only=False, filtered=True)
