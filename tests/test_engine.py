@@ -414,3 +414,24 @@ def test_review_findings_stay_fixed(model_runtime) -> None:
     assert answer.text.count("Health, Safety and Security (") == 1
     answer, _ = ask(model_runtime, "Does the EW need to do research?")
     assert "…and 1 more" in answer.text
+
+
+def test_second_review_round_stays_fixed(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "Do you have a template for a liaison and diversion practitioner?")
+    assert answer.declined and "no role profile template for liaison and diversion practitioner" in answer.text
+    answer, _ = ask(
+        model_runtime,
+        "I'm putting together a job advert for an engagement worker and wondered whether the templates say"
+        " anything about the experience we should ask for?",
+    )
+    assert answer.text.startswith("Yes.") and "DBS clearance or vetting" in answer.text
+    answer, _ = ask(
+        model_runtime,
+        "my new EW has never worked in criminal justice before - does the template suggest any training for that?",
+    )
+    assert answer.text.startswith("Yes.") and "Introduction to the Criminal Justice System" in answer.text
+    answer, _ = ask(model_runtime, "I've just started as an engagement worker. How much responsibility will I have?")
+    assert "responsibility for supervision of some staff" in answer.text
+    answer, _ = ask(model_runtime, "is the equality and diversity training the same for both roles?")
+    assert answer.text.startswith("Yes, the same subjects, but worded differently")
+    assert "Uphold the rights" not in answer.text  # training was asked, not competences

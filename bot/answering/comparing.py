@@ -172,10 +172,10 @@ def aspects_of(
             out.append(_field_aspect("informal", "Informal learning (indicative)", "learning", True))
         else:  # "training": what each template lists to learn, statutory and mandatory or informal
             out.append(Aspect("Training (statutory and mandatory, and informal learning)", _training_entries))
-    if theme and not competence_words and not sections and not principle and not out:
-        out.append(_competence_aspect((), None, theme, profiles))
+    if theme and training_words and not competence_words:  # "is the E&D training the same?": the training
         out.append(_themed_learning(theme))
-    elif theme and training_words and not competence_words:
+    elif theme and not competence_words and not sections and not principle and not out:
+        out.append(_competence_aspect((), None, theme, profiles))
         out.append(_themed_learning(theme))
     return out
 

@@ -21,7 +21,7 @@ EVIDENCE_LINES = 4  # a yes/no answer: the direct line, at most this many eviden
 
 _AUX = r"(?:does|do|did|is|are|was|were|must|should|will|would|can|could|has|have|need|needs|may|might)"
 _CHECK = re.compile(
-    rf"(?:^|[.!?,;:]\s*|\b(?:and|so|but|also|ok|okay|then)\s+){_AUX}\b(?!\s+(?:you|i)\s+(?:know|tell|list|give|show))"
+    rf"(?:^|[.!?,;:]\s*|\s[-–]\s+|\b(?:and|so|but|also|ok|okay|then)\s+){_AUX}\b(?!\s+(?:you|i)\s+(?:know|tell|list|give|show))"
     r"|\bis there (?:any|anything|a|an)\b|\bare there any\b",
     re.IGNORECASE,
 )

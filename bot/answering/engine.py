@@ -325,11 +325,11 @@ class Engine:
         topic = q.topic
         if topic == "help":
             return replies.help_reply(self)
+        if q.roles.unknown and not q.roles.profiles:  # "do you have a template for a ... practitioner?"
+            return replies.unknown_role(self, q.roles.unknown)
         if topic == "roles":
             return replies.roles_reply(self)
         profiles = self._profiles(q, state)
-        if q.roles.unknown and not q.roles.profiles:
-            return replies.unknown_role(self, q.roles.unknown)
         operation = operation_of(q.text)
         if _PRODUCE.search(q.text) or (_NEVER_IN_TEMPLATES.search(q.text) and topic not in _CONTENT_TOPICS):
             # "can you write me a job advert?", "can I take annual leave in my first month?": not in a template
@@ -424,7 +424,8 @@ class Engine:
                 return replies.which_role(self, q, onboarding=True)
             # "what core competences should I sign off for my new EW?", "how will my learning be reviewed?":
             # the part of the template asked about; "my new EW will do lone visits": what it says on that
-            asked = [t for t in ("competences", "training", "experience", "scope", "level") if t in topics_in(q.text)]
+            # in post already: what the role asks of them before what it asked of applicants
+            asked = [t for t in ("competences", "training", "level", "scope", "experience") if t in topics_in(q.text)]
             if asked:
                 return lists.about_roles(self, replace(q, topic=asked[0]), profiles, vector)
             theme = self._onboarding_theme(q, profiles[0])

@@ -46,6 +46,8 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
     operation = operation_of(q.text)
     plain_check = q.topic == "competences" and not theme and not principle
     if operation == "check" and q.topic in ("training", "experience", "competences") and not plain_check:
+        if q.topic == "experience":  # "for a job advert, do the templates say anything about the experience?"
+            theme = engine.theme_of(q, strict=True)
         return checking.check(engine, q, profiles, theme, focus, sections, principle)
     if operation == "count" and q.topic == "competences" and not q.roles.everyone:
         return counting.count(engine, q, profiles, theme, sections, principle)

@@ -242,6 +242,9 @@ class RoleFinder:
                 note(self.distinct[head], at)
             elif head in _PROFESSIONS:
                 professions.append(head)
+            elif set(words(match.group(1))) & self.generic and head not in self.distinct:
+                # "a liaison and diversion practitioner": a job in the area that no template has
+                unknown.append(" ".join([*(w for w in words(match.group(1)) if w not in _NOT_QUALIFIERS), head]))
         if not found:
             unknown += professions
         if not found and not unknown:
@@ -387,7 +390,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bhow senior\b|\bseniority\b|\blevel descriptor|\bdescriptor\b|\bwhat does level \d+ mean"
         r"|\bwhat is (?:a |the )?level \d+\b|\bwhat level\b|\bcareer framework level\b(?! \d)|\blevel of autonomy"
         r"|\bdefinition of the level\b|'s (?:career framework )?level\b(?! \d)"
-        r"|\b(?:their|its|the role's) level\b(?! \d)",
+        r"|\b(?:their|its|the role's) level\b(?! \d)|\bhow much responsibility\b",
     ),
     (
         "competences",
@@ -459,7 +462,8 @@ _FILLER = (
     r"\b(?:i )?hope you(?:'re| are) (?:having a good day|well|keeping well|doing well)[\s,!.]*",
     r"\bmany thanks[\s!.]*|\bcheers[\s!.]*$",
     r"\bone more thing(?: if that'?s ok)?[\s,!.]*|\bquick one[\s,!.]*|\bif it'?s not too much trouble[\s,]*",
-    r"\bi was (?:just |kind of )?wondering(?: if| whether)?\b|\bi'?d (?:really )?appreciate it if\b",
+    r"\bi was (?:just |kind of )?wondering(?: if| whether)?\b|\bi'?d (?:really )?appreciate it if\b"
+    r"|\b(?:and )?(?:i )?wondered (?=if\b|whether\b)",
     r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?(?:whether|if)\b",
     r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?",
     r"\bso basically\b|\b(?:kind of|like)\b(?= what)|\bin a nutshell\b",
@@ -535,7 +539,9 @@ def understand(question: str, finder: RoleFinder) -> Question:
     if _TEMPLATES_SAY.search(text):  # "do the templates say anything about X?": X, in every template
 
         def plain(m: re.Match[str]) -> str:  # "does the template say X?" asks yes/no; "what does ..." does not
-            asks = m.group("aux") and not re.search(r"\b(?:what|how|where|when|why|who)\W*$", text[: m.start()], re.I)
+            asks = (
+                m.group("aux") and not re.search(r"\b(?:what|how|where|when|why|who)\W*$", text[: m.start()], re.I)
+            ) or re.search(r"\b(?:whether|if)\W*$", text[: m.start()], re.I)
             return " is there anything about " if asks else " about "
 
         stripped = _TEMPLATES_SAY.sub(plain, text)

@@ -28,7 +28,7 @@ THEME_STOP = frozenset(
     managers service services nhs which what's whats i'm im week weeks month months day days year years
     monday tuesday wednesday thursday friday today tomorrow soon signing sign few next through stuff
     prioritise prioritize priorities priority focus focusing induction onboarding cover covering starter
-    starters joiner joiners newcomer
+    starters joiner joiners newcomer never ever before already previously worked suggest suggests
     it's there's does need list lists listed anything else other more most best first go going make
     made like same different between compare comparison versus vs side by and/or eg e.g etc
     mandatory statutory informal formal endorsed cpd frequency funding method qualification
