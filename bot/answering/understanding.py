@@ -137,6 +137,7 @@ class RoleFinder:
             if len(roles) == 1:
                 self.distinct[w] = next(p for p in profiles if p.role in roles)
         self.generic = _GENERIC_MODIFIERS | area_words
+        self.area_words = frozenset(w for w in area_words if len(w) >= 4 and w != "service")
         self.role_words = {w for alias, _ in self.aliases for w in alias.split()} - _SHARED_WORDS | set(self.distinct)
 
     def initials_in(self, token: str) -> RoleProfile | None:
@@ -242,7 +243,7 @@ class RoleFinder:
                 note(self.distinct[head], at)
             elif head in _PROFESSIONS:
                 professions.append(head)
-            elif set(words(match.group(1))) & self.generic and head not in self.distinct:
+            elif set(words(match.group(1))) & self.area_words and head not in self.distinct:
                 # "a liaison and diversion practitioner": a job in the area that no template has
                 unknown.append(" ".join([*(w for w in words(match.group(1)) if w not in _NOT_QUALIFIERS), head]))
         if not found:
