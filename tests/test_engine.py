@@ -435,3 +435,8 @@ def test_second_review_round_stays_fixed(model_runtime) -> None:
     answer, _ = ask(model_runtime, "is the equality and diversity training the same for both roles?")
     assert answer.text.startswith("Yes, the same subjects, but worded differently")
     assert "Uphold the rights" not in answer.text  # training was asked, not competences
+
+
+def test_a_qualification_no_template_asks_for_is_a_no(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "Do I need a degree to be an engagement worker?")
+    assert answer.text.startswith("No.") and "Level 3 NVQ/Diploma" in answer.text

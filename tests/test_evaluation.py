@@ -16,7 +16,7 @@ PASS_RATE = 0.98
 # made for it) and the questions about the two invented fixture templates: floors at what the bot
 # scores today, so that nothing slips back (README, "Evaluation").
 BLIND_FLOOR = 0.95
-BLIND2_FLOOR = 0.81
+BLIND2_FLOOR = 0.87
 FIXTURES_FLOOR = 0.76
 
 

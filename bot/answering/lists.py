@@ -46,7 +46,9 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
     operation = operation_of(q.text)
     plain_check = q.topic == "competences" and not theme and not principle
     if operation == "check" and q.topic in ("training", "experience", "competences") and not plain_check:
-        if q.topic == "experience":  # "for a job advert, do the templates say anything about the experience?"
+        if q.topic == "experience" and not focus:
+            # "for a job advert, do the templates say anything about the experience?": the words that are not
+            # the templates' are context; with a kind asked ("a degree": a qualification) they are what is asked
             theme = engine.theme_of(q, strict=True)
         return checking.check(engine, q, profiles, theme, focus, sections, principle)
     if operation == "count" and q.topic == "competences" and not q.roles.everyone:
