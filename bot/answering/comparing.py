@@ -29,7 +29,7 @@ class Entry:
 
     text: str
     source: SourceRef
-    where: str = ""  # e.g. the competence's section, shown when the other template lists it elsewhere
+    where: str = ""  # the part of the template it is in (a competence's section), for counts by section
 
 
 @dataclass(frozen=True)
