@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from knowledge.records import CompetenceSection, Field, RoleProfile
 
-from . import compose, direct, themes
+from . import compose, direct
 from .answer import Answer, Suggestion
-from .competences import theme_terms
+from .competences import names_theme, theme_terms
 from .compose import KIND_TITLES
 from .understanding import Question, words
 from .wording import THEME_STOP
@@ -44,14 +44,22 @@ def check(
     if q.topic == "experience":
         theme = [t for t in theme if t not in _EXPERIENCE_WORDS]
 
+    seen: dict[str, tuple[list[direct.Evidence], list[Field]]] = {}
+
     def evidence(p: RoleProfile) -> tuple[list[direct.Evidence], list[Field]]:
+        """What `p`'s template has on it, found once per template and answer."""
+        if p.role not in seen:
+            seen[p.role] = find(p)
+        return seen[p.role]
+
+    def find(p: RoleProfile) -> tuple[list[direct.Evidence], list[Field]]:
         if q.topic == "training":
             return direct.training_evidence(p, theme, q.subtopics)
         if q.topic == "experience":  # "recruiting for the SM: is DBS needed?": recruiting is the context
             return direct.experience_evidence(p, focus, [t for t in theme if t not in _RECRUITING]), []
         found = direct.competence_evidence(p, sections, principle, theme)
         if q.broad and theme:  # "is there anything on lone working?": the training entries too
-            found += [e for e in direct.training_evidence(p, theme_terms(theme), ())[0] if themes.names(e.text, theme)]
+            found += [e for e in direct.training_evidence(p, theme_terms(theme), ())[0] if names_theme(e.text, theme)]
         return found, []
 
     # Say what was asked in the asker's words ("immediate life support"), not only the words matched.
@@ -81,10 +89,7 @@ def check(
             p.role: [e for e in direct.competence_evidence(p, (), None, theme) if e.names_all(theme)] for p in profiles
         }
         trained_elsewhere = any(
-            e.names_all(theme)
-            for o in engine.kb.profiles
-            if o not in profiles
-            for e in direct.training_evidence(o, theme, q.subtopics)[0]
+            e.names_all(theme) for o in engine.kb.profiles if o not in profiles for e in evidence(o)[0]
         )
         if not exact and not trained_elsewhere and any(by_competence.values()):
             return as_competence(engine, q, profiles, by_competence, " ".join(theme))
@@ -95,7 +100,7 @@ def check(
             found[p.role] = (found[p.role][0] + by_competence[p.role][:2], found[p.role][1])
     shown = [*asked[:4], *(f"level {t}" for t in theme if t.isdigit())]  # "safeguarding level 3"
     what = direct.what_it_is(q.topic, shown if (theme or unnamed) and asked else theme, focus, q.subtopics)
-    # Where it is not in the asked templates, the other templates that do list it (evidence found once)
+    # Where it is not in the asked templates, the other templates that do list it
     elsewhere = {p.role: evidence(p)[0] for p in engine.kb.profiles if p not in profiles and not having and not unnamed}
     others = [p for p in engine.kb.profiles if any(not e.blank for e in elsewhere.get(p.role, []))]
     more: list[Suggestion] = []

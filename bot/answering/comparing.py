@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from knowledge.records import CompetenceSection, Field, RoleProfile, SourceRef, merge_sources
 from knowledge.text import normalise
 
-from .competences import SECTION_TITLES, select, similar_items, theme_terms
-from .compose import KIND_TITLES, Writer, matches_theme, short_label, who
+from .competences import SECTION_TITLES, names_theme, select, similar_items
+from .compose import KIND_TITLES, Writer, short_label, who
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _training_entries(p: RoleProfile) -> list[Entry]:
 def _themed_learning(theme: Sequence[str]) -> Aspect:
     def entries(p: RoleProfile) -> list[Entry]:
         listed = [e for f in (*p.learning, *p.cpd) if f.items for e in _field_entries(f)]
-        return [e for e in listed if all(matches_theme(e.text, theme_terms([t])) for t in theme)]
+        return [e for e in listed if names_theme(e.text, theme)]
 
     def place(p: RoleProfile) -> SourceRef | None:  # the list searched: the informal learning
         f = p.learning_field("informal")

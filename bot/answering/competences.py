@@ -17,7 +17,7 @@ from knowledge.records import (
 )
 from knowledge.text import normalise
 
-from .compose import KIND_TITLES, Writer, matches_theme, who
+from .compose import KIND_TITLES, Writer, basic_source, matches_theme, who
 
 COMPACT_OVER = 12  # lists longer than this show one line per underpinning principle
 SECTION_TITLES = {
@@ -107,8 +107,14 @@ def select(
     if theme:
         # Every word of the theme must be matched ("mental health" is not every "health" competence);
         # each word may be matched by any of its synonyms.
-        chosen = [c for c in chosen if all(matches_theme(_text(c), theme_terms([word])) for word in theme)]
+        chosen = [c for c in chosen if names_theme(_text(c), theme)]
     return chosen
+
+
+def names_theme(text: str, theme: Sequence[str], any_word: bool = False) -> bool:
+    """Whether `text` names every word of the theme (`any_word`: one of them), each by any of its synonyms."""
+    found = (matches_theme(text, theme_terms([t])) for t in theme)
+    return any(found) if any_word else all(found)
 
 
 def principle_key(principle: str) -> str:
@@ -259,8 +265,7 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
         w.add()
         w.add("**Career framework level**")
         for p in profiles:
-            src = next((f.source for f in p.basic_information if f.key == "level"), p.title_source)
-            w.add(f"- {p.short_name}: level {p.level} {w.cite(p, src)}")
+            w.add(f"- {p.short_name}: level {p.level} {w.cite(p, basic_source(p, 'level'))}")
         rows.append(("Level", *(str(p.level) for p in profiles)))
     if aspect in ("overview", "experience"):
         w.add()

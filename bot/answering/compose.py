@@ -14,6 +14,7 @@ from knowledge.text import normalise
 
 from .answer import Citations
 
+SHARED_CITED = 3  # framework text shared by templates: cite it in this many of them
 FIELD_TITLES = {
     "statutory_mandatory": "Statutory and mandatory learning",
     "informal": "Informal learning",
@@ -51,10 +52,9 @@ class Writer:
         name = template_name(p) if p else "Role profile templates"
         return self.citations.cite(source, p.role if p else None, name, quote, group)
 
-    def cite_shared(self, passage: GeneralPassage, limit: int = 3) -> str:
-        """Markers for framework text shared by templates: each template it is in (up to `limit`)."""
-        by_file = {p.file: p for p in self.kb.profiles}
-        return " ".join(self.cite(by_file.get(s.file), s, passage.text) for s in passage.sources[:limit])
+    def cite_shared(self, passage: GeneralPassage) -> str:
+        """Markers for framework text shared by templates: each template it is in (see `shared_places`)."""
+        return " ".join(self.cite(p, s, passage.text) for p, s in shared_places(self.kb, passage))
 
     def add(self, line: str = "") -> None:
         self.lines.append(line)
@@ -94,6 +94,18 @@ class Writer:
                 self.add(f"  - {item.text}{star} {self.cite(p, item.source, f'{f.label}: {f.value}', label)}")
         else:
             self.add(f"- **{title}**: {f.value} {self.cite(p, f.source, group=label)}")
+
+
+def shared_places(kb: KnowledgeBase, passage: GeneralPassage) -> list[tuple[RoleProfile | None, SourceRef]]:
+    """Where framework text shared by templates is written: each template it appears in (up to
+    SHARED_CITED), with the profile of that template."""
+    by_file = {p.file: p for p in kb.profiles}
+    return [(by_file.get(s.file), s) for s in passage.sources[:SHARED_CITED]]
+
+
+def basic_source(p: RoleProfile, key: str) -> SourceRef:
+    """Where a Basic Information field ("level", "role") is written; the title page when it is missing."""
+    return next((f.source for f in p.basic_information if f.key == key), p.title_source)
 
 
 def short_label(label: str) -> str:
@@ -232,8 +244,7 @@ def experience(w: Writer, p: RoleProfile, focus: str | None = None) -> None:
 
 
 def level(w: Writer, p: RoleProfile, general: tuple[GeneralPassage, ...], bands: bool = False) -> None:
-    level_field = next((f for f in p.basic_information if f.key == "level"), None)
-    mark = w.cite(p, level_field.source) if level_field else w.cite(p, p.title_source)
+    mark = w.cite(p, basic_source(p, "level"))
     if w.lines:
         w.add()
     w.add(f"**{p.short_name}**: career framework level {p.level} {mark}")

@@ -155,9 +155,7 @@ def bands(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
         if not compose.framework(w, engine.kb.general, ["agenda for change banding", "agenda for change"], limit=1):
             w.add("The templates do not relate career framework levels to Agenda for Change bands.")
         for p in profiles:
-            level_field = next((f for f in p.basic_information if f.key == "level"), None)
-            source = level_field.source if level_field else p.title_source
-            w.add(f"- {p.short_name}: career framework level {p.level} {w.cite(p, source)}")
+            w.add(f"- {p.short_name}: career framework level {p.level} {w.cite(p, compose.basic_source(p, 'level'))}")
 
     return engine.finish(replace(q, topic="level"), profiles, write, engine.starter_questions())
 

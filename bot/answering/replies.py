@@ -70,7 +70,7 @@ def roles_reply(engine: Engine) -> Answer:
     w = compose.Writer(engine.kb)
     w.add(f"I have role profile templates for {len(engine.kb.profiles)} roles:")
     for p in engine.kb.profiles:
-        src = next((f.source for f in p.basic_information if f.key == "role"), p.title_source)
+        src = compose.basic_source(p, "role")
         w.add(f"- **{p.short_name}**: {p.role}, career framework level {p.level}, {p.area_of_work} {w.cite(p, src)}")
     text, citations = w.citations.finish(w.text())
     return Answer(

@@ -20,8 +20,6 @@ from .understanding import Question
 if TYPE_CHECKING:
     from .engine import Engine, LazyVector
 
-SHARED_CITED = 3  # framework text shared by templates: cite it in this many of them
-
 
 # Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
 # relevant when it is close in meaning, or contains the question's words and is not far in meaning.
@@ -169,7 +167,8 @@ def retrieve(
     elif preface and preface.startswith("The ") and operation_of(q.text) == "check":
         preface = "No. " + preface
 
-    cited = {o.role for h in relevant for o, _ in places(engine, h, by_role.get(h.passage.role or "")) if o}
+    placed = [places(engine, h, by_role.get(h.passage.role or "")) for h in relevant]
+    cited = {o.role for where in placed for o, _ in where if o}
     if preface is None and operation_of(q.text) == "which" and cited:
         # "which role says a driving licence is desirable?": the roles first
         names = " and ".join(f"**{p.short_name}**" for p in engine.kb.profiles if p.role in cited)
@@ -179,25 +178,22 @@ def retrieve(
 
     def write(w: compose.Writer) -> None:
         w.add(preface or "Here is what the role profile templates say:")
-        for hit in relevant:
+        for hit, written in zip(relevant, placed, strict=True):
             p = by_role.get(hit.passage.role or "")
             where = f"{p.short_name}, {hit.passage.section}" if p else hit.passage.section
-            markers = " ".join(w.cite(o, s, hit.passage.quote) for o, s in places(engine, hit, p))
+            markers = " ".join(w.cite(o, s, hit.passage.quote) for o, s in written)
             w.add(f"- {hit.passage.quote} ({where}) {markers}")
 
-    cited_roles = list(
-        {o.role: o for h in relevant for o, _ in places(engine, h, by_role.get(h.passage.role or "")) if o}.values()
-    )
+    cited_roles = list({o.role: o for where in placed for o, _ in where if o}.values())
     return engine.finish(q, cited_roles, write, suggestions=engine.starter_questions())
 
 
 def places(engine: Engine, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:
     """Where a retrieved passage is written: its own template, or for framework text shared by
-    templates every template it appears in (up to SHARED_CITED), each cited as itself."""
+    templates every template it appears in (see `compose.shared_places`), each cited as itself."""
     if p is not None or not hit.passage.id.startswith("general#"):
         return [(p, hit.passage.source)]
     n = int(hit.passage.id.split("#", 1)[1])
     if n >= len(engine.kb.general):
         return [(None, hit.passage.source)]
-    by_file = {p.title_source.file: p for p in engine.kb.profiles}
-    return [(by_file.get(s.file), s) for s in engine.kb.general[n].sources[:SHARED_CITED]]
+    return compose.shared_places(engine.kb, engine.kb.general[n])

@@ -14,16 +14,10 @@ from collections.abc import Sequence
 
 from knowledge.records import Paragraph, RoleProfile
 
-from .competences import listing, select, theme_terms
-from .compose import KIND_TITLES, Writer, matches_theme, matching_items, short_label
+from .competences import listing, names_theme, select, theme_terms
+from .compose import KIND_TITLES, Writer, matching_items, short_label
 
 MAX_SENTENCES = 3  # scope and level sentences quoted per role
-
-
-def names(text: str, theme: Sequence[str], any_word: bool = False) -> bool:
-    """Whether `text` names every word of the theme (`any_word`: one of them), each by any of its synonyms."""
-    found = (matches_theme(text, theme_terms([t])) for t in theme)
-    return any(found) if any_word else all(found)
 
 
 def _select(p: RoleProfile, theme: Sequence[str], any_word: bool) -> list:
@@ -39,7 +33,7 @@ def _sentences(
     out = []
     for para in paragraphs:
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", para.text):
-            if names(sentence, theme, any_word):
+            if names_theme(sentence, theme, any_word):
                 out.append((para, sentence))
     return out
 
@@ -49,8 +43,8 @@ def count(p: RoleProfile, theme: Sequence[str], entries_only: bool = False, any_
     role's description, which name many things at once)."""
     return (
         len(_select(p, theme, any_word))
-        + sum(names(text, theme, any_word) for _, text in matching_items(p, theme_terms(theme)))
-        + sum(names(i.text, theme, any_word) for i in p.experience_items)
+        + sum(names_theme(text, theme, any_word) for _, text in matching_items(p, theme_terms(theme)))
+        + sum(names_theme(i.text, theme, any_word) for i in p.experience_items)
         + (0 if entries_only else len(_sentences((*p.scope, *p.level_descriptor), theme, any_word)))
     )
 
@@ -59,8 +53,8 @@ def about_theme(w: Writer, p: RoleProfile, theme: Sequence[str], any_word: bool 
     """Write what `p`'s template says about `theme` (`any_word`: about any of its words, "data and
     information"); False (and nothing written) when it says nothing."""
     chosen = _select(p, theme, any_word)
-    training = [(f, text) for f, text in matching_items(p, theme_terms(theme)) if names(text, theme, any_word)]
-    experience = [i for i in p.experience_items if names(i.text, theme, any_word)]
+    training = [(f, text) for f, text in matching_items(p, theme_terms(theme)) if names_theme(text, theme, any_word)]
+    experience = [i for i in p.experience_items if names_theme(i.text, theme, any_word)]
     said = _sentences((*p.scope, *p.level_descriptor), theme, any_word)
     if not (chosen or training or experience or said):
         return False
