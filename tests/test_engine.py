@@ -440,3 +440,47 @@ def test_second_review_round_stays_fixed(model_runtime) -> None:
 def test_a_qualification_no_template_asks_for_is_a_no(model_runtime) -> None:
     answer, _ = ask(model_runtime, "Do I need a degree to be an engagement worker?")
     assert answer.text.startswith("No.") and "Level 3 NVQ/Diploma" in answer.text
+
+
+# -- readings: the ask, its context and the message as a whole ---------------------------------------------------
+
+
+def test_context_before_the_ask_is_not_its_subject(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "union rep here - is chairing meetings part of the engagement worker profile?")
+    assert answer.text.startswith("No.")
+    assert "union" not in answer.text.lower() and "rep " not in answer.text.lower()
+    assert "Chair meetings" in answer.text  # the other role's template has it, said as such
+
+
+def test_the_role_can_come_from_the_context(model_runtime) -> None:
+    answer, _ = ask(
+        model_runtime,
+        "HR business partner here. We have two candidates for the engagement worker post, one with a level 3"
+        " diploma. Can you give me the exact Experience Required for the role so I can check the shortlist?",
+    )
+    assert_well_cited(answer)
+    assert answer.roles == (EW,)
+    assert "DBS clearance or vetting, where appropriate" in answer.text
+    assert not answer.text.startswith(("Yes", "No"))  # a request for the field, not a yes/no
+    assert "shortlist" not in answer.text.lower() and "candidates" not in answer.text.lower()
+
+
+def test_number_first_then_the_whole_list(model_runtime) -> None:
+    answer, _ = ask(
+        model_runtime,
+        "How many core competences does the SM have? Give me the number then list them so I can tick them off",
+    )
+    assert_well_cited(answer)
+    assert answer.text.startswith("22 core competences")
+    assert "tick" not in answer.text.lower()
+    assert "Develop and maintain your professional networks" in answer.text  # the list follows, complete
+
+
+def test_is_it_blank_is_answered_by_whether_it_is(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "The SM's statutory and mandatory row looks empty on my copy - is it actually blank?")
+    assert answer.text.startswith("Yes")
+    assert "left blank" in answer.text or "leaves" in answer.text
+    assert "copy" not in answer.text.lower()
+    answer, _ = ask(model_runtime, "is the engagement worker's statutory and mandatory training blank?")
+    assert answer.text.startswith("No")
+    assert "Information Governance" in answer.text

@@ -78,6 +78,9 @@ class Answer:
     declined: bool = False
     suggestions: tuple[Suggestion, ...] = ()
     table: tuple[tuple[str, ...], ...] = ()
+    # False when the answer's subject is not something the templates speak of: a reading of the
+    # question that the templates do not support (the engine then tries another reading).
+    grounded: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,42 @@ class Answer:
             "suggestion_titles": [s.title for s in self.suggestions],
             "table": [list(row) for row in self.table],
         }
+
+
+def combine(answers: list[Answer]) -> Answer | None:
+    """One reply from the answers to the parts of a message, in order; citations of the same place
+    share one number. None when together they would cite more places than Teams accepts."""
+    if len(answers) == 1:
+        return answers[0]
+    positions: dict[tuple[str, str, str, int, int], int] = {}
+    citations: list[Citation] = []
+    texts = []
+    for a in answers:
+        renumber = {}
+        for c in a.citations:
+            key = (c.file, c.name, c.section, c.line_start, c.line_end)
+            if key not in positions:
+                positions[key] = len(positions) + 1
+                citations.append(replace(c, position=positions[key]))
+            renumber[c.position] = positions[key]
+        texts.append(_renumber(a.text, renumber))
+    if len(citations) > MAX_CITATIONS:
+        return None
+    last = answers[-1]
+    return Answer(
+        "\n\n".join(texts),
+        tuple(citations),
+        tuple(dict.fromkeys(r for a in answers for r in a.roles)),
+        last.topic,
+        all(a.declined for a in answers),
+        tuple(dict.fromkeys(s for a in reversed(answers) for s in a.suggestions))[:3],
+        next((a.table for a in answers if a.table), ()),
+        all(a.grounded for a in answers),
+    )
+
+
+def _renumber(text: str, positions: dict[int, int]) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{positions.get(int(m.group(1)), int(m.group(1)))}]", text)
 
 
 class Citations:

@@ -43,6 +43,10 @@ def check(
     """A yes/no question: 'Yes.' or 'No.' first, then the lines of the template that show it."""
     if q.topic == "experience":
         theme = [t for t in theme if t not in _EXPERIENCE_WORDS]
+    # "is the SM's statutory and mandatory row actually blank?": whether the field is blank is what is asked
+    asks_blank = bool(_BLANK.search(q.text))
+    if asks_blank:
+        theme = [t for t in theme if engine.grounded(t) and not _BLANK.search(t)]
 
     seen: dict[str, tuple[list[direct.Evidence], list[Field]]] = {}
 
@@ -71,7 +75,10 @@ def check(
         and len(w) >= 3
         and not w.isdigit()
         and not (q.topic == "experience" and w in _RECRUITING)
+        and not (asks_blank and (_BLANK.search(w) or not engine.grounded(w)))
     ]
+    # Words no template uses: the subject of a "No", or a misread question (then another reading is tried)
+    ungrounded = [w for w in asked if not engine.grounded(w)]
     found = {p.role: evidence(p) for p in profiles}
     unnamed = q.topic == "training" and not theme and bool(asked) and not q.subtopics
     if unnamed:  # "CPR training": none of the question's words is in the templates, so nothing names it
@@ -105,8 +112,17 @@ def check(
     others = [p for p in engine.kb.profiles if any(not e.blank for e in elsewhere.get(p.role, []))]
     more: list[Suggestion] = []
 
+    blank_in = [p for p in profiles if not any(not e.blank for e in found[p.role][0]) and _left_blank(found[p.role])]
+
     def write(w: compose.Writer) -> None:
-        if having and len(having) == len(profiles):
+        if asks_blank and blank_in:
+            if len(blank_in) == len(profiles):
+                w.add("Yes, the template leaves it blank." if len(profiles) == 1 else "Yes: each leaves it blank.")
+            else:
+                w.add(f"Only the {' and '.join(p.short_name for p in blank_in)} template leaves it blank.")
+        elif asks_blank and having:
+            w.add("No, it is not blank.")
+        elif having and len(having) == len(profiles):
             w.add(
                 "Yes." if len(profiles) == 1 else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it."
             )
@@ -178,7 +194,18 @@ def check(
 
     follow = engine.follow_ups(profiles[0], q.topic)
     cited = profiles + others[:2]
-    return engine.finish(q, cited, write, suggestions=(*more, *follow))
+    answer = engine.finish(q, cited, write, suggestions=(*more, *follow))
+    if not having and not blank_in and ungrounded and not others:
+        answer = replace(answer, grounded=False)
+    return answer
+
+
+_BLANK = re.compile(r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed))\b", re.IGNORECASE)
+
+
+def _left_blank(found: tuple[list[direct.Evidence], list[Field]]) -> bool:
+    lines, fields = found
+    return any(e.blank for e in lines) or any(f.is_blank for f in fields)
 
 
 def as_competence(

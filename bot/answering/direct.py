@@ -41,7 +41,8 @@ WHICH_ROLE = re.compile(
 
 # Yes/no questions without a verb first: "DBS needed for EW?", "SM - any R&D competences?"
 _TERSE_CHECK = re.compile(
-    r"^(?!\s*(?:what|whats|what's|which|who|whom|how|where|when|why|list|show|tell|give)\b)[^?]*"
+    r"^(?!\s*(?:what|whats|what's|which|who|whom|how|where|when|why|list|show|tell|give)\b)"
+    r"(?!\s*(?:can|could|would|will) you (?:please |just )?(?:give|tell|list|show|send|provide|share)\b)[^?]*"
     r"\b(?:needed|required|necessary|essential|compulsory)\b[^?]*\?\s*$"
     r"|(?:^|[-:–]\s*)any\b",
     re.IGNORECASE,

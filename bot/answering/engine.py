@@ -31,7 +31,8 @@ from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
 from . import comparing, compose, contrasts, direct, lists, replies, retrieving, themes
-from .answer import Answer, Suggestion
+from .answer import Answer, Suggestion, combine
+from .asking import Ask, find_ask
 from .competences import (
     SECTION_TITLES,
     THEMES,
@@ -99,6 +100,14 @@ class ConversationState:
 
 def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a message: the questions to answer in turn, by the rules or by retrieval."""
+
+    parts: tuple[str, ...]
+    retrieve: bool = False
 
 
 class VectorNeeded(Exception):
@@ -170,6 +179,8 @@ class Engine:
             )
             for w in re.findall(r"[A-Za-z]+", text)
         )
+        # Every word the templates use, and its first five letters: what a question's subject can be grounded in
+        self.known_stems = {w[:5] for w in self.speller.known if len(w) >= 5}
         self.by_stem: dict[str, str] = {}
         for w in sorted(self.vocabulary):
             self.by_stem.setdefault(_stem(w), w)
@@ -210,11 +221,62 @@ class Engine:
                 topic="too-long",
                 declined=True,
             ), state
+        ask = find_ask(question)
+        lazy = LazyVector(self, ask.text, embed, vector)  # one embedding per message: its ask's
+        best: tuple[Answer, ConversationState] | None = None
+        for reading in self._readings(question, ask):
+            found = self._answer_reading(reading, ask, state, lazy)
+            if found is None:
+                continue
+            if best is None or _support(found[0]) > _support(best[0]):
+                best = found
+            if _support(best[0]) >= 1.0:
+                break
+        assert best is not None  # the first reading always answers
+        return best
+
+    def _readings(self, question: str, ask: Ask) -> list[Reading]:
+        """The ways to read a message, best first: its ask (in parts when it asks more than one, with
+        'and list them' when it wants a count and the list), then the message as a whole, then the ask
+        as a free question for retrieval over every passage of the templates."""
+        parts = list(ask.parts)
+        if "list" in ask.wants and operation_of(parts[-1]) == "count":
+            parts.append("list them")  # "how many ...? give me the number then list them"
+        readings = [Reading(tuple(parts))]
+        if len(parts) > 1:
+            readings.append(Reading((ask.text,)))
+        if ask.split:
+            readings.append(Reading((question,)))
+        readings.append(Reading((ask.text,), retrieve=True))
+        return readings
+
+    def _answer_reading(
+        self, reading: Reading, ask: Ask, state: ConversationState, lazy: LazyVector
+    ) -> tuple[Answer, ConversationState] | None:
+        """The answer to one reading: its parts in turn, each in the conversation the one before left."""
+        answers = []
+        for part in reading.parts:
+            answer, state = self._answer_one(part, ask.context, state, lazy, reading.retrieve)
+            answers.append(answer)
+        kept = [a for a in answers if not a.declined] or answers[-1:]
+        combined = combine(kept)
+        return None if combined is None else (combined, state)
+
+    def _answer_one(
+        self, question: str, context: str, state: ConversationState, lazy: LazyVector, retrieve: bool = False
+    ) -> tuple[Answer, ConversationState]:
         question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
-        lazy = LazyVector(self, question, embed, vector)
         q = understand(question, self.finder)
+        if context and not q.roles.profiles and not q.roles.everyone:
+            # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
+            named = self.finder.find(self.speller.correct(rewrite(context, self.finder.shorthand)))
+            if named.profiles:
+                q = replace(q, roles=RoleMatch(profiles=named.profiles, unknown=q.roles.unknown))
         q = self._with_context(q, state)
-        answer = self._dispatch(q, state, lazy)
+        if retrieve:
+            answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state))
+        else:
+            answer = self._dispatch(q, state, lazy)
         # The conversation stays on the role the question is about (named, or carried from earlier), even
         # when the answer cites another role's template ("the EW template doesn't; the SM's does").
         focus = tuple(p.role for p in q.roles.profiles)
@@ -507,6 +569,11 @@ class Engine:
         chosen = kept[:3] or theme[:3]
         return chosen + numbers[:1] if chosen else chosen
 
+    def grounded(self, word: str) -> bool:
+        """Whether the templates use `word` (or a word of the same stem: 'chairing', 'chair')."""
+        word = word.lower()
+        return word in self.speller.known or (len(word) >= 5 and word[:5] in self.known_stems) or word.isdigit()
+
     def _topic_of_theme(self, q: Question, profiles: Sequence[RoleProfile]) -> str | None:
         """'competences' or 'training' when some template has an entry naming the question's theme."""
         theme = self.theme_of(q, strict=True)
@@ -592,6 +659,15 @@ _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", r
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
+
+
+def _support(answer: Answer) -> float:
+    """How well the templates support an answer to one reading of a question: fully when it answers, or
+    declines what no template covers (pay, an unknown role); little when its subject is not something the
+    templates speak of; not at all when nothing was found."""
+    if answer.grounded:
+        return 1.0
+    return 0.0 if answer.declined else 0.3
 
 
 def _stem(word: str) -> str:

@@ -152,8 +152,8 @@ def retrieve(
         relevant = _without_containers([h for h in hits if _relevant(h) and h.passage.role])
         names = " and ".join(p.short_name for p in profiles)
         preface = f"The {names} template doesn't mention that. Another role's template does:"
-    if not relevant:
-        return replies.decline(engine, q, profiles)
+    if not relevant:  # nothing found: another reading of the question may find something
+        return replace(replies.decline(engine, q, profiles), grounded=False)
     best = max(h.cosine for h in relevant)
     relevant = [h for h in relevant if h.cosine >= best - 0.12 or h.coverage >= RELEVANCE_COVERED[0]][:5]
     by_role = {p.role: p for p in engine.kb.profiles}

@@ -1,0 +1,69 @@
+"""Finding the ask: question, context and output instructions split apart, on messages in the voices
+people write in (a union rep, HR, a manager who wants a checklist)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.asking import find_ask, sentences, strip_purpose
+
+
+@pytest.mark.parametrize(
+    ("message", "ask", "context"),
+    [
+        (
+            "union rep here - is chairing meetings part of the engagement worker profile?",
+            "is chairing meetings part of the engagement worker profile?",
+            "union rep here",
+        ),
+        (
+            "I'm a Unison rep. One of our members has been asked to supervise new starters and her manager says"
+            " it is in her profile. Does the level 4 engagement worker role include anything about supervision?",
+            "Does the level 4 engagement worker role include anything about supervision?",
+            "I'm a Unison rep. One of our members has been asked to supervise new starters and her manager says"
+            " it is in her profile.",
+        ),
+        (
+            "HR business partner here. We have two candidates for the engagement worker post. Can you give me the"
+            " exact Experience Required for the role so I can check the shortlist?",
+            "Can you give me the exact Experience Required for the role?",
+            "HR business partner here. We have two candidates for the engagement worker post.",
+        ),
+        ("what training does an engagement worker need?", "what training does an engagement worker need?", ""),
+        ("DBS for EW", "DBS for EW", ""),
+    ],
+)
+def test_the_question_is_found_behind_its_context(message: str, ask: str, context: str) -> None:
+    found = find_ask(message)
+    assert found.text == ask
+    assert found.context == context
+
+
+def test_output_instructions_shape_the_answer_and_are_never_its_subject() -> None:
+    found = find_ask("How many core competences does the SM have? Give me the number then list them so I can tick them off")
+    assert found.parts == ("How many core competences does the SM have?",)
+    assert found.wants == {"number", "list"}
+    assert "tick" not in found.text
+    assert strip_purpose("what training does an EW need for our training matrix?") == "what training does an EW need?"
+
+
+def test_two_questions_are_two_parts_and_a_trailing_fragment_joins_the_last() -> None:
+    assert find_ask("how many is that? and which one is last in the table?").parts == (
+        "how many is that?",
+        "and which one is last in the table?",
+    )
+    found = find_ask("whats the pay for an EW? band and salary pls")
+    assert found.parts == ("whats the pay for an EW? band and salary",)
+    assert not found.context
+
+
+def test_sentences_keep_abbreviations_and_split_a_lead_in() -> None:
+    assert sentences("Does it need experience, e.g. mental health? thanks") == [
+        "Does it need experience, e.g. mental health?",
+        "thanks",
+    ]
+    assert sentences("quick one - what level is the SM?") == ["quick one", "what level is the SM?"]
+    # a dash inside the question is not a lead-in
+    assert sentences("The SM's statutory row looks empty - is it blank?") == [
+        "The SM's statutory row looks empty - is it blank?"
+    ]
