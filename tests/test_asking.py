@@ -40,7 +40,9 @@ def test_the_question_is_found_behind_its_context(message: str, ask: str, contex
 
 
 def test_output_instructions_shape_the_answer_and_are_never_its_subject() -> None:
-    found = find_ask("How many core competences does the SM have? Give me the number then list them so I can tick them off")
+    found = find_ask(
+        "How many core competences does the SM have? Give me the number then list them so I can tick them off"
+    )
     assert found.parts == ("How many core competences does the SM have?",)
     assert found.wants == {"number", "list"}
     assert "tick" not in found.text

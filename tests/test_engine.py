@@ -477,7 +477,9 @@ def test_number_first_then_the_whole_list(model_runtime) -> None:
 
 
 def test_is_it_blank_is_answered_by_whether_it_is(model_runtime) -> None:
-    answer, _ = ask(model_runtime, "The SM's statutory and mandatory row looks empty on my copy - is it actually blank?")
+    answer, _ = ask(
+        model_runtime, "The SM's statutory and mandatory row looks empty on my copy - is it actually blank?"
+    )
     assert answer.text.startswith("Yes")
     assert "left blank" in answer.text or "leaves" in answer.text
     assert "copy" not in answer.text.lower()
