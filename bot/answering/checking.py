@@ -195,8 +195,8 @@ def check(
     follow = engine.follow_ups(profiles[0], q.topic)
     cited = profiles + others[:2]
     answer = engine.finish(q, cited, write, suggestions=(*more, *follow))
-    if not having and not blank_in and ungrounded and not others:
-        answer = replace(answer, grounded=False)
+    if not having and not blank_in and (ungrounded or asks_blank) and not others:
+        answer = replace(answer, grounded=False)  # a "No" about words no template uses: perhaps a misreading
     return answer
 
 

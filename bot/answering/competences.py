@@ -99,16 +99,30 @@ def _text(c: Competence) -> str:
 
 
 def select(
-    p: RoleProfile, sections: Sequence[CompetenceSection], principle: str | None, theme: Sequence[str]
+    p: RoleProfile,
+    sections: Sequence[CompetenceSection],
+    principle: str | None,
+    theme: Sequence[str],
+    any_word: bool = False,
 ) -> list[Competence]:
     chosen = [c for c in p.competences if not sections or c.section in sections]
     if principle:
         chosen = [c for c in chosen if principle_matches(c.principle, principle)]
     if theme:
-        # Every word of the theme must be matched ("mental health" is not every "health" competence);
+        # Every word of the theme must be matched ("mental health" is not every "health" competence),
+        # unless the question joins them with "and" or "or" ("budgets and contracts": either will do);
         # each word may be matched by any of its synonyms.
-        chosen = [c for c in chosen if names_theme(_text(c), theme)]
+        chosen = [c for c in chosen if names_theme(_text(c), theme, any_word)]
     return chosen
+
+
+def alternatives(text: str, theme: Sequence[str]) -> bool:
+    """Whether the question joins two words of its theme with 'and', 'or' or '/' ('budgets and contracts')."""
+    stems = {t[:5] for t in theme if " " not in t}
+    for m in re.finditer(r"\b([a-z]+)\s*(?:\band\b|\bor\b|/|&)\s*([a-z]+)\b", text.lower()):
+        if m.group(1)[:5] in stems and m.group(2)[:5] in stems and m.group(1)[:5] != m.group(2)[:5]:
+            return True
+    return False
 
 
 def names_theme(text: str, theme: Sequence[str], any_word: bool = False) -> bool:
@@ -231,14 +245,15 @@ def competences(
     theme: Sequence[str],
     count: bool,
     check: bool,
+    any_word: bool = False,
 ) -> bool:
     """Writes the answer; False when a theme matched nothing (the caller may fall back)."""
-    chosen = select(p, sections, principle, theme)
+    chosen = select(p, sections, principle, theme, any_word)
     if theme and not chosen:
         return False
     what = "competences (National Occupational Standards)"
     if theme:
-        what = f"competences about {' '.join(theme)}"
+        what = f"competences about {(' or ' if any_word else ' ').join(theme)}"
     elif principle:
         what = f"competences under {principle_names([p]).get(principle, principle)}"
     total = len(chosen)

@@ -104,10 +104,11 @@ def _strings(value: object) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Reading:
-    """One way to read a message: the questions to answer in turn, by the rules or by retrieval."""
+    """One way to read a message: the questions to answer in turn, by the rules, by the template entries
+    and sentences that name the question's words ('units'), or by retrieval over passages ('retrieve')."""
 
     parts: tuple[str, ...]
-    retrieve: bool = False
+    mode: str = "rules"
 
 
 class VectorNeeded(Exception):
@@ -224,7 +225,7 @@ class Engine:
         ask = find_ask(question)
         lazy = LazyVector(self, ask.text, embed, vector)  # one embedding per message: its ask's
         best: tuple[Answer, ConversationState] | None = None
-        for reading in self._readings(question, ask):
+        for reading in self._readings(question, ask, state):
             found = self._answer_reading(reading, ask, state, lazy)
             if found is None:
                 continue
@@ -235,7 +236,7 @@ class Engine:
         assert best is not None  # the first reading always answers
         return best
 
-    def _readings(self, question: str, ask: Ask) -> list[Reading]:
+    def _readings(self, question: str, ask: Ask, state: ConversationState) -> list[Reading]:
         """The ways to read a message, best first: its ask (in parts when it asks more than one, with
         'and list them' when it wants a count and the list), then the message as a whole, then the ask
         as a free question for retrieval over every passage of the templates."""
@@ -247,7 +248,11 @@ class Engine:
             readings.append(Reading((ask.text,)))
         if ask.split:
             readings.append(Reading((question,)))
-        readings.append(Reading((ask.text,), retrieve=True))
+        if state.theme and _SIMILAR.search(ask.text):
+            # "and does the EW have anything similar?": the subject of the conversation, for the role named now
+            readings.append(Reading((f"{ask.text.rstrip(' ?')} about {' and '.join(state.theme)}?",)))
+        readings.append(Reading((ask.text,), mode="units"))
+        readings.append(Reading((ask.text,), mode="retrieve"))
         return readings
 
     def _answer_reading(
@@ -256,14 +261,14 @@ class Engine:
         """The answer to one reading: its parts in turn, each in the conversation the one before left."""
         answers = []
         for part in reading.parts:
-            answer, state = self._answer_one(part, ask.context, state, lazy, reading.retrieve)
+            answer, state = self._answer_one(part, ask.context, state, lazy, reading.mode)
             answers.append(answer)
         kept = [a for a in answers if not a.declined] or answers[-1:]
         combined = combine(kept)
         return None if combined is None else (combined, state)
 
     def _answer_one(
-        self, question: str, context: str, state: ConversationState, lazy: LazyVector, retrieve: bool = False
+        self, question: str, context: str, state: ConversationState, lazy: LazyVector, mode: str = "rules"
     ) -> tuple[Answer, ConversationState]:
         question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
         q = understand(question, self.finder)
@@ -273,8 +278,10 @@ class Engine:
             if named.profiles:
                 q = replace(q, roles=RoleMatch(profiles=named.profiles, unknown=q.roles.unknown))
         q = self._with_context(q, state)
-        if retrieve:
+        if mode == "retrieve":
             answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state))
+        elif mode == "units":
+            answer = self._units(q, state)
         else:
             answer = self._dispatch(q, state, lazy)
         # The conversation stays on the role the question is about (named, or carried from earlier), even
@@ -369,6 +376,14 @@ class Engine:
         """The question's words less role mentions and follow-up filler ('and what about ...?')."""
         return [w for w in words(self.keyword_query(text)) if w not in _FOLLOW_UP_FILLER]
 
+    def _subject(self, text: str) -> list[str]:
+        """The words of substance: not role mentions, follow-up filler, stop words or job nouns ('student')."""
+        return [
+            w
+            for w in self._content_words(text)
+            if w not in THEME_STOP and len(w) >= 3 and not w.isdigit() and w.rstrip("s") not in JOB_NOUNS
+        ]
+
     def _only_roles(self, text: str) -> bool:
         return all(w in _SELF_INTRODUCTION for w in self._content_words(text))
 
@@ -390,13 +405,17 @@ class Engine:
         if q.roles.unknown and not q.roles.profiles:  # "do you have a template for a ... practitioner?"
             return replies.unknown_role(self, q.roles.unknown)
         if topic == "roles":
-            return replies.roles_reply(self)
+            # "which roles include lone working?" asks about more than the list of roles: a weak reading then
+            listed = replies.roles_reply(self, q)
+            return replace(listed, grounded=not self._subject(q.text))
         profiles = self._profiles(q, state)
         operation = operation_of(q.text)
+        if operation == "which" and replies.EXTREME.search(q.text) and _LEVELS.search(q.text):
+            return replies.roles_reply(self, q)  # "which role has the lowest level?"
         if _PRODUCE.search(q.text) or (_NEVER_IN_TEMPLATES.search(q.text) and topic not in _CONTENT_TOPICS):
             # "can you write me a job advert?", "can I take annual leave in my first month?": not in a template
             return replies.decline(self, q, profiles)
-        if _SALARY.search(q.text) and topic in ("free", "framework", "level", "compare"):
+        if _SALARY.search(q.text) and not _TRAINING_COSTS.search(q.text):
             return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
         if topic in ("free", "framework") and retrieving.PROVENANCE.search(q.text.lower()):
             return retrieving.provenance(self, q, profiles)  # "is the support worker template still a draft?"
@@ -436,8 +455,8 @@ class Engine:
             # supervise other staff?" is about the level's responsibility, not the competence "Make use of
             # supervision"; "can I claim mileage?" is not in any template)
             guessed = self.intents.match(vector.get())
-            if guessed == "decline":
-                return replies.decline(self, q, profiles)
+            if guessed == "decline":  # a guess: a reading that finds the question's words in a template wins
+                return replace(replies.decline(self, q, profiles), grounded=False)
             if guessed is not None:
                 q = replace(q, topic=guessed)
                 topic = guessed
@@ -505,6 +524,32 @@ class Engine:
                 suggestions=self.follow_ups(profiles[0], "onboarding"),
             )
         return lists.about_roles(self, q, profiles, vector)
+
+    def _units(self, q: Question, state: ConversationState) -> Answer:
+        """Every entry and sentence of the templates that names the question's words: 'which role profile
+        mentions homelessness?' (a word of the EW's scope), 'what does the SM say about contracts?'."""
+        theme = self.theme_of(q)
+        subject = self._subject(q.text)
+        any_word = bool(re.search(r"\w \b(?:or|and)\b \w", q.text))
+        profiles = self._profiles(q, state)
+        # only a question whose every word of substance is the templates' own ('maternity leave policy' is not)
+        if not theme or not all(self.grounded(w) for w in subject) or operation_of(q.text) == "count":
+            return Answer("", grounded=False, declined=True)
+        if operation_of(q.text) == "which" or not profiles:
+            everyone = list(self.kb.profiles)
+            described = [p for p in everyone if themes.count(p, theme, any_word=any_word)]
+            if not described:
+                return Answer("", grounded=False, declined=True)
+            return lists.which_by_theme(self, q, everyone, described, theme, any_word)
+        said = [p for p in profiles if themes.count(p, theme, any_word=any_word)]
+        if not said:
+            return Answer("", grounded=False, declined=True)
+
+        def write(w: compose.Writer) -> None:
+            for p in said:
+                themes.about_theme(w, p, theme, any_word)
+
+        return self.finish(replace(q, topic="competences"), said, write, self.follow_ups(said[0], "competences"))
 
     # -- direct answers ----------------------------------------------------------------------
 
@@ -643,7 +688,15 @@ _FACT_SEEKING = re.compile(r"^\s*(?:who|why|whom)\b(?!.*\b(?:wrote|developed|pub
 _LEVEL_AND_BAND = re.compile(
     r"(?=.*\bband(?:s|ing)?\b)(?=.*\b(?:levels?|career framework|agenda for change|afc|that|it)\b)", re.I
 )
-_SALARY = re.compile(r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point))\b", re.I)
+_SALARY = re.compile(
+    r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point)|(?:the|their|my|what is) pay)\b"
+    r"(?! for (?:the |their |my |a |an )?(?:training|course|courses|cpd|learning|qualification))",
+    re.I,
+)
+# "who pays for the training?": the CPD funding row, not pay
+_TRAINING_COSTS = re.compile(
+    r"\b(?:fund\w*|pays? for|paid for|cost\w*) (?:the |their |my |a |an )?(?:training|course|cpd)", re.I
+)
 _ABOUT = re.compile(r"\b(?:about|on|around|regarding|concerning)\b", re.I)
 _PRODUCE = re.compile(
     r"^\s*(?:can|could|would|will) you (?:please )?(?:write|draft|create|make|produce|generate|book|send|email)\b", re.I
@@ -657,6 +710,8 @@ _NEVER_IN_TEMPLATES = re.compile(
 _CONTENT_TOPICS = ("training", "competences", "experience")
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
+_LEVELS = re.compile(r"\blevels?\b|\bsenior\b|\bjunior\b", re.I)
+_SIMILAR = re.compile(r"\b(?:similar|the same|equivalent|likewise|too|as well|also|like that|that)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,9 @@ from typing import Any
 from knowledge import RolebotError
 
 from .answer import MAX_CITATIONS, Answer
+from .asking import find_ask
 from .engine import ConversationState, Engine
-from .understanding import understand
+from .understanding import understand, words
 
 
 class EvalFileError(RolebotError):
@@ -191,3 +193,56 @@ def format_report(report: Report) -> str:
             lines.append(f"  {r.id}: {r.question}")
             lines.extend(f"    - {reason}" for reason in r.reasons)
     return "\n".join(lines)
+
+
+# -- answers that say more than their evidence -----------------------------------------------------------------
+
+# Where a reply names what it did not find: "No competence in the X template mentions <subject>", ...
+_NAMED_ABSENT = re.compile(
+    r"(?:mentions|do not mention|does not mention|does not ask for|has no entry naming|no training entry names)"
+    r" (?P<what>[^.,\[\n:;]+)",
+    re.IGNORECASE,
+)
+_WH_FIRST = re.compile(
+    r"^\W*(?:what|what's|whats|which|how|list|give|tell|show|name|who|where|when|why"
+    r"|(?:can|could|would) you (?:please )?(?:give|tell|list|show|send))\b",
+    re.I,
+)
+
+
+def confident_wrong(question: str, answer: Answer, grounded: Callable[[str], bool]) -> list[str]:
+    """What makes an answer misread or contradict itself, whether or not its case passes: a "No" that names
+    the asker's own words set aside as context ("mentions union rep chairing meetings"); a first word (Yes,
+    No, a number) that the lines under it contradict; a yes/no to a question that asked for something."""
+    problems = []
+    ask = find_ask(question)
+    asked = set(words(ask.text))
+    first = first_line(answer.text)
+    for m in _NAMED_ABSENT.finditer(answer.text):
+        echoed = [w for w in words(m.group("what")) if len(w) > 2 and not grounded(w) and w not in asked]
+        if echoed:
+            problems.append(f"names the asker's context as its subject: {' '.join(echoed)!r}")
+    if (
+        re.match(r"No[.,:!]", first)
+        and _BLANK_ASKED.search(ask.text)
+        and re.search(r"\bleaves? (?:this|it) blank|left blank", answer.text)
+    ):
+        problems.append("'No' to 'is it blank?' above a field the template leaves blank")
+    if (
+        re.match(r"Yes[.,:!]", first)
+        and len(answer.roles) <= 1
+        and re.search(r"^No competence|do not mention", answer.text, re.M)
+    ):
+        problems.append("'Yes' above a line saying the template does not have it")
+    counted = re.match(r"(\d+) ([\w-]+ )?competences\b", first)
+    listed = re.search(r":\s*(\d+) listed\b", answer.text)
+    if counted and listed and len(answer.roles) == 1 and counted.group(1) != listed.group(1) and not counted.group(2):
+        problems.append(f"says {counted.group(1)} but lists {listed.group(1)}")
+    last = ask.parts[-1]
+    yes_no_clause = re.search(r"(?:^|[,;:–-]\s*)(?:is|are|does|do|can|must|should|has|have)\b[^?]*\?\s*$", last, re.I)
+    if re.match(r"(?:Yes|No)[.,:!]", first) and _WH_FIRST.match(last) and not yes_no_clause:
+        problems.append("a yes/no to a question that asked for something")
+    return problems
+
+
+_BLANK_ASKED = re.compile(r"\b(?:blank|empty|left out|unfilled)\b", re.IGNORECASE)

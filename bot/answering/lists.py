@@ -11,7 +11,7 @@ from knowledge.records import RoleProfile
 
 from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
-from .competences import THEMES, competences, select
+from .competences import THEMES, alternatives, competences, select
 from .direct import WHICH_ROLE, operation_of
 from .understanding import Question
 from .wording import sections_named
@@ -74,7 +74,7 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
             # "which role works with probation?": not an entry of either, but said in a role's description
             described = [p for p in profiles if themes.count(p, theme) > 0]
             if described:
-                return _which_by_theme(engine, q, profiles, described, theme)
+                return which_by_theme(engine, q, profiles, described, theme)
         if listing and len(listing) < len(profiles):
             names = " and ".join(f"**{p.short_name}**" for p in listing)
             lead = f"{names}: only {'its template lists' if len(listing) == 1 else 'their templates list'} it."
@@ -101,7 +101,9 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
                 compose.level(w, p, engine.kb.general, bands=bool(re.search(r"\bband", q.text, re.I)))
             elif q.topic == "scope":
                 compose.scope(w, p)
-            elif q.topic == "competences" and not competences(w, p, sections, principle, theme, q.count, check):
+            elif q.topic == "competences" and not competences(
+                w, p, sections, principle, theme, q.count, check, alternatives(q.text, theme)
+            ):
                 fallback.append(p)
 
     answer = engine.finish(q, profiles, write, suggestions=engine.follow_ups(profiles[0], q.topic))
@@ -160,8 +162,13 @@ def bands(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
     return engine.finish(replace(q, topic="level"), profiles, write, engine.starter_questions())
 
 
-def _which_by_theme(
-    engine: Engine, q: Question, profiles: list[RoleProfile], described: list[RoleProfile], theme: list[str]
+def which_by_theme(
+    engine: Engine,
+    q: Question,
+    profiles: list[RoleProfile],
+    described: list[RoleProfile],
+    theme: list[str],
+    any_word: bool = False,
 ) -> Answer:
     def write(w: compose.Writer) -> None:
         names = " and ".join(f"**{p.short_name}**" for p in described)
@@ -170,6 +177,6 @@ def _which_by_theme(
         else:
             w.add(f"{names}: only {'its template mentions' if len(described) == 1 else 'their templates mention'} it.")
         for p in described:
-            themes.about_theme(w, p, theme)
+            themes.about_theme(w, p, theme, any_word)
 
     return engine.finish(replace(q, topic="competences"), described, write, engine.follow_ups(described[0], "scope"))

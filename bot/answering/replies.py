@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -66,13 +67,26 @@ def help_reply(engine: Engine) -> Answer:
     return Answer(text, (), (), "help", False, engine.starter_questions())
 
 
-def roles_reply(engine: Engine) -> Answer:
+def roles_reply(engine: Engine, q: Question | None = None) -> Answer:
+    """The roles with a template; those at a level the question names ("which roles are level 8?"), or the
+    highest or lowest ("which role has the lowest level?")."""
+    chosen = list(engine.kb.profiles)
+    lead = f"I have role profile templates for {len(chosen)} roles:"
+    if q is not None and q.roles.profiles and not q.roles.everyone:
+        chosen = list(q.roles.profiles)
+        lead = f"{len(chosen)} of the {len(engine.kb.profiles)} templates:"
+    elif q is not None and (extreme := EXTREME.search(q.text)):
+        highest = extreme.group(1).lower() in ("highest", "most senior", "top", "senior-most")
+        level = (max if highest else min)(p.level for p in chosen)
+        chosen = [p for p in chosen if p.level == level]
+        lead = f"The {'highest' if highest else 'lowest'} career framework level is {level}:"
     w = compose.Writer(engine.kb)
-    w.add(f"I have role profile templates for {len(engine.kb.profiles)} roles:")
-    for p in engine.kb.profiles:
+    w.add(lead)
+    for p in chosen:
         src = compose.basic_source(p, "role")
         w.add(f"- **{p.short_name}**: {p.role}, career framework level {p.level}, {p.area_of_work} {w.cite(p, src)}")
     text, citations = w.citations.finish(w.text())
-    return Answer(
-        text, citations, tuple(p.role for p in engine.kb.profiles), "roles", False, engine.starter_questions()
-    )
+    return Answer(text, citations, tuple(p.role for p in chosen), "roles", False, engine.starter_questions())
+
+
+EXTREME = re.compile(r"\b(highest|lowest|most senior|most junior|senior-most|top|bottom|entry)(?: level)?\b", re.I)

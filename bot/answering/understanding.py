@@ -174,6 +174,18 @@ class RoleFinder:
             kept = [t for t in kept if t.strip("?!.,;:'\"()").lower() not in _DOCUMENT_WORDS]
         return " ".join(kept)
 
+    def _fitting(self, lowered: str) -> list[RoleProfile]:
+        """The templates whose short name ends with a job title the text names ('support worker',
+        'practitioner'), when more than one does: the title is ambiguous between them."""
+        for match in _JOB_PHRASE.finditer(lowered):
+            tail = words(match.group(0))[-3:]
+            for size in range(len(tail), 0, -1):
+                wanted = [w.rstrip("s") if w.rstrip("s") in _JOB_NOUN_SET else w for w in tail[-size:]]
+                fits = [p for p in self.profiles if words(p.short_name)[-size:] == wanted]
+                if len(fits) > 1:
+                    return fits
+        return []
+
     def find(self, text: str) -> RoleMatch:
         for phrase in _IGNORED_PHRASES:
             text = re.sub(rf"\b{re.escape(phrase)}s?\b", " ", text, flags=re.IGNORECASE)
@@ -185,9 +197,14 @@ class RoleFinder:
             if p.role not in found or at < found[p.role][0]:
                 found[p.role] = (at, p)
 
+        spans: list[tuple[int, int, RoleProfile]] = []
         for alias, p in self.aliases:
             at = _fuzzy_find(tokens, alias.split())
             if at is not None:
+                spans.append((at, at + len(alias.split()), p))
+        for at, end, p in spans:
+            # the most specific title: "senior crisis support worker" is not also a "crisis support worker"
+            if not any(o is not p and a <= at and end <= e and e - a > end - at for a, e, o in spans):
                 note(p, at)
         for i, token in enumerate(re.findall(r"[A-Za-z0-9&']+", text)):
             abbreviated = self.initials_in(token)
@@ -258,6 +275,10 @@ class RoleFinder:
         everyone = bool(_ALL_ROLES.search(text))
         if found:
             unknown = [u for u in unknown if not u.startswith("level ")]
+        elif not everyone and not unknown:
+            # "a support worker" where two templates are support workers: each of them, never one silently
+            for i, p in enumerate(self._fitting(lowered)):
+                note(p, i)
         ordered = sorted(found.values(), key=lambda pair: pair[0])
         return RoleMatch(
             profiles=tuple(p for _, p in ordered),
