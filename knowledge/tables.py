@@ -184,10 +184,13 @@ def parse_fields(
 
 
 def _wraps_on(row: Block, keys: KeyMap) -> bool:
-    """A row whose only text is in its first cell, and that text names none of the table's fields."""
+    """A row whose only text is in its first cell, and that text goes on in lower case (no label
+    does) or names none of the table's fields."""
     cells = row.cells
     if not cells or not cells[0] or any(cells[1:]):
         return False
+    if cells[0][:1].islower():
+        return True
     return not any(re.search(pattern, cells[0], re.IGNORECASE) for _, pattern in keys)
 
 
