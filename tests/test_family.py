@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from knowledge import parse_template
+from knowledge import load_knowledge, parse_template
 from knowledge.records import Field, RoleProfile
 
 from .documents import header_for, to_docx, to_pdf
+from .layouts import to_markdown, to_plain
 
 FAMILY = Path(__file__).parent / "fixtures" / "family"
 TEMPLATES = sorted(p for p in FAMILY.glob("*.*") if p.suffix in (".txt", ".md"))
@@ -107,6 +108,9 @@ def test_the_family_is_there_and_varied() -> None:
     assert len(expected) >= 8
     assert {e["level"] for e in expected} == set(range(2, 10))
     assert {p.suffix for p in TEMPLATES} == {".txt", ".md"}
+    kb = load_knowledge(FAMILY)  # as an organisation's folder: the EXPECTED files are not templates
+    assert not kb.errors and len(kb.profiles) == len(TEMPLATES)
+    assert [w.message for p in kb.profiles for w in p.warnings] == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -114,4 +118,25 @@ def test_the_family_is_there_and_varied() -> None:
 def test_a_family_template_parses_to_its_expected_record(path: Path, kind: str) -> None:
     expected = expected_for(path)
     actual = recorded(parsed(path, kind), expected["file"])
+    assert differences(expected, actual) == []
+
+
+def _other_layouts() -> list[tuple[Path, str]]:
+    """Each text template as markdown (tab rows and pipe tables); each markdown one with tab rows
+    as plain text (to_plain rewrites tab rows only, so pipe-table templates are left out)."""
+    out = []
+    for path in TEMPLATES:
+        if path.suffix == ".txt":
+            out += [(path, "markdown"), (path, "pipes")]
+        elif "\t" in path.read_text(encoding="utf-8"):
+            out.append((path, "plain"))
+    return out
+
+
+@pytest.mark.parametrize(("path", "layout"), _other_layouts(), ids=lambda v: getattr(v, "stem", v))
+def test_a_family_template_parses_the_same_in_another_layout(path: Path, layout: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    rewritten = to_plain(text) if layout == "plain" else to_markdown(text, pipes=layout == "pipes")
+    expected = expected_for(path)
+    actual = recorded(parse_template(rewritten, expected["file"]).profile, expected["file"])
     assert differences(expected, actual) == []
