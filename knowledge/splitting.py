@@ -158,7 +158,7 @@ def _ends_level(tokens: list[tuple[int, int, str]], i: int, item_start: int) -> 
 
 
 _WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
-_BROKEN = re.compile(r"([A-Za-z]+)\n([a-z]+)")
+_BROKEN = re.compile(r"([A-Za-z]+)(-?)\n([a-z]+)")
 
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:
@@ -169,12 +169,15 @@ def vocabulary(texts: Iterable[str]) -> frozenset[str]:
 
 
 def mend_broken_words(cell: str, words: frozenset[str]) -> str:
-    """Join a word that a line break inside a cell cut in two ('Safe' / 'guarding') where both
-    halves make one word of `words`; any other break stays a break."""
+    """Join a word that a line break inside a cell cut in two ('Safe' / 'guarding', 'Trauma-' /
+    'informed') where both halves make one word of `words`; any other break stays a break."""
 
     def mend(match: re.Match[str]) -> str:
-        joined = match.group(1) + match.group(2)
-        return joined if joined.lower() in words else match.group(0)
+        first, hyphen, rest = match.groups()
+        for joined in (first + hyphen + rest, first + rest):
+            if joined.lower() in words:
+                return joined
+        return match.group(0)
 
     return _BROKEN.sub(mend, cell)
 

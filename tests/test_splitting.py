@@ -63,6 +63,9 @@ def test_a_word_cut_by_a_line_break_is_joined_only_into_a_word_of_the_vocabulary
         "Safeguarding Adults\nInformation Governance"
     )
     assert mend_broken_words("Lone working\nin the community", words) == "Lone working\nin the community"
+    assert mend_broken_words("Trauma-\ninformed practices\nSafe-\nguarding", words) == (
+        "Trauma-informed practices\nSafeguarding"
+    )
 
 
 def test_split_requirements_keeps_sentences_and_kinds() -> None:
