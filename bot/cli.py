@@ -284,10 +284,22 @@ def summarise(kb: KnowledgeBase, served: dict[str, tuple[str, str]] | None = Non
     """Per file: its format, what was read, the records found or why it was skipped, warnings."""
     by_file = {p.file: p for p in kb.profiles}
     blocks = []
-    for report in kb.files or [_report_of(p) for p in kb.profiles]:
+    reports = kb.files or tuple(_report_of(p) for p in kb.profiles)
+    for report in reports:
         blocks.append(_file_summary(report, by_file.get(report.file), (served or {}).get(report.file)))
     blocks.append(f"General framework passages: {len(kb.general)} (shared text kept once)")
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks) + "\n\n" + _totals(reports, by_file)
+
+
+def _totals(reports: Sequence[FileReport], by_file: dict[str, RoleProfile]) -> str:
+    """The one closing line: templates read, files skipped, warnings (as listed above)."""
+    read = [r for r in reports if r.status == "served" and r.file in by_file]
+    warnings = sum(len(by_file[r.file].warnings) + len(r.warnings) for r in read)
+    skipped = len(reports) - len(read)
+    return (
+        f"{len(read)} template{'s' if len(read) != 1 else ''} read, {skipped} file{'s' if skipped != 1 else ''}"
+        f" skipped, {warnings} warning{'s' if warnings != 1 else ''}"
+    )
 
 
 def _report_of(p: RoleProfile) -> FileReport:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import Line, clean
+from .text import Line, clean, clean_cell
 
 _PAGE_FOOTER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 
@@ -68,7 +68,7 @@ class LineBuilder:
 
     def row(self, cells: list[str], place: tuple[str, int]) -> None:
         """A table row; a cell may hold '\\n' where the document has a hard line break."""
-        cells = [_clean_cell(c) for c in cells]
+        cells = [clean_cell(c) for c in cells]
         end = len(cells)
         while end and not cells[end - 1]:
             end -= 1
@@ -83,8 +83,3 @@ class LineBuilder:
             return
         if self.lines:
             self.lines.append(Line(len(self.lines) + 1, "", "", (), False, False, (), place))
-
-
-def _clean_cell(text: str) -> str:
-    parts = [clean(part) for part in (text or "").replace("\r", "\n").split("\n")]
-    return "\n".join(part for part in parts if part)

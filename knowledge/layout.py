@@ -168,7 +168,7 @@ def to_blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
-_UNFINISHED = re.compile(r"(?:\b(?:and|or|of|for|the|to|in|with)|[/,&–-])$", re.IGNORECASE)
+UNFINISHED = re.compile(r"(?:\b(?:and|or|of|for|the|to|in|with)|[/,&–-])$", re.IGNORECASE)
 
 
 def wrapped_cell(cells: list[str], raw_cells: tuple[str, ...]) -> int:
@@ -178,7 +178,7 @@ def wrapped_cell(cells: list[str], raw_cells: tuple[str, ...]) -> int:
         if raw.lower().count("<a") > raw.lower().count("</a"):
             return n
     for n, cell in enumerate(cells):
-        if cell and _UNFINISHED.search(cell):
+        if cell and UNFINISHED.search(cell):
             return n
     return len(cells) - 1
 

@@ -25,7 +25,7 @@ from .records import (
     SourceRef,
     Warning,
 )
-from .splitting import requirement_kind, split_items, split_requirements
+from .splitting import mend_broken_words, requirement_kind, split_items, split_requirements, vocabulary
 from .tables import is_table_header, parse_competences, parse_fields
 from .text import Line, decode, split_lines
 
@@ -99,6 +99,7 @@ def parse_template(data: bytes | str, file: str) -> ParsedTemplate:
 
 def parse_lines(lines: list[Line], file: str, reading: Reading | None = None) -> ParsedTemplate:
     """Parse the lines of a template, however they were read."""
+    lines = _mended(lines)
     try:
         parsed = _Parser(file, lines).parse()
     except NotATemplateError:
@@ -113,6 +114,17 @@ def parse_lines(lines: list[Line], file: str, reading: Reading | None = None) ->
             reason += "; no table with borders was found in the PDF: save the template as Word, or with table borders"
         raise TemplateError(file, reason) from None
     return replace(parsed, reading=replace(reading or Reading("text"), lines=len(lines)))
+
+
+def _mended(lines: list[Line]) -> list[Line]:
+    """The lines with the words a line break inside a table cell cut in two joined again."""
+    if not any("\n" in cell for line in lines for cell in line.cells):
+        return lines
+    words = vocabulary(line.text for line in lines)
+    return [
+        replace(line, cells=tuple(mend_broken_words(cell, words) for cell in line.cells)) if line.is_row else line
+        for line in lines
+    ]
 
 
 class _Parser:

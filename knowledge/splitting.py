@@ -133,14 +133,53 @@ def _starts_item(tokens: list[tuple[int, int, str]], i: int, item_start: int) ->
     after = [w for _, _, t in tokens[i:] for w in _words(t)]
     if _inside_topic(before, after):
         return False
-    if _is_lower_word(prev) or prev.endswith(")"):
+    if _is_lower_word(prev) or prev.endswith(")") or _ends_level(tokens, i, item_start):
         return True
     # A title-case phrase followed by a sentence-case one: "Programme Management | Root cause".
     nxt = tokens[i + 1][2] if i + 1 < len(tokens) else ""
     run_before = i - item_start
     if _is_lower_word(nxt) and not prev.endswith(",") and (run_before >= 2 or _is_acronym(prev)):
         return True
-    return _ends_topic(before) and _starts_topic(after)
+    # After a known topic, a new item starts with another topic or with a sentence-case phrase
+    # ("Mental Health First Aid | Suicide and self-harm awareness"); after a longer title-case
+    # phrase, with a known topic ("... Treatment Requirements | Mental Health First Aid").
+    if _ends_topic(before):
+        return _starts_topic(after) or nxt[:1].islower()
+    return run_before >= 2 and _starts_topic(after)
+
+
+def _ends_level(tokens: list[tuple[int, int, str]], i: int, item_start: int) -> bool:
+    """True after 'Level 3' written without brackets that ends a title-case item ('Safeguarding
+    Adults Level 2 | Basic Life Support'); not where a level names a qualification ('Level 3
+    Diploma', 'a Level 3 Diploma')."""
+    if i - 2 <= item_start or not tokens[i - 1][2].isdigit() or tokens[i - 2][2].lower() != "level":
+        return False
+    return tokens[i - 3][2][:1].isupper()
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
+_BROKEN = re.compile(r"([A-Za-z]+)(-?)\n([a-z]+)")
+
+
+def vocabulary(texts: Iterable[str]) -> frozenset[str]:
+    """The words of a template (lower case), with those of the topic names."""
+    words = {w.lower() for text in texts for w in _WORD.findall(text)}
+    words.update(w for topic in known_topics() for w in topic)
+    return frozenset(words)
+
+
+def mend_broken_words(cell: str, words: frozenset[str]) -> str:
+    """Join a word that a line break inside a cell cut in two ('Safe' / 'guarding', 'Trauma-' /
+    'informed') where both halves make one word of `words`; any other break stays a break."""
+
+    def mend(match: re.Match[str]) -> str:
+        first, hyphen, rest = match.groups()
+        for joined in (first + hyphen + rest, first + rest):
+            if joined.lower() in words:
+                return joined
+        return match.group(0)
+
+    return _BROKEN.sub(mend, cell)
 
 
 def split_sentences(value: str) -> list[tuple[int, int]]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .layout import Block
-from .records import Competence, CompetenceSection, Field, Item, SourceRef, Warning
+from .layout import UNFINISHED, Block
+from .records import Competence, CompetenceSection, Field, Item, SourceRef, Warning, merge_sources
 
 PRINCIPLE = re.compile(r"^(?:\d{1,2}\.?|[A-Z]\.)\s+[A-Z]")
 _LINKED = re.compile(r"<a\b", re.IGNORECASE)
@@ -31,7 +31,7 @@ def parse_competences(
     source: Callable[[Block], SourceRef],
 ) -> tuple[list[Competence], list[Warning]]:
     """The competences of one competence section, in document order."""
-    found: list[tuple[Block, str, str, str]] = []
+    found: list[tuple[list[Block], str, str, str]] = []
     warnings: list[Warning] = []
     principle, function = "", ""
     pending: list[int] = []  # indexes into `found` still waiting for their function
@@ -40,18 +40,18 @@ def parse_competences(
 
     def settle_pending(new_function: str, line: int) -> None:
         for index in pending:
-            block, p, _, title = found[index]
-            found[index] = (block, p, new_function, title)
+            rows, p, _, title = found[index]
+            found[index] = (rows, p, new_function, title)
             if new_function:
                 warnings.append(
                     Warning(
                         f"competence '{title}' has no reference function on its row; took"
                         f" '{new_function}' from line {line}",
-                        block.first,
+                        rows[0].first,
                     )
                 )
             else:
-                warnings.append(Warning(f"competence '{title}' has no reference function", block.first))
+                warnings.append(Warning(f"competence '{title}' has no reference function", rows[0].first))
         pending.clear()
 
     for block in blocks:
@@ -62,6 +62,12 @@ def parse_competences(
         entries = [(pos, text) for pos, text in enumerate(cells) if text]
         principles = [(pos, text) for pos, text in entries if PRINCIPLE.match(text)]
         others = [(pos, text) for pos, text in entries if not PRINCIPLE.match(text)]
+        if found and _continues_title(entries, found[-1][3]):
+            # The rest of the title above, on a row of its own (a PDF or Word table row, or a text
+            # row whose other cells are empty): one competence, as when the text wraps it.
+            rows, p, f, title = found[-1]
+            found[-1] = ([*rows, block], p, f, f"{title} {entries[0][1]}")
+            continue
         if principles:
             settle_pending("", block.first)
             if not principle_has_entry:
@@ -89,15 +95,36 @@ def parse_competences(
             if pending:
                 settle_pending(function, block.first)
         if title:
-            found.append((block, principle, function, title))
+            found.append(([block], principle, function, title))
             principle_has_entry = True
             if not function:
                 pending.append(len(found) - 1)
     settle_pending("", 0)
     if not principle_has_entry:
         warnings.append(Warning(f"principle '{principle}' lists no competence", principle_line))
-    competences = [Competence(section, section_title, p, f, t, source(block)) for block, p, f, t in found]
+    competences = [
+        Competence(
+            section,
+            section_title,
+            p,
+            f,
+            t,
+            merge_sources([source(b) for b in rows]) if len(rows) > 1 else source(rows[0]),
+        )
+        for rows, p, f, t in found
+    ]
     return competences, warnings
+
+
+def _continues_title(entries: list[tuple[int, str]], title: str) -> bool:
+    """A row holding only text in the competence column that goes on from the title above: it
+    starts in lower case, or the title stops mid-phrase ('... support to address')."""
+    if len(entries) != 1:
+        return False
+    pos, text = entries[0]
+    if pos < 2 or PRINCIPLE.match(text):
+        return False
+    return text[:1].islower() or bool(UNFINISHED.search(title))
 
 
 KeyMap = Sequence[tuple[str, str]]
@@ -130,6 +157,12 @@ def parse_fields(
         while i + 1 < len(rows) and rows[i + 1].cells and not rows[i + 1].cells[0]:
             i += 1
             group.append(rows[i])
+        # A value that wrapped onto a line of its own which kept a tab (so it reads as a row): it
+        # goes on in the first cell, which is no label of the table.
+        wrapped: list[Block] = []
+        while len(group) == 1 and any(cells[1:]) and i + 1 < len(rows) and _wraps_on(rows[i + 1], keys):
+            i += 1
+            wrapped.append(rows[i])
         i += 1
         label = _flat(cells[0]) if cells else ""
         if not label:
@@ -140,12 +173,25 @@ def parse_fields(
             fields.append(Field(key, label, "", source(group), parts=parts))
             continue
         # A '\n' in a cell is a line break the document's author made: it separates list items.
-        broken = " ".join(c for c in cells[1:] if c)
+        # A wrapped line is no such break: it goes on after a space.
+        broken = " ".join([c for c in cells[1:] if c] + [r.cells[0] for r in wrapped])
+        group += wrapped
         value = _flat(broken)
         src = source(group)
         items = split(key, broken, src) if split and key in listed and value else ()
         fields.append(Field(key, label, value, src, items=items))
     return fields
+
+
+def _wraps_on(row: Block, keys: KeyMap) -> bool:
+    """A row whose only text is in its first cell, and that text goes on in lower case (no label
+    does) or names none of the table's fields."""
+    cells = row.cells
+    if not cells or not cells[0] or any(cells[1:]):
+        return False
+    if cells[0][:1].islower():
+        return True
+    return not any(re.search(pattern, cells[0], re.IGNORECASE) for _, pattern in keys)
 
 
 def _part(

@@ -7,12 +7,14 @@ module hides those differences; the parser sees clean text and cells.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
 from .errors import TemplateError
 
-_TAG = re.compile(r"</?(?:b|strong|i|em|u|a|span|br)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?(?:b|strong|i|em|u|a|span)\b[^>]*>", re.IGNORECASE)
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
@@ -45,11 +47,21 @@ class Line:
 
 
 def clean(text: str) -> str:
-    """Drop markup (tags, markdown emphasis and links) and fold spaces; keep the words."""
+    """Drop markup (tags, markdown emphasis and links), decode HTML entities ('&amp;' is '&') and
+    fold spaces; keep the words. A '<br>' separates the words on either side."""
+    text = _BREAK.sub(" ", text)
     text = _TAG.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_EMPHASIS.sub("", text)
+    text = html.unescape(text)
     return _SPACES.sub(" ", text).strip()
+
+
+def clean_cell(text: str) -> str:
+    """A table cell's text, cleaned; a '<br>' or a line break inside it is kept as '\n' (a break
+    its author made, which ends a list item)."""
+    parts = (clean(part) for part in _BREAK.sub("\n", text or "").replace("\r", "\n").split("\n"))
+    return "\n".join(part for part in parts if part)
 
 
 def decode(data: bytes, file: str) -> str:
@@ -83,14 +95,14 @@ def _line(number: int, raw: str) -> Line:
     heading = _MD_HEADING.match(raw)
     if "\t" in raw:
         raw_cells = tuple(raw.split("\t"))
-        cells = tuple(clean(cell) for cell in raw_cells)
+        cells = tuple(clean_cell(cell) for cell in raw_cells)
         return Line(number, raw, clean(raw.replace("\t", " ")), _trim(cells), False, True, raw_cells)
     if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
         if _PIPE_SEPARATOR.match(stripped):
             return Line(number, raw, "", (), False, False)
         raw_cells = tuple(stripped[1:-1].split("|"))
-        cells = tuple(clean(cell) for cell in raw_cells)
-        return Line(number, raw, clean(" ".join(cells)), _trim(cells), False, True, raw_cells)
+        cells = tuple(clean_cell(cell) for cell in raw_cells)
+        return Line(number, raw, clean(" ".join(raw_cells)), _trim(cells), False, True, raw_cells)
     body = raw[heading.end() :] if heading else raw
     return Line(number, raw, clean(body), (), heading is not None, False)
 

@@ -17,6 +17,8 @@ def test_knowledge_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert "competences: core 14, role-specific 32, locality-specific 0" in out
     assert "says level 7, but Basic Information gives level 8" in out
     assert "Statutory and Mandatory learning of particular relevance to the role" in out  # blank for the SM
+    warnings = sum(1 for line in out.splitlines() if line.startswith("    "))
+    assert out.rstrip().splitlines()[-1] == f"2 templates read, 0 files skipped, {warnings} warnings"
 
 
 def test_knowledge_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,3 +118,4 @@ def test_knowledge_reports_every_file_with_its_format(
     assert "sm.txt (text): NOT READ: not a text file" in out
     assert "keeps serving the previous good version of sm.txt" in out
     assert out.count("skipped: nothing from this file is served") == 1  # broken.pdf, never served
+    assert out.rstrip().splitlines()[-1].startswith("1 template read, 3 files skipped, ")

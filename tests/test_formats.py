@@ -327,3 +327,13 @@ def test_a_pdf_whose_tables_have_no_borders_gets_a_clear_reason(monkeypatch: pyt
     message = str(caught.value)
     assert message.startswith("borderless.pdf: Basic Information has no 'Named Role' (page ")
     assert "no table with borders was found in the PDF: save the template as Word" in message
+
+
+def test_pdf_and_word_cells_decode_html_entities() -> None:
+    from knowledge.document import LineBuilder
+
+    builder = LineBuilder()
+    builder.row(["6. Equality &amp; Diversity", "Uphold the rights of individuals\nand groups"], ("table", 3))
+    (line,) = builder.lines
+    assert line.cells == ("6. Equality & Diversity", "Uphold the rights of individuals\nand groups")
+    assert line.text == "6. Equality & Diversity Uphold the rights of individuals and groups"

@@ -274,3 +274,27 @@ def test_page_footers_and_wrapped_principles_inside_a_table(templates: dict[str,
     monitor = next(c for c in profile.competences if c.title.startswith("Monitor your own"))
     assert monitor.title == "Monitor your own work practices"
     assert not any("Page 9" in p.text for p in profile.notes)
+
+
+def test_what_extraction_breaks_is_read_whole_again(templates: dict[str, str]) -> None:
+    # The EW text as other extractions leave it: lines that wrapped but kept their tab (so they read
+    # as rows), a competence title going on in a row of its own, an HTML entity, a <br> in a cell.
+    text = templates[ENGAGEMENT_WORKER]
+    edits = [
+        ("Social Care or equivalent experience. DBS", "Social Care or\t\nequivalent experience. DBS"),
+        (
+            "\tSafeguarding Data Protection Information Governance\t",
+            "\tSafeguarding Data Protection\t\nInformation Governance\t",
+        ),
+        ("support to address individuals' offending", "support to address\n\t\tindividuals' offending"),
+        ("6. Equality & Diversity\t", "6. Equality &amp; Diversity\t"),
+        ("\tMaintain effective working relationships", "\tMaintain effective<br>working relationships"),
+    ]
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    profile = parse_template(text, "extracted.txt").profile
+    assert _comparable(profile) == _comparable(parse(ENGAGEMENT_WORKER))
+    plan = next(c for c in profile.competences if c.title.startswith("Plan, monitor"))
+    assert plan.title.endswith("to address individuals' offending behaviour")
+    assert (plan.source.line_start, plan.source.line_end) == (191, 192)  # one line more above it
