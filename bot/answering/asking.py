@@ -65,6 +65,7 @@ _PURPOSE = re.compile(
     r"|(?:thanks|thank you|cheers|ta|pls|please)\W*$)",
     re.IGNORECASE,
 )
+_POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
 _INSTRUCTION_WORDS = r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well)\b"
 _SENTENCE_END = re.compile(r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*")
 # "union rep here - is chairing ...": a short lead-in before a dash
@@ -81,6 +82,11 @@ class Ask:
     parts: tuple[str, ...]
     context: str = ""
     wants: frozenset[str] = frozenset()
+
+    @property
+    def refers_back(self) -> bool:
+        """Whether the question points into its context ("what does their template say about it?")."""
+        return bool(self.context) and bool(_POINTS_BACK.search(self.text))
 
     @property
     def split(self) -> bool:
@@ -104,6 +110,32 @@ def sentences(message: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+# Where a question starts inside dictated text with no punctuation: "... for 3 months do I need to ..."
+_INNER_QUESTION = re.compile(
+    r"\b(?:(?:what|which|how|who|where|when|why)\b"
+    r"|(?:do|does|did|can|could|should|will|would|must|is|are|have|has)\s+(?:i|we|you|they|he|she|it|my|our|their)\b)",
+    re.IGNORECASE,
+)
+# Context a message opens with: the asker, their situation
+_OPENS_WITH_CONTEXT = re.compile(r"^\W*(?:so |well |ok |right |hi |hello )?(?:i|i'm|im|we|we're|our|my|me)\b", re.I)
+
+
+def _run_on(sentence: str) -> list[str]:
+    """A long sentence with no punctuation that opens with the asker's situation: that, then the question."""
+    tokens = sentence.split()
+    if (
+        len(tokens) < 12
+        or "," in sentence
+        or not _OPENS_WITH_CONTEXT.match(sentence)
+        or _QUESTION_START.match(sentence)
+    ):
+        return [sentence]
+    for m in _INNER_QUESTION.finditer(sentence):
+        if len(sentence[: m.start()].split()) >= 5:
+            return [sentence[: m.start()].strip(), sentence[m.start() :].strip()]
+    return [sentence]
 
 
 def _is_question(sentence: str) -> bool:
@@ -139,6 +171,8 @@ def find_ask(message: str) -> Ask:
     """Split `message` into its question(s), context and output instructions."""
     text = " ".join(message.split()) if "\n" not in message else message.strip()
     parts = sentences(text)
+    if len(parts) == 1:
+        parts = _run_on(parts[0])
     if not parts:
         return Ask(message, (message,))
     wants: set[str] = set()

@@ -246,8 +246,8 @@ class Engine:
         readings = [Reading(tuple(parts))]
         if len(parts) > 1:
             readings.append(Reading((ask.text,)))
-        if ask.split:
-            readings.append(Reading((question,)))
+        if ask.split:  # the message as a whole; first when its question points into the context
+            readings.insert(0 if ask.refers_back else len(readings), Reading((question,)))
         if state.theme and _SIMILAR.search(ask.text):
             # "and does the EW have anything similar?": the subject of the conversation, for the role named now
             readings.append(Reading((f"{ask.text.rstrip(' ?')} about {' and '.join(state.theme)}?",)))

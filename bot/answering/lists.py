@@ -125,7 +125,9 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
 
             return engine.finish(q, others, write_others, suggestions=engine.follow_ups(others[0], q.topic))
         found = retrieving.retrieve(engine, q, vector, profiles, preface=f"{missing} Elsewhere the template says:")
-        return replace(found, text=f"{missing}\n\n{found.text}") if found.declined else found
+        found = replace(found, text=f"{missing}\n\n{found.text}") if found.declined else found
+        # "mentions extra": a theme of words no template uses is perhaps a misreading; another reading may do better
+        return replace(found, grounded=found.grounded and all(engine.grounded(t) for t in theme))
     return answer
 
 
