@@ -127,6 +127,24 @@ def combine(answers: list[Answer]) -> Answer | None:
     )
 
 
+def list_items(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """The entries an answer lists, in order, each with its citation markers: one per bullet, or per
+    title in a bullet that joins a group's titles ('- *1. Communication* (2): A; B [1]')."""
+    items: list[tuple[str, tuple[int, ...]]] = []
+    for line in text.splitlines():
+        m = re.match(r"^\s*[-•]\s+(?P<body>.*?)\s*(?P<marks>(?:\[\d+\]\s*)+)$", line)
+        if not m or m.group("body").startswith("**") or re.fullmatch(r"\*[^*]+\*", m.group("body")):
+            continue
+        marks = tuple(int(n) for n in re.findall(r"\d+", m.group("marks")))
+        body = m.group("body")
+        group = re.match(r"^\*[^*]+\* \(\d+\): (?P<titles>.+)$", body)
+        titles = group.group("titles").split("; ") if group else [body]
+        for title in titles:
+            title = re.sub(r"\s+\((?:[^()]*\s){2,}[^()]*\)$", "", title.strip())  # "(Manage a budget)": its function
+            items.append((title, marks))
+    return items
+
+
 def _renumber(text: str, positions: dict[int, int]) -> str:
     return re.sub(r"\[(\d+)\]", lambda m: f"[{positions.get(int(m.group(1)), int(m.group(1)))}]", text)
 

@@ -31,7 +31,7 @@ _QUESTION_START = re.compile(rf"^\W*(?:{_OPENERS})\b", re.IGNORECASE)
 _SELF = re.compile(
     r"^\W*(?:hi|hello|hey|hiya|morning|afternoon|quick (?:one|question|q)|sorry|thanks|thank you|cheers"
     r"|(?:i'?m|i am|im|we'?re|we are|this is)\b(?![^?]*\?)"
-    r"|[\w&'/ ]{1,40}\bhere\b|[\w&' ]{1,30}\b(?:speaking|asking)\b)",
+    r"|[\w&'/ ]{1,40}\bhere\b|[\w&' ]{1,30}\b(?:speaking|asking|question|query)$)",
     re.IGNORECASE,
 )
 # Output instructions: how to give the answer, or what it is for.
@@ -45,9 +45,18 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "brief",
+        re.compile(
+            r"\b(?:short|quick|brief) answer\b|\bbriefly\b|\bin brief\b|\bquote (?:the template|it|them)\b"
+            r"|\bword for word\b|\bverbatim\b|\bkeep it (?:short|brief)\b|\bplain english\b|\byes or no\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "list",
         re.compile(
             r"\b(?:then |and |also )?(?:list|name|show) (?:them|each|every one|all|the lot)\b"
+            r"|\b(?:then|and|also|plus) (?:the |a )?(?:list|titles|names)\b"
             r"|\bevery (?:one|single one)\b"
             r"|\bthe (?:full|whole|complete) list\b|\bin full\b|\ball of them\b|\btick (?:them|it|each) off\b"
             r"|\bone (?:per|a) line\b|\bbullet(?:s| points?)\b|\bjust the (?:titles|names|list)\b",
@@ -69,7 +78,7 @@ _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|
 _INSTRUCTION_WORDS = r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well)\b"
 _SENTENCE_END = re.compile(r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*")
 # "union rep here - is chairing ...": a short lead-in before a dash
-_LEAD_IN = re.compile(r"^(?P<lead>[^-–?]{2,60}?)\s+[-–:]+\s+(?P<rest>.+)$", re.DOTALL)
+_LEAD_IN = re.compile(r"^(?P<lead>[^-–?:]{2,60}?)\s*(?:\s[-–]+|:)\s+(?P<rest>.+)$", re.DOTALL)
 _ABBREVIATION_DOT = re.compile(r"\b(?:e\.g|i\.e|etc|approx|no|vs|dr|mr|mrs|ms)\.$", re.IGNORECASE)
 
 
@@ -105,11 +114,22 @@ def sentences(message: str) -> list[str]:
             out[-1] = f"{out[-1]} {piece}"
             continue
         lead = _LEAD_IN.match(piece)
-        if lead and _SELF.match(lead.group("lead")) and not _QUESTION_START.match(lead.group("lead")):
+        if lead and (
+            (_SELF.match(lead.group("lead")) and not _QUESTION_START.match(lead.group("lead")))
+            or _instruction_only(lead.group("lead"))
+        ):
             out += [lead.group("lead").strip(), lead.group("rest").strip()]
         else:
             out.append(piece)
-    return out
+    return [p for piece in out for p in _joined_asks(piece)]
+
+
+def _joined_asks(sentence: str) -> list[str]:
+    """'TL stat & mand + how CPD impact is captured?': two questions joined by a plus sign."""
+    pieces = [p.strip() for p in re.split(r"\s\+\s", sentence)]
+    if len(pieces) == 1 or any(len(p.split()) < 2 for p in pieces):
+        return [sentence]
+    return [p if p.endswith("?") else f"{p}?" for p in pieces]
 
 
 # Where a question starts inside dictated text with no punctuation: "... for 3 months do I need to ..."
@@ -179,11 +199,11 @@ def find_ask(message: str) -> Ask:
     asks: list[str] = []
     context: list[str] = []
     for sentence in parts:
-        if _is_question(sentence) and not (asks and _instruction_only(sentence)):
+        if _instruction_only(sentence) and len(parts) > 1:
+            wants |= _wants(sentence)
+        elif _is_question(sentence):
             wants |= _wants(sentence)
             asks.append(sentence)
-        elif _instruction_only(sentence) and len(parts) > 1:
-            wants |= _wants(sentence)
         else:
             context.append(sentence)
     if not asks:

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 
+FEW = 12  # a count of at most this many competences lists their titles too
+
+
 def count(
     engine: Engine,
     q: Question,
@@ -40,8 +43,9 @@ def count(
                 )
             )
             w.add(f"{line} {marks}".strip())
-            if chosen and (principle or theme) and len(chosen) <= 8:
-                direct.write_evidence(w, p, direct.competence_evidence(p, sections, principle, theme), 8)
+            if chosen and len(chosen) <= (8 if principle or theme else FEW):
+                # few enough to read: the titles themselves, after the number
+                direct.write_evidence(w, p, direct.competence_evidence(p, sections, principle, theme), FEW)
             elif chosen:
                 groups: dict[str, int] = {}
                 written = principle_names([p])

@@ -31,7 +31,7 @@ from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
 from . import comparing, compose, contrasts, direct, lists, replies, retrieving, themes
-from .answer import Answer, Suggestion, combine
+from .answer import Answer, Suggestion, combine, list_items
 from .asking import Ask, find_ask
 from .competences import (
     SECTION_TITLES,
@@ -243,6 +243,8 @@ class Engine:
         parts = list(ask.parts)
         if "list" in ask.wants and operation_of(parts[-1]) == "count":
             parts.append("list them")  # "how many ...? give me the number then list them"
+        elif "number" in ask.wants and operation_of(parts[-1]) == "list":
+            parts.insert(-1, f"how many {parts[-1]}")  # "the number first, then the list: the EW's core competences"
         readings = [Reading(tuple(parts))]
         if len(parts) > 1:
             readings.append(Reading((ask.text,)))
@@ -271,17 +273,16 @@ class Engine:
         self, question: str, context: str, state: ConversationState, lazy: LazyVector, mode: str = "rules"
     ) -> tuple[Answer, ConversationState]:
         question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
-        q = understand(question, self.finder)
-        if context and not q.roles.profiles and not q.roles.everyone:
-            # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
-            named = self.finder.find(self.speller.correct(rewrite(context, self.finder.shorthand)))
-            if named.profiles:
-                q = replace(q, roles=RoleMatch(profiles=named.profiles, unknown=q.roles.unknown))
+        # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
+        named = self.finder.find(self.speller.correct(rewrite(context, self.finder.shorthand))) if context else None
+        q = understand(question, self.finder, named.profiles if named else ())
         q = self._with_context(q, state)
         if mode == "retrieve":
             answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state))
         elif mode == "units":
             answer = self._units(q, state)
+        elif state.topic and _ORDINAL.search(q.text):  # "which one is last in the table?": in the last list
+            answer = self._ordinal(q, state, lazy)
         else:
             answer = self._dispatch(q, state, lazy)
         # The conversation stays on the role the question is about (named, or carried from earlier), even
@@ -525,6 +526,25 @@ class Engine:
             )
         return lists.about_roles(self, q, profiles, vector)
 
+    def _ordinal(self, q: Question, state: ConversationState, lazy: LazyVector) -> Answer:
+        """'which one is last?', 'what's the first one?': that entry of the list the conversation is on."""
+        m = _ORDINAL.search(q.text)
+        assert m is not None
+        listed, _ = self._answer_one("list them", "", replace(state, focus=_no_count(state.focus)), lazy)
+        items = list_items(listed.text)
+        if listed.declined or not items:
+            return Answer("", grounded=False, declined=True)
+        word = next(g for g in m.groups() if g).lower()
+        index = {"first": 0, "top": 0, "second": 1, "third": 2}.get(word, -1)
+        if index >= len(items):
+            return Answer("", grounded=False, declined=True)
+        title, marks = items[index]
+        cited = [c for c in listed.citations if c.position in marks]
+        positions = {c.position: n for n, c in enumerate(cited, 1)}
+        text = f"The {word} one in that list is: **{title}** " + " ".join(f"[{positions[n]}]" for n in marks)
+        citations = tuple(replace(c, position=positions[c.position]) for c in cited)
+        return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
+
     def _units(self, q: Question, state: ConversationState) -> Answer:
         """Every entry and sentence of the templates that names the question's words: 'which role profile
         mentions homelessness?' (a word of the EW's scope), 'what does the SM say about contracts?'."""
@@ -710,10 +730,21 @@ _NEVER_IN_TEMPLATES = re.compile(
 _CONTENT_TOPICS = ("training", "competences", "experience")
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
+# "which one is last in the table?", "what's the first one?": an entry of the list just given
+_ORDINAL = re.compile(
+    r"\bwhich (?:one|item|entry|competence|course)? ?(?:is|comes) (?:the )?(first|last|final|second|third)\b"
+    r"|\b(?:the|which) (first|last|final|second|third) (?:one|item|entry)\b"
+    r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
+    re.I,
+)
 _LEVELS = re.compile(r"\blevels?\b|\bsenior\b|\bjunior\b", re.I)
 _SIMILAR = re.compile(r"\b(?:similar|the same|equivalent|likewise|too|as well|also|like that|that)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
+
+
+def _no_count(focus: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in focus if w != "how many")
 
 
 def _support(answer: Answer) -> float:

@@ -556,7 +556,9 @@ def training_fields(text: str) -> tuple[str, ...]:
     return tuple(name for name, pattern in _TRAINING_FIELDS if pattern.search(text))
 
 
-def understand(question: str, finder: RoleFinder) -> Question:
+def understand(question: str, finder: RoleFinder, context_roles: Sequence[RoleProfile] = ()) -> Question:
+    """What `question` asks; `context_roles`: roles the message names outside its question ("we're
+    recruiting an EW. What does the template ask for?"), taken when the question names none."""
     text = rewrite(without_filler(question), finder.shorthand)
     if _TEMPLATES_SAY.search(text):  # "do the templates say anything about X?": X, in every template
 
@@ -569,11 +571,13 @@ def understand(question: str, finder: RoleFinder) -> Question:
         stripped = _TEMPLATES_SAY.sub(plain, text)
         roles = finder.find(stripped)
         if not roles.profiles:
-            roles = RoleMatch(profiles=(), unknown=roles.unknown, everyone=True)
+            roles = RoleMatch(profiles=tuple(context_roles), unknown=roles.unknown, everyone=not context_roles)
         text = " ".join(stripped.split())
     else:
         text = _ROLE_TEMPLATE_SAYS.sub(r"\1 about", text)
         roles = finder.find(text)
+        if context_roles and not roles.profiles and not roles.everyone:
+            roles = RoleMatch(profiles=tuple(context_roles), unknown=roles.unknown)
     topics = topics_of(text)
     topic = _choose(topics, text, roles)
     subtopics = training_fields(text) if topic in ("training",) else ()
