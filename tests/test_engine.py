@@ -298,7 +298,7 @@ def test_comparisons_pair_the_same_subject_in_different_words(model_runtime) -> 
 
 def test_a_course_level_is_not_a_role_level_and_a_partial_match_is_not_a_yes(model_runtime) -> None:
     answer, _ = ask(model_runtime, "is safeguarding level 3 in both templates?")
-    assert answer.text.startswith("Only the Strategic Manager template lists it.")
+    assert answer.text.startswith("No: only the Strategic Manager template lists it.")  # "both?" is a yes/no
     assert "The **Engagement Worker** template has no entry naming safeguarding level 3; related:" in answer.text
 
 

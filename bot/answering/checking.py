@@ -128,7 +128,8 @@ def check(
             )
         elif having:
             names = " and ".join(p.short_name for p in having)
-            w.add(f"Only the {names} template{'s list' if len(having) > 1 else ' lists'} it.")
+            lead = "No: only" if _EVERY.search(q.text) else "Only"  # "is it in both templates?"
+            w.add(f"{lead} the {names} template{'s list' if len(having) > 1 else ' lists'} it.")
         else:
             w.add("No.")
         for p in profiles:
@@ -200,6 +201,7 @@ def check(
     return answer
 
 
+_EVERY = re.compile(r"\b(?:both|all|each|every)\b", re.IGNORECASE)
 _BLANK = re.compile(r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed))\b", re.IGNORECASE)
 
 

@@ -117,10 +117,22 @@ def select(
 
 
 def alternatives(text: str, theme: Sequence[str]) -> bool:
-    """Whether the question joins two words of its theme with 'and', 'or' or '/' ('budgets and contracts')."""
+    """Whether the question offers its theme's words as alternatives: 'lone working or working alone',
+    'budgets and contracts'; not 'commissioning and managing external contracts' (one activity)."""
     stems = {t[:5] for t in theme if " " not in t}
-    for m in re.finditer(r"\b([a-z]+)\s*(?:\band\b|\bor\b|/|&)\s*([a-z]+)\b", text.lower()):
-        if m.group(1)[:5] in stems and m.group(2)[:5] in stems and m.group(1)[:5] != m.group(2)[:5]:
+    if len(stems) < 2:
+        return False
+    lowered = text.lower()
+    tokens = re.findall(r"[a-z]+", lowered)
+    for i, token in enumerate(tokens):
+        if token == "or":  # a theme word within two words on each side: "lone working or working alone"
+            left = {w[:5] for w in tokens[max(0, i - 2) : i]} & stems
+            right = {w[:5] for w in tokens[i + 1 : i + 3]} & stems
+            if left and right and left != right:
+                return True
+    for m in re.finditer(r"\b([a-z]+)\s*(?:\band\b|/|&)\s*([a-z]+)\b(?:\s+([a-z]+))?", lowered):
+        first, second, after = m.group(1)[:5], m.group(2)[:5], (m.group(3) or "")[:5]
+        if first in stems and second in stems and first != second and after not in stems:
             return True
     return False
 

@@ -247,7 +247,7 @@ def level(w: Writer, p: RoleProfile, general: tuple[GeneralPassage, ...], bands:
     mark = w.cite(p, basic_source(p, "level"))
     if w.lines:
         w.add()
-    w.add(f"**{p.short_name}**: career framework level {p.level} {mark}")
+    w.add(f"The **{p.short_name}** is at career framework level {p.level}. {mark}")
     for para in p.level_descriptor:
         w.add(f"> {para.text} {w.cite(p, para.source)}")
     for warning in p.warnings:

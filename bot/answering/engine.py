@@ -160,7 +160,7 @@ class Engine:
             if len(w) >= 4
         } - self.name_words
         self.stems = {w[:6] for w in self.vocabulary}
-        self.speller = Speller(
+        used = [
             w
             for text in (
                 *(
@@ -179,9 +179,12 @@ class Engine:
                 *(g.text for g in kb.general),  # the framework text: "clinical", "banding", "coterminous"
             )
             for w in re.findall(r"[A-Za-z]+", text)
-        )
-        # Every word the templates use, and its first five letters: what a question's subject can be grounded in
-        self.known_stems = {w[:5] for w in self.speller.known if len(w) >= 5}
+        ]
+        self.speller = Speller(used)
+        # Every word the templates use (not the speller's question words: "salary", "leave"), and its first
+        # five letters: what a question's subject can be grounded in
+        self.template_words = frozenset(w.lower() for w in used if len(w) >= 3)
+        self.known_stems = {w[:5] for w in self.template_words if len(w) >= 5}
         self.by_stem: dict[str, str] = {}
         for w in sorted(self.vocabulary):
             self.by_stem.setdefault(_stem(w), w)
@@ -411,14 +414,21 @@ class Engine:
             return replace(listed, grounded=not self._subject(q.text))
         profiles = self._profiles(q, state)
         operation = operation_of(q.text)
-        if operation == "which" and replies.EXTREME.search(q.text) and _LEVELS.search(q.text):
+        if (
+            (operation == "which" or (_ROLES_WORD.search(q.text) and not q.roles.profiles))
+            and replies.EXTREME.search(q.text)
+            and _LEVELS.search(q.text)
+        ):
             return replies.roles_reply(self, q)  # "which role has the lowest level?"
-        if _PRODUCE.search(q.text) or (_NEVER_IN_TEMPLATES.search(q.text) and topic not in _CONTENT_TOPICS):
+        never = _NEVER_IN_TEMPLATES.search(q.text)
+        if never and all(self.grounded(w) for w in words(never.group(0))):
+            never = None  # a template that does say it ("the team's rota"): not an employment term to decline
+        if _PRODUCE.search(q.text) or (never and topic not in _CONTENT_TOPICS):
             # "can you write me a job advert?", "can I take annual leave in my first month?": not in a template
             return replies.decline(self, q, profiles)
         if _SALARY.search(q.text) and not _TRAINING_COSTS.search(q.text):
             return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
-        if topic in ("free", "framework") and retrieving.PROVENANCE.search(q.text.lower()):
+        if topic in ("free", "framework", "roles") and retrieving.PROVENANCE.search(q.text.lower()):
             return retrieving.provenance(self, q, profiles)  # "is the support worker template still a draft?"
         if _LEVEL_AND_BAND.search(q.text) and not _PAY.search(q.text):
             # "is career framework level 8 the same as band 8?": what the templates say on levels and bands
@@ -637,7 +647,7 @@ class Engine:
     def grounded(self, word: str) -> bool:
         """Whether the templates use `word` (or a word of the same stem: 'chairing', 'chair')."""
         word = word.lower()
-        return word in self.speller.known or (len(word) >= 5 and word[:5] in self.known_stems) or word.isdigit()
+        return word in self.template_words or (len(word) >= 5 and word[:5] in self.known_stems) or word.isdigit()
 
     def _topic_of_theme(self, q: Question, profiles: Sequence[RoleProfile]) -> str | None:
         """'competences' or 'training' when some template has an entry naming the question's theme."""
@@ -709,7 +719,8 @@ _LEVEL_AND_BAND = re.compile(
     r"(?=.*\bband(?:s|ing)?\b)(?=.*\b(?:levels?|career framework|agenda for change|afc|that|it)\b)", re.I
 )
 _SALARY = re.compile(
-    r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point)|(?:the|their|my|what is) pay)\b"
+    r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point)"
+    r"|(?:the|their|my|what is|hourly|annual|basic|starting|rate of) pay)\b"
     r"(?! for (?:the |their |my |a |an )?(?:training|course|courses|cpd|learning|qualification))",
     re.I,
 )
@@ -719,7 +730,9 @@ _TRAINING_COSTS = re.compile(
 )
 _ABOUT = re.compile(r"\b(?:about|on|around|regarding|concerning)\b", re.I)
 _PRODUCE = re.compile(
-    r"^\s*(?:can|could|would|will) you (?:please )?(?:write|draft|create|make|produce|generate|book|send|email)\b", re.I
+    r"^\s*(?:can|could|would|will) you (?:please )?(?:write|draft|create|make|produce|generate|book|send|email|suggest"
+    r"|come up with|think of|design)\b",
+    re.I,
 )
 # Employment terms no role profile template covers
 _NEVER_IN_TEMPLATES = re.compile(
@@ -737,6 +750,7 @@ _ORDINAL = re.compile(
     r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
     re.I,
 )
+_ROLES_WORD = re.compile(r"\b(?:roles?|templates?|jobs?|posts?)\b", re.I)
 _LEVELS = re.compile(r"\blevels?\b|\bsenior\b|\bjunior\b", re.I)
 _SIMILAR = re.compile(r"\b(?:similar|the same|equivalent|likewise|too|as well|also|like that|that)\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)

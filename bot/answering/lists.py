@@ -11,7 +11,7 @@ from knowledge.records import RoleProfile
 
 from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
-from .competences import THEMES, alternatives, competences, select
+from .competences import THEMES, alternatives, competences, names_theme, select
 from .direct import WHICH_ROLE, operation_of
 from .understanding import Question
 from .wording import sections_named
@@ -60,14 +60,15 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
     asks_which = WHICH_ROLE.search(q.text) and (not q.roles.profiles or q.roles.everyone)
     if (theme or focus) and len(profiles) > 1 and asks_which:
         # "which role needs root cause analysis training?": the roles whose template lists it
+        either = alternatives(q.text, theme)  # "lone working or working alone": either will do
         listing = [
             p
             for p in profiles
             if (
                 q.topic == "training"
-                and any(e.names_all(theme) for e in direct.training_evidence(p, theme, q.subtopics)[0])
+                and any(names_theme(e.text, theme, either) for e in direct.training_evidence(p, theme, q.subtopics)[0])
             )
-            or (q.topic == "competences" and select(p, sections, principle, theme))
+            or (q.topic == "competences" and select(p, sections, principle, theme, either))
             or (q.topic == "experience" and direct.experience_evidence(p, focus, theme))
         ]
         if not listing and theme:

@@ -87,6 +87,13 @@ def provenance(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answ
     chosen = profiles or list(engine.kb.profiles)
 
     def write(w: compose.Writer) -> None:
+        if operation_of(q.text) == "check" and len(chosen) == 1:  # "is the CD template final?"
+            draft = bool(re.search(r"\bdraft|\bconsultation", chosen[0].status or "", re.I))
+            final = re.search(r"\b(?:final|finished|finalised|signed off|approved|published|complete)\b", q.text, re.I)
+            asked_draft = re.search(r"\bdraft|\bconsultation", q.text, re.I)
+            if final or asked_draft:
+                yes = draft if asked_draft else not draft
+                w.add(f"{'Yes' if yes else 'No'}: its status is '{chosen[0].status or 'not stated'}'.")
         w.add("About the templates:")
         for p in chosen:
             made = f"published by {p.publisher}" if p.publisher else "publisher not stated"

@@ -118,7 +118,7 @@ class RoleFinder:
         )
         self.content_words = frozenset(self.content.split())
         self.aliases: list[tuple[str, RoleProfile]] = []
-        self.initials: dict[str, RoleProfile] = {}
+        self.initials: dict[str, list[RoleProfile]] = {}  # "SM": every template whose name it abbreviates
         self.distinct: dict[str, RoleProfile] = {}
         area_words: set[str] = set()
         for p in profiles:
@@ -127,7 +127,7 @@ class RoleFinder:
                 self.aliases.append((" ".join(words(alias)), p))
             initials = "".join(w[0] for w in p.short_name.split() if w[:1].isalpha()).upper()
             if len(initials) >= 2:
-                self.initials[initials] = p
+                self.initials.setdefault(initials, []).append(p)
         counts: dict[str, set[str]] = {}
         for p in profiles:
             for w in words(p.short_name):
@@ -142,14 +142,19 @@ class RoleFinder:
 
     def initials_in(self, token: str) -> RoleProfile | None:
         """The role a token abbreviates: "EW", "SMs", "EW's", and in lower case ("ew", "sms")."""
+        named = self.abbreviated(token)
+        return named[0] if named else None
+
+    def abbreviated(self, token: str) -> list[RoleProfile]:
+        """Every role a token abbreviates ("SM": a Strategic Manager and a Service Manager)."""
         if token.islower():
             if len(token) > 5 or token in _SHORT_WORDS:  # a future "TO" or "IT" role is not "to" or "it"
-                return None
+                return []
             token = token.upper()
         for form in (token, re.sub(r"'[sS]$", "", token), re.sub(r"[sS]$", "", token)):
             if form in self.initials:
                 return self.initials[form]
-        return None
+        return []
 
     def without_roles(self, text: str) -> str:
         """The question without its role mentions (they filter retrieval; as words they only add noise)."""
@@ -207,8 +212,7 @@ class RoleFinder:
             if not any(o is not p and a <= at and end <= e and e - a > end - at for a, e, o in spans):
                 note(p, at)
         for i, token in enumerate(re.findall(r"[A-Za-z0-9&']+", text)):
-            abbreviated = self.initials_in(token)
-            if abbreviated is not None:
+            for abbreviated in self.abbreviated(token):
                 note(abbreviated, i)
         if not found:  # "the secure estate template": an area of work only one template has
             for area, p in self.areas:
@@ -279,12 +283,22 @@ class RoleFinder:
             # "a support worker" where two templates are support workers: each of them, never one silently
             for i, p in enumerate(self._fitting(lowered)):
                 note(p, i)
+        # "for the service manager, not the strategic manager": a role named only to rule it out
+        excluded = {role for role, (at, _) in found.items() if _ruled_out(tokens[:at])}
+        if excluded and len(excluded) < len(found):
+            found = {role: pair for role, pair in found.items() if role not in excluded}
         ordered = sorted(found.values(), key=lambda pair: pair[0])
         return RoleMatch(
             profiles=tuple(p for _, p in ordered),
             unknown=tuple(dict.fromkeys(unknown)),
             everyone=everyone,
         )
+
+
+def _ruled_out(before: list[str]) -> bool:
+    """Whether the words before a role mention rule it out: 'not the', 'rather than', 'instead of an'."""
+    tail = [w for w in before[-3:] if w not in ("the", "a", "an")]
+    return bool(tail) and (tail[-1] == "not" or tail[-2:] in (["rather", "than"], ["instead", "of"], ["other", "than"]))
 
 
 def _adjacent_modifiers(before: list[str], generic: frozenset[str] | set[str]) -> list[str]:
@@ -327,6 +341,7 @@ def _fuzzy_find(tokens: list[str], alias: list[str]) -> int | None:
 
 _REWRITES = (
     (r"\bwhats\b", "what is"),
+    (r"\bteh\b", "the"),
     (r"\bstat(?:utory)?\s*(?:and|&|/|n)\s*mand(?:atory)?\b", "statutory and mandatory"),
     (r"\bmand(?:atory)?\s+training\b", "mandatory training"),
     (r"\bquals?\b", "qualifications"),
@@ -489,6 +504,9 @@ _FILLER = (
     r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?(?:whether|if)\b",
     r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?",
     r"\bso basically\b|\b(?:kind of|like)\b(?= what)|\bin a nutshell\b",
+    # where to look is not what is asked: "can the ACP prescribe according to the template?"
+    r"\b(?:according to|as per|going by|based on) (?:the|their|his|her|its|this|that|my|our)"
+    r" (?:role )?(?:template|profile)s?\b",
 )
 # "do the templates say anything about X": about X in every template (not about the templates themselves)
 _TEMPLATES_SAY = re.compile(
