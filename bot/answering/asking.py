@@ -162,6 +162,20 @@ def _is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or bool(_QUESTION_START.match(sentence))
 
 
+# "I just want to know what the template lists under ...", "I was wondering whether ...": a question inside
+_INDIRECT = re.compile(
+    r"\b(?:i (?:just |really |only )?(?:want|need|would like|'d like|wanted) to (?:know|check|find out|see|understand)"
+    r"|(?:can|could) you (?:please )?(?:tell|let) me(?: know)?|i(?:'m| am| was) (?:just )?(?:asking|wondering))"
+    r"(?: (?:if|whether))?\s+(?P<ask>\w.*)$",
+    re.IGNORECASE,
+)
+
+
+def _indirect(sentence: str) -> str | None:
+    m = _INDIRECT.search(sentence)
+    return m.group("ask") if m and len(m.group("ask").split()) >= 3 else None
+
+
 def _wants(text: str) -> set[str]:
     return {name for name, pattern in _WANTS if pattern.search(text)}
 
@@ -204,6 +218,10 @@ def find_ask(message: str) -> Ask:
         elif _is_question(sentence):
             wants |= _wants(sentence)
             asks.append(sentence)
+        elif inner := _indirect(sentence):  # "..., I just want to know what the template lists under X."
+            wants |= _wants(sentence)
+            asks.append(inner)
+            context.append(sentence[: sentence.rfind(inner)].strip(" ,"))
         else:
             context.append(sentence)
     if not asks:
@@ -212,7 +230,7 @@ def find_ask(message: str) -> Ask:
         asks = [plain[-1]]
         context.remove(plain[-1])
     # A short fragment after the last question adds to it ("whats the pay for an EW? band and salary pls")
-    last = max(i for i, s in enumerate(parts) if s in asks)
+    last = max((i for i, s in enumerate(parts) if s in asks), default=len(parts) - 1)
     for sentence in parts[last + 1 :]:
         if sentence in context and not _SELF.match(sentence) and len(sentence.split()) <= 6:
             context.remove(sentence)

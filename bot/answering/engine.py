@@ -252,7 +252,8 @@ class Engine:
         if len(parts) > 1:
             readings.append(Reading((ask.text,)))
         if ask.split:  # the message as a whole; first when its question points into the context
-            readings.insert(0 if ask.refers_back else len(readings), Reading((question,)))
+            empty = not self._subject(ask.text) and not set(topics_in(ask.text)) - {"framework", "help"}
+            readings.insert(0 if ask.refers_back or empty else len(readings), Reading((question,)))
         if state.theme and _SIMILAR.search(ask.text):
             # "and does the EW have anything similar?": the subject of the conversation, for the role named now
             readings.append(Reading((f"{ask.text.rstrip(' ?')} about {' and '.join(state.theme)}?",)))

@@ -77,7 +77,7 @@ PROVENANCE = re.compile(
     r"\bwho (?:wrote|writes|developed|published|made|produced|created|owns)\b|\bpublish|"
     r"\bskills for health\b|\bexpert reference\b|\bwhen (?:was|were)\b|\bdates?\b|\bversions?\b|"
     r"\bdeveloped (?:with|by|in collaboration)\b|\bwho\b.*\b(?:wrote|written|developed|published)\b|"
-    r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b|\bdraft\b|\bfinal(?:ised)? version\b"
+    r"\bstatus\b|\bup to date\b|\bhow old\b|\blatest\b|\bdrafts?\b|\bfinal(?:ised)? version\b"
     r"|\btemplates?\b.*\b(?:final|finalised|finished)\b"
 )
 

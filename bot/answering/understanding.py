@@ -427,7 +427,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bhow senior\b|\bseniority\b|\blevel descriptor|\bdescriptor\b|\bwhat does level \d+ mean"
         r"|\bwhat is (?:a |the )?level \d+\b|\bwhat level\b|\bcareer framework level\b(?! \d)|\blevel of autonomy"
         r"|\bdefinition of the level\b|'s (?:career framework )?level\b(?! \d)"
-        r"|\b(?:their|its|the role's) level\b(?! \d)|\bhow much responsibility\b",
+        r"|\b(?:their|its|the role's) level\b(?! \d)|\bhow much responsibility\b"
+        r"|\blevel \d+ (?:definition|descriptor)\b|\bexpected to know\b",
     ),
     (
         "competences",
@@ -443,6 +444,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:support|help|see)\b|\bwho (?:is|are) .{0,30}\bfor\b|"
         r"\bwhat (?:does|do|would|will) (?:an? |the )?.{0,60}\b(?:do|doing)\b|\bduties\b|\bresponsibilit"
         r"|\bscope\b|\bday[- ]to[- ]day\b|\bjob description\b|\brole involve|\binvolve\b|\bpurpose\b"
+        r"|\b(?:role|job|post) (?:actually |really )?(?:involves|entails|covers)\b"
         r"|\btell me about\b|\bdescribe\b|\bmain tasks\b|\bexpected to\b|\bwhat is (?:an? |the )?.{0,40}"
         r"\b(?:role|job)\b|\bwhat'?s (?:an? |the )?.{0,40}\b(?:role|job)\b|\bwho (?:do|does|will) .{0,40}work with"
         r"|\bchallenge|\bsummar|\boverview\b|\bwhat kind of work\b|\bjob\b.*\babout\b",
