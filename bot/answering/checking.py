@@ -112,6 +112,16 @@ def check(
     others = [p for p in engine.kb.profiles if any(not e.blank for e in elsewhere.get(p.role, []))]
     more: list[Suggestion] = []
 
+    alternative = (
+        q.topic == "experience"
+        and bool(_MUST.search(q.text))
+        and bool(_QUALIFICATION.search(q.text))
+        and any(
+            e.text.startswith(KIND_TITLES["qualification"]) and re.search(r"\bor equivalent\b", e.text, re.I)
+            for p in having
+            for e in found[p.role][0]
+        )
+    )
     blank_in = [p for p in profiles if not any(not e.blank for e in found[p.role][0]) and _left_blank(found[p.role])]
 
     def write(w: compose.Writer) -> None:
@@ -122,6 +132,9 @@ def check(
                 w.add(f"Only the {' and '.join(p.short_name for p in blank_in)} template leaves it blank.")
         elif asks_blank and having:
             w.add("No, it is not blank.")
+        elif having and len(having) == len(profiles) and alternative:
+            # "must she hold a management qualification?": not if the template accepts equivalent experience
+            w.add("No, not necessarily: the template accepts equivalent experience instead.")
         elif having and len(having) == len(profiles):
             w.add(
                 "Yes." if len(profiles) == 1 else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it."
@@ -201,6 +214,14 @@ def check(
     return answer
 
 
+_MUST = re.compile(
+    r"\b(?:must|have to|has to|need|needs|required?|requires|absolutely|essential|necessary|already hold|mandatory"
+    r"|rules? (?:her|him|them)? ?out)\b",
+    re.IGNORECASE,
+)
+_QUALIFICATION = re.compile(
+    r"\bqualifi|\bdegree\b|\bnvq\b|\bdiploma\b|\bdoctorate\b|\bmasters?\b|\bmaster's\b|\bmsc\b|\bphd\b", re.I
+)
 _EVERY = re.compile(r"\b(?:both|all|each|every)\b", re.IGNORECASE)
 _BLANK = re.compile(r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed))\b", re.IGNORECASE)
 

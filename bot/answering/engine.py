@@ -409,6 +409,8 @@ class Engine:
             return replies.help_reply(self)
         if q.roles.unknown and not q.roles.profiles:  # "do you have a template for a ... practitioner?"
             return replies.unknown_role(self, q.roles.unknown)
+        if topic == "roles" and retrieving.PROVENANCE.search(q.text.lower()):
+            return retrieving.provenance(self, q, list(q.roles.profiles))  # "which templates are still drafts?"
         if topic == "roles":
             # "which roles include lone working?" asks about more than the list of roles: a weak reading then
             listed = replies.roles_reply(self, q)

@@ -408,7 +408,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bexperience\b|\bqualifi|\bdbs\b|\bvetting\b|\bcriminal record|\bbackground check|\bcriteria\b"
         r"|\brequirements? (?:to|for) (?:apply|the (?:job|post|role))|\bperson spec|\brecruit|\bhir(?:e|ing)\b"
         r"|\beligib|\bapply for\b|\bessential\b|\bnvq\b|\bdiploma\b|\bdegree\b|\bshortlist|\binterview"
-        r"|\bdisclosure\b|\bclearance\b|\bbackground\b",
+        r"|\bdisclosure\b|\bclearance\b|\bbackground\b|\bdoctorate\b|\bmasters?\b|\bmaster's\b|\bphd\b",
     ),
     (
         "training",
