@@ -40,8 +40,22 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
     focus = _experience_focus(q.text)
     sections = sections_named(q.text)
     principle = engine.principle_of(q.text)
-    if principle:  # the principle's own words are not a theme as well
-        theme = [t for t in theme if t not in principle.split()]
+    if principle:  # the principle's own words are not a theme as well ("health, safety and security")
+        theme = [t for t in theme if t not in principle.split() and not all(w in principle for w in t.split())]
+    if q.topic == "scope" and _DOES_WITH.search(q.text) and engine.theme_of(q, strict=True):
+        # "what does the SM do with contracts and budgets?": what the template says on that, not the whole scope
+        chosen = engine.theme_of(q, strict=True)
+        either = alternatives(q.text, chosen)
+        said = [p for p in profiles if themes.count(p, chosen, any_word=either)]
+        if said:
+
+            def write_theme(w: compose.Writer) -> None:
+                for p in said:
+                    themes.about_theme(w, p, chosen, either)
+
+            return engine.finish(
+                replace(q, topic="competences"), said, write_theme, engine.follow_ups(said[0], "scope")
+            )
     check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
     operation = operation_of(q.text)
     plain_check = q.topic == "competences" and not theme and not principle
@@ -130,6 +144,9 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
         # "mentions extra": a theme of words no template uses is perhaps a misreading; another reading may do better
         return replace(found, grounded=found.grounded and all(engine.grounded(t) for t in theme))
     return answer
+
+
+_DOES_WITH = re.compile(r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for)\b", re.I)
 
 
 def fields(engine: Engine, q: Question, profiles: list[RoleProfile], keys: list[str]) -> Answer:
