@@ -59,7 +59,7 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\b(?:then|and|also|plus) (?:the |a )?(?:list|titles|names)\b"
             r"|\bevery (?:one|single one)\b"
             r"|\bthe (?:full|whole|complete) list\b|\bin full\b|\ball of them\b|\btick (?:them|it|each) off\b"
-            r"|\bone (?:per|a) line\b|\bbullet(?:s| points?)\b|\bjust the (?:titles|names|list)\b",
+            r"|\bone (?:per|a) line\b|\bbullets?(?: points?)?\b|\bjust the (?:titles|names|list)\b",
             re.IGNORECASE,
         ),
     ),
@@ -75,7 +75,9 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
-_INSTRUCTION_WORDS = r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well)\b"
+_INSTRUCTION_WORDS = (
+    r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well|per|each|one|line|role)\b"
+)
 _SENTENCE_END = re.compile(r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*")
 # "union rep here - is chairing ...": a short lead-in before a dash
 _LEAD_IN = re.compile(r"^(?P<lead>[^-–?:]{2,60}?)\s*(?:\s[-–]+|:)\s+(?P<rest>.+)$", re.DOTALL)

@@ -11,7 +11,7 @@ from knowledge.records import CompetenceSection, Field, RoleProfile
 
 from . import compose, direct
 from .answer import Answer, Suggestion
-from .competences import names_theme, theme_terms
+from .competences import SECTION_TITLES, names_theme, theme_terms
 from .compose import KIND_TITLES
 from .understanding import Question, words
 from .wording import THEME_STOP
@@ -44,9 +44,9 @@ def check(
     if q.topic == "experience":
         theme = [t for t in theme if t not in _EXPERIENCE_WORDS]
     # "is the SM's statutory and mandatory row actually blank?": whether the field is blank is what is asked
-    asks_blank = bool(_BLANK.search(q.text))
+    asks_blank = bool(BLANK.search(q.text))
     if asks_blank:
-        theme = [t for t in theme if engine.grounded(t) and not _BLANK.search(t)]
+        theme = [t for t in theme if engine.grounded(t) and not BLANK.search(t)]
 
     seen: dict[str, tuple[list[direct.Evidence], list[Field]]] = {}
 
@@ -75,7 +75,7 @@ def check(
         and len(w) >= 3
         and not w.isdigit()
         and not (q.topic == "experience" and w in _RECRUITING)
-        and not (asks_blank and (_BLANK.search(w) or not engine.grounded(w)))
+        and not (asks_blank and (BLANK.search(w) or not engine.grounded(w)))
     ]
     # Words no template uses: the subject of a "No", or a misread question (then another reading is tried)
     ungrounded = [w for w in asked if not engine.grounded(w)]
@@ -84,6 +84,8 @@ def check(
     if unnamed:  # "CPR training": none of the question's words is in the templates, so nothing names it
         found = {role: ([], fields) for role, (_, fields) in found.items()}
     having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
+    if q.topic == "competences" and ungrounded and theme:
+        having = []  # "a driving licence and access to a car": no entry names what no template says
     if q.topic == "training" and theme:
         # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word asked
         # (also those no template uses: "mental health first aid") is a yes
@@ -179,7 +181,13 @@ def check(
                     )
                 else:
                     where = direct.looked_in(w, p, q.topic, fields, sections)
-                    if q.topic == "competences":
+                    elsewhere_in = direct.competence_evidence(p, (), principle, theme) if sections and theme else []
+                    if q.topic == "competences" and elsewhere_in:
+                        # "is 'Manage budgets' one of the SM's core competences?": no, but it is in another section
+                        asked_in = " or ".join(SECTION_TITLES[s].lower() for s in sections)
+                        w.add(f"Not among the {asked_in} {where}; the template has:")
+                        direct.write_evidence(w, p, elsewhere_in, 3)
+                    elif q.topic == "competences":
                         w.add(f"No competence in the {p.short_name} template mentions {what} {where}")
                         # "chair meetings": those naming part of it ("Represent one's own agency at meetings")
                         near = [
@@ -223,7 +231,7 @@ _QUALIFICATION = re.compile(
     r"\bqualifi|\bdegree\b|\bnvq\b|\bdiploma\b|\bdoctorate\b|\bmasters?\b|\bmaster's\b|\bmsc\b|\bphd\b", re.I
 )
 _EVERY = re.compile(r"\b(?:both|all|each|every)\b", re.IGNORECASE)
-_BLANK = re.compile(r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed))\b", re.IGNORECASE)
+BLANK = re.compile(r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed|filled))\b", re.IGNORECASE)
 
 
 def _left_blank(found: tuple[list[direct.Evidence], list[Field]]) -> bool:

@@ -30,7 +30,7 @@ from index.store import Index
 from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
-from . import comparing, compose, contrasts, direct, lists, replies, retrieving, themes
+from . import checking, comparing, compose, contrasts, direct, lists, replies, retrieving, themes
 from .answer import Answer, Suggestion, combine, list_items
 from .asking import Ask, find_ask
 from .competences import (
@@ -42,7 +42,7 @@ from .competences import (
 from .direct import operation_of
 from .intents import IntentMatcher
 from .spelling import Speller
-from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, understand, words
+from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, training_fields, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
 
 MAX_QUESTION_CHARS = 2000
@@ -386,7 +386,11 @@ class Engine:
         return [
             w
             for w in self._content_words(text)
-            if w not in THEME_STOP and len(w) >= 3 and not w.isdigit() and w.rstrip("s") not in JOB_NOUNS
+            if w not in THEME_STOP
+            and w not in _VAGUE
+            and len(w) >= 3
+            and not w.isdigit()
+            and w.rstrip("s") not in JOB_NOUNS
         ]
 
     def _only_roles(self, text: str) -> bool:
@@ -417,6 +421,14 @@ class Engine:
             return replace(listed, grounded=not self._subject(q.text))
         profiles = self._profiles(q, state)
         operation = operation_of(q.text)
+        if operation == "which" and (fields := training_fields(q.text)) and checking.BLANK.search(q.text):
+            return lists.which_blank(
+                self, replace(q, topic="training", subtopics=fields), list(self.kb.profiles)
+            )  # "which templates leave stat and mand blank?"
+        if operation == "which" and _MENTION.search(q.text) and not q.roles.profiles:
+            said = self._units(q, state)  # "which roles mention working alone or lone working?": wherever they do
+            if said.grounded:
+                return said
         if (
             (operation == "which" or (_ROLES_WORD.search(q.text) and not q.roles.profiles))
             and replies.EXTREME.search(q.text)
@@ -753,6 +765,7 @@ _ORDINAL = re.compile(
     r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
     re.I,
 )
+_MENTION = re.compile(r"\b(?:mentions?|says?|refers? to|talks? about|words? it)\b", re.I)
 _ROLES_WORD = re.compile(r"\b(?:roles?|templates?|jobs?|posts?)\b", re.I)
 _LEVELS = re.compile(r"\blevels?\b|\bsenior\b|\bjunior\b", re.I)
 _SIMILAR = re.compile(r"\b(?:similar|the same|equivalent|likewise|too|as well|also|like that|that)\b", re.I)

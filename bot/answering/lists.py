@@ -146,6 +146,26 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
     return answer
 
 
+def which_blank(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+    found = {p.role: direct.training_evidence(p, [], q.subtopics)[1] for p in profiles}
+    blank = [p for p in profiles if found[p.role] and all(f.is_blank for f in found[p.role])]
+
+    def write(w: compose.Writer) -> None:
+        if not blank:
+            w.add(f"None: every one of the {len(profiles)} templates fills it in.")
+        else:
+            w.add(f"{len(blank)} of the {len(profiles)} templates leave it blank:")
+        for p in blank:
+            f = found[p.role][0]
+            w.add(
+                f"- **{p.short_name}**: {compose.short_label(f.label)} left blank {w.cite(p, f.source, None, f.label)}"
+            )
+
+    return engine.finish(
+        q, blank or profiles[:1], write, suggestions=engine.follow_ups((blank or profiles)[0], "training")
+    )
+
+
 _DOES_WITH = re.compile(r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for)\b", re.I)
 
 
