@@ -12,6 +12,7 @@ from knowledge.records import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_TEMPLATES = ROOT / "tests" / "fixtures" / "templates"
+FAMILY_TEMPLATES = ROOT / "tests" / "fixtures" / "family"
 
 
 def ask_turns(runtime, *turns: str):
@@ -71,3 +72,17 @@ def model_runtime(tmp_path_factory: pytest.TempPathFactory):
 
     index_dir = tmp_path_factory.mktemp("index") / "index"
     return load_runtime(Settings.from_env({"ROLEBOT_INDEX_DIR": str(index_dir)}))
+
+
+@pytest.fixture(scope="session")
+def family_runtime(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped two and the invented family of eight in one folder, as an organisation holds them: the
+    real model and a real index (built once per session)."""
+    from bot.runtime import load_runtime
+    from bot.settings import Settings
+
+    folder = tmp_path_factory.mktemp("family-templates")
+    for path in [*default_dir().glob("*.txt"), *FAMILY_TEMPLATES.glob("*.txt"), *FAMILY_TEMPLATES.glob("*.md")]:
+        shutil.copy(path, folder / path.name)
+    index_dir = tmp_path_factory.mktemp("family-index") / "index"
+    return load_runtime(Settings.from_env({"ROLEBOT_KNOWLEDGE_DIR": str(folder), "ROLEBOT_INDEX_DIR": str(index_dir)}))

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.evaluation import EvalFileError, default_eval_file, format_report, load_cases, run_eval
+from bot.answering.evaluation import (
+    EvalFileError,
+    Report,
+    confident_wrong,
+    default_eval_file,
+    format_report,
+    load_cases,
+    run_eval,
+)
 
 pytestmark = pytest.mark.model
 PASS_RATE = 0.98
@@ -16,8 +24,11 @@ PASS_RATE = 0.98
 # made for it) and the questions about the two invented fixture templates: floors at what the bot
 # scores today, so that nothing slips back (README, "Evaluation").
 BLIND_FLOOR = 0.95
-BLIND2_FLOOR = 0.87
-FIXTURES_FLOOR = 0.76
+BLIND2_FLOOR = 0.88
+FIXTURES_FLOOR = 0.80
+# The third blind set (237 questions in voices the others lack, 86 of them asked with the invented family
+# loaded beside the shipped two): 74.7 % on its first run, before any change made for it (docs/evaluation.md).
+BLIND3_FLOOR = 0.92
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -51,6 +62,53 @@ def test_blind_sets(model_runtime, name: str, floor: float) -> None:
     summary = format_report(report)
     print(summary)
     assert report.pass_rate >= floor, summary
+
+
+def _third_blind_set(model_runtime, family_runtime) -> Report:
+    path = default_eval_file().with_name("blind3.json")
+    shipped = run_eval(model_runtime.engine, path, templates="shipped")
+    family = run_eval(family_runtime.engine, path, templates="family")
+    return Report(shipped.results + family.results)
+
+
+def test_third_blind_set(model_runtime, family_runtime) -> None:
+    report = _third_blind_set(model_runtime, family_runtime)
+    summary = format_report(report)
+    print(summary)
+    assert len(report.results) >= 150
+    assert report.pass_rate >= BLIND3_FLOOR, summary
+
+
+def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime, tmp_path: Path) -> None:
+    """Over every evaluation set, passing or not: no "No" that names the asker's context as its subject, no
+    first word (Yes, No, a number) that the lines under it contradict, no yes/no to a request for something."""
+    from bot.runtime import load_runtime
+    from bot.settings import Settings
+
+    from .conftest import ROOT
+
+    fixtures = load_runtime(
+        Settings.from_env(
+            {
+                "ROLEBOT_KNOWLEDGE_DIR": str(ROOT / "tests" / "fixtures" / "templates"),
+                "ROLEBOT_INDEX_DIR": str(tmp_path),
+            }
+        )
+    )
+    reports = [
+        (model_runtime, run_eval(model_runtime.engine, default_eval_file().with_name(name)))
+        for name in ("questions.json", "holdout.json", "blind.json", "blind2.json")
+    ]
+    reports.append((fixtures, run_eval(fixtures.engine, default_eval_file().with_name("fixtures.json"))))
+    reports.append((family_runtime, _third_blind_set(model_runtime, family_runtime)))
+    problems = [
+        f"{r.id}: {r.question} -> {found}"
+        for runtime, report in reports
+        for r in report.results
+        if (found := confident_wrong(r.question.split(" / ")[-1], r.answer, runtime.engine.grounded))
+    ]
+    assert sum(len(report.results) for _, report in reports) > 700
+    assert not problems, "\n".join(problems)
 
 
 def test_fixture_templates_set(tmp_path: Path) -> None:
@@ -105,3 +163,19 @@ def test_bad_eval_files(tmp_path: Path) -> None:
     (tmp_path / "shape.json").write_text('[{"q": 1}]', encoding="utf-8")
     with pytest.raises(EvalFileError, match="each with 'ask'"):
         load_cases(tmp_path / "shape.json")
+
+
+def test_the_misread_check_can_fail(model_runtime) -> None:
+    from bot.answering.answer import Answer
+
+    grounded = model_runtime.engine.grounded
+    echo = Answer("No.\nNo competence in the Engagement Worker template mentions union rep chairing meetings [1]")
+    assert confident_wrong("union rep here - is chairing meetings part of the EW profile?", echo, grounded)
+    blank = Answer("No.\nThe Strategic Manager template's statutory and mandatory learning: left blank in the template")
+    assert confident_wrong("The SM's stat and mand row looks empty - is it actually blank?", blank, grounded)
+    request = Answer("Yes.\nThe Engagement Worker template lists that:")
+    assert confident_wrong("Can you give me the exact Experience Required for the EW?", request, grounded)
+    counted = Answer("14 competences in the template\n**EW**: competences: 12 listed", roles=("EW",))
+    assert confident_wrong("how many competences does the EW have?", counted, grounded)
+    fine = Answer("No.\nNo competence in the Engagement Worker template mentions chairing meetings [1]")
+    assert not confident_wrong("union rep here - is chairing meetings part of the EW profile?", fine, grounded)

@@ -242,8 +242,13 @@ def confident_wrong(question: str, answer: Answer, grounded: Callable[[str], boo
     listed = re.search(r":\s*(\d+) listed\b", answer.text)
     if counted and listed and len(answer.roles) == 1 and counted.group(1) != listed.group(1) and not counted.group(2):
         problems.append(f"says {counted.group(1)} but lists {listed.group(1)}")
-    last = ask.parts[-1]
-    yes_no_clause = re.search(r"(?:^|[,;:–-]\s*)(?:is|are|does|do|can|must|should|has|have)\b[^?]*\?\s*$", last, re.I)
+    last = ask.parts[0]  # the first word answers the first question asked
+    yes_no_clause = re.search(
+        r"(?:^|[,;:–-]\s*)(?!(?:can|could|would) you (?:please )?(?:give|tell|list|show|send)\b)"
+        r"(?:is|are|does|do|can|must|should|has|have)\b[^?]*\?\s*$",
+        last,
+        re.I,
+    )
     if re.match(r"(?:Yes|No)[.,:!]", first) and _WH_FIRST.match(last) and not yes_no_clause:
         problems.append("a yes/no to a question that asked for something")
     return problems

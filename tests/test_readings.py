@@ -1,0 +1,128 @@
+"""Readings of a question, ranked by how well the templates support them, and roles among many similar
+ones: the shipped two with the invented family of eight loaded beside them (the real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.answer import Answer
+
+from .conftest import ask_turns
+
+pytestmark = pytest.mark.model
+
+
+def short_names(runtime, answer: Answer) -> set[str]:
+    by_role = {p.role: p.short_name for p in runtime.kb.profiles}
+    return {by_role[r] for r in answer.roles}
+
+
+def cited(runtime, answer: Answer) -> set[str]:
+    by_role = {p.role: p.short_name for p in runtime.kb.profiles}
+    return {by_role[c.role] for c in answer.citations if c.role}
+
+
+def test_the_most_specific_title_wins(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "the senior crisis support worker's health and safety competences")
+    assert short_names(family_runtime, answer) == {"Senior Crisis Support Worker"}
+    assert cited(family_runtime, answer) == {"Senior Crisis Support Worker"}
+    answer = ask_turns(family_runtime, "what does an advanced clinical practitioner need for registration?")
+    assert cited(family_runtime, answer) == {"Advanced Clinical Practitioner"}
+
+
+def test_a_title_that_fits_several_templates_is_answered_for_each_never_one_silently(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "what training does a support worker need?")
+    assert {"Crisis Support Worker", "Senior Crisis Support Worker"} <= cited(family_runtime, answer)
+    assert "**Crisis Support Worker**" in answer.text and "**Senior Crisis Support Worker**" in answer.text
+    # initials two templates share ("SM": Strategic Manager, Service Manager) name both
+    answer = ask_turns(family_runtime, "SM experience required")
+    assert {"Strategic Manager", "Service Manager"} <= cited(family_runtime, answer)
+
+
+def test_a_role_named_to_rule_it_out_is_not_answered(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "What does the experience required say for the service manager, not the strategic manager?"
+    )
+    assert cited(family_runtime, answer) == {"Service Manager"}
+    assert "willingness to work towards management qualification" not in answer.text
+
+
+def test_which_roles_covers_every_template_in_either_wording(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Which of the roles mention working alone or lone working?")
+    assert "Working alone safely" in answer.text  # the Crisis Support Worker's wording
+    assert "Lone working" in answer.text or "Lone Working" in answer.text
+    assert {"Crisis Support Worker", "Senior Crisis Support Worker", "Engagement Worker"} <= cited(
+        family_runtime, answer
+    )
+
+
+def test_which_templates_leave_a_field_blank_and_levels_across_templates(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Which templates have nothing filled in for statutory and mandatory learning?")
+    assert cited(family_runtime, answer) == {"Strategic Manager", "Service Manager"}
+    assert answer.text.startswith("2 of the 10 templates leave it blank")
+    answer = ask_turns(family_runtime, "What's the lowest level role you have a template for?")
+    assert "Transport Assistant" in answer.text and "level 2" in answer.text
+    answer = ask_turns(family_runtime, "which roles are level 8?")
+    assert cited(family_runtime, answer) == {"Strategic Manager", "Service Manager"}
+
+
+def test_the_status_of_templates(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Is the clinical director template final?")
+    assert answer.text.startswith("No: its status is 'Draft")
+    answer = ask_turns(family_runtime, "Which templates are still drafts rather than final?")
+    assert len(cited(family_runtime, answer)) >= 4
+
+
+# -- the shipped two -----------------------------------------------------------------------------------------
+
+
+def test_an_entry_of_the_last_list_by_its_place(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "list the EW core competences", "how many is that? and which one is last in the table?"
+    )
+    assert answer.text.startswith("14 core competences")
+    assert "The last one in that list is: **Use digital communications**" in answer.text
+    answer = ask_turns(model_runtime, "what training does an engagement worker need", "what's the first one?")
+    assert answer.text.startswith("The first one in that list is: **Safeguarding**")
+    assert len(answer.citations) == 1
+
+
+def test_a_follow_up_that_asks_for_something_similar_carries_the_subject(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "what does the SM template say about supervision", "and does the EW have anything similar?"
+    )
+    assert answer.text.startswith("Yes")
+    assert "Make use of supervision" in answer.text
+
+
+def test_an_indirect_question_behind_its_context(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime,
+        "I'm a GMB workplace rep. A strategic manager member has been told she has to chair every meeting. I'm not"
+        " disputing it's her job, I just want to know what the template lists under management and administration"
+        " for the strategic manager.",
+    )
+    assert "Chair meetings" in answer.text and "Manage budgets" in answer.text
+    assert not answer.declined
+
+
+def test_an_instruction_before_a_colon_shapes_the_answer(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "Give me the number first then list them: the core competences for the engagement worker."
+    )
+    assert answer.text.startswith("14 core competences")
+    assert "Store and retrieve information using a filing system" in answer.text
+
+
+def test_equivalent_experience_is_not_a_must(model_runtime) -> None:
+    answer = ask_turns(model_runtime, "Does the engagement worker absolutely have to hold a Level 3 NVQ or Diploma?")
+    assert answer.text.startswith("No, not necessarily")
+    assert "or equivalent experience" in answer.text
+
+
+def test_a_yes_no_names_only_words_the_templates_use_as_its_subject(model_runtime) -> None:
+    answer = ask_turns(model_runtime, "Does the engagement worker need a full UK driving licence and access to a car?")
+    assert not answer.text.startswith("Yes")
+    answer = ask_turns(model_runtime, "Is 'Manage budgets' one of the strategic manager's core competences?")
+    assert answer.text.startswith("No.")
+    assert "Manage budgets (role specific)" in answer.text
