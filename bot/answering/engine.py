@@ -426,9 +426,9 @@ class Engine:
                 self, replace(q, topic="training", subtopics=fields), list(self.kb.profiles)
             )  # "which templates leave stat and mand blank?"
         if operation == "which" and _MENTION.search(q.text) and not q.roles.profiles:
-            said = self._units(q, state)  # "which roles mention working alone or lone working?": wherever they do
-            if said.grounded:
-                return said
+            units = self._units(q, state)  # "which roles mention working alone or lone working?": wherever they do
+            if units.grounded:
+                return units
         if (
             (operation == "which" or (_ROLES_WORD.search(q.text) and not q.roles.profiles))
             and replies.EXTREME.search(q.text)
