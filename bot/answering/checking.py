@@ -17,7 +17,7 @@ from .understanding import Question, words
 from .wording import THEME_STOP
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .context import Context
 
 SHORT_LIST = 8  # a yes/no on a list this short shows the whole list
 
@@ -32,7 +32,7 @@ _EXPERIENCE_WORDS = frozenset(
 
 
 def check(
-    engine: Engine,
+    engine: Context,
     q: Question,
     profiles: list[RoleProfile],
     theme: list[str],
@@ -240,7 +240,7 @@ def _left_blank(found: tuple[list[direct.Evidence], list[Field]]) -> bool:
 
 
 def as_competence(
-    engine: Engine, q: Question, profiles: list[RoleProfile], found: dict[str, list[direct.Evidence]], what: str
+    engine: Context, q: Question, profiles: list[RoleProfile], found: dict[str, list[direct.Evidence]], what: str
 ) -> Answer:
     """No training entry names it, but a competence does: a yes, said as what it is."""
     having = [p for p in profiles if found[p.role]]
@@ -257,7 +257,7 @@ def as_competence(
 
 
 def related(
-    engine: Engine,
+    engine: Context,
     q: Question,
     profiles: list[RoleProfile],
     found: dict[str, tuple[list[direct.Evidence], list[Field]]],

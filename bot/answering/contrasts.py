@@ -16,13 +16,13 @@ from .understanding import Question
 from .wording import ROLE_TOPICS, sections_named, topics_in
 
 if TYPE_CHECKING:
-    from .engine import ConversationState, Engine, LazyVector
+    from .context import Context, ConversationState, Vector
 
 _LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
 
 
 def compare_roles(
-    engine: Engine, q: Question, profiles: list[RoleProfile], state: ConversationState | None = None
+    engine: Context, q: Question, profiles: list[RoleProfile], state: ConversationState | None = None
 ) -> Answer:
     if len(profiles) < 2:
         profiles = list(engine.kb.profiles)
@@ -68,7 +68,7 @@ def compare_roles(
     return replace(answer, table=table)
 
 
-def progression_answer(engine: Engine, q: Question, state: ConversationState, vector: LazyVector) -> Answer:
+def progression_answer(engine: Context, q: Question, state: ConversationState, vector: Vector) -> Answer:
     mentioned = list(q.roles.profiles)
     if len(mentioned) >= 2:
         source, target = mentioned[0], mentioned[1]
@@ -95,7 +95,7 @@ def progression_answer(engine: Engine, q: Question, state: ConversationState, ve
     )
 
 
-def principles_answer(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+def principles_answer(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     """'What are the underpinning principles?': the ones each template groups its competences by."""
     chosen = profiles or list(engine.kb.profiles)
 

@@ -13,14 +13,14 @@ from .competences import group_source, principle_key, principle_names, select
 from .understanding import Question
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .context import Context
 
 
 FEW = 12  # a count of at most this many competences lists their titles too
 
 
 def count(
-    engine: Engine,
+    engine: Context,
     q: Question,
     profiles: list[RoleProfile],
     theme: list[str],
@@ -64,7 +64,7 @@ def count(
     return engine.finish(replace(q, topic="competences"), profiles, write, suggestions=suggestions)
 
 
-def count_training(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+def count_training(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     """'How many stat and mand topics?': the number of entries first, then the entries."""
 
     def write(w: compose.Writer) -> None:

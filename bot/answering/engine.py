@@ -30,8 +30,8 @@ from index.store import Index
 from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
-from . import checking, comparing, compose, contrasts, direct, lists, replies, retrieving, themes
-from .answer import Answer, Suggestion, combine, list_items
+from . import checking, comparing, compose, contrasts, direct, lists, replies, retrieving, themes, units
+from .answer import Answer, Suggestion, combine
 from .asking import Ask, find_ask
 from .competences import (
     SECTION_TITLES,
@@ -39,6 +39,7 @@ from .competences import (
     principle_names,
     select,
 )
+from .context import ConversationState
 from .direct import operation_of
 from .intents import IntentMatcher
 from .spelling import Speller
@@ -61,45 +62,6 @@ _FOLLOW_UP_FILLER = frozenset(
     mean means meaning practice explain does do level is that this
     """.split()
 )
-
-
-@dataclass(frozen=True)
-class ConversationState:
-    """What a conversation is about: the role(s) in focus and the last topic."""
-
-    roles: tuple[str, ...] = ()
-    topic: str | None = None
-    subtopics: tuple[str, ...] = ()
-    theme: tuple[str, ...] = ()  # "safeguarding" in "which competences are about safeguarding?"
-    # The rest of the last question's frame, as words a follow-up carries: its sections ("core"),
-    # principle, and "how many" when it asked for a count.
-    focus: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "roles": list(self.roles),
-            "topic": self.topic,
-            "subtopics": list(self.subtopics),
-            "theme": list(self.theme),
-            "focus": list(self.focus),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object] | None) -> ConversationState:
-        if not isinstance(data, dict):
-            return cls()
-        topic = data.get("topic")
-        return cls(
-            _strings(data.get("roles")),
-            str(topic) if isinstance(topic, str) else None,
-            _strings(data.get("subtopics")),
-            _strings(data.get("theme")),
-            _strings(data.get("focus")),
-        )
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
 
 
 @dataclass(frozen=True)
@@ -556,45 +518,13 @@ class Engine:
         m = _ORDINAL.search(q.text)
         assert m is not None
         listed, _ = self._answer_one("list them", "", replace(state, focus=_no_count(state.focus)), lazy)
-        items = list_items(listed.text)
-        if listed.declined or not items:
-            return Answer("", grounded=False, declined=True)
-        word = next(g for g in m.groups() if g).lower()
-        index = {"first": 0, "top": 0, "second": 1, "third": 2}.get(word, -1)
-        if index >= len(items):
-            return Answer("", grounded=False, declined=True)
-        title, marks = items[index]
-        cited = [c for c in listed.citations if c.position in marks]
-        positions = {c.position: n for n, c in enumerate(cited, 1)}
-        text = f"The {word} one in that list is: **{title}** " + " ".join(f"[{positions[n]}]" for n in marks)
-        citations = tuple(replace(c, position=positions[c.position]) for c in cited)
-        return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
+        return units.nth_entry(listed, next(g for g in m.groups() if g))
 
     def _units(self, q: Question, state: ConversationState) -> Answer:
-        """Every entry and sentence of the templates that names the question's words: 'which role profile
-        mentions homelessness?' (a word of the EW's scope), 'what does the SM say about contracts?'."""
-        theme = self.theme_of(q)
-        subject = self._subject(q.text)
-        any_word = bool(re.search(r"\w \b(?:or|and)\b \w", q.text))
-        profiles = self._profiles(q, state)
-        # only a question whose every word of substance is the templates' own ('maternity leave policy' is not)
-        if not theme or not all(self.grounded(w) for w in subject) or operation_of(q.text) == "count":
-            return Answer("", grounded=False, declined=True)
-        if operation_of(q.text) == "which" or not profiles:
-            everyone = list(self.kb.profiles)
-            described = [p for p in everyone if themes.count(p, theme, any_word=any_word)]
-            if not described:
-                return Answer("", grounded=False, declined=True)
-            return lists.which_by_theme(self, q, everyone, described, theme, any_word)
-        said = [p for p in profiles if themes.count(p, theme, any_word=any_word)]
-        if not said:
-            return Answer("", grounded=False, declined=True)
-
-        def write(w: compose.Writer) -> None:
-            for p in said:
-                themes.about_theme(w, p, theme, any_word)
-
-        return self.finish(replace(q, topic="competences"), said, write, self.follow_ups(said[0], "competences"))
+        if operation_of(q.text) == "count":
+            return units.NOTHING
+        which = operation_of(q.text) == "which"
+        return units.about(self, q, self._profiles(q, state), self._subject(q.text), which)
 
     # -- direct answers ----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from .understanding import Question
 from .wording import sections_named
 
 if TYPE_CHECKING:
-    from .engine import Engine, LazyVector
+    from .context import Context, Vector
 
 
 def _experience_focus(text: str) -> str | None:
@@ -29,7 +29,7 @@ def _experience_focus(text: str) -> str | None:
     return None
 
 
-def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector: LazyVector) -> Answer:
+def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vector: Vector) -> Answer:
     theme = engine.theme_of(q)
     if (
         q.topic == "scope"
@@ -146,7 +146,7 @@ def about_roles(engine: Engine, q: Question, profiles: list[RoleProfile], vector
     return answer
 
 
-def which_blank(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+def which_blank(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     found = {p.role: direct.training_evidence(p, [], q.subtopics)[1] for p in profiles}
     blank = [p for p in profiles if found[p.role] and all(f.is_blank for f in found[p.role])]
 
@@ -169,7 +169,7 @@ def which_blank(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Ans
 _DOES_WITH = re.compile(r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for)\b", re.I)
 
 
-def fields(engine: Engine, q: Question, profiles: list[RoleProfile], keys: list[str]) -> Answer:
+def fields(engine: Context, q: Question, profiles: list[RoleProfile], keys: list[str]) -> Answer:
     found = [f for p in profiles for f in (*p.basic_information, *p.learning) if f.key in keys]
 
     def write(w: compose.Writer) -> None:
@@ -185,7 +185,7 @@ def fields(engine: Engine, q: Question, profiles: list[RoleProfile], keys: list[
     return engine.finish(replace(q, topic="training"), profiles, write, engine.follow_ups(profiles[0], "training"))
 
 
-def bands(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+def bands(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     """Career framework levels and Agenda for Change bands: the templates' own statement, and the level
     of each role asked about."""
 
@@ -203,7 +203,7 @@ def bands(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
 
 
 def which_by_theme(
-    engine: Engine,
+    engine: Context,
     q: Question,
     profiles: list[RoleProfile],
     described: list[RoleProfile],

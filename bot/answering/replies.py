@@ -14,10 +14,10 @@ from .understanding import Question
 from .wording import with_article
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from .context import Context
 
 
-def decline(engine: Engine, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
+def decline(engine: Context, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
     roles = "; ".join(f"{p.short_name} (level {p.level})" for p in engine.kb.profiles)
     text = (
         "The role profile templates don't cover that. For each role they cover: the experience required,"
@@ -28,7 +28,7 @@ def decline(engine: Engine, q: Question, profiles: Sequence[RoleProfile]) -> Ans
     return Answer(text, (), tuple(p.role for p in profiles), q.topic, True, engine.starter_questions())
 
 
-def unknown_role(engine: Engine, unknown: Sequence[str]) -> Answer:
+def unknown_role(engine: Context, unknown: Sequence[str]) -> Answer:
     roles = role_lines(engine)
     text = (
         f"There is no role profile template for {', '.join(unknown)}, so I can't answer for that role."
@@ -37,11 +37,11 @@ def unknown_role(engine: Engine, unknown: Sequence[str]) -> Answer:
     return Answer(text, (), (), "unknown-role", True, engine.starter_questions())
 
 
-def role_lines(engine: Engine) -> str:
+def role_lines(engine: Context) -> str:
     return "\n".join(f"- {p.short_name} ({p.role}), career framework level {p.level}" for p in engine.kb.profiles)
 
 
-def which_role(engine: Engine, q: Question, onboarding: bool = False) -> Answer:
+def which_role(engine: Context, q: Question, onboarding: bool = False) -> Answer:
     roles = ", ".join(p.short_name for p in engine.kb.profiles)
     text = f"Which role do you mean? I have templates for: {roles}."
     if onboarding:
@@ -56,7 +56,7 @@ def which_role(engine: Engine, q: Question, onboarding: bool = False) -> Answer:
     return Answer(text, (), (), q.topic, False, suggestions)
 
 
-def help_reply(engine: Engine) -> Answer:
+def help_reply(engine: Context) -> Answer:
     roles = role_lines(engine)
     text = (
         "I answer questions about NHS role profiles from the Skills for Health templates, citing the template"
@@ -67,7 +67,7 @@ def help_reply(engine: Engine) -> Answer:
     return Answer(text, (), (), "help", False, engine.starter_questions())
 
 
-def roles_reply(engine: Engine, q: Question | None = None) -> Answer:
+def roles_reply(engine: Context, q: Question | None = None) -> Answer:
     """The roles with a template; those at a level the question names ("which roles are level 8?"), or the
     highest or lowest ("which role has the lowest level?")."""
     chosen = list(engine.kb.profiles)

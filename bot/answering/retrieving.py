@@ -18,7 +18,7 @@ from .direct import operation_of
 from .understanding import Question
 
 if TYPE_CHECKING:
-    from .engine import Engine, LazyVector
+    from .context import Context, Vector
 
 
 # Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
@@ -82,7 +82,7 @@ PROVENANCE = re.compile(
 )
 
 
-def provenance(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answer:
+def provenance(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     """Each template's status and date, publisher and who it was developed with, as its title page has it."""
     chosen = profiles or list(engine.kb.profiles)
 
@@ -106,7 +106,7 @@ def provenance(engine: Engine, q: Question, profiles: list[RoleProfile]) -> Answ
     return engine.finish(replace(q, topic="framework"), chosen, write)
 
 
-def framework(engine: Engine, q: Question, vector: LazyVector, profiles: list[RoleProfile]) -> Answer:
+def framework(engine: Context, q: Question, vector: Vector, profiles: list[RoleProfile]) -> Answer:
     lowered = q.text.lower()
     if PROVENANCE.search(lowered):
         return provenance(engine, q, profiles)
@@ -135,9 +135,9 @@ def framework(engine: Engine, q: Question, vector: LazyVector, profiles: list[Ro
 
 
 def retrieve(
-    engine: Engine,
+    engine: Context,
     q: Question,
-    lazy: LazyVector,
+    lazy: Vector,
     profiles: Sequence[RoleProfile],
     kinds: set[str] | None = None,
     preface: str | None = None,
@@ -195,7 +195,7 @@ def retrieve(
     return engine.finish(q, cited_roles, write, suggestions=engine.starter_questions())
 
 
-def places(engine: Engine, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:
+def places(engine: Context, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:
     """Where a retrieved passage is written: its own template, or for framework text shared by
     templates every template it appears in (see `compose.shared_places`), each cited as itself."""
     if p is not None or not hit.passage.id.startswith("general#"):

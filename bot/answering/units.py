@@ -1,0 +1,63 @@
+"""Answers from the templates' units (each competence, learning item, experience item, and sentence of the
+scope and level descriptor, with its role and place) that name the question's words, and from the
+entries of the list a conversation is on.
+
+    'which role profile mentions homelessness?'  -> the EW's scope sentence that names it
+    'which one is last in the table?'            -> the last entry of the list just given
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from knowledge.records import RoleProfile
+
+from . import compose, lists, themes
+from .answer import Answer, list_items
+from .competences import alternatives
+from .understanding import Question
+
+if TYPE_CHECKING:
+    from .context import Context
+
+NOTHING = Answer("", grounded=False, declined=True)  # no unit supports this reading
+ORDINALS = {"first": 0, "top": 0, "second": 1, "third": 2}
+
+
+def about(ctx: Context, q: Question, profiles: Sequence[RoleProfile], subject: Sequence[str], which: bool) -> Answer:
+    """What the templates say wherever they name the question's theme: for `profiles`, or, asked `which`
+    role (or with no role), for every template that does. Only a question whose every word of substance
+    (`subject`) is the templates' own: 'maternity leave policy' is not."""
+    theme = ctx.theme_of(q)
+    if not theme or not all(ctx.grounded(w) for w in subject):
+        return NOTHING
+    either = alternatives(q.text, theme)
+    if which or not profiles:
+        everyone = list(ctx.kb.profiles)
+        described = [p for p in everyone if themes.count(p, theme, any_word=either)]
+        return lists.which_by_theme(ctx, q, everyone, described, theme, either) if described else NOTHING
+    said = [p for p in profiles if themes.count(p, theme, any_word=either)]
+    if not said:
+        return NOTHING
+
+    def write(w: compose.Writer) -> None:
+        for p in said:
+            themes.about_theme(w, p, theme, either)
+
+    return ctx.finish(replace(q, topic="competences"), said, write, ctx.follow_ups(said[0], "competences"))
+
+
+def nth_entry(listed: Answer, word: str) -> Answer:
+    """The entry of `listed` at the place `word` names ('first', 'last', 'second'), with its citation."""
+    items = list_items(listed.text)
+    index = ORDINALS.get(word.lower(), -1)
+    if listed.declined or not items or index >= len(items):
+        return NOTHING
+    title, marks = items[index]
+    cited = [c for c in listed.citations if c.position in marks]
+    positions = {c.position: n for n, c in enumerate(cited, 1)}
+    text = f"The {word.lower()} one in that list is: **{title}** " + " ".join(f"[{positions[n]}]" for n in marks)
+    citations = tuple(replace(c, position=positions[c.position]) for c in cited)
+    return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
