@@ -590,8 +590,12 @@ class Engine:
         return chosen + numbers[:1] if chosen else chosen
 
     def grounded(self, word: str) -> bool:
-        """Whether the templates use `word` (or a word of the same stem: 'chairing', 'chair')."""
+        """Whether the templates use `word`, a word of the same stem ('chairing', 'chair') or one of its
+        synonyms ('alone', 'lone')."""
         word = word.lower()
+        return self._used(word) or any(self._used(t) for t in THEMES.get(word, ()))  # "alone": lone working
+
+    def _used(self, word: str) -> bool:
         return word in self.template_words or (len(word) >= 5 and word[:5] in self.known_stems) or word.isdigit()
 
     def _topic_of_theme(self, q: Question, profiles: Sequence[RoleProfile]) -> str | None:
