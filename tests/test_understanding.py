@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from bot.answering.understanding import RoleFinder, rewrite, understand, words
+from knowledge import default_dir
 from knowledge.records import KnowledgeBase
 
 
@@ -212,3 +215,33 @@ def test_an_area_only_one_template_has_names_its_role() -> None:
 
 def test_words_the_templates_list_are_not_misspelled_roles(finder: RoleFinder) -> None:
     assert finder.find("which role has to manage lone workers?").profiles == ()
+
+
+def test_a_title_that_fits_many_templates_is_ambiguous_and_the_most_specific_wins(tmp_path) -> None:
+    """Four templates are 'workers' when the invented support workers sit beside the shipped two."""
+    from bot.answering.engine import Engine
+    from index import HashEmbedder, build_index
+    from knowledge import load_knowledge
+
+    from .conftest import FAMILY_TEMPLATES, FIXTURE_TEMPLATES
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    for path in [
+        *default_dir().glob("*.txt"),
+        *FIXTURE_TEMPLATES.glob("*.*"),
+        *FAMILY_TEMPLATES.glob("*.txt"),
+        *FAMILY_TEMPLATES.glob("*.md"),
+    ]:
+        shutil.copy(path, folder / path.name)
+    kb = load_knowledge(folder)
+    finder = RoleFinder(kb.profiles)
+    workers = finder.find("what training does a worker need?")
+    assert workers.ambiguous and len(workers.profiles) == 4
+    assert [p.short_name for p in finder.find("crisis support worker training").profiles] == ["Crisis Support Worker"]
+    assert not finder.find("crisis support worker training").ambiguous
+    engine = Engine(kb, build_index(kb, HashEmbedder(), tmp_path / "index"), HashEmbedder())
+    answer, _ = engine.answer("what training does a worker need?")
+    assert answer.text.startswith("Which one do you mean? 4 templates fit that title")
+    assert not answer.citations and len(answer.suggestions) == 3
+    assert answer.suggestions[0].question.endswith(f"({workers.profiles[0].short_name.lower()})?")

@@ -375,6 +375,8 @@ class Engine:
             return replies.help_reply(self)
         if q.roles.unknown and not q.roles.profiles:  # "do you have a template for a ... practitioner?"
             return replies.unknown_role(self, q.roles.unknown)
+        if q.roles.ambiguous and len(q.roles.profiles) > SIDE_BY_SIDE_LIMIT:
+            return replies.which_role(self, q, among=q.roles.profiles)  # "a worker": which of the four?
         if topic == "roles" and retrieving.PROVENANCE.search(q.text.lower()):
             return retrieving.provenance(self, q, list(q.roles.profiles))  # "which templates are still drafts?"
         if topic == "roles":

@@ -41,11 +41,19 @@ def role_lines(engine: Context) -> str:
     return "\n".join(f"- {p.short_name} ({p.role}), career framework level {p.level}" for p in engine.kb.profiles)
 
 
-def which_role(engine: Context, q: Question, onboarding: bool = False) -> Answer:
-    roles = ", ".join(p.short_name for p in engine.kb.profiles)
+def which_role(
+    engine: Context, q: Question, onboarding: bool = False, among: Sequence[RoleProfile] = ()
+) -> Answer:
+    """'Which role do you mean?', with the roles as buttons; `among`: the templates a title fits."""
+    roles = ", ".join(p.short_name for p in among or engine.kb.profiles)
     text = f"Which role do you mean? I have templates for: {roles}."
     if onboarding:
         text = f"Welcome! Which role are you starting in? I have templates for: {roles}."
+    if among:
+        text = f"Which one do you mean? {len(among)} templates fit that title: {roles}."
+        question = f"{q.text.rstrip(' ?')} ({{}})?"
+        suggestions = tuple(Suggestion(p.short_name, question.format(p.short_name.lower())) for p in among)[:3]
+        return Answer(text, (), tuple(p.role for p in among), q.topic, False, suggestions)
     suggestions = tuple(
         Suggestion(
             f"I'm {with_article(p)}" if len(p.short_name) < 18 else p.short_name,

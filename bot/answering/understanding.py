@@ -96,6 +96,7 @@ class RoleMatch:
     profiles: tuple[RoleProfile, ...] = ()
     unknown: tuple[str, ...] = ()
     everyone: bool = False
+    ambiguous: bool = False  # a title several templates fit ("a support worker"): `profiles` are all of them
 
 
 class RoleFinder:
@@ -197,6 +198,7 @@ class RoleFinder:
         lowered = text.lower()
         tokens = words(text)
         found: dict[str, tuple[int, RoleProfile]] = {}
+        ambiguous = False
 
         def note(p: RoleProfile, at: int) -> None:
             if p.role not in found or at < found[p.role][0]:
@@ -283,6 +285,7 @@ class RoleFinder:
             # "a support worker" where two templates are support workers: each of them, never one silently
             for i, p in enumerate(self._fitting(lowered)):
                 note(p, i)
+            ambiguous = bool(found)
         # "for the service manager, not the strategic manager": a role named only to rule it out
         excluded = {role for role, (at, _) in found.items() if _ruled_out(tokens[:at])}
         if excluded and len(excluded) < len(found):
@@ -292,6 +295,7 @@ class RoleFinder:
             profiles=tuple(p for _, p in ordered),
             unknown=tuple(dict.fromkeys(unknown)),
             everyone=everyone,
+            ambiguous=ambiguous,
         )
 
 
