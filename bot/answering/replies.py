@@ -41,9 +41,7 @@ def role_lines(engine: Context) -> str:
     return "\n".join(f"- {p.short_name} ({p.role}), career framework level {p.level}" for p in engine.kb.profiles)
 
 
-def which_role(
-    engine: Context, q: Question, onboarding: bool = False, among: Sequence[RoleProfile] = ()
-) -> Answer:
+def which_role(engine: Context, q: Question, onboarding: bool = False, among: Sequence[RoleProfile] = ()) -> Answer:
     """'Which role do you mean?', with the roles as buttons; `among`: the templates a title fits."""
     roles = ", ".join(p.short_name for p in among or engine.kb.profiles)
     text = f"Which role do you mean? I have templates for: {roles}."
