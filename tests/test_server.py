@@ -638,3 +638,47 @@ async def test_the_answer_record_and_the_state_are_committed_before_the_reply_re
         questions, states = found[f"conv-{n}"]
         assert questions == [f"what level is a strategic manager? ({n})"]
         assert len(states) == 1 and "Strategic Manager" in states[0]
+
+
+# Issue 19: each test below failed on the code before it.
+
+
+async def test_a_mention_with_empty_text_and_no_name_is_answered(make_client, channel, caplog) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    mention = {"type": "mention", "text": "", "mentioned": {"id": "bot-1"}}
+    body = message("<at>RoleBot</at> what level is the strategic manager?", url, entities=[mention])
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 201
+    texts = [m["text"] for m in stand_in.messages()]
+    assert len(texts) == 1 and "career framework level 8" in texts[0], texts
+    assert tracebacks(caplog) == []
+
+
+async def test_feedback_text_nested_2000_deep_is_stored_not_an_apology(
+    make_client, channel, tmp_path: Path, caplog
+) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))
+    click = feedback_click(url, "dislike", "[" * 2000 + "]" * 2000, replyToId=stand_in.messages()[-1].get("id", ""))
+    response = await client.post("/api/messages", json=click)
+    assert response.status == 200 and await response.json() == {}
+    assert not [m for m in stand_in.messages() if "Sorry, something went wrong" in m["text"]]
+    from bot.teams.feedback import FeedbackStore
+
+    liked = [r for r in FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows() if r.kind == "feedback"]
+    assert [r.reaction for r in liked] == ["dislike"] and len(liked[0].comment) <= 2000
+    assert tracebacks(caplog) == []
+
+
+def test_names_under_localhost_are_not_loopback(tmp_path: Path) -> None:
+    # They are resolved through DNS (or /etc/hosts), which may answer any address.
+    from bot.teams.validation import is_loopback_url, service_url_policy
+
+    allow = service_url_policy(())
+    for url in ("http://evil.localhost/", "http://127.0.0.1.localhost:3978/", "https://a.b.localhost/v3/"):
+        assert not is_loopback_url(url) and not allow(url), url
+    assert allow("http://localhost:3978/") and allow("http://127.0.0.2/") and allow("http://[::1]/")
+    with pytest.raises(SettingsError, match="loopback"):
+        create_app(settings_for(tmp_path, ROLEBOT_HOST="rolebot.localhost"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 import uuid
 from types import SimpleNamespace
@@ -81,9 +82,24 @@ def to_activity(data: dict[str, Any]) -> Activity:
 
 
 def _text_of(activity: Activity) -> str:
-    mentioned = activity.entities and isinstance(activity.text, str) and activity.recipient and activity.recipient.id
-    text = TurnContext.remove_recipient_mention(activity) if mentioned else activity.text
-    return " ".join((text or "").split())
+    """The question, without the mention of the bot. (botbuilder's `remove_recipient_mention` fails
+    on a mention with empty text and no `mentioned.name`, and reads the name as a pattern.)"""
+    text = activity.text if isinstance(activity.text, str) else ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if not isinstance(entity.type, str) or entity.type.lower() != "mention" or not bot_id:
+            continue
+        properties = getattr(entity, "additional_properties", None) or {}
+        mentioned = properties.get("mentioned")
+        if not isinstance(mentioned, dict) or mentioned.get("id") != bot_id:
+            continue
+        said = properties.get("text")
+        if not isinstance(said, str) or not said:
+            name = mentioned.get("name")
+            said = f"<at>{name}</at>" if isinstance(name, str) and name else ""
+        if said:
+            text = text.replace(said, " ")
+    return " ".join(re.sub(r"<at>\s*</at>", " ", text).split())
 
 
 class _TypingIndicator:
@@ -252,7 +268,7 @@ def _feedback_text(raw: Any) -> str:
     if isinstance(raw, str):
         try:
             parsed = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read: keep it as text
             return raw[:2000]
         raw = parsed
     if isinstance(raw, dict):
