@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import re
 import sqlite3
@@ -70,11 +71,15 @@ def make_client(aiohttp_client, model_runtime, tmp_path: Path) -> Callable[..., 
     return make
 
 
+_ACTIVITY_IDS = itertools.count(1000)
+
+
 def message(text: str, service_url: str, conversation: str | dict[str, str] = "conv-1", **extra: Any) -> dict[str, Any]:
-    """A Teams message activity; `conversation` is the id, or the whole conversation object."""
+    """A Teams message activity; `conversation` is the id, or the whole conversation object. Each
+    gets its own id, as from a channel (the same id again is a redelivery, answered once)."""
     return {
         "type": "message",
-        "id": "in-1",
+        "id": f"in-{next(_ACTIVITY_IDS)}",
         "channelId": "msteams",
         "serviceUrl": service_url,
         "conversation": conversation if isinstance(conversation, dict) else {"id": conversation},
@@ -99,7 +104,8 @@ async def test_normal_turn_posts_typing_then_a_cited_answer_to_the_channel(make_
     monkeypatch.setattr(RoleBot, "typing_delay", 0)  # typing at once (by default only for slow answers)
     stand_in, url = channel
     client = await make_client()
-    response = await client.post("/api/messages", json=message("what training does an engagement worker need?", url))
+    body = message("what training does an engagement worker need?", url, id="in-1")
+    response = await client.post("/api/messages", json=body)
     assert response.status == 201
     assert [a["type"] for a in stand_in.received] == ["typing", "message"]
     reply = stand_in.messages()[0]
@@ -682,3 +688,67 @@ def test_names_under_localhost_are_not_loopback(tmp_path: Path) -> None:
     assert allow("http://localhost:3978/") and allow("http://127.0.0.2/") and allow("http://[::1]/")
     with pytest.raises(SettingsError, match="loopback"):
         create_app(settings_for(tmp_path, ROLEBOT_HOST="rolebot.localhost"))
+
+
+def answer_rows(tmp_path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+        return list(db.execute("SELECT conversation_id, question FROM answers"))
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "memory"])
+async def test_a_redelivered_activity_is_answered_and_stored_once(
+    make_client, channel, tmp_path: Path, storage: str, caplog
+) -> None:
+    # Teams and the connector send an activity again, with its id, when the bot is slow or the
+    # connection drops: after the first answer, and while the first is still being answered.
+    stand_in, url = channel
+    client = await make_client(MemoryStorage() if storage == "memory" else None)
+    body = message("what level is the strategic manager?", url, "conv-redelivered")
+    first = await client.post("/api/messages", json=body)
+    again = await client.post("/api/messages", json=body)
+    assert first.status == again.status == 201
+    in_flight = message("what training does an engagement worker need?", url, "conv-redelivered")
+    statuses = [
+        r.status for r in await asyncio.gather(*(client.post("/api/messages", json=in_flight) for _ in range(3)))
+    ]
+    assert statuses == [201, 201, 201]
+    texts = [m["text"] for m in stand_in.messages()]
+    assert len(texts) == 2 and "level 8" in texts[0] and "PREVENT training or WRAP" in texts[1]
+    assert len(answer_rows(tmp_path)) == 2
+    # Another conversation may use the same activity id: it is answered.
+    other = {**body, "conversation": {"id": "conv-other"}}
+    assert (await client.post("/api/messages", json=other)).status == 201
+    assert len(stand_in.messages()) == 3
+    assert tracebacks(caplog) == []
+
+
+async def test_a_redelivered_expect_replies_activity_gets_the_same_status(make_client, channel) -> None:
+    _, url = channel
+    client = await make_client()
+    body = message("what level is the strategic manager?", url, deliveryMode="expectReplies")
+    first = await client.post("/api/messages", json=body)
+    assert first.status == 200 and len((await first.json())["activities"]) == 1
+    again = await client.post("/api/messages", json=body)
+    assert again.status == 200 and (await again.json())["activities"] == []
+
+
+async def test_a_feedback_click_sent_twice_is_stored_once_and_a_second_click_replaces_it(
+    make_client, channel, tmp_path: Path
+) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))
+    reply_id = f"sent-{len(stand_in.received)}"  # the channel's id for the answer
+    click = feedback_click(url, "dislike", '{"feedbackText": "more please"}', replyToId=reply_id)
+    click["from"] = {"id": "29:user-1", "name": "A Nurse", "aadObjectId": "0000-aad-1"}
+    for _ in range(2):
+        assert (await client.post("/api/messages", json=click)).status == 200
+    changed = {**click, "value": {"actionName": "feedback", "actionValue": {"reaction": "like", "feedback": ""}}}
+    assert (await client.post("/api/messages", json=changed)).status == 200
+    other_user = {**click, "from": {"id": "29:user-2", "aadObjectId": "0000-aad-2"}}
+    assert (await client.post("/api/messages", json=other_user)).status == 200
+    with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+        rows = sorted(db.execute("SELECT user_id, reaction, comment FROM feedback"))
+    assert rows == [("0000-aad-1", "like", ""), ("0000-aad-2", "dislike", "more please")]
+    with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+        assert [r[0] for r in db.execute("SELECT user_id FROM answers")] == ["user-1"]  # no name stored

@@ -6,6 +6,9 @@ One container (ROLEBOT_STORAGE_CONTAINER) holds:
 - `state/<sha256 of the key>`: one conversation's memory (JSON). A write carries the ETag it read
   (If-Match) or, for a conversation not stored yet, If-None-Match: *; a stale one is refused by
   the service and raised as `StateConflict`, and the bot re-reads and re-applies its turn.
+- `deliveries/<sha256 of the conversation>/<sha256 of the activity id>`: an empty marker blob per
+  activity, created with If-None-Match: * before its turn runs, so that a redelivery is answered
+  once across instances (see deliveries.py).
 - `answers/<sha256 of the reply id>` and `feedback/<time>-<uuid>`: the feedback log, one small
   blob per record, so instances never write the same blob. `rows()` joins them as the SQLite
   store does.
@@ -29,6 +32,7 @@ from azure.storage.blob import BlobServiceClient
 from azure.storage.blob.aio import BlobServiceClient as AsyncBlobServiceClient
 from botbuilder.core import Storage
 
+from .deliveries import IN_FLIGHT
 from .feedback import MAX_COMMENT_CHARS, Row, _at_most
 from .storage import StateConflict
 
@@ -95,8 +99,51 @@ class AzureBlobStorage(Storage):
             with contextlib.suppress(ResourceNotFoundError):
                 await self._container.delete_blob(_name("state", key))
 
+    # Claims of activities (see deliveries.py): one small marker blob each, created with
+    # If-None-Match: *, its status in the blob's metadata.
+
+    async def claim_delivery(self, conversation: str, activity_id: str, lease: float) -> int | None:
+        await self._ensure_container()
+        blob = self._container.get_blob_client(_delivery_name(conversation, activity_id))
+        now = time.time()
+        try:
+            await blob.upload_blob(b"", overwrite=False, metadata={"status": str(IN_FLIGHT), "at": f"{now:.3f}"})
+            return None
+        except ResourceExistsError:
+            pass
+        try:
+            properties = await blob.get_blob_properties()
+        except ResourceNotFoundError:  # released meanwhile: the caller asks again
+            return IN_FLIGHT
+        status = int(properties.metadata.get("status", IN_FLIGHT))
+        if status == IN_FLIGHT and float(properties.metadata.get("at", 0)) < now - lease:
+            try:  # the instance that claimed it died mid-turn: take it over, unless another did first
+                await blob.upload_blob(
+                    b"",
+                    overwrite=True,
+                    metadata={"status": str(IN_FLIGHT), "at": f"{now:.3f}"},
+                    etag=properties.etag,
+                    match_condition=MatchConditions.IfNotModified,
+                )
+                return None
+            except (ResourceModifiedError, ResourceExistsError):
+                return IN_FLIGHT
+        return status
+
+    async def finish_delivery(self, conversation: str, activity_id: str, status: int) -> None:
+        blob = self._container.get_blob_client(_delivery_name(conversation, activity_id))
+        await blob.upload_blob(b"", overwrite=True, metadata={"status": str(status), "at": f"{time.time():.3f}"})
+
+    async def release_delivery(self, conversation: str, activity_id: str) -> None:
+        with contextlib.suppress(ResourceNotFoundError):
+            await self._container.delete_blob(_delivery_name(conversation, activity_id))
+
     async def close(self) -> None:
         await self._service.close()
+
+
+def _delivery_name(conversation: str, activity_id: str) -> str:
+    return f"{_name('deliveries', conversation)}/{hashlib.sha256(activity_id.encode('utf-8')).hexdigest()}"
 
 
 class AzureFeedbackStore:
@@ -125,7 +172,14 @@ class AzureFeedbackStore:
         return data if isinstance(data, dict) else None
 
     def record_answer(
-        self, activity_id: str, conversation_id: str, question: str, topic: str, roles: tuple[str, ...], declined: bool
+        self,
+        activity_id: str,
+        conversation_id: str,
+        question: str,
+        topic: str,
+        roles: tuple[str, ...],
+        declined: bool,
+        user_id: str = "",
     ) -> None:
         from ..answering.engine import MAX_QUESTION_CHARS
 
@@ -137,6 +191,7 @@ class AzureFeedbackStore:
             "topic": topic,
             "roles": "; ".join(roles),
             "declined": bool(declined),
+            "user_id": user_id,
         }
         self._put(_name("answers", activity_id), record)
 
@@ -153,7 +208,10 @@ class AzureFeedbackStore:
         with contextlib.suppress(ResourceNotFoundError):
             self._container.delete_blob(_name("answers", activity_id))
 
-    def record_feedback(self, activity_id: str, conversation_id: str, reaction: str, comment: str) -> None:
+    def record_feedback(
+        self, activity_id: str, conversation_id: str, reaction: str, comment: str, user_id: str = ""
+    ) -> None:
+        """One blob per (reply, conversation, user): a second click replaces the first."""
         now = time.time()
         record = {
             "activity_id": activity_id,
@@ -161,8 +219,13 @@ class AzureFeedbackStore:
             "given_at": now,
             "reaction": reaction,
             "comment": _at_most(comment, MAX_COMMENT_CHARS),
+            "user_id": user_id,
         }
-        self._put(f"feedback/{now:017.6f}-{uuid.uuid4().hex}", record)
+        if activity_id:
+            name = _name("feedback", json.dumps([activity_id, conversation_id, user_id]))
+        else:  # about the conversation's latest answer (a channel that assigns its own ids): each is kept
+            name = f"feedback/{now:017.6f}-{uuid.uuid4().hex}"
+        self._put(name, record)
 
     def _all(self, prefix: str) -> list[dict[str, Any]]:
         self._ensure_container()

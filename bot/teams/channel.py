@@ -102,6 +102,18 @@ def _text_of(activity: Activity) -> str:
     return " ".join(re.sub(r"<at>\s*</at>", " ", text).split())
 
 
+def user_of(activity: Activity) -> str:
+    """Who is asking, as stored: the Microsoft Entra (AAD) object id, which `rolebot purge --user`
+    takes; else the channel's id for the user. Never their name."""
+    sender = activity.from_property
+    if sender is None:
+        return ""
+    for value in (getattr(sender, "aad_object_id", None), sender.id):
+        if isinstance(value, str) and value:
+            return value[:256]
+    return ""
+
+
 class _TypingIndicator:
     """Sends a typing activity only if the answer is not ready after `delay` seconds (most take a
     few ms: an indicator then would only cost a POST). A typing activity already on its way is let
@@ -181,7 +193,14 @@ class RoleBot(ActivityHandler):
         # Recorded before it is sent: a feedback click can reach us before send_activity returns.
         # (Committed, in a batch with other turns' writes, before `write` returns.)
         await write(
-            self.feedback.record_answer, reply.id, conversation, question, answer.topic, answer.roles, answer.declined
+            self.feedback.record_answer,
+            reply.id,
+            conversation,
+            question,
+            answer.topic,
+            answer.roles,
+            answer.declined,
+            user_of(activity),
         )
         try:
             response = await turn_context.send_activity(reply)
@@ -255,7 +274,14 @@ class RoleBot(ActivityHandler):
             if value.get("actionName") != "feedback" or reaction not in ("like", "dislike"):
                 return InvokeResponse(status=400, body={"error": "unsupported action"})
             conversation = activity.conversation.id if activity.conversation else ""
-            await write(self.feedback.record_feedback, activity.reply_to_id or "", conversation, reaction, comment)
+            await write(
+                self.feedback.record_feedback,
+                activity.reply_to_id or "",
+                conversation,
+                reaction,
+                comment,
+                user_of(activity),
+            )
             log.info("feedback received: %s", reaction)
             return InvokeResponse(status=200, body={})
         # Adaptive Card actions, sign-in and message extensions are not used by this bot: botbuilder's

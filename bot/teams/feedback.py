@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS answers (
     question TEXT NOT NULL,
     topic TEXT NOT NULL,
     roles TEXT NOT NULL,
-    declined INTEGER NOT NULL
+    declined INTEGER NOT NULL,
+    user_id TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,9 +39,17 @@ CREATE TABLE IF NOT EXISTS feedback (
     conversation_id TEXT NOT NULL,
     given_at REAL NOT NULL,
     reaction TEXT NOT NULL,
-    comment TEXT NOT NULL
+    comment TEXT NOT NULL,
+    user_id TEXT NOT NULL DEFAULT ''
 );
 """
+# One click per reply and user: a second click on the same reply replaces the first. (A click without
+# the reply's id, from a channel that assigns its own, is about the latest answer: each is kept.)
+FEEDBACK_KEY = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS feedback_key ON feedback (activity_id, conversation_id, user_id)"
+    " WHERE activity_id != ''"
+)
+ADDED_COLUMNS = (("answers", "user_id"), ("feedback", "user_id"))  # columns a database from before may lack
 EXPORT_COLUMNS = (
     "kind",
     "time",
@@ -96,15 +105,39 @@ class FeedbackStore:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
         self.commits = GroupCommit(self._db, self._lock, "feedback")
         self._tx = self.commits.transaction
 
+    def _migrate(self) -> None:
+        with self._lock:
+            for table, column in ADDED_COLUMNS:
+                if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feedback_key'").fetchone():
+                with self._db:  # clicks stored twice before the key: keep the latest of each
+                    self._db.execute("BEGIN IMMEDIATE")
+                    self._db.execute(
+                        "DELETE FROM feedback WHERE activity_id != '' AND id NOT IN"
+                        " (SELECT MAX(id) FROM feedback GROUP BY activity_id, conversation_id, user_id)"
+                    )
+                    self._db.execute(FEEDBACK_KEY)
+
     def record_answer(
-        self, activity_id: str, conversation_id: str, question: str, topic: str, roles: tuple[str, ...], declined: bool
+        self,
+        activity_id: str,
+        conversation_id: str,
+        question: str,
+        topic: str,
+        roles: tuple[str, ...],
+        declined: bool,
+        user_id: str = "",
     ) -> None:
         with self._tx() as db:
             db.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO answers"
+                " (activity_id, conversation_id, asked_at, question, topic, roles, declined, user_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     activity_id,
                     conversation_id,
@@ -113,6 +146,7 @@ class FeedbackStore:
                     topic,
                     "; ".join(roles),
                     int(declined),
+                    user_id,
                 ),
             )
 
@@ -126,12 +160,17 @@ class FeedbackStore:
         with self._tx() as db:
             db.execute("DELETE FROM answers WHERE activity_id = ?", (activity_id,))
 
-    def record_feedback(self, activity_id: str, conversation_id: str, reaction: str, comment: str) -> None:
+    def record_feedback(
+        self, activity_id: str, conversation_id: str, reaction: str, comment: str, user_id: str = ""
+    ) -> None:
+        """One click per (reply, conversation, user): a second click replaces the first."""
         with self._tx() as db:
             db.execute(
-                "INSERT INTO feedback (activity_id, conversation_id, given_at, reaction, comment)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (activity_id, conversation_id, time.time(), reaction, _at_most(comment, MAX_COMMENT_CHARS)),
+                "INSERT INTO feedback (activity_id, conversation_id, given_at, reaction, comment, user_id)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, conversation_id, user_id) WHERE activity_id != ''"
+                " DO UPDATE SET"
+                " given_at = excluded.given_at, reaction = excluded.reaction, comment = excluded.comment",
+                (activity_id, conversation_id, time.time(), reaction, _at_most(comment, MAX_COMMENT_CHARS), user_id),
             )
 
     def rows(self) -> list[Row]:

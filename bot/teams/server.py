@@ -23,6 +23,7 @@ from ..runtime import Runtime, collector_paused, load_runtime, settle_heap
 from ..settings import Settings, SettingsError
 from .auth import CHANNEL_METADATA_URL, EMULATOR_METADATA_URL, SigningKeys, TokenRejected, issuers, precheck
 from .channel import RoleBot, Unauthorized, authenticate, create_adapter, is_local_mode, parse_activity, process
+from .deliveries import deliveries_of, first_delivery, settle
 from .feedback import FeedbackStore
 from .sender import ClientCredentialsToken, ManagedIdentityToken, NoToken, ReplySender, TokenSource
 from .storage import close_state, open_feedback, open_state
@@ -45,6 +46,7 @@ class Service:
     batcher: BatchingEmbedder | None = None
     feedback: FeedbackStore | None = None
     storage: Any = None
+    deliveries: Any = None
     error: str | None = None
     keys: SigningKeys | None = None
     issuers: dict[str, str] = field(default_factory=dict)
@@ -160,6 +162,7 @@ def _ready(service: Service, runtime: Runtime, adapter: Any) -> None:
 
     if service.storage is None:
         service.storage = open_state(service.settings)
+    service.deliveries = deliveries_of(service.storage)
     service.feedback = open_feedback(service.settings)
     service.batcher = BatchingEmbedder(runtime.embedder)
     service.bot = RoleBot(runtime.engine, ConversationState(service.storage), service.feedback, service.batcher)
@@ -226,9 +229,22 @@ async def messages(request: web.Request) -> web.StreamResponse:
         log.info("refused a request: %s", exc)
         return _error(401, UNAUTHORIZED)
     conversation = activity.conversation.id if activity.type in TURN_ACTIVITIES else None
+    claim = (conversation, activity.id) if conversation and activity.id else None
     try:
         async with service.turns.turn(conversation):
-            status, payload = await process(service.adapter, service.bot, activity, authenticated)
+            if claim is not None:
+                first = await first_delivery(service.deliveries, *claim)
+                if first is not None:
+                    log.info("a redelivered activity, answered before (%d): not answered again", first)
+                    return _answered_before(first, activity.delivery_mode)
+            try:
+                status, payload = await process(service.adapter, service.bot, activity, authenticated)
+            except Exception:
+                if claim is not None:
+                    await settle(service.deliveries, *claim, None)  # a redelivery may try again
+                raise
+            if claim is not None:
+                await settle(service.deliveries, *claim, status)
     except Busy:
         return _error(429, "too many messages at once in this conversation", **{"Retry-After": "2"})
     except Exception:
@@ -237,6 +253,13 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if payload is None:
         return web.Response(status=status)
     return web.json_response(payload, status=status)
+
+
+def _answered_before(status: int, delivery_mode: str | None) -> web.Response:
+    """The first delivery's status again; with expectReplies its replies went in that answer's body."""
+    if delivery_mode == "expectReplies" and status == 200:
+        return web.json_response({"activities": []})
+    return web.Response(status=status)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ import asyncio
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,19 @@ from botbuilder.core import Storage
 
 from ..settings import Settings, SettingsError
 from .commits import GroupCommit
+from .deliveries import IN_FLIGHT
 from .feedback import FeedbackStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag INTEGER);
+CREATE TABLE IF NOT EXISTS deliveries (
+    conversation_id TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (conversation_id, activity_id)
+);
+"""
 
 
 class StateConflict(KeyError):
@@ -38,7 +51,9 @@ class SqliteStorage(Storage):
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag INTEGER)")
+        self._db.executescript(SCHEMA)
+        if "updated_at" not in {row[1] for row in self._db.execute("PRAGMA table_info(state)")}:
+            self._db.execute("ALTER TABLE state ADD COLUMN updated_at REAL")  # a database from before retention
         self.commits = GroupCommit(self._db, self._lock, "state")
         self._read_lock = threading.Lock()
         self._reader = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
@@ -75,11 +90,57 @@ class SqliteStorage(Storage):
                 if row and new_etag not in (None, "*") and str(new_etag) != str(row[0]):
                     raise StateConflict(f"e-tag conflict for {key}: {new_etag} is not {row[0]}")
                 etag = (row[0] + 1) if row else 1
-                db.execute("INSERT OR REPLACE INTO state VALUES (?, ?, ?)", (key, json.dumps(value, default=str), etag))
+                db.execute(
+                    "INSERT OR REPLACE INTO state (key, value, etag, updated_at) VALUES (?, ?, ?, ?)",
+                    (key, json.dumps(value, default=str), etag, time.time()),
+                )
 
     def _delete(self, keys: list[str]) -> None:
         with self.commits.transaction() as db:
             db.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys or []])
+
+    # Claims of activities (see deliveries.py), in the same database as the state.
+
+    async def claim_delivery(self, conversation: str, activity_id: str, lease: float) -> int | None:
+        return await self.commits.run(self._claim, conversation, activity_id, lease)
+
+    async def finish_delivery(self, conversation: str, activity_id: str, status: int) -> None:
+        await self.commits.run(self._set_delivery, conversation, activity_id, status)
+
+    async def release_delivery(self, conversation: str, activity_id: str) -> None:
+        await self.commits.run(self._set_delivery, conversation, activity_id, None)
+
+    def _claim(self, conversation: str, activity_id: str, lease: float) -> int | None:
+        now = time.time()
+        with self.commits.transaction() as db:
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?)", (conversation, activity_id, IN_FLIGHT, now)
+            ).rowcount
+            if inserted:
+                return None
+            taken = db.execute(
+                "UPDATE deliveries SET at = ? WHERE conversation_id = ? AND activity_id = ? AND status = ? AND at < ?",
+                (now, conversation, activity_id, IN_FLIGHT, now - lease),
+            ).rowcount
+            if taken:
+                return None
+            row = db.execute(
+                "SELECT status FROM deliveries WHERE conversation_id = ? AND activity_id = ?",
+                (conversation, activity_id),
+            ).fetchone()
+            return int(row[0]) if row else None
+
+    def _set_delivery(self, conversation: str, activity_id: str, status: int | None) -> None:
+        with self.commits.transaction() as db:
+            if status is None:
+                db.execute(
+                    "DELETE FROM deliveries WHERE conversation_id = ? AND activity_id = ?", (conversation, activity_id)
+                )
+            else:
+                db.execute(
+                    "UPDATE deliveries SET status = ?, at = ? WHERE conversation_id = ? AND activity_id = ?",
+                    (status, time.time(), conversation, activity_id),
+                )
 
     def close(self) -> None:
         self.commits.close()
