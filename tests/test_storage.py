@@ -26,7 +26,8 @@ import pytest
 from aiohttp import web
 
 from bot.settings import Settings
-from bot.teams.storage import StateConflict, open_feedback, open_state
+from bot.teams.deliveries import IN_FLIGHT, first_delivery
+from bot.teams.storage import SqliteStorage, StateConflict, close_state, open_feedback, open_state
 
 from .conftest import ROOT, free_port, npm_binary
 from .test_server import Channel, message
@@ -128,6 +129,44 @@ def test_the_feedback_log_in_blobs_joins_like_sqlite(azurite: str) -> None:
         ("feedback", "what is the salary?", "like"),  # no such id: the conversation's latest answer
     ]
     assert all(len(r.question) <= 2000 for r in rows)
+    store.close()
+
+
+@pytest.mark.parametrize("backend", ["azure", "sqlite"])
+async def test_an_activity_is_claimed_once_across_instances(azurite: str, backend: str, tmp_path: Path) -> None:
+    # Two instances (two storage clients on one container, or two connections to one SQLite file).
+    if backend == "azure":
+        one, two = (open_state(azure_settings(azurite, "claims")) for _ in range(2))
+    else:
+        one, two = (SqliteStorage(tmp_path / "state.sqlite3") for _ in range(2))
+    try:
+        claims = await asyncio.gather(*(s.claim_delivery("conv", "a1", 10) for s in (one, two, one, two)))
+        assert sorted(claims, key=str) == [0, 0, 0, None]  # exactly one holds it; the others see it in flight
+        await one.finish_delivery("conv", "a1", 201)
+        assert await two.claim_delivery("conv", "a1", 10) == 201
+        assert await two.claim_delivery("other-conv", "a1", 10) is None
+        # The instance holding a claim dies mid-turn: after the lease another takes it over, once.
+        assert await one.claim_delivery("conv", "a2", 10) is None
+        assert await two.claim_delivery("conv", "a2", 10) == IN_FLIGHT
+        assert await two.claim_delivery("conv", "a2", 0) is None
+        assert await one.claim_delivery("conv", "a2", 10) == IN_FLIGHT
+        # A turn that failed releases its claim: a redelivery is answered.
+        await two.release_delivery("conv", "a2")
+        assert await one.claim_delivery("conv", "a2", 10) is None
+        assert await first_delivery(two, "conv", "a1") == 201
+    finally:
+        for storage in (one, two):
+            await close_state(storage)
+
+
+def test_a_feedback_click_sent_twice_is_one_blob(azurite: str) -> None:
+    store = open_feedback(azure_settings(azurite, "feedback-twice"))
+    store.record_answer("sent-1", "conv-1", "do engagement workers need a DBS?", "experience", ("EW",), False, "aad-1")
+    for reaction in ("dislike", "dislike", "like"):
+        store.record_feedback("sent-1", "conv-1", reaction, "", "aad-1")
+    store.record_feedback("sent-1", "conv-1", "dislike", "", "aad-2")
+    rows = [(r.kind, r.reaction) for r in store.rows()]
+    assert sorted(rows) == [("feedback", "dislike"), ("feedback", "like")]
     store.close()
 
 
