@@ -189,6 +189,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Azure blob container (state) and table-name prefix (feedback), for ROLEBOT_STORAGE=azure.",
     ),
     Setting(
+        "ROLEBOT_STORAGE_TIMEOUT",
+        "3",
+        "Seconds a call to the state or feedback storage may take in all (Azure: with its one retry); past it"
+        " the turn is answered without the conversation's memory, and says so.",
+        _seconds,
+    ),
+    Setting(
         "APP_ID",
         "",
         "Bot registration's app (client) id. Empty: local mode, no authentication.",

@@ -9,6 +9,7 @@ one with SIGKILL in the middle.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -26,7 +27,9 @@ import pytest
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.teams.channel import WITHOUT_MEMORY
 from bot.teams.deliveries import IN_FLIGHT, first_delivery
+from bot.teams.server import create_app
 from bot.teams.storage import SqliteStorage, StateConflict, close_state, open_feedback, open_state
 
 from .conftest import ROOT, free_port, npm_binary
@@ -51,6 +54,13 @@ def wait_for_port(port: int, timeout: float) -> None:
 @pytest.fixture(scope="module")
 def azurite() -> Iterator[str]:
     """A connection string to a fresh in-memory Azurite blob service on loopback."""
+    with running_azurite() as (_, connection_string):
+        yield connection_string
+
+
+@contextlib.contextmanager
+def running_azurite() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """Azurite's process (to stop or freeze) and a connection string to it."""
     binary = npm_binary(AZURITE, PREFIX, "azurite-blob", "the Azure Storage tests (Azurite)")
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="azurite-")
@@ -70,10 +80,12 @@ def azurite() -> Iterator[str]:
     try:
         wait_for_port(port, 30)
         yield (
+            process,
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-            f"AccountKey={ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+            f"AccountKey={ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
         )
     finally:
+        process.send_signal(signal.SIGCONT)
         process.terminate()
         try:
             process.wait(10)
@@ -314,3 +326,54 @@ def test_the_azure_template_runs_two_instances_on_shared_storage() -> None:
     for setting in ("ROLEBOT_STORAGE", "ROLEBOT_STORAGE_CONNECTION_STRING", "ROLEBOT_STORAGE_CONTAINER"):
         assert f"name: '{setting}'" in bicep, setting
     assert "value: 'azure'" in bicep
+
+
+@pytest.mark.model
+async def test_during_a_storage_outage_every_turn_is_answered_within_seconds(
+    model_runtime, aiohttp_client, stand_in_channel, tmp_path: Path, caplog
+) -> None:
+    # Issue 19: with Azurite stopped, each storage call waited out the SDK's retry backoff (40-44 s)
+    # and turns got no answer at all. Now: answered within the budget, without the memory, saying so.
+    stand_in, url = stand_in_channel
+    with running_azurite() as (process, connection_string):
+        settings = azure_settings(
+            connection_string, "outage", ROLEBOT_STORAGE_TIMEOUT="1", ROLEBOT_DATA_DIR=str(tmp_path)
+        )
+        client = await aiohttp_client(create_app(settings, model_runtime))
+
+        async def ask(text: str, conversation: str = "conv-outage") -> tuple[int, float, str]:
+            started = time.perf_counter()
+            response = await client.post("/api/messages", json=message(text, url, conversation))
+            return response.status, time.perf_counter() - started, stand_in.messages()[-1]["text"]
+
+        status, _, text = await ask("I'm starting as a strategic manager")
+        assert status == 201 and WITHOUT_MEMORY not in text
+        waits: list[float] = []
+        process.send_signal(signal.SIGSTOP)  # frozen: connections are accepted, nothing is answered
+        try:
+            for _ in range(4):
+                status, took, text = await ask("what level is it?")
+                waits.append(took)
+                assert status == 201 and WITHOUT_MEMORY in text and "level 4" in text, text[:300]
+                await asyncio.sleep(0.5)
+            click = {
+                **message("", url, "conv-outage"),
+                "type": "invoke",
+                "name": "message/submitAction",
+                "value": {"actionName": "feedback", "actionValue": {"reaction": "like", "feedback": ""}},
+                "replyToId": "sent-1",
+            }
+            assert (await client.post("/api/messages", json=click)).status == 503  # Teams may send it again
+        finally:
+            process.send_signal(signal.SIGCONT)
+        assert max(waits) < 3.5, waits
+        await asyncio.sleep(2.5)  # past the pause after a failure: the storage is tried again
+        status, _, text = await ask("what level is it?")  # the memory is back
+        assert status == 201 and WITHOUT_MEMORY not in text
+        assert "career framework level 8" in text and "level 4" not in text, text[:300]
+        process.terminate()  # stopped: connections are refused
+        process.wait(10)
+        for n in range(3):
+            status, took, text = await ask("what level is the strategic manager?", f"conv-stopped-{n}")
+            assert status == 201 and took < 3.5 and WITHOUT_MEMORY in text and "level 8" in text
+    assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.exc_info]

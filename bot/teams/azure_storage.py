@@ -13,30 +13,54 @@ One container (ROLEBOT_STORAGE_CONTAINER) holds:
   blob per record, so instances never write the same blob. `rows()` joins them as the SQLite
   store does.
 
-Every call has a timeout (connect 3 s, read 5 s) and at most two retries.
+Every call has a budget, ROLEBOT_STORAGE_TIMEOUT (3 s): timeouts and one retry after 0.2 s, and the
+async calls are cut at the budget. Past it, or when the service fails, a call raises
+`StorageUnavailable`, and calls in the next 2 s fail at once (`Breaker`): during an outage a turn
+does not wait on each of its storage calls in turn.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.core.exceptions import AzureError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient
+from azure.storage.blob import LinearRetry as SyncLinearRetry
 from azure.storage.blob.aio import BlobServiceClient as AsyncBlobServiceClient
+from azure.storage.blob.aio import LinearRetry
 from botbuilder.core import Storage
 
 from .deliveries import IN_FLIGHT
 from .feedback import MAX_COMMENT_CHARS, Row, _at_most
-from .storage import StateConflict
+from .storage import Breaker, StateConflict, StorageUnavailable
 
-CLIENT_OPTIONS: dict[str, Any] = {"connection_timeout": 3, "read_timeout": 5, "retry_total": 2}
+_BREAKERS: dict[str, Breaker] = {}  # per account: the state and the feedback clients learn of an outage together
+
+
+def client_options(timeout: float, sync: bool = False) -> dict[str, Any]:
+    """Timeouts and one quick retry, so that a call fails within about `timeout` seconds in all. (The
+    SDK's default policy retries after 15 s and then 18 s or more: 40-44 s for a call to a storage
+    that is down.) An async call is also cut at `timeout` by the store itself."""
+    retry = (SyncLinearRetry if sync else LinearRetry)(
+        backoff=0.2,  # type: ignore[arg-type]  # seconds; the SDK computes with floats
+        retry_total=1,
+        random_jitter_range=0.1,  # type: ignore[arg-type]
+    )
+    read = timeout / 2 if sync else timeout
+    return {"connection_timeout": min(2.0, read), "read_timeout": read, "retry_policy": retry}
+
+
+def _breaker(connection_string: str) -> Breaker:
+    key = hashlib.sha256(connection_string.encode("utf-8")).hexdigest()
+    return _BREAKERS.setdefault(key, Breaker())
 
 
 def _name(prefix: str, key: str) -> str:
@@ -44,12 +68,30 @@ def _name(prefix: str, key: str) -> str:
 
 
 class AzureBlobStorage(Storage):
-    """Botbuilder storage in Azure blobs with ETag concurrency (async, on the event loop)."""
+    """Botbuilder storage in Azure blobs with ETag concurrency (async, on the event loop). Each call
+    has a budget of `timeout` seconds; past it, or when the service fails, it raises
+    `StorageUnavailable`."""
 
-    def __init__(self, connection_string: str, container: str) -> None:
-        self._service = AsyncBlobServiceClient.from_connection_string(connection_string, **CLIENT_OPTIONS)
+    def __init__(self, connection_string: str, container: str, timeout: float = 3.0) -> None:
+        self.timeout = timeout
+        self._service = AsyncBlobServiceClient.from_connection_string(connection_string, **client_options(timeout))
         self._container = self._service.get_container_client(container)
+        self._breaker = _breaker(connection_string)
         self._ready = False
+
+    @contextlib.asynccontextmanager
+    async def _budget(self, what: str) -> AsyncIterator[None]:
+        self._breaker.check()
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self._ensure_container()
+                yield
+        except (TimeoutError, AzureError, OSError) as exc:
+            self._breaker.failed()
+            raise StorageUnavailable(
+                f"Azure Storage did not answer ({what}) within {self.timeout:g} s: {type(exc).__name__}"
+            ) from None
+        self._breaker.succeeded()
 
     async def _ensure_container(self) -> None:
         if not self._ready:
@@ -58,52 +100,56 @@ class AzureBlobStorage(Storage):
             self._ready = True
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
-        await self._ensure_container()
         out: dict[str, Any] = {}
-        for key in keys or []:
-            try:
-                download = await self._container.download_blob(_name("state", key))
-                data = await download.readall()
-            except ResourceNotFoundError:
-                continue
-            value = json.loads(data)
-            if isinstance(value, dict):
-                value["e_tag"] = download.properties.etag
-            out[key] = value
+        async with self._budget("reading the state"):
+            for key in keys or []:
+                try:
+                    download = await self._container.download_blob(_name("state", key))
+                    data = await download.readall()
+                except ResourceNotFoundError:
+                    continue
+                value = json.loads(data)
+                if isinstance(value, dict):
+                    value["e_tag"] = download.properties.etag
+                out[key] = value
         return out
 
     async def write(self, changes: Mapping[str, Any]) -> None:
         if changes is None:
             raise ValueError("changes are required when writing")
-        await self._ensure_container()
-        for key, change in changes.items():
-            value = dict(change) if isinstance(change, dict) else dict(vars(change))
-            etag = value.pop("e_tag", None)
-            data = json.dumps(value, default=str).encode("utf-8")
-            blob = self._container.get_blob_client(_name("state", key))
-            try:
-                if etag == "*":
-                    await blob.upload_blob(data, overwrite=True)
-                elif etag is None:  # not stored when read: create only
-                    await blob.upload_blob(data, overwrite=False)
-                else:
-                    await blob.upload_blob(
-                        data, overwrite=True, etag=etag, match_condition=MatchConditions.IfNotModified
-                    )
-            except (ResourceModifiedError, ResourceExistsError):
-                raise StateConflict(f"the state of {key} changed since it was read") from None
+        async with self._budget("writing the state"):
+            for key, change in changes.items():
+                value = dict(change) if isinstance(change, dict) else dict(vars(change))
+                etag = value.pop("e_tag", None)
+                data = json.dumps(value, default=str).encode("utf-8")
+                blob = self._container.get_blob_client(_name("state", key))
+                try:
+                    if etag == "*":
+                        await blob.upload_blob(data, overwrite=True)
+                    elif etag is None:  # not stored when read: create only
+                        await blob.upload_blob(data, overwrite=False)
+                    else:
+                        await blob.upload_blob(
+                            data, overwrite=True, etag=etag, match_condition=MatchConditions.IfNotModified
+                        )
+                except (ResourceModifiedError, ResourceExistsError):
+                    raise StateConflict(f"the state of {key} changed since it was read") from None
 
     async def delete(self, keys: list[str]) -> None:
-        await self._ensure_container()
-        for key in keys or []:
-            with contextlib.suppress(ResourceNotFoundError):
-                await self._container.delete_blob(_name("state", key))
+        async with self._budget("deleting state"):
+            for key in keys or []:
+                with contextlib.suppress(ResourceNotFoundError):
+                    await self._container.delete_blob(_name("state", key))
 
     # Claims of activities (see deliveries.py): one small marker blob each, created with
     # If-None-Match: *, its status in the blob's metadata.
 
     async def claim_delivery(self, conversation: str, activity_id: str, lease: float) -> int | None:
-        await self._ensure_container()
+        async with self._budget("claiming an activity"):
+            return await self._claim(conversation, activity_id, lease)
+        raise AssertionError("unreachable")
+
+    async def _claim(self, conversation: str, activity_id: str, lease: float) -> int | None:
         blob = self._container.get_blob_client(_delivery_name(conversation, activity_id))
         now = time.time()
         try:
@@ -132,11 +178,13 @@ class AzureBlobStorage(Storage):
 
     async def finish_delivery(self, conversation: str, activity_id: str, status: int) -> None:
         blob = self._container.get_blob_client(_delivery_name(conversation, activity_id))
-        await blob.upload_blob(b"", overwrite=True, metadata={"status": str(status), "at": f"{time.time():.3f}"})
+        async with self._budget("recording an activity as answered"):
+            await blob.upload_blob(b"", overwrite=True, metadata={"status": str(status), "at": f"{time.time():.3f}"})
 
     async def release_delivery(self, conversation: str, activity_id: str) -> None:
-        with contextlib.suppress(ResourceNotFoundError):
-            await self._container.delete_blob(_delivery_name(conversation, activity_id))
+        async with self._budget("releasing an activity"):
+            with contextlib.suppress(ResourceNotFoundError):
+                await self._container.delete_blob(_delivery_name(conversation, activity_id))
 
     async def close(self) -> None:
         await self._service.close()
@@ -149,9 +197,12 @@ def _delivery_name(conversation: str, activity_id: str) -> str:
 class AzureFeedbackStore:
     """The feedback log in blobs; the same methods as `FeedbackStore` (blocking: call in a thread)."""
 
-    def __init__(self, connection_string: str, container: str) -> None:
-        self._service = BlobServiceClient.from_connection_string(connection_string, **CLIENT_OPTIONS)
+    def __init__(self, connection_string: str, container: str, timeout: float = 3.0) -> None:
+        self.timeout = timeout
+        options = client_options(timeout, sync=True)
+        self._service = BlobServiceClient.from_connection_string(connection_string, **options)
         self._container = self._service.get_container_client(container)
+        self._breaker = _breaker(connection_string)
         self._ready = False
 
     def _ensure_container(self) -> None:
@@ -160,15 +211,27 @@ class AzureFeedbackStore:
                 self._container.create_container()
             self._ready = True
 
+    @contextlib.contextmanager
+    def _budget(self, what: str) -> Iterator[None]:
+        self._breaker.check()
+        try:
+            self._ensure_container()
+            yield
+        except (AzureError, OSError) as exc:
+            self._breaker.failed()
+            raise StorageUnavailable(f"Azure Storage did not answer ({what}): {type(exc).__name__}") from None
+        self._breaker.succeeded()
+
     def _put(self, name: str, record: dict[str, Any]) -> None:
-        self._ensure_container()
-        self._container.upload_blob(name, json.dumps(record).encode("utf-8"), overwrite=True)
+        with self._budget("storing a feedback record"):
+            self._container.upload_blob(name, json.dumps(record).encode("utf-8"), overwrite=True)
 
     def _get(self, name: str) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self._container.download_blob(name).readall())
-        except ResourceNotFoundError:
-            return None
+        with self._budget("reading a feedback record"):
+            try:
+                data = json.loads(self._container.download_blob(name).readall())
+            except ResourceNotFoundError:
+                return None
         return data if isinstance(data, dict) else None
 
     def record_answer(
@@ -204,8 +267,7 @@ class AzureFeedbackStore:
         self.forget_answer(activity_id)
 
     def forget_answer(self, activity_id: str) -> None:
-        self._ensure_container()
-        with contextlib.suppress(ResourceNotFoundError):
+        with self._budget("forgetting an answer"), contextlib.suppress(ResourceNotFoundError):
             self._container.delete_blob(_name("answers", activity_id))
 
     def record_feedback(

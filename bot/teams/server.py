@@ -165,7 +165,13 @@ def _ready(service: Service, runtime: Runtime, adapter: Any) -> None:
     service.deliveries = deliveries_of(service.storage)
     service.feedback = open_feedback(service.settings)
     service.batcher = BatchingEmbedder(runtime.embedder)
-    service.bot = RoleBot(runtime.engine, ConversationState(service.storage), service.feedback, service.batcher)
+    service.bot = RoleBot(
+        runtime.engine,
+        ConversationState(service.storage),
+        service.feedback,
+        service.batcher,
+        service.settings.get("ROLEBOT_STORAGE_TIMEOUT"),
+    )
     service.adapter = adapter
     service.runtime = runtime
     log.info("ready: %d roles, index of %d passages", len(runtime.kb.profiles), len(runtime.index.passages))

@@ -41,6 +41,29 @@ class StateConflict(KeyError):
     """The stored state changed since it was read (stale e-tag): re-read and re-apply."""
 
 
+class StorageUnavailable(RuntimeError):
+    """The storage did not answer within its budget (ROLEBOT_STORAGE_TIMEOUT): go on without it."""
+
+
+class Breaker:
+    """After a call failed for want of the storage, the next calls within `pause` seconds fail at
+    once (StorageUnavailable) instead of each waiting out its own budget; then one call tries again."""
+
+    def __init__(self, pause: float = 2.0) -> None:
+        self.pause = pause
+        self._open_until = 0.0
+
+    def check(self) -> None:
+        if time.monotonic() < self._open_until:
+            raise StorageUnavailable("the storage did not answer a moment ago; not trying again yet")
+
+    def failed(self) -> None:
+        self._open_until = time.monotonic() + self.pause
+
+    def succeeded(self) -> None:
+        self._open_until = 0.0
+
+
 class SqliteStorage(Storage):
     """Botbuilder storage in one SQLite file, with e-tag concurrency like MemoryStorage. Writes of
     many turns share one transaction (`GroupCommit`); reads have their own connection, so they never
@@ -155,7 +178,11 @@ def open_state(settings: Settings) -> Storage:
     if settings.get("ROLEBOT_STORAGE") == "azure":
         from .azure_storage import AzureBlobStorage
 
-        return AzureBlobStorage(_connection_string(settings), settings.get("ROLEBOT_STORAGE_CONTAINER"))
+        return AzureBlobStorage(
+            _connection_string(settings),
+            settings.get("ROLEBOT_STORAGE_CONTAINER"),
+            settings.get("ROLEBOT_STORAGE_TIMEOUT"),
+        )
     return SqliteStorage(settings.get("ROLEBOT_DATA_DIR") / "state.sqlite3")
 
 
@@ -164,7 +191,11 @@ def open_feedback(settings: Settings) -> Any:
     if settings.get("ROLEBOT_STORAGE") == "azure":
         from .azure_storage import AzureFeedbackStore
 
-        return AzureFeedbackStore(_connection_string(settings), settings.get("ROLEBOT_STORAGE_CONTAINER"))
+        return AzureFeedbackStore(
+            _connection_string(settings),
+            settings.get("ROLEBOT_STORAGE_CONTAINER"),
+            settings.get("ROLEBOT_STORAGE_TIMEOUT"),
+        )
     return FeedbackStore(settings.get("ROLEBOT_DATA_DIR") / "feedback.sqlite3")
 
 
