@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from knowledge.serialize import knowledge_to_list
 
 from .answering.answer import Answer
 from .answering.engine import ConversationState
+from .logs import configure as configure_logging
 from .runtime import Runtime, load_runtime
 from .settings import SETTINGS, Settings
 
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        configure_logging(settings.log_level)
         return int(args.handler(args, settings))
     except RolebotError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -133,3 +133,42 @@ async def test_a_turn_longer_than_the_header_timeout_still_gets_its_http_answer(
         idle_writer.close()
     finally:
         await runner.cleanup()
+
+
+MALFORMED = [
+    b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+    b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    b"POST /api/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nxx\r\n",
+    b"GET / HTTP/9.9\r\n\r\n",
+    b'POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":',  # the client leaves mid-body
+]
+
+
+async def test_malformed_requests_are_one_warning_line_each_and_never_a_traceback(caplog) -> None:
+    app = web.Application()
+    app.router.add_post("/api/messages", slow_turn)
+    runner = GuardedAppRunner(app, Limits(header_timeout=2, max_connections=100), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        with caplog.at_level("INFO"):
+            for n in range(1000):
+                case = MALFORMED[n % len(MALFORMED)]
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(case)
+                await writer.drain()
+                if case.endswith(b'{"a":'):
+                    await asyncio.sleep(0.002)
+                else:
+                    await asyncio.wait_for(reader.read(), 5.0)
+                writer.close()
+            await asyncio.sleep(0.3)
+    finally:
+        await runner.cleanup()
+    records = [r for r in caplog.records if r.name.startswith("aiohttp")]
+    assert [r for r in records if r.exc_info or r.levelno >= 40] == []
+    assert all("\n" not in r.getMessage() for r in records)
+    bad = [r.getMessage() for r in records if r.getMessage().startswith("bad request from 127.0.0.1: 400 ")]
+    left = [r.getMessage() for r in records if r.getMessage().startswith("client 127.0.0.1 left mid-request")]
+    assert len(bad) == 800 and len(left) == 200, (len(bad), len(left))

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -377,3 +380,42 @@ async def test_during_a_storage_outage_every_turn_is_answered_within_seconds(
             status, took, text = await ask("what level is the strategic manager?", f"conv-stopped-{n}")
             assert status == 201 and took < 3.5 and WITHOUT_MEMORY in text and "level 8" in text
     assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.model
+async def test_a_turn_over_azure_is_a_few_log_lines_with_its_activity_id(
+    azurite: str, model_runtime, aiohttp_client, stand_in_channel, tmp_path: Path
+) -> None:
+    # Issue 19: the Azure SDK logged every request's and response's headers at INFO, about 120
+    # lines a turn, with no timestamp and no activity id.
+    from bot.logs import QUIET, configure
+
+    stand_in, url = stand_in_channel
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    handler = configure("INFO", stream)
+    try:
+        settings = azure_settings(azurite, "log-lines", ROLEBOT_DATA_DIR=str(tmp_path))
+        client = await aiohttp_client(create_app(settings, model_runtime))
+        stream.seek(0)
+        stream.truncate()
+        for n, text in enumerate(["I'm starting as a strategic manager", "what level is it?", "what training?"]):
+            body = message(text, url, "conv-logs", id=f"turn-{n}")
+            assert (await client.post("/api/messages", json=body)).status == 201
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        for name in QUIET:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    # (aiohttp.access: the test's own servers; `rolebot serve` and gunicorn run without an access log)
+    lines = [line for line in stream.getvalue().splitlines() if " aiohttp.access " not in line]
+    assert len(stand_in.messages()) == 3
+    assert 3 <= len(lines) <= 6, lines  # one "answered" line a turn, and little else
+    assert [line.split("[activity=")[1].split("]")[0] for line in lines if "answered:" in line] == [
+        "turn-0",
+        "turn-1",
+        "turn-2",
+    ]
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ", line) for line in lines), lines
+    assert not [line for line in lines if "x-ms-" in line.lower() or "strategic manager" in line.lower()]

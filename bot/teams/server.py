@@ -18,6 +18,7 @@ from aiohttp import web
 
 from index import BatchingEmbedder
 
+from ..logs import ACTIVITY
 from ..reload import Reloader
 from ..runtime import Runtime, collector_paused, load_runtime, settle_heap
 from ..settings import Settings, SettingsError
@@ -219,10 +220,14 @@ async def messages(request: web.Request) -> web.StreamResponse:
         return _error(413, f"request body larger than {settings.get('ROLEBOT_MAX_REQUEST_BYTES')} bytes")
     except TimeoutError:
         return _error(408, "the request body did not arrive in time", Connection="close")
+    except ConnectionError:  # nobody is left to read an answer
+        log.warning("client %s left before sending the whole body", request.remote)
+        return _error(400, "the request body was cut short", Connection="close")
     try:
         activity = parse_activity(decode_body(raw))
     except BadActivity as exc:
         return _error(400, str(exc))
+    ACTIVITY.set(activity.id[:100] if isinstance(activity.id, str) and activity.id else "-")
     if is_local_mode(settings) and not service.sender.allow(activity.service_url):
         return _error(403, "local mode replies only to loopback serviceUrls (see ROLEBOT_ALLOWED_SERVICE_URLS)")
     if service.bot is None:

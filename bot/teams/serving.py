@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_server import Server
 
@@ -92,6 +93,19 @@ class GuardedRequestHandler(RequestHandler):
     @property
     def idle(self) -> bool:
         return self._current_request is None
+
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        """A malformed request, or a client that left mid-request, is one WARNING line (status,
+        reason, peer), not a 20-line ERROR traceback; anything else is logged as aiohttp does."""
+        exc = kw.get("exc_info")
+        peer = args[1] if len(args) > 1 else None
+        if isinstance(exc, HttpProcessingError):
+            reason = " ".join(str(exc.message).split())[:160]
+            self.logger.warning("bad request from %s: %d %s", peer, exc.code, reason)
+        elif isinstance(exc, ConnectionError):
+            self.logger.warning("client %s left mid-request: %s", peer, type(exc).__name__)
+        else:
+            super().log_exception(*args, **kw)
 
 
 class GuardedServer(Server):
