@@ -9,9 +9,11 @@ One container (ROLEBOT_STORAGE_CONTAINER) holds:
 - `deliveries/<sha256 of the conversation>/<sha256 of the activity id>`: an empty marker blob per
   activity, created with If-None-Match: * before its turn runs, so that a redelivery is answered
   once across instances (see deliveries.py).
-- `answers/<sha256 of the reply id>` and `feedback/<time>-<uuid>`: the feedback log, one small
-  blob per record, so instances never write the same blob. `rows()` joins them as the SQLite
-  store does.
+- `answers/<sha256 of the reply id>` and `feedback/<sha256 of reply, conversation and user>`: the
+  feedback log, one small blob per record (a second click on a reply replaces the first). Each
+  record is also in its blob's metadata (compressed), with hashes of its user and conversation: the
+  export lists the container (5,000 blobs a call) instead of reading every blob, and retention and
+  `rolebot purge --user` find what to delete from listings. `rows()` joins them as SQLite does.
 
 Every call has a budget, ROLEBOT_STORAGE_TIMEOUT (3 s): timeouts and one retry after 0.2 s, and the
 async calls are cut at the budget. Past it, or when the service fails, a call raises
@@ -22,11 +24,13 @@ does not wait on each of its storage calls in turn.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import json
 import time
 import uuid
+import zlib
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
@@ -123,14 +127,20 @@ class AzureBlobStorage(Storage):
                 etag = value.pop("e_tag", None)
                 data = json.dumps(value, default=str).encode("utf-8")
                 blob = self._container.get_blob_client(_name("state", key))
+                # Which conversation (hashed), so that `rolebot purge --user` finds its memory.
+                metadata = {"conversation": _digest(key.split("/conversations/", 1)[-1])}
                 try:
                     if etag == "*":
-                        await blob.upload_blob(data, overwrite=True)
+                        await blob.upload_blob(data, overwrite=True, metadata=metadata)
                     elif etag is None:  # not stored when read: create only
-                        await blob.upload_blob(data, overwrite=False)
+                        await blob.upload_blob(data, overwrite=False, metadata=metadata)
                     else:
                         await blob.upload_blob(
-                            data, overwrite=True, etag=etag, match_condition=MatchConditions.IfNotModified
+                            data,
+                            overwrite=True,
+                            metadata=metadata,
+                            etag=etag,
+                            match_condition=MatchConditions.IfNotModified,
                         )
                 except (ResourceModifiedError, ResourceExistsError):
                     raise StateConflict(f"the state of {key} changed since it was read") from None
@@ -186,8 +196,57 @@ class AzureBlobStorage(Storage):
             with contextlib.suppress(ResourceNotFoundError):
                 await self._container.delete_blob(_delivery_name(conversation, activity_id))
 
+    # Retention and erasure (see retention.py): by the blobs' last-modified time and metadata,
+    # from listings, without reading the blobs.
+
+    async def purge_state(self, before: float) -> dict[str, int]:
+        """Delete memories and activity claims not written since `before` (a Unix time)."""
+        counts = {"memories": 0, "claims": 0}
+        await self._ensure_container()
+        for prefix, what in (("state/", "memories"), ("deliveries/", "claims")):
+            async for blob in self._container.list_blobs(name_starts_with=prefix):
+                if blob.last_modified.timestamp() < before:
+                    with contextlib.suppress(ResourceNotFoundError):
+                        await self._container.delete_blob(blob.name)
+                    counts[what] += 1
+        return counts
+
+    async def erase_conversations(self, conversations: set[str]) -> int:
+        """Delete the memory of these conversations; returns how many were stored."""
+        digests = {_digest(c) for c in conversations}
+        erased = 0
+        await self._ensure_container()
+        async for blob in self._container.list_blobs(name_starts_with="state/", include=["metadata"]):
+            if (blob.metadata or {}).get("conversation") in digests:
+                with contextlib.suppress(ResourceNotFoundError):
+                    await self._container.delete_blob(blob.name)
+                erased += 1
+        return erased
+
     async def close(self) -> None:
         await self._service.close()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+METADATA_CHARS = 6000  # a record packed into metadata at most (Azure allows 8 KiB of metadata a blob)
+
+
+def _pack(record: dict[str, Any]) -> str | None:
+    """A record as compressed base64 for the blob's metadata, so that listing the container (5,000
+    blobs a call) reads it; None if too large (then it is read from the blob itself)."""
+    packed = base64.b64encode(zlib.compress(json.dumps(record).encode("utf-8"))).decode("ascii")
+    return packed if len(packed) <= METADATA_CHARS else None
+
+
+def _unpack(packed: str) -> dict[str, Any] | None:
+    try:
+        record = json.loads(zlib.decompress(base64.b64decode(packed)))
+    except (ValueError, zlib.error):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _delivery_name(conversation: str, activity_id: str) -> str:
@@ -223,8 +282,15 @@ class AzureFeedbackStore:
         self._breaker.succeeded()
 
     def _put(self, name: str, record: dict[str, Any]) -> None:
+        metadata = {
+            "user": _digest(str(record.get("user_id", ""))),
+            "conversation": _digest(str(record.get("conversation_id", ""))),
+        }
+        packed = _pack(record)
+        if packed is not None:
+            metadata["record"] = packed
         with self._budget("storing a feedback record"):
-            self._container.upload_blob(name, json.dumps(record).encode("utf-8"), overwrite=True)
+            self._container.upload_blob(name, json.dumps(record).encode("utf-8"), overwrite=True, metadata=metadata)
 
     def _get(self, name: str) -> dict[str, Any] | None:
         with self._budget("reading a feedback record"):
@@ -289,27 +355,55 @@ class AzureFeedbackStore:
             name = f"feedback/{now:017.6f}-{uuid.uuid4().hex}"
         self._put(name, record)
 
-    def _all(self, prefix: str) -> list[dict[str, Any]]:
+    def _listed(self, prefix: str) -> Iterator[tuple[Any, dict[str, Any] | None]]:
+        """Each blob under `prefix` with its record: from the listing's metadata, or (a record too
+        large for metadata, or stored before records went there) read from the blob."""
         self._ensure_container()
-        records = []
-        for blob in self._container.list_blobs(name_starts_with=f"{prefix}/"):
-            record = self._get(blob.name)
-            if record is not None:
-                records.append(record)
-        return records
+        for blob in self._container.list_blobs(name_starts_with=f"{prefix}/", include=["metadata"]):
+            packed = (blob.metadata or {}).get("record")
+            record = _unpack(packed) if packed else None
+            yield blob, record if record is not None else self._get(blob.name)
+
+    def _all(self, prefix: str) -> list[dict[str, Any]]:
+        return [record for _, record in self._listed(prefix) if record is not None]
+
+    def purge(self, before: float) -> dict[str, int]:
+        """Delete questions, answers and feedback stored before `before` (a Unix time)."""
+        counts = {"answers": 0, "feedback": 0}
+        self._ensure_container()
+        for prefix in counts:
+            for blob in self._container.list_blobs(name_starts_with=f"{prefix}/"):
+                if blob.last_modified.timestamp() < before:
+                    with contextlib.suppress(ResourceNotFoundError):
+                        self._container.delete_blob(blob.name)
+                    counts[prefix] += 1
+        return counts
+
+    def erase_user(self, user_id: str) -> tuple[dict[str, int], set[str]]:
+        """Delete one person's questions, answers and feedback; also returns their conversations."""
+        digest = _digest(user_id)
+        counts = {"answers": 0, "feedback": 0}
+        conversations: set[str] = set()
+        for prefix in counts:
+            for blob, record in self._listed(prefix):
+                if (blob.metadata or {}).get("user") == digest or (record or {}).get("user_id") == user_id:
+                    conversations.add(str((record or {}).get("conversation_id", "")))
+                    with contextlib.suppress(ResourceNotFoundError):
+                        self._container.delete_blob(blob.name)
+                    counts[prefix] += 1
+        return counts, conversations - {""}
 
     def rows(self) -> list[Row]:
         answers = self._all("answers")
         by_id = {a["activity_id"]: a for a in answers}
+        by_conversation: dict[str, list[dict[str, Any]]] = {}
+        for a in answers:
+            by_conversation.setdefault(a["conversation_id"], []).append(a)
         out = []
         for f in sorted(self._all("feedback"), key=lambda r: r["given_at"]):
             answer = by_id.get(f["activity_id"])
             if answer is None:  # the channel's own id: the conversation's latest answer before the click
-                earlier = [
-                    a
-                    for a in answers
-                    if a["conversation_id"] == f["conversation_id"] and a["asked_at"] <= f["given_at"]
-                ]
+                earlier = [a for a in by_conversation.get(f["conversation_id"], ()) if a["asked_at"] <= f["given_at"]]
                 answer = max(earlier, key=lambda a: a["asked_at"]) if earlier else {}
             out.append(
                 Row(

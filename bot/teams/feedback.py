@@ -3,7 +3,9 @@
 The answers log keeps, per reply: the question, topic, roles and whether the bot declined. A
 feedback click (thumbs up/down and free text) is stored against the reply it is about. `rolebot
 feedback` exports both, so template owners see what staff ask that the templates don't cover.
-The data stays in a local SQLite file; nothing is sent anywhere.
+The data stays in a local SQLite file; nothing is sent anywhere. Each record carries the user's
+Microsoft Entra object id (never a name), and is deleted after ROLEBOT_RETENTION_DAYS or by
+`rolebot purge --user` (see retention.py and docs/data.md).
 """
 
 from __future__ import annotations
@@ -172,6 +174,28 @@ class FeedbackStore:
                 " given_at = excluded.given_at, reaction = excluded.reaction, comment = excluded.comment",
                 (activity_id, conversation_id, time.time(), reaction, _at_most(comment, MAX_COMMENT_CHARS), user_id),
             )
+
+    def purge(self, before: float) -> dict[str, int]:
+        """Delete questions, answers and feedback stored before `before` (a Unix time)."""
+        with self._tx() as db:
+            answers = db.execute("DELETE FROM answers WHERE asked_at < ?", (before,)).rowcount
+            feedback = db.execute("DELETE FROM feedback WHERE given_at < ?", (before,)).rowcount
+        return {"answers": answers, "feedback": feedback}
+
+    def erase_user(self, user_id: str) -> tuple[dict[str, int], set[str]]:
+        """Delete one person's questions, answers and feedback; also returns their conversations."""
+        with self._tx() as db:
+            conversations = {
+                row[0]
+                for row in db.execute(
+                    "SELECT conversation_id FROM answers WHERE user_id = ?"
+                    " UNION SELECT conversation_id FROM feedback WHERE user_id = ?",
+                    (user_id, user_id),
+                )
+            }
+            answers = db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,)).rowcount
+            feedback = db.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,)).rowcount
+        return {"answers": answers, "feedback": feedback}, conversations - {""}
 
     def rows(self) -> list[Row]:
         with self._lock:

@@ -26,6 +26,7 @@ from .auth import CHANNEL_METADATA_URL, EMULATOR_METADATA_URL, SigningKeys, Toke
 from .channel import RoleBot, Unauthorized, authenticate, create_adapter, is_local_mode, parse_activity, process
 from .deliveries import deliveries_of, first_delivery, settle
 from .feedback import FeedbackStore
+from .retention import keep_purging
 from .sender import ClientCredentialsToken, ManagedIdentityToken, NoToken, ReplySender, TokenSource
 from .storage import close_state, open_feedback, open_state
 from .turns import Busy, TurnQueue
@@ -56,6 +57,7 @@ class Service:
     keys_task: asyncio.Task[None] | None = field(default=None, repr=False)
     reloader: Reloader | None = field(default=None, repr=False)
     reload_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    purge_task: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
 SERVICE = web.AppKey("service", Service)
@@ -129,7 +131,7 @@ def create_app(
             service.task = asyncio.create_task(_load(service, adapter))
 
     async def stop(app: web.Application) -> None:
-        for task in (service.task, service.keys_task, service.reload_task):
+        for task in (service.task, service.keys_task, service.reload_task, service.purge_task):
             if task is not None:
                 task.cancel()
         if service.reloader is not None:
@@ -176,6 +178,7 @@ def _ready(service: Service, runtime: Runtime, adapter: Any) -> None:
     service.adapter = adapter
     service.runtime = runtime
     log.info("ready: %d roles, index of %d passages", len(runtime.kb.profiles), len(runtime.index.passages))
+    service.purge_task = asyncio.create_task(keep_purging(service.storage, service.feedback, service.settings))
     _start_reloader(service, runtime)
 
 

@@ -76,7 +76,9 @@ class SqliteStorage(Storage):
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
         if "updated_at" not in {row[1] for row in self._db.execute("PRAGMA table_info(state)")}:
-            self._db.execute("ALTER TABLE state ADD COLUMN updated_at REAL")  # a database from before retention
+            # A database from before retention: its memories count as written now.
+            self._db.execute("ALTER TABLE state ADD COLUMN updated_at REAL")
+            self._db.execute("UPDATE state SET updated_at = ?", (time.time(),))
         self.commits = GroupCommit(self._db, self._lock, "state")
         self._read_lock = threading.Lock()
         self._reader = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
@@ -164,6 +166,34 @@ class SqliteStorage(Storage):
                     "UPDATE deliveries SET status = ?, at = ? WHERE conversation_id = ? AND activity_id = ?",
                     (status, time.time(), conversation, activity_id),
                 )
+
+    # Retention and erasure (see retention.py).
+
+    async def purge_state(self, before: float) -> dict[str, int]:
+        """Delete memories and activity claims not written since `before` (a Unix time)."""
+        return await self.commits.run(self._purge, before)
+
+    async def erase_conversations(self, conversations: set[str]) -> int:
+        """Delete the memory of these conversations; returns how many were stored."""
+        return await self.commits.run(self._erase, sorted(conversations))
+
+    def _purge(self, before: float) -> dict[str, int]:
+        with self.commits.transaction() as db:
+            memories = db.execute("DELETE FROM state WHERE updated_at < ?", (before,)).rowcount
+            claims = db.execute("DELETE FROM deliveries WHERE at < ?", (before,)).rowcount
+        return {"memories": memories, "claims": claims}
+
+    def _erase(self, conversations: list[str]) -> int:
+        erased = 0
+        with self.commits.transaction() as db:
+            for conversation in conversations:  # keys are "<channel>/conversations/<conversation id>"
+                erased += db.execute(
+                    "DELETE FROM state WHERE instr(key, '/conversations/') > 0"
+                    " AND substr(key, instr(key, '/conversations/') + 15) = ?",
+                    (conversation,),
+                ).rowcount
+                db.execute("DELETE FROM deliveries WHERE conversation_id = ?", (conversation,))
+        return erased
 
     def close(self) -> None:
         self.commits.close()
