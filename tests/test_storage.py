@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -303,6 +304,11 @@ async def test_two_instances_share_state_and_feedback_and_survive_a_kill(
             instance.stop()
 
     assert all(s in (200, 201) for s in statuses), sorted(set(statuses))
+    # Issue 19: activities in flight on the killed instance, sent again to the other, were answered
+    # twice. Now each is answered once: the other waits out the dead instance's claim and takes it over.
+    answered = Counter((m["conversation"]["id"], m.get("replyToId")) for m in stand_in.messages())
+    assert [key for key, n in answered.items() if n > 1] == []
+    assert len(answered) == len(conversations) * 6  # turns 0 to 5, each answered
     texts = [m["text"] for m in stand_in.messages()]
     assert not [t for t in texts if "Sorry, something went wrong" in t]
     by_conversation: dict[str, list[str]] = {}
