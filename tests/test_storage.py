@@ -279,6 +279,22 @@ async def test_two_instances_share_state_and_feedback_and_survive_a_kill(
             # Two messages of one conversation at once, one to each instance: both answered, no apology.
             await asyncio.gather(turn(2, "what training will I need?"), turn(3, "what level is it?"))
 
+            # The connector gives up waiting on one instance (the channel is slow to take the reply) and
+            # sends the activity again to the other: answered once, and both HTTP answers are 201.
+            stand_in.stalled.add("conv-slow")
+            body = message("what level is the strategic manager?", url, "conv-slow", id="in-slow")
+
+            async def post_to(instance: Instance) -> int:
+                async with session.post(instance.url, json=body) as response:
+                    return response.status
+
+            first = asyncio.create_task(post_to(instances[0]))
+            await asyncio.sleep(1.0)
+            again = asyncio.create_task(post_to(instances[1]))
+            await asyncio.sleep(0.5)
+            stand_in.release.set()
+            assert [await first, await again] == [201, 201]
+
             async def click(c: int, conv: str) -> None:
                 body = {
                     **message("", url, conv),
@@ -308,7 +324,7 @@ async def test_two_instances_share_state_and_feedback_and_survive_a_kill(
     # twice. Now each is answered once: the other waits out the dead instance's claim and takes it over.
     answered = Counter((m["conversation"]["id"], m.get("replyToId")) for m in stand_in.messages())
     assert [key for key, n in answered.items() if n > 1] == []
-    assert len(answered) == len(conversations) * 6  # turns 0 to 5, each answered
+    assert len(answered) == len(conversations) * 6 + 1  # turns 0 to 5, each answered, and in-slow
     texts = [m["text"] for m in stand_in.messages()]
     assert not [t for t in texts if "Sorry, something went wrong" in t]
     by_conversation: dict[str, list[str]] = {}
