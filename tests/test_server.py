@@ -18,8 +18,9 @@ from aiohttp import web
 from botbuilder.core import MemoryStorage
 
 from bot.settings import Settings, SettingsError
-from bot.teams.channel import RoleBot
+from bot.teams.channel import WITHOUT_MEMORY, RoleBot
 from bot.teams.server import SERVICE, create_app
+from bot.teams.storage import StorageUnavailable
 
 pytestmark = pytest.mark.model
 EW = "Liaison and Diversion Service Engagement Worker"
@@ -752,3 +753,56 @@ async def test_a_feedback_click_sent_twice_is_stored_once_and_a_second_click_rep
     assert rows == [("0000-aad-1", "like", ""), ("0000-aad-2", "dislike", "more please")]
     with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
         assert [r[0] for r in db.execute("SELECT user_id FROM answers")] == ["user-1"]  # no name stored
+
+
+class UnreachableStorage(MemoryStorage):
+    """Memory storage that fails as Azure Storage does when it is down: reads, writes or both."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads_fail = False
+        self.writes_fail = False
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        if self.reads_fail:
+            raise StorageUnavailable("Azure Storage did not answer (reading the state) within 3 s: TimeoutError")
+        return await super().read(keys)
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        if self.writes_fail:
+            raise StorageUnavailable("Azure Storage did not answer (writing the state) within 3 s: TimeoutError")
+        await super().write(changes)
+
+
+async def test_a_turn_whose_memory_cannot_be_written_is_answered_and_logged(make_client, channel, caplog) -> None:
+    stand_in, url = channel
+    storage = UnreachableStorage()
+    client = await make_client(storage)
+    await client.post("/api/messages", json=message("I'm starting as a strategic manager", url))
+    storage.writes_fail = True
+    with caplog.at_level("INFO"):
+        response = await client.post("/api/messages", json=message("what level is it?", url))
+    assert response.status == 201
+    text = stand_in.messages()[-1]["text"]
+    assert "career framework level 8" in text and WITHOUT_MEMORY not in text  # the memory was read
+    assert "could not save the conversation's memory" in caplog.text and tracebacks(caplog) == []
+
+
+async def test_a_turn_whose_memory_cannot_be_read_is_answered_without_it_and_says_so(
+    make_client, channel, caplog
+) -> None:
+    stand_in, url = channel
+    storage = UnreachableStorage()
+    client = await make_client(storage)
+    await client.post("/api/messages", json=message("I'm starting as a strategic manager", url))
+    storage.reads_fail = storage.writes_fail = True
+    response = await client.post("/api/messages", json=message("what level is it?", url))
+    assert response.status == 201
+    text = stand_in.messages()[-1]["text"]
+    assert WITHOUT_MEMORY in text and "level 4" in text and "level 8" in text  # both roles: no memory
+    assert not [m for m in stand_in.messages() if "Sorry, something went wrong" in m["text"]]
+    storage.reads_fail = storage.writes_fail = False
+    await client.post("/api/messages", json=message("what level is it?", url))
+    text = stand_in.messages()[-1]["text"]
+    assert "career framework level 8" in text and "level 4" not in text  # the memory was kept
+    assert tracebacks(caplog) == []
