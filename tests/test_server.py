@@ -806,3 +806,31 @@ async def test_a_turn_whose_memory_cannot_be_read_is_answered_without_it_and_say
     text = stand_in.messages()[-1]["text"]
     assert "career framework level 8" in text and "level 4" not in text  # the memory was kept
     assert tracebacks(caplog) == []
+
+
+async def test_a_turn_that_outlasts_the_header_timeout_gets_its_http_answer(
+    model_runtime, channel, tmp_path: Path
+) -> None:
+    # Issue 19: a 12 s turn (here the channel takes 1.5 s to accept the reply, past a 0.5 s header
+    # timeout) had its reply delivered but the inbound POST's connection closed with no answer.
+    import aiohttp
+
+    from bot.teams.serving import GuardedAppRunner, Limits
+
+    stand_in, url = channel
+    stand_in.stalled.add("conv-slow")
+    runner = GuardedAppRunner(create_app(settings_for(tmp_path), model_runtime), Limits(header_timeout=0.5))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    endpoint = f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages"
+    try:
+        async with aiohttp.ClientSession() as session:
+            asyncio.get_running_loop().call_later(1.5, stand_in.release.set)
+            started = time.perf_counter()
+            body = message("what level is the strategic manager?", url, "conv-slow")
+            async with session.post(endpoint, json=body) as response:
+                assert response.status == 201
+            assert time.perf_counter() - started >= 1.4
+    finally:
+        await runner.cleanup()
+    assert "level 8" in stand_in.messages()[-1]["text"]
