@@ -61,12 +61,6 @@ class MemoryDeliveries:
     async def release_delivery(self, conversation: str, activity_id: str) -> None:
         self._claims.pop((conversation, activity_id), None)
 
-    def purge_deliveries(self, before: float) -> int:
-        old = [key for key, (_, at) in self._claims.items() if at < before]
-        for key in old:
-            del self._claims[key]
-        return len(old)
-
 
 def deliveries_of(storage: Any) -> DeliveryStore:
     """The storage itself when it keeps claims (SQLite, Azure), else claims in this process."""
