@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from knowledge.serialize import knowledge_to_list
 
 from .answering.answer import Answer
 from .answering.engine import ConversationState
+from .logs import configure as configure_logging
 from .runtime import Runtime, load_runtime
 from .settings import SETTINGS, Settings
 
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        configure_logging(settings.log_level)
         return int(args.handler(args, settings))
     except RolebotError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -104,6 +104,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     feedback.add_argument("--csv", action="store_true", help="CSV with a header row")
     feedback.set_defaults(handler=_feedback)
+
+    purge = sub.add_parser(
+        "purge",
+        help="delete stored data past its retention period, or one person's data",
+        description="Delete questions, answers and feedback older than ROLEBOT_RETENTION_DAYS and conversation"
+        " memory older than ROLEBOT_MEMORY_RETENTION_DAYS (rolebot serve also does this every 6 hours). With"
+        " --user, also erase everything stored about that person, and the memory of the conversations they"
+        " asked in. Prints what was deleted.",
+    )
+    purge.add_argument("--user", metavar="AAD_OBJECT_ID", default=None, help="erase this person's data")
+    purge.add_argument("--json", action="store_true", help="print the counts as JSON")
+    purge.set_defaults(handler=_purge)
 
     package = sub.add_parser(
         "teams-package",
@@ -216,6 +228,28 @@ def _feedback(args: argparse.Namespace, settings: Settings) -> int:
     rows = store.rows()
     store.close()
     print(export_csv(rows) if args.csv else export_text(rows), end="" if args.csv else "\n")
+    return 0
+
+
+def _purge(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from .teams.retention import purge
+    from .teams.storage import close_state, open_feedback, open_state
+
+    async def run() -> dict[str, int]:
+        state, feedback = open_state(settings), open_feedback(settings)
+        try:
+            return await purge(state, feedback, settings, user=args.user)
+        finally:
+            feedback.close()
+            await close_state(state)
+
+    counts = asyncio.run(run())
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        print("deleted: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
 
 

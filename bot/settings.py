@@ -66,6 +66,13 @@ def _interval(value: str) -> float:
     return number
 
 
+def _days(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 3650:
+        raise ValueError("expected a number of days above 0 and at most 3650")
+    return number
+
+
 def _flag(value: str) -> bool:
     if value.lower() in ("1", "true", "yes", "on"):
         return True
@@ -187,6 +194,26 @@ SETTINGS: tuple[Setting, ...] = (
         "ROLEBOT_STORAGE_CONTAINER",
         "rolebot",
         "Azure blob container (state) and table-name prefix (feedback), for ROLEBOT_STORAGE=azure.",
+    ),
+    Setting(
+        "ROLEBOT_RETENTION_DAYS",
+        "90",
+        "Days stored questions, answers and feedback are kept; older ones are deleted (in the background"
+        " and by `rolebot purge`).",
+        _days,
+    ),
+    Setting(
+        "ROLEBOT_MEMORY_RETENTION_DAYS",
+        "30",
+        "Days a conversation's memory is kept after its last turn; then it is deleted.",
+        _days,
+    ),
+    Setting(
+        "ROLEBOT_STORAGE_TIMEOUT",
+        "3",
+        "Seconds a call to the state or feedback storage may take in all (Azure: with its one retry); past it"
+        " the turn is answered without the conversation's memory, and says so.",
+        _seconds,
     ),
     Setting(
         "APP_ID",

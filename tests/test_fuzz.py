@@ -208,3 +208,66 @@ async def test_thousands_of_hostile_requests_get_no_5xx_and_no_traceback(
     assert apologies == []
     # The mix reached every layer: turns answered, bodies refused, invokes handled.
     assert statuses.get(201, 0) > 200 and statuses.get(400, 0) > 500 and statuses.get(200, 0) > 20
+
+
+def mangle(rng: random.Random, raw: bytes) -> bytes:
+    """A request's bytes with a few bytes flipped, cut, repeated or inserted (headers included)."""
+    data = bytearray(raw)
+    for _ in range(rng.randrange(1, 4)):
+        if not data:
+            break
+        roll = rng.random()
+        at = rng.randrange(len(data))
+        if roll < 0.4:
+            data[at] = rng.choice(b"\x00\r\n :\x7f\xff{a")
+        elif roll < 0.6:
+            del data[at : at + rng.randrange(1, 20)]
+        elif roll < 0.8:
+            data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 8)))
+        else:
+            data = data[:at]
+    return bytes(data) or b"\r\n"
+
+
+async def test_malformed_http_is_one_warning_line_never_a_traceback(
+    model_runtime,
+    tmp_path: Path,
+    channel,  # noqa: F811
+    caplog,
+) -> None:
+    # Issue 19: malformed HTTP, or a client leaving mid-body, wrote a 20-line ERROR traceback each.
+    import asyncio
+    import contextlib
+
+    from aiohttp import web
+
+    from bot.teams.serving import GuardedAppRunner, Limits
+
+    _, url = channel
+    runner = GuardedAppRunner(
+        create_app(settings_for(tmp_path), model_runtime), Limits(header_timeout=1), access_log=None
+    )
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    rng = random.Random(SEED)
+    body = json.dumps(message("what level is it?", url, id="in-raw")).encode()
+    request = (
+        b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+    try:
+        for _ in range(150):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(mangle(rng, request))
+            await writer.drain()
+            with contextlib.suppress(TimeoutError, ConnectionError):  # a body cut short: the client leaves
+                await asyncio.wait_for(reader.read(), 0.2 if rng.random() < 0.9 else 0.01)
+            writer.close()
+        await asyncio.sleep(0.3)
+    finally:
+        await runner.cleanup()
+    assert "Traceback" not in caplog.text
+    assert [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= 40] == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == 30 and r.name.startswith("aiohttp")]
+    assert warnings and all("\n" not in w for w in warnings)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import re
 import sqlite3
@@ -17,8 +18,9 @@ from aiohttp import web
 from botbuilder.core import MemoryStorage
 
 from bot.settings import Settings, SettingsError
-from bot.teams.channel import RoleBot
+from bot.teams.channel import WITHOUT_MEMORY, RoleBot
 from bot.teams.server import SERVICE, create_app
+from bot.teams.storage import StorageUnavailable
 
 pytestmark = pytest.mark.model
 EW = "Liaison and Diversion Service Engagement Worker"
@@ -70,11 +72,15 @@ def make_client(aiohttp_client, model_runtime, tmp_path: Path) -> Callable[..., 
     return make
 
 
+_ACTIVITY_IDS = itertools.count(1000)
+
+
 def message(text: str, service_url: str, conversation: str | dict[str, str] = "conv-1", **extra: Any) -> dict[str, Any]:
-    """A Teams message activity; `conversation` is the id, or the whole conversation object."""
+    """A Teams message activity; `conversation` is the id, or the whole conversation object. Each
+    gets its own id, as from a channel (the same id again is a redelivery, answered once)."""
     return {
         "type": "message",
-        "id": "in-1",
+        "id": f"in-{next(_ACTIVITY_IDS)}",
         "channelId": "msteams",
         "serviceUrl": service_url,
         "conversation": conversation if isinstance(conversation, dict) else {"id": conversation},
@@ -99,7 +105,8 @@ async def test_normal_turn_posts_typing_then_a_cited_answer_to_the_channel(make_
     monkeypatch.setattr(RoleBot, "typing_delay", 0)  # typing at once (by default only for slow answers)
     stand_in, url = channel
     client = await make_client()
-    response = await client.post("/api/messages", json=message("what training does an engagement worker need?", url))
+    body = message("what training does an engagement worker need?", url, id="in-1")
+    response = await client.post("/api/messages", json=body)
     assert response.status == 201
     assert [a["type"] for a in stand_in.received] == ["typing", "message"]
     reply = stand_in.messages()[0]
@@ -638,3 +645,192 @@ async def test_the_answer_record_and_the_state_are_committed_before_the_reply_re
         questions, states = found[f"conv-{n}"]
         assert questions == [f"what level is a strategic manager? ({n})"]
         assert len(states) == 1 and "Strategic Manager" in states[0]
+
+
+# Issue 19: each test below failed on the code before it.
+
+
+async def test_a_mention_with_empty_text_and_no_name_is_answered(make_client, channel, caplog) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    mention = {"type": "mention", "text": "", "mentioned": {"id": "bot-1"}}
+    body = message("<at>RoleBot</at> what level is the strategic manager?", url, entities=[mention])
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 201
+    texts = [m["text"] for m in stand_in.messages()]
+    assert len(texts) == 1 and "career framework level 8" in texts[0], texts
+    assert tracebacks(caplog) == []
+
+
+async def test_feedback_text_nested_2000_deep_is_stored_not_an_apology(
+    make_client, channel, tmp_path: Path, caplog
+) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))
+    click = feedback_click(url, "dislike", "[" * 2000 + "]" * 2000, replyToId=stand_in.messages()[-1].get("id", ""))
+    response = await client.post("/api/messages", json=click)
+    assert response.status == 200 and await response.json() == {}
+    assert not [m for m in stand_in.messages() if "Sorry, something went wrong" in m["text"]]
+    from bot.teams.feedback import FeedbackStore
+
+    liked = [r for r in FeedbackStore(tmp_path / "data" / "feedback.sqlite3").rows() if r.kind == "feedback"]
+    assert [r.reaction for r in liked] == ["dislike"] and len(liked[0].comment) <= 2000
+    assert tracebacks(caplog) == []
+
+
+def test_names_under_localhost_are_not_loopback(tmp_path: Path) -> None:
+    # They are resolved through DNS (or /etc/hosts), which may answer any address.
+    from bot.teams.validation import is_loopback_url, service_url_policy
+
+    allow = service_url_policy(())
+    for url in ("http://evil.localhost/", "http://127.0.0.1.localhost:3978/", "https://a.b.localhost/v3/"):
+        assert not is_loopback_url(url) and not allow(url), url
+    assert allow("http://localhost:3978/") and allow("http://127.0.0.2/") and allow("http://[::1]/")
+    with pytest.raises(SettingsError, match="loopback"):
+        create_app(settings_for(tmp_path, ROLEBOT_HOST="rolebot.localhost"))
+
+
+def answer_rows(tmp_path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+        return list(db.execute("SELECT conversation_id, question FROM answers"))
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "memory"])
+async def test_a_redelivered_activity_is_answered_and_stored_once(
+    make_client, channel, tmp_path: Path, storage: str, caplog
+) -> None:
+    # Teams and the connector send an activity again, with its id, when the bot is slow or the
+    # connection drops: after the first answer, and while the first is still being answered.
+    stand_in, url = channel
+    client = await make_client(MemoryStorage() if storage == "memory" else None)
+    body = message("what level is the strategic manager?", url, "conv-redelivered")
+    first = await client.post("/api/messages", json=body)
+    again = await client.post("/api/messages", json=body)
+    assert first.status == again.status == 201
+    in_flight = message("what training does an engagement worker need?", url, "conv-redelivered")
+    statuses = [
+        r.status for r in await asyncio.gather(*(client.post("/api/messages", json=in_flight) for _ in range(3)))
+    ]
+    assert statuses == [201, 201, 201]
+    texts = [m["text"] for m in stand_in.messages()]
+    assert len(texts) == 2 and "level 8" in texts[0] and "PREVENT training or WRAP" in texts[1]
+    assert len(answer_rows(tmp_path)) == 2
+    # Another conversation may use the same activity id: it is answered.
+    other = {**body, "conversation": {"id": "conv-other"}}
+    assert (await client.post("/api/messages", json=other)).status == 201
+    assert len(stand_in.messages()) == 3
+    assert tracebacks(caplog) == []
+
+
+async def test_a_redelivered_expect_replies_activity_gets_the_same_status(make_client, channel) -> None:
+    _, url = channel
+    client = await make_client()
+    body = message("what level is the strategic manager?", url, deliveryMode="expectReplies")
+    first = await client.post("/api/messages", json=body)
+    assert first.status == 200 and len((await first.json())["activities"]) == 1
+    again = await client.post("/api/messages", json=body)
+    assert again.status == 200 and (await again.json())["activities"] == []
+
+
+async def test_a_feedback_click_sent_twice_is_stored_once_and_a_second_click_replaces_it(
+    make_client, channel, tmp_path: Path
+) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    await client.post("/api/messages", json=message("do engagement workers need a DBS?", url))
+    reply_id = f"sent-{len(stand_in.received)}"  # the channel's id for the answer
+    click = feedback_click(url, "dislike", '{"feedbackText": "more please"}', replyToId=reply_id)
+    click["from"] = {"id": "29:user-1", "name": "A Nurse", "aadObjectId": "0000-aad-1"}
+    for _ in range(2):
+        assert (await client.post("/api/messages", json=click)).status == 200
+    changed = {**click, "value": {"actionName": "feedback", "actionValue": {"reaction": "like", "feedback": ""}}}
+    assert (await client.post("/api/messages", json=changed)).status == 200
+    other_user = {**click, "from": {"id": "29:user-2", "aadObjectId": "0000-aad-2"}}
+    assert (await client.post("/api/messages", json=other_user)).status == 200
+    with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+        rows = sorted(db.execute("SELECT user_id, reaction, comment FROM feedback"))
+    assert rows == [("0000-aad-1", "like", ""), ("0000-aad-2", "dislike", "more please")]
+    with sqlite3.connect(str(tmp_path / "data" / "feedback.sqlite3")) as db:
+        assert [r[0] for r in db.execute("SELECT user_id FROM answers")] == ["user-1"]  # no name stored
+
+
+class UnreachableStorage(MemoryStorage):
+    """Memory storage that fails as Azure Storage does when it is down: reads, writes or both."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads_fail = False
+        self.writes_fail = False
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        if self.reads_fail:
+            raise StorageUnavailable("Azure Storage did not answer (reading the state) within 3 s: TimeoutError")
+        return await super().read(keys)
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        if self.writes_fail:
+            raise StorageUnavailable("Azure Storage did not answer (writing the state) within 3 s: TimeoutError")
+        await super().write(changes)
+
+
+async def test_a_turn_whose_memory_cannot_be_written_is_answered_and_logged(make_client, channel, caplog) -> None:
+    stand_in, url = channel
+    storage = UnreachableStorage()
+    client = await make_client(storage)
+    await client.post("/api/messages", json=message("I'm starting as a strategic manager", url))
+    storage.writes_fail = True
+    with caplog.at_level("INFO"):
+        response = await client.post("/api/messages", json=message("what level is it?", url))
+    assert response.status == 201
+    text = stand_in.messages()[-1]["text"]
+    assert "career framework level 8" in text and WITHOUT_MEMORY not in text  # the memory was read
+    assert "could not save the conversation's memory" in caplog.text and tracebacks(caplog) == []
+
+
+async def test_a_turn_whose_memory_cannot_be_read_is_answered_without_it_and_says_so(
+    make_client, channel, caplog
+) -> None:
+    stand_in, url = channel
+    storage = UnreachableStorage()
+    client = await make_client(storage)
+    await client.post("/api/messages", json=message("I'm starting as a strategic manager", url))
+    storage.reads_fail = storage.writes_fail = True
+    response = await client.post("/api/messages", json=message("what level is it?", url))
+    assert response.status == 201
+    text = stand_in.messages()[-1]["text"]
+    assert WITHOUT_MEMORY in text and "level 4" in text and "level 8" in text  # both roles: no memory
+    assert not [m for m in stand_in.messages() if "Sorry, something went wrong" in m["text"]]
+    storage.reads_fail = storage.writes_fail = False
+    await client.post("/api/messages", json=message("what level is it?", url))
+    text = stand_in.messages()[-1]["text"]
+    assert "career framework level 8" in text and "level 4" not in text  # the memory was kept
+    assert tracebacks(caplog) == []
+
+
+async def test_a_turn_that_outlasts_the_header_timeout_gets_its_http_answer(
+    model_runtime, channel, tmp_path: Path
+) -> None:
+    # Issue 19: a 12 s turn (here the channel takes 1.5 s to accept the reply, past a 0.5 s header
+    # timeout) had its reply delivered but the inbound POST's connection closed with no answer.
+    import aiohttp
+
+    from bot.teams.serving import GuardedAppRunner, Limits
+
+    stand_in, url = channel
+    stand_in.stalled.add("conv-slow")
+    runner = GuardedAppRunner(create_app(settings_for(tmp_path), model_runtime), Limits(header_timeout=0.5))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    endpoint = f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages"
+    try:
+        async with aiohttp.ClientSession() as session:
+            asyncio.get_running_loop().call_later(1.5, stand_in.release.set)
+            started = time.perf_counter()
+            body = message("what level is the strategic manager?", url, "conv-slow")
+            async with session.post(endpoint, json=body) as response:
+                assert response.status == 201
+            assert time.perf_counter() - started >= 1.4
+    finally:
+        await runner.cleanup()
+    assert "level 8" in stand_in.messages()[-1]["text"]

@@ -85,3 +85,90 @@ async def test_past_the_connection_limit_the_longest_idle_connection_makes_room(
         for writer in writers:
             writer.close()
         await runner.cleanup()
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+    )
+    return int(head.split(b" ")[1]), await reader.readexactly(length)
+
+
+async def slow_turn(request: web.Request) -> web.Response:
+    await request.read()
+    await asyncio.sleep(float(request.query.get("seconds", "1.5")))
+    return web.json_response({"status": "answered"}, status=201)
+
+
+async def test_a_turn_longer_than_the_header_timeout_still_gets_its_http_answer() -> None:
+    # Issue 19: the body's bytes (and aiohttp's data_received(b"") when it resumes reading) were taken
+    # for the start of the next request, and the connection was closed mid-turn, with no answer.
+    app = web.Application()
+    app.router.add_post("/api/messages", slow_turn)
+    runner = GuardedAppRunner(app, Limits(header_timeout=0.5, max_connections=100))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        body = b'{"type": "message"}'
+        writer.write(
+            b"POST /api/messages?seconds=1.5 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        await writer.drain()
+        await asyncio.sleep(0.05)  # the body in its own segment, as aiohttp's client sends it
+        writer.write(body)
+        await writer.drain()
+        status, answer = await asyncio.wait_for(read_response(reader), 5.0)
+        assert status == 201 and answer == b'{"status": "answered"}'
+        # The connection stays usable for the next request, and an idle one is still closed in time.
+        writer.write(b"GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        assert (await asyncio.wait_for(read_response(reader), 5.0))[0] == 404
+        writer.close()
+        idle_reader, idle_writer = await asyncio.open_connection("127.0.0.1", port)
+        assert await closed_by_server(idle_reader, 3.0)
+        idle_writer.close()
+    finally:
+        await runner.cleanup()
+
+
+MALFORMED = [
+    b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+    b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    b"POST /api/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nxx\r\n",
+    b"GET / HTTP/9.9\r\n\r\n",
+    b'POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":',  # the client leaves mid-body
+]
+
+
+async def test_malformed_requests_are_one_warning_line_each_and_never_a_traceback(caplog) -> None:
+    app = web.Application()
+    app.router.add_post("/api/messages", slow_turn)
+    runner = GuardedAppRunner(app, Limits(header_timeout=2, max_connections=100), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        with caplog.at_level("INFO"):
+            for n in range(1000):
+                case = MALFORMED[n % len(MALFORMED)]
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(case)
+                await writer.drain()
+                if case.endswith(b'{"a":'):
+                    await asyncio.sleep(0.002)
+                else:
+                    await asyncio.wait_for(reader.read(), 5.0)
+                writer.close()
+            await asyncio.sleep(0.3)
+    finally:
+        await runner.cleanup()
+    records = [r for r in caplog.records if r.name.startswith("aiohttp")]
+    assert [r for r in records if r.exc_info or r.levelno >= 40] == []
+    assert all("\n" not in r.getMessage() for r in records)
+    bad = [r.getMessage() for r in records if r.getMessage().startswith("bad request from 127.0.0.1: 400 ")]
+    left = [r.getMessage() for r in records if r.getMessage().startswith("client 127.0.0.1 left mid-request")]
+    assert len(bad) == 800 and len(left) == 200, (len(bad), len(left))

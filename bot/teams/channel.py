@@ -13,8 +13,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
@@ -44,9 +47,15 @@ from .connector import SenderConnectorFactory
 from .feedback import FeedbackStore
 from .render import render_answer, render_text
 from .sender import ChannelError, ReplySender
+from .storage import StorageUnavailable
 from .validation import BadActivity, check_activity
 
 log = logging.getLogger(__name__)
+WITHOUT_MEMORY = (
+    "_I can't reach my memory just now, so I answered without what we said earlier."
+    " If you meant a role from before, please name it, or ask again in a minute._"
+)
+MEMORY_UNAVAILABLE = "rolebot.memory_unavailable"  # turn state: the memory could not be read or saved
 STATE_PROPERTY = "rolebot"
 STATE_ATTEMPTS = 5  # reads and re-applies of a turn whose state another instance changed meanwhile
 
@@ -81,9 +90,36 @@ def to_activity(data: dict[str, Any]) -> Activity:
 
 
 def _text_of(activity: Activity) -> str:
-    mentioned = activity.entities and isinstance(activity.text, str) and activity.recipient and activity.recipient.id
-    text = TurnContext.remove_recipient_mention(activity) if mentioned else activity.text
-    return " ".join((text or "").split())
+    """The question, without the mention of the bot. (botbuilder's `remove_recipient_mention` fails
+    on a mention with empty text and no `mentioned.name`, and reads the name as a pattern.)"""
+    text = activity.text if isinstance(activity.text, str) else ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if not isinstance(entity.type, str) or entity.type.lower() != "mention" or not bot_id:
+            continue
+        properties = getattr(entity, "additional_properties", None) or {}
+        mentioned = properties.get("mentioned")
+        if not isinstance(mentioned, dict) or mentioned.get("id") != bot_id:
+            continue
+        said = properties.get("text")
+        if not isinstance(said, str) or not said:
+            name = mentioned.get("name")
+            said = f"<at>{name}</at>" if isinstance(name, str) and name else ""
+        if said:
+            text = text.replace(said, " ")
+    return " ".join(re.sub(r"<at>\s*</at>", " ", text).split())
+
+
+def user_of(activity: Activity) -> str:
+    """Who is asking, as stored: the Microsoft Entra (AAD) object id, which `rolebot purge --user`
+    takes; else the channel's id for the user. Never their name."""
+    sender = activity.from_property
+    if sender is None:
+        return ""
+    for value in (getattr(sender, "aad_object_id", None), sender.id):
+        if isinstance(value, str) and value:
+            return value[:256]
+    return ""
 
 
 class _TypingIndicator:
@@ -134,7 +170,9 @@ class RoleBot(ActivityHandler):
         conversation_state: ConversationState,
         feedback: FeedbackStore,
         batcher: BatchingEmbedder | None = None,
+        storage_timeout: float = 3.0,
     ) -> None:
+        self.storage_timeout = storage_timeout
         self.engine = engine
         self.conversation_state = conversation_state
         self.memory = conversation_state.create_property(STATE_PROPERTY)
@@ -143,7 +181,21 @@ class RoleBot(ActivityHandler):
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await super().on_turn(turn_context)
-        await self.conversation_state.save_changes(turn_context)
+        if turn_context.turn_state.get(MEMORY_UNAVAILABLE):
+            return  # already answered without it; do not wait on the storage again
+        try:
+            await self.conversation_state.save_changes(turn_context)
+        except StorageUnavailable as exc:
+            log.warning("could not save the conversation's memory: %s", exc)
+
+    async def _keep(self, what: str, method: Callable[..., Any], *args: Any) -> bool:
+        """A feedback-log write within the storage budget; if it fails the turn goes on (logged)."""
+        try:
+            await asyncio.wait_for(write(method, *args), self.storage_timeout)
+            return True
+        except Exception as exc:  # the storage is down or slow, or refused the write
+            log.warning("could not store %s: %s", what, type(exc).__name__)
+            return False
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -164,16 +216,24 @@ class RoleBot(ActivityHandler):
         conversation = activity.conversation.id if activity.conversation else ""
         # Recorded before it is sent: a feedback click can reach us before send_activity returns.
         # (Committed, in a batch with other turns' writes, before `write` returns.)
-        await write(
-            self.feedback.record_answer, reply.id, conversation, question, answer.topic, answer.roles, answer.declined
+        await self._keep(
+            "the answer's record",
+            self.feedback.record_answer,
+            reply.id,
+            conversation,
+            question,
+            answer.topic,
+            answer.roles,
+            answer.declined,
+            user_of(activity),
         )
         try:
             response = await turn_context.send_activity(reply)
         except Exception:
-            await write(self.feedback.forget_answer, reply.id)
+            await self._keep("that an answer was not delivered", self.feedback.forget_answer, reply.id)
             raise
         if response is not None and response.id and response.id != reply.id:
-            await write(self.feedback.rename_answer, reply.id, response.id)
+            await self._keep("the channel's id of an answer", self.feedback.rename_answer, reply.id, response.id)
         log.info(
             "answered: topic=%s declined=%s citations=%d in %.0f ms",
             answer.topic,
@@ -186,11 +246,22 @@ class RoleBot(ActivityHandler):
         """Answer from the stored memory and save the new memory before replying. If another instance
         changed this conversation's memory meanwhile (stale e-tag), re-read it and answer again."""
         for attempt in range(1, STATE_ATTEMPTS + 1):
-            memory = Memory.from_dict(await self.memory.get(turn_context, dict))
+            try:
+                stored = await self.memory.get(turn_context, dict)
+            except StorageUnavailable as exc:
+                log.warning("could not read the conversation's memory: %s", exc)
+                turn_context.turn_state[MEMORY_UNAVAILABLE] = True
+                answer, _ = await self._answer(question, Memory())
+                return replace(answer, text=f"{answer.text}\n\n{WITHOUT_MEMORY}")
+            memory = Memory.from_dict(stored)
             answer, memory = await self._answer(question, memory)
             await self.memory.set(turn_context, memory.to_dict())
             try:
                 await self.conversation_state.save_changes(turn_context)
+                return answer
+            except StorageUnavailable as exc:  # answered all the same; the next turn may lack this one
+                log.warning("could not save the conversation's memory: %s", exc)
+                turn_context.turn_state[MEMORY_UNAVAILABLE] = True
                 return answer
             except KeyError:  # StateConflict, or MemoryStorage's e-tag KeyError
                 if attempt == STATE_ATTEMPTS:
@@ -239,7 +310,17 @@ class RoleBot(ActivityHandler):
             if value.get("actionName") != "feedback" or reaction not in ("like", "dislike"):
                 return InvokeResponse(status=400, body={"error": "unsupported action"})
             conversation = activity.conversation.id if activity.conversation else ""
-            await write(self.feedback.record_feedback, activity.reply_to_id or "", conversation, reaction, comment)
+            kept = await self._keep(
+                "feedback",
+                self.feedback.record_feedback,
+                activity.reply_to_id or "",
+                conversation,
+                reaction,
+                comment,
+                user_of(activity),
+            )
+            if not kept:  # the channel may send it again
+                return InvokeResponse(status=503, body={"error": "feedback could not be stored just now"})
             log.info("feedback received: %s", reaction)
             return InvokeResponse(status=200, body={})
         # Adaptive Card actions, sign-in and message extensions are not used by this bot: botbuilder's
@@ -252,7 +333,7 @@ def _feedback_text(raw: Any) -> str:
     if isinstance(raw, str):
         try:
             parsed = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read: keep it as text
             return raw[:2000]
         raw = parsed
     if isinstance(raw, dict):

@@ -3,7 +3,9 @@
 The answers log keeps, per reply: the question, topic, roles and whether the bot declined. A
 feedback click (thumbs up/down and free text) is stored against the reply it is about. `rolebot
 feedback` exports both, so template owners see what staff ask that the templates don't cover.
-The data stays in a local SQLite file; nothing is sent anywhere.
+The data stays in a local SQLite file; nothing is sent anywhere. Each record carries the user's
+Microsoft Entra object id (never a name), and is deleted after ROLEBOT_RETENTION_DAYS or by
+`rolebot purge --user` (see retention.py and docs/data.md).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ CREATE TABLE IF NOT EXISTS answers (
     question TEXT NOT NULL,
     topic TEXT NOT NULL,
     roles TEXT NOT NULL,
-    declined INTEGER NOT NULL
+    declined INTEGER NOT NULL,
+    user_id TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,9 +41,17 @@ CREATE TABLE IF NOT EXISTS feedback (
     conversation_id TEXT NOT NULL,
     given_at REAL NOT NULL,
     reaction TEXT NOT NULL,
-    comment TEXT NOT NULL
+    comment TEXT NOT NULL,
+    user_id TEXT NOT NULL DEFAULT ''
 );
 """
+# One click per reply and user: a second click on the same reply replaces the first. (A click without
+# the reply's id, from a channel that assigns its own, is about the latest answer: each is kept.)
+FEEDBACK_KEY = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS feedback_key ON feedback (activity_id, conversation_id, user_id)"
+    " WHERE activity_id != ''"
+)
+ADDED_COLUMNS = (("answers", "user_id"), ("feedback", "user_id"))  # columns a database from before may lack
 EXPORT_COLUMNS = (
     "kind",
     "time",
@@ -96,15 +107,39 @@ class FeedbackStore:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
         self.commits = GroupCommit(self._db, self._lock, "feedback")
         self._tx = self.commits.transaction
 
+    def _migrate(self) -> None:
+        with self._lock:
+            for table, column in ADDED_COLUMNS:
+                if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feedback_key'").fetchone():
+                with self._db:  # clicks stored twice before the key: keep the latest of each
+                    self._db.execute("BEGIN IMMEDIATE")
+                    self._db.execute(
+                        "DELETE FROM feedback WHERE activity_id != '' AND id NOT IN"
+                        " (SELECT MAX(id) FROM feedback GROUP BY activity_id, conversation_id, user_id)"
+                    )
+                    self._db.execute(FEEDBACK_KEY)
+
     def record_answer(
-        self, activity_id: str, conversation_id: str, question: str, topic: str, roles: tuple[str, ...], declined: bool
+        self,
+        activity_id: str,
+        conversation_id: str,
+        question: str,
+        topic: str,
+        roles: tuple[str, ...],
+        declined: bool,
+        user_id: str = "",
     ) -> None:
         with self._tx() as db:
             db.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO answers"
+                " (activity_id, conversation_id, asked_at, question, topic, roles, declined, user_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     activity_id,
                     conversation_id,
@@ -113,6 +148,7 @@ class FeedbackStore:
                     topic,
                     "; ".join(roles),
                     int(declined),
+                    user_id,
                 ),
             )
 
@@ -126,13 +162,40 @@ class FeedbackStore:
         with self._tx() as db:
             db.execute("DELETE FROM answers WHERE activity_id = ?", (activity_id,))
 
-    def record_feedback(self, activity_id: str, conversation_id: str, reaction: str, comment: str) -> None:
+    def record_feedback(
+        self, activity_id: str, conversation_id: str, reaction: str, comment: str, user_id: str = ""
+    ) -> None:
+        """One click per (reply, conversation, user): a second click replaces the first."""
         with self._tx() as db:
             db.execute(
-                "INSERT INTO feedback (activity_id, conversation_id, given_at, reaction, comment)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (activity_id, conversation_id, time.time(), reaction, _at_most(comment, MAX_COMMENT_CHARS)),
+                "INSERT INTO feedback (activity_id, conversation_id, given_at, reaction, comment, user_id)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, conversation_id, user_id) WHERE activity_id != ''"
+                " DO UPDATE SET"
+                " given_at = excluded.given_at, reaction = excluded.reaction, comment = excluded.comment",
+                (activity_id, conversation_id, time.time(), reaction, _at_most(comment, MAX_COMMENT_CHARS), user_id),
             )
+
+    def purge(self, before: float) -> dict[str, int]:
+        """Delete questions, answers and feedback stored before `before` (a Unix time)."""
+        with self._tx() as db:
+            answers = db.execute("DELETE FROM answers WHERE asked_at < ?", (before,)).rowcount
+            feedback = db.execute("DELETE FROM feedback WHERE given_at < ?", (before,)).rowcount
+        return {"answers": answers, "feedback": feedback}
+
+    def erase_user(self, user_id: str) -> tuple[dict[str, int], set[str]]:
+        """Delete one person's questions, answers and feedback; also returns their conversations."""
+        with self._tx() as db:
+            conversations = {
+                row[0]
+                for row in db.execute(
+                    "SELECT conversation_id FROM answers WHERE user_id = ?"
+                    " UNION SELECT conversation_id FROM feedback WHERE user_id = ?",
+                    (user_id, user_id),
+                )
+            }
+            answers = db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,)).rowcount
+            feedback = db.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,)).rowcount
+        return {"answers": answers, "feedback": feedback}, conversations - {""}
 
     def rows(self) -> list[Row]:
         with self._lock:

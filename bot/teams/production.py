@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..logs import configure as configure_logging
 from ..runtime import Runtime, collector_paused, limit_torch_threads, load_runtime, settle_heap
 from ..settings import Settings
 from .server import create_app
@@ -45,7 +46,7 @@ def _settings() -> Settings:
     # The tokenizer's own thread pool does not survive a fork; one question at a time needs none.
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     return settings
 
 

@@ -18,12 +18,15 @@ from aiohttp import web
 
 from index import BatchingEmbedder
 
+from ..logs import ACTIVITY
 from ..reload import Reloader
 from ..runtime import Runtime, collector_paused, load_runtime, settle_heap
 from ..settings import Settings, SettingsError
 from .auth import CHANNEL_METADATA_URL, EMULATOR_METADATA_URL, SigningKeys, TokenRejected, issuers, precheck
 from .channel import RoleBot, Unauthorized, authenticate, create_adapter, is_local_mode, parse_activity, process
+from .deliveries import deliveries_of, first_delivery, settle
 from .feedback import FeedbackStore
+from .retention import keep_purging
 from .sender import ClientCredentialsToken, ManagedIdentityToken, NoToken, ReplySender, TokenSource
 from .storage import close_state, open_feedback, open_state
 from .turns import Busy, TurnQueue
@@ -45,6 +48,7 @@ class Service:
     batcher: BatchingEmbedder | None = None
     feedback: FeedbackStore | None = None
     storage: Any = None
+    deliveries: Any = None
     error: str | None = None
     keys: SigningKeys | None = None
     issuers: dict[str, str] = field(default_factory=dict)
@@ -53,6 +57,7 @@ class Service:
     keys_task: asyncio.Task[None] | None = field(default=None, repr=False)
     reloader: Reloader | None = field(default=None, repr=False)
     reload_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    purge_task: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
 SERVICE = web.AppKey("service", Service)
@@ -126,7 +131,7 @@ def create_app(
             service.task = asyncio.create_task(_load(service, adapter))
 
     async def stop(app: web.Application) -> None:
-        for task in (service.task, service.keys_task, service.reload_task):
+        for task in (service.task, service.keys_task, service.reload_task, service.purge_task):
             if task is not None:
                 task.cancel()
         if service.reloader is not None:
@@ -160,12 +165,20 @@ def _ready(service: Service, runtime: Runtime, adapter: Any) -> None:
 
     if service.storage is None:
         service.storage = open_state(service.settings)
+    service.deliveries = deliveries_of(service.storage)
     service.feedback = open_feedback(service.settings)
     service.batcher = BatchingEmbedder(runtime.embedder)
-    service.bot = RoleBot(runtime.engine, ConversationState(service.storage), service.feedback, service.batcher)
+    service.bot = RoleBot(
+        runtime.engine,
+        ConversationState(service.storage),
+        service.feedback,
+        service.batcher,
+        service.settings.get("ROLEBOT_STORAGE_TIMEOUT"),
+    )
     service.adapter = adapter
     service.runtime = runtime
     log.info("ready: %d roles, index of %d passages", len(runtime.kb.profiles), len(runtime.index.passages))
+    service.purge_task = asyncio.create_task(keep_purging(service.storage, service.feedback, service.settings))
     _start_reloader(service, runtime)
 
 
@@ -210,10 +223,14 @@ async def messages(request: web.Request) -> web.StreamResponse:
         return _error(413, f"request body larger than {settings.get('ROLEBOT_MAX_REQUEST_BYTES')} bytes")
     except TimeoutError:
         return _error(408, "the request body did not arrive in time", Connection="close")
+    except ConnectionError:  # nobody is left to read an answer
+        log.warning("client %s left before sending the whole body", request.remote)
+        return _error(400, "the request body was cut short", Connection="close")
     try:
         activity = parse_activity(decode_body(raw))
     except BadActivity as exc:
         return _error(400, str(exc))
+    ACTIVITY.set(activity.id[:100] if isinstance(activity.id, str) and activity.id else "-")
     if is_local_mode(settings) and not service.sender.allow(activity.service_url):
         return _error(403, "local mode replies only to loopback serviceUrls (see ROLEBOT_ALLOWED_SERVICE_URLS)")
     if service.bot is None:
@@ -226,9 +243,22 @@ async def messages(request: web.Request) -> web.StreamResponse:
         log.info("refused a request: %s", exc)
         return _error(401, UNAUTHORIZED)
     conversation = activity.conversation.id if activity.type in TURN_ACTIVITIES else None
+    claim = (conversation, activity.id) if conversation and activity.id else None
     try:
         async with service.turns.turn(conversation):
-            status, payload = await process(service.adapter, service.bot, activity, authenticated)
+            if claim is not None:
+                first = await first_delivery(service.deliveries, *claim)
+                if first is not None:
+                    log.info("a redelivered activity, answered before (%d): not answered again", first)
+                    return _answered_before(first, activity.delivery_mode)
+            try:
+                status, payload = await process(service.adapter, service.bot, activity, authenticated)
+            except Exception:
+                if claim is not None:
+                    await settle(service.deliveries, *claim, None)  # a redelivery may try again
+                raise
+            if claim is not None:
+                await settle(service.deliveries, *claim, status)
     except Busy:
         return _error(429, "too many messages at once in this conversation", **{"Retry-After": "2"})
     except Exception:
@@ -237,6 +267,13 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if payload is None:
         return web.Response(status=status)
     return web.json_response(payload, status=status)
+
+
+def _answered_before(status: int, delivery_mode: str | None) -> web.Response:
+    """The first delivery's status again; with expectReplies its replies went in that answer's body."""
+    if delivery_mode == "expectReplies" and status == 200:
+        return web.json_response({"activities": []})
+    return web.Response(status=status)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -5,7 +5,9 @@ its headers a byte at a time, holds a connection (and a file descriptor) for as 
 `GuardedAppRunner` adds:
 
 - a header deadline: a connection that has not sent a whole request's headers within
-  `header_timeout` seconds of connecting (or of starting the next request) is closed;
+  `header_timeout` seconds of connecting (or of starting the next request) is closed. Only the
+  bytes of a new request start the clock: a request's body, or a turn that takes longer than the
+  deadline, never does, so every turn ends in an HTTP answer;
 - a connection limit: past `max_connections` open connections (capped below the process's
   file-descriptor limit), the longest-idle connection is closed to admit the new one, so /healthz
   and real turns still get in under a flood of idle connections.
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_server import Server
 
@@ -70,17 +73,39 @@ class GuardedRequestHandler(RequestHandler):
 
     def data_received(self, data: bytes) -> None:
         before = self._request_count
+        busy = self.busy  # a request is being answered or waits its turn: these bytes are its body
         super().data_received(data)
+        if not data:  # aiohttp re-parsing its own buffer when it resumes reading: nothing arrived
+            return
         now = self._loop.time()
         self.last_active = now
         if self._request_count > before:
             self.awaiting_since = None  # a whole request's headers arrived
-        elif self.awaiting_since is None:
+        elif self.awaiting_since is None and not busy:
             self.awaiting_since = now  # the next request has started to arrive
+
+    @property
+    def busy(self) -> bool:
+        """A request is in progress (read, handled or answered) or queued: its turn may take longer
+        than the header deadline, and its body has its own (ROLEBOT_BODY_TIMEOUT)."""
+        return self._request_in_progress or self._current_request is not None or bool(self._messages)
 
     @property
     def idle(self) -> bool:
         return self._current_request is None
+
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        """A malformed request, or a client that left mid-request, is one WARNING line (status,
+        reason, peer), not a 20-line ERROR traceback; anything else is logged as aiohttp does."""
+        exc = kw.get("exc_info")
+        peer = args[1] if len(args) > 1 else None
+        if isinstance(exc, HttpProcessingError):
+            reason = " ".join(str(exc.message).split())[:160]
+            self.logger.warning("bad request from %s: %d %s", peer, exc.code, reason)
+        elif isinstance(exc, ConnectionError):
+            self.logger.warning("client %s left mid-request: %s", peer, type(exc).__name__)
+        else:
+            super().log_exception(*args, **kw)
 
 
 class GuardedServer(Server):
@@ -121,7 +146,11 @@ class GuardedServer(Server):
             deadline = self._loop.time() - self.limits.header_timeout
             for handler, transport in list(self._connections.items()):
                 since = getattr(handler, "awaiting_since", None)
-                if since is not None and since < deadline and not transport.is_closing():
+                if since is None or since >= deadline or transport.is_closing():
+                    continue
+                if isinstance(handler, GuardedRequestHandler) and handler.busy:
+                    handler.awaiting_since = None  # never cut a turn short: its answer is on its way
+                else:
                     self.closed_slow += 1
                     self._close(handler)
 

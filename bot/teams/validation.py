@@ -137,7 +137,8 @@ def check_activity(body: Any) -> None:
 
 
 def is_loopback_url(url: str) -> bool:
-    """True for http(s) URLs whose host is a loopback address or `localhost`."""
+    """True for http(s) URLs whose host is a literal loopback address or `localhost` itself. Names
+    under `.localhost` are not: they would be resolved through DNS, which may answer anything."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -145,7 +146,7 @@ def is_loopback_url(url: str) -> bool:
         return False
     if parts.scheme not in ("http", "https") or not host:
         return False
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
