@@ -73,7 +73,7 @@ async def wait_for(client: Any, condition: Any, seconds: float = 90.0) -> dict[s
     deadline = asyncio.get_running_loop().time() + seconds
     asked = 0
     while True:
-        health = await (await client.get("/healthz")).json()
+        health = await (await client.get("/healthz?templates=all")).json()
         if condition(health):
             return health
         if asyncio.get_running_loop().time() > deadline:
@@ -95,7 +95,7 @@ async def test_a_template_dropped_into_the_folder_is_answered_without_a_restart(
     folder = folder_with(tmp_path, ENGAGEMENT_WORKER)
     settings = settings_for(tmp_path, folder)
     client = await aiohttp_client(create_app(settings, load_runtime(settings, embedder=model_runtime.embedder)))
-    before = await (await client.get("/healthz")).json()
+    before = await (await client.get("/healthz?templates=all")).json()
     assert statuses(before) == {ENGAGEMENT_WORKER: "served"}
     text = await answer_text(client, SM_QUESTION)
     assert "no role profile template for strategic manager" in text.lower()
@@ -130,7 +130,7 @@ async def test_a_broken_replacement_keeps_the_previous_version_answering(
     folder = folder_with(tmp_path, ENGAGEMENT_WORKER, STRATEGIC_MANAGER)
     settings = settings_for(tmp_path, folder)
     client = await aiohttp_client(create_app(settings, load_runtime(settings, embedder=model_runtime.embedder)))
-    before = await (await client.get("/healthz")).json()
+    before = await (await client.get("/healthz?templates=all")).json()
 
     # Someone saves a job advert over the strategic manager's template.
     (folder / STRATEGIC_MANAGER).write_text("Job advert\n\nWe are recruiting a strategic manager.\n", encoding="utf-8")

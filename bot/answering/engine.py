@@ -40,6 +40,7 @@ from .competences import (
 )
 from .direct import operation_of
 from .intents import IntentMatcher
+from .matrix import answer_matrix
 from .spelling import Speller
 from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
@@ -211,6 +212,9 @@ class Engine:
                 declined=True,
             ), state
         question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
+        matrix = answer_matrix(self.kb, question)  # "training matrix for <area>", "which roles need <training>?"
+        if matrix is not None:
+            return matrix, state
         lazy = LazyVector(self, question, embed, vector)
         q = understand(question, self.finder)
         q = self._with_context(q, state)
