@@ -150,7 +150,8 @@ class Reloader:
         if kb.fingerprint == old.index.manifest.get("knowledge_hash"):
             index = old.index
         else:
-            index = open_index(kb, old.embedder, self.index_dir)  # loads one `rolebot index` built, or builds
+            # loads one `rolebot index` (or the other worker) built, or builds, embedding only what changed
+            index = open_index(kb, old.embedder, self.index_dir, previous=old.index)
         return Runtime(kb, old.embedder, index, Engine(kb, index, old.embedder), self.index_dir)
 
     def close(self) -> None:
