@@ -125,13 +125,18 @@ def _group(entries: Iterable[tuple[str, str, Cell]], order: Sequence[str] = ()) 
     """Rows from (heading, role, cell): per heading, wordings of one subject share a row."""
     rows: list[Group] = []
     by_heading: dict[str, list[Group]] = {}
+    by_wording: dict[tuple[str, str], Group] = {}  # most entries repeat a wording word for word
     for heading, role, cell in entries:
         groups = by_heading.setdefault(heading, [])
-        found = next((g for g in groups if any(same_subject(cell.text, w) for w in g.wordings)), None)
+        key = (heading, normalise(cell.text))
+        found = by_wording.get(key) or next(
+            (g for g in groups if any(same_subject(cell.text, w) for w in g.wordings)), None
+        )
         if found is None:
             found = Group(heading, cell.text)
             groups.append(found)
             rows.append(found)
+        by_wording[key] = found
         found.cells.setdefault(role, []).append(cell)
     for g in rows:  # the row's name: the wording the most wordings contain ("Safeguarding"), the shortest on a tie
         wordings = g.wordings
