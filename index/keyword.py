@@ -43,7 +43,8 @@ class BM25:
 
     def __init__(self, documents: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self.docs = [Counter(tokenize(d)) for d in documents]
+        counted: dict[str, Counter[str]] = {}  # templates share most passages word for word: count each once
+        self.docs = [counted[d] if d in counted else counted.setdefault(d, Counter(tokenize(d))) for d in documents]
         self.lengths = [sum(c.values()) for c in self.docs]
         self.avg = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
         df: Counter[str] = Counter()
