@@ -85,8 +85,16 @@ class Matrix:
         return self.training if sheet == "training" else self.competences
 
 
+_LEVEL_NOTE = re.compile(r"\(?\blevel\s+\d+\)?", re.I)
+
+
 def same_subject(a: str, b: str) -> bool:
-    """Two wordings of one subject, as a comparison of two templates pairs them."""
+    """Two wordings of one subject, as a comparison of two templates pairs them; a level is part of
+    the wording, not of the subject ("Safeguarding Adults (Level 2)" and "Safeguarding (Level 3)"
+    share a row, each role's cell says its level)."""
+    if normalise(a) == normalise(b):
+        return True
+    a, b = (_LEVEL_NOTE.sub(" ", x).strip() or x for x in (a, b))
     return normalise(a) == normalise(b) or (bool(similar_items([a], [b])) and close_wording(a, b))
 
 
@@ -354,7 +362,8 @@ def card_table(matrix: Matrix) -> tuple[tuple[str, ...], ...]:
     table: list[tuple[str, ...]] = [("Training", *(p.short_name if short else p.role for p in roles))]
     for g in rows:
         cells = tuple("; ".join(shorten(c.text, CARD_CELL) for c in g.cells.get(p.role, [])) or "-" for p in roles)
-        table.append((shorten(g.label, CARD_CELL), *cells))
+        kind = "" if g.heading.startswith("Statutory") else f" ({g.heading.lower()})"
+        table.append((shorten(g.label, CARD_CELL) + kind, *cells))
     left = []
     if len(matrix.roles) > len(roles):
         left.append(f"{len(matrix.roles) - len(roles)} more roles")
