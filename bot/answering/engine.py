@@ -19,6 +19,7 @@ on a subject), `retrieving` (framework text and free questions), `replies` (decl
 from __future__ import annotations
 
 import re
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -128,6 +129,18 @@ class LazyVector:
         return self.value
 
 
+# One IntentMatcher per embedder: its examples do not depend on the templates, so an engine built on a
+# reload reuses the embedded examples instead of embedding them again.
+_INTENTS: weakref.WeakKeyDictionary[Embedder, IntentMatcher] = weakref.WeakKeyDictionary()
+
+
+def _intents_for(embedder: Embedder) -> IntentMatcher:
+    matcher = _INTENTS.get(embedder)
+    if matcher is None:
+        matcher = _INTENTS[embedder] = IntentMatcher(embedder)
+    return matcher
+
+
 class Engine:
     """Answers questions from one knowledge base and its index."""
 
@@ -177,7 +190,7 @@ class Engine:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         # intent from labelled examples needs a model that embeds meaning (not the hashing test embedder)
         semantic = embedder is not None and not isinstance(embedder, HashEmbedder)
-        self.intents = IntentMatcher(embedder) if embedder is not None and semantic else None
+        self.intents = _intents_for(embedder) if embedder is not None and semantic else None
         if self.intents is not None:
             self.intents.warm()  # once, at start-up (before a server forks its workers), not in a user's turn
 
