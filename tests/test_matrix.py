@@ -218,6 +218,7 @@ async def test_training_matrix_for_an_area_is_an_adaptive_card_table_within_team
     body = [[cell["items"][0]["text"] for cell in row["cells"]] for row in table["rows"][1:]]
     wordings = {c.text for p in roles for c in learning_items(p)}
     assert any(cell in wordings for row in body for cell in row[1:])  # each role's own wording
+    assert all(cell != "-" for row in body for cell in row)  # markdown would show a bullet
     assert size(reply) <= MAX_ACTIVITY_BYTES and len(json.dumps(card)) < 28_000  # Teams' card limit
     assert len(cited(reply)) <= 10
 

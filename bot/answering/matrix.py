@@ -195,6 +195,7 @@ CARD_ROLES = 5
 CARD_ROWS = 12
 CARD_CELL = 60
 FULL_EXPORT = "Full matrix, every cell with its source: "
+NOT_LISTED = "—"  # a card's TextBlock is markdown: a lone "-" would show as a bullet
 
 _MATRIX = re.compile(r"\b(?:training|learning|competences?)\s+matrix\b|\bmatrix\s+of\s+(?:training|learning)\b", re.I)
 _MATRIX_FOR = re.compile(
@@ -355,13 +356,15 @@ def _merged(cells: Sequence[Cell]) -> SourceRef:
 
 def card_table(matrix: Matrix) -> tuple[tuple[str, ...], ...]:
     """The matrix for a card: the first roles as columns, the first training rows, each role's own
-    wording (shortened) or '-'; the last row says what was left out."""
+    wording (shortened) or a dash; the last row says what was left out."""
     roles = matrix.roles[:CARD_ROLES]
     rows = matrix.training[:CARD_ROWS]
     short = len({p.short_name for p in roles}) == len(roles)  # one area: "Coordinator"; else the named role
     table: list[tuple[str, ...]] = [("Training", *(p.short_name if short else p.role for p in roles))]
     for g in rows:
-        cells = tuple("; ".join(shorten(c.text, CARD_CELL) for c in g.cells.get(p.role, [])) or "-" for p in roles)
+        cells = tuple(
+            "; ".join(shorten(c.text, CARD_CELL) for c in g.cells.get(p.role, [])) or NOT_LISTED for p in roles
+        )
         kind = "" if g.heading.startswith("Statutory") else f" ({g.heading.lower()})"
         table.append((shorten(g.label, CARD_CELL) + kind, *cells))
     left = []
