@@ -51,6 +51,7 @@ from loadtest import (  # noqa: E402
     shipped_command,
     stop,
     wait_healthy,
+    wait_quiet,
 )
 
 from knowledge import default_dir  # noqa: E402
@@ -192,13 +193,14 @@ async def measure_size(n: int, args: argparse.Namespace, work: Path, channel: St
         endpoint = f"http://127.0.0.1:{port}/api/messages"
         await closed_loop(endpoint, channel, 4, args.warmup, seed=0, bot_pid=proc.pid)
         for i, concurrency in enumerate(args.concurrency):
+            await wait_quiet(proc.pid, args.quiet, args.quiet_wait)  # other sessions share the machine
             run = await closed_loop(endpoint, channel, concurrency, args.seconds, seed=i + 1, bot_pid=proc.pid)
             result.turns[concurrency] = {
                 "turns_per_s": run.turns_per_second,
                 "p50_ms": run.percentile(50) * 1000,
                 "p99_ms": run.percentile(99) * 1000,
                 "errors": run.errors,
-                "other_cpu": run.other_cpu,
+                "other_cpu": run.other_cpu,  # cores other processes used during the run
                 "cpu_ms_per_turn": run.bot_cpu_ms,
             }
             print(f"{n} templates, {concurrency} conversations: {result.turns[concurrency]}", file=sys.stderr)
@@ -220,12 +222,16 @@ async def measure_size(n: int, args: argparse.Namespace, work: Path, channel: St
 def _turns(r: SizeResult, c: int) -> str:
     t = r.turns.get(c, {})
     nan = float("nan")
-    return f"{t.get('turns_per_s', nan):.1f}/s, {t.get('p50_ms', nan):.1f} ms, {t.get('p99_ms', nan):.1f} ms"
+    return (
+        f"{t.get('turns_per_s', nan):.1f}/s, {t.get('p50_ms', nan):.1f} ms, {t.get('p99_ms', nan):.1f} ms"
+        f" (other {t.get('other_cpu', nan):.2f})"
+    )
 
 
 def report(results: list[SizeResult], args: argparse.Namespace) -> None:
     print(f"\nmachine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; runs of {args.seconds:.0f} s")
     print(f"one-file reload: the server polls every {args.reload_poll} s, and acts once the folder has settled")
+    print("(other N): cores that other processes used during that run (the machine has 2)")
     c1, c32 = args.concurrency[0], args.concurrency[-1]
     header = (
         "| templates | passages | `rolebot index` | index build | cold start | peak RSS (largest) | PSS (all) |"
@@ -267,6 +273,10 @@ def main() -> None:
     parser.add_argument("--reload-poll", type=float, default=1.0, help="ROLEBOT_RELOAD_SECONDS for the server")
     parser.add_argument("--reload-timeout", type=float, default=900.0)
     parser.add_argument("--start-timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--quiet", type=float, default=0.3, help="before a run, wait for other processes to use under this many cores"
+    )
+    parser.add_argument("--quiet-wait", type=float, default=60.0, help="... but at most this many seconds")
     parser.add_argument("--json", default="", help="also write the figures to this file")
     parser.add_argument("--keep-logs", default="", help="copy each server's log into this folder")
     args = parser.parse_args()
