@@ -272,12 +272,15 @@ def _which_roles(kb: KnowledgeBase, item: str) -> Answer | None:
         return f"- {named_role(p)}: “{c.text}” ({g.heading.lower()}) {mark}"
 
     exact_roles = list(dict.fromkeys(p.role for p, _, _ in exact))
-    if exact:
+    if len(exact_roles) == len(kb.profiles):  # in the words of the "which role" answers (lists.py)
+        everyone = "Both" if len(kb.profiles) == 2 else f"All {len(kb.profiles)}"
+        w.add(f"{everyone}: every role template lists it.")
+    elif exact:
         w.add(f"{len(exact_roles)} of {len(kb.profiles)} roles list {named} in those words:")
-        for entry in exact:
-            w.add(line(*entry))
     else:
         w.add(f"No template lists {named} in those words.")
+    for entry in exact:
+        w.add(line(*entry))
     rest = [e for e in other if e[0].role not in exact_roles]
     if rest:
         w.add()
