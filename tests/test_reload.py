@@ -256,3 +256,32 @@ async def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch)
         assert reloader.runtime.kb.profiles[1].date == "March 2023"
     finally:
         reloader.close()
+
+
+def test_two_workers_reloading_at_once_build_the_index_once(tmp_path: Path, monkeypatch) -> None:
+    # The workers of a server see a change at the same poll: the second loads what the first wrote.
+    import threading
+
+    import index.store
+
+    folder = folder_with(tmp_path, ENGAGEMENT_WORKER)
+    settings = settings_for(tmp_path, folder)
+    runtime = load_runtime(settings, embedder=HashEmbedder())
+    builds: list[int] = []
+    real_build = index.store.build_index
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(index.store, "build_index", counted)
+    shutil.copy(default_dir() / STRATEGIC_MANAGER, folder / STRATEGIC_MANAGER)
+    workers = [Reloader(folder, tmp_path / "index", runtime, lambda new: None) for _ in range(2)]
+    built: list[Runtime | None] = [None, None]
+    threads = [threading.Thread(target=lambda i=i: built.__setitem__(i, workers[i]._build(runtime))) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert builds == [1] and all(b is not None and len(b.kb.profiles) == 2 for b in built)
+    assert built[0].index.manifest["knowledge_hash"] == built[1].index.manifest["knowledge_hash"]  # type: ignore[union-attr]
