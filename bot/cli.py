@@ -134,6 +134,19 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--terms-url", default="https://www.example.nhs.uk/rolebot/terms", help="https URL")
     package.set_defaults(handler=_teams_package)
 
+    matrix = sub.add_parser(
+        "matrix",
+        help="write the training matrix: roles x training and roles x competences (XLSX or CSV)",
+        description="Write one sheet of roles x training (statutory and mandatory, formal endorsed, informal)"
+        " and one of roles x competences (by section and principle). Every cell quotes the role's own"
+        " wording with its source (file and page, table or line); items worded differently across"
+        " templates share a row. A .csv file gets one line per cell entry of both sheets.",
+    )
+    _dir_option(matrix)
+    matrix.add_argument("--area", default=None, help="only the templates of this area of work")
+    matrix.add_argument("--out", type=Path, default=Path("rolebot-matrix.xlsx"), help="FILE.xlsx or FILE.csv to write")
+    matrix.set_defaults(handler=_matrix)
+
     evaluate = sub.add_parser(
         "eval",
         help="run an evaluation set and print the pass rate",
@@ -251,6 +264,30 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("deleted: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
+
+
+def _matrix(args: argparse.Namespace, settings: Settings) -> int:
+    from .matrix import build_matrix, in_area, write_csv, write_xlsx
+
+    kb = load_knowledge(_knowledge_dir(args, settings))
+    for error in kb.errors:
+        print(f"error: {error}", file=sys.stderr)
+    profiles = in_area(kb.profiles, args.area)
+    if not profiles:
+        areas = "; ".join(sorted({p.area_of_work for p in kb.profiles}))
+        print(f"error: no template has the area of work {args.area!r} (the templates have: {areas})", file=sys.stderr)
+        return 1
+    matrix = build_matrix(profiles)
+    suffix = args.out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        print(f"error: --out must end in .xlsx or .csv, not {args.out.name!r}", file=sys.stderr)
+        return 1
+    out = write_csv(matrix, args.out) if suffix == ".csv" else write_xlsx(matrix, args.out)
+    print(
+        f"wrote {out}: {len(profiles)} roles, {len(matrix.training)} training rows,"
+        f" {len(matrix.competences)} competence rows"
+    )
+    return 1 if kb.errors else 0
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:

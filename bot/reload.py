@@ -15,9 +15,11 @@ template parses, the index cannot be written) keeps everything as it was, and sa
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,22 @@ def snapshot(directory: Path) -> Snapshot:
         except OSError:
             continue  # removed while we looked
     return found
+
+
+@contextlib.contextmanager
+def _one_at_a_time(index_dir: Path) -> Iterator[None]:
+    """An exclusive lock beside the index folder (flock: released if its holder dies). Where the file
+    system has no locks, everyone goes ahead, as before."""
+    try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        handle = (index_dir.parent / f".{index_dir.name}.lock").open("a")
+    except OSError:
+        yield
+        return
+    with handle:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
 
 
 @dataclass
@@ -150,7 +168,11 @@ class Reloader:
         if kb.fingerprint == old.index.manifest.get("knowledge_hash"):
             index = old.index
         else:
-            index = open_index(kb, old.embedder, self.index_dir)  # loads one `rolebot index` built, or builds
+            # Loads one `rolebot index` or another worker built, or builds, embedding only what changed.
+            # One process at a time: the workers of a server see the change at the same poll, and the
+            # second then loads what the first wrote instead of building it again on the same cores.
+            with _one_at_a_time(self.index_dir):
+                index = open_index(kb, old.embedder, self.index_dir, previous=old.index)
         return Runtime(kb, old.embedder, index, Engine(kb, index, old.embedder), self.index_dir)
 
     def close(self) -> None:

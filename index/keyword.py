@@ -43,7 +43,12 @@ class BM25:
 
     def __init__(self, documents: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self.docs = [Counter(tokenize(d)) for d in documents]
+        # Templates share most passages word for word: each distinct text is counted and scored once.
+        position: dict[str, int] = {}
+        self._of = [position.setdefault(d, len(position)) for d in documents]
+        self._distinct = [Counter(tokenize(d)) for d in position]
+        self._distinct_lengths = [sum(c.values()) for c in self._distinct]
+        self.docs = [self._distinct[i] for i in self._of]
         self.lengths = [sum(c.values()) for c in self.docs]
         self.avg = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
         df: Counter[str] = Counter()
@@ -55,16 +60,16 @@ class BM25:
 
     def scores(self, query: str) -> list[float]:
         terms = [t for t in tokenize(query) if t in self.idf]
-        out = []
-        for counts, length in zip(self.docs, self.lengths, strict=True):
+        per_text = []
+        for counts, length in zip(self._distinct, self._distinct_lengths, strict=True):
             score = 0.0
             for term in terms:
                 tf = counts.get(term, 0)
                 if tf:
                     norm = tf + self.k1 * (1 - self.b + self.b * length / (self.avg or 1))
                     score += self.idf[term] * tf * (self.k1 + 1) / norm
-            out.append(score)
-        return out
+            per_text.append(score)
+        return [per_text[i] for i in self._of]
 
     def coverage(self, query: str) -> list[float]:
         """Per document, the IDF-weighted share of the query's terms it contains (words the
@@ -74,4 +79,5 @@ class BM25:
         total = sum(weights.values())
         if not total:
             return [0.0] * len(self.docs)
-        return [sum(w for t, w in weights.items() if t in counts) / total for counts in self.docs]
+        per_text = [sum(w for t, w in weights.items() if t in counts) / total for counts in self._distinct]
+        return [per_text[i] for i in self._of]

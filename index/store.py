@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,11 +120,12 @@ class Index:
         return {k: self.manifest.get(k) for k in keys}
 
 
-def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index:
-    """Embed every passage and write the index folder atomically (temp folder, then rename)."""
+def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path, previous: Index | None = None) -> Index:
+    """Embed every passage and write the index folder atomically (temp folder, then rename). With
+    `previous` (the index in service, on a reload), texts it holds are not embedded again."""
     started = time.perf_counter()
     passages = build_passages(kb)
-    vectors = embedder.embed_batch([p.text for p in passages]).astype(np.float32)
+    vectors = _embed_distinct([p.text for p in passages], embedder, previous)
     flat = faiss.IndexFlatIP(embedder.dimension)
     flat.add(vectors)
     manifest = {
@@ -147,7 +148,7 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
-        (tmp / PASSAGES).write_text(json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8")
+        (tmp / PASSAGES).write_text(json.dumps([_record(p) for p in passages], ensure_ascii=False), encoding="utf-8")
         faiss.write_index(flat, str(tmp / VECTORS))
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _replace(tmp, directory)
@@ -161,6 +162,34 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index
         manifest["build_seconds"],
     )
     return Index(passages, flat, manifest)
+
+
+def _record(p: Passage) -> dict[str, Any]:
+    """A passage as JSON: what `asdict` gives (flat fields and the source's), without its deep copies,
+    about a second for the 13,390 passages of 200 templates."""
+    return {**vars(p), "source": vars(p.source).copy()}
+
+
+def _embed_distinct(texts: list[str], embedder: Embedder, previous: Index | None) -> np.ndarray:
+    """One vector per passage, embedding each distinct text once: templates of one family share most
+    of their competence passages word for word (200 templates: 13,390 passages, 1,673 distinct
+    texts). A text the previous index embedded with the same model is copied from it."""
+    known: dict[str, np.ndarray] = {}
+    if (
+        previous is not None
+        and previous.manifest.get("model") == embedder.name
+        and previous.vectors.d == embedder.dimension
+        and previous.vectors.ntotal
+    ):
+        rows = previous.vectors.reconstruct_n(0, previous.vectors.ntotal)
+        wanted = set(texts)
+        known = {p.text: rows[i] for i, p in enumerate(previous.passages) if p.text in wanted}
+    new = [t for t in dict.fromkeys(texts) if t not in known]
+    if new:
+        known.update(zip(new, embedder.embed_batch(new).astype(np.float32), strict=True))
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.stack([known[t] for t in texts]).astype(np.float32)
 
 
 def _replace(new: Path, target: Path, attempts: int = 5) -> None:
@@ -220,11 +249,14 @@ def load_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index:
     return Index(passages, vectors, manifest)
 
 
-def open_index(kb: KnowledgeBase, embedder: Embedder, directory: Path, rebuild: bool = False) -> Index:
-    """Load the index, or build it when missing, stale or corrupt (or when `rebuild`)."""
+def open_index(
+    kb: KnowledgeBase, embedder: Embedder, directory: Path, rebuild: bool = False, previous: Index | None = None
+) -> Index:
+    """Load the index, or build it when missing, stale or corrupt (or when `rebuild`); `previous`: the
+    index in service, whose vectors a rebuild reuses for the passages that did not change."""
     if not rebuild:
         try:
             return load_index(kb, embedder, directory)
         except StaleIndexError as exc:
             log.warning("%s; rebuilding", exc)
-    return build_index(kb, embedder, directory)
+    return build_index(kb, embedder, directory, previous)

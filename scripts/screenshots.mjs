@@ -10,6 +10,7 @@
 //
 // training-answer.png: the answer as the Playground shows it, with its first citation's card open
 // (hovering a [n] marker opens it). comparison.png: a comparison with its Adaptive Card table.
+// matrix-card.png (--shots matrix): the training matrix of an area of work, as a card.
 // The Playground (0.2.28) shows a message that has suggested actions as plain text, without its
 // citations; rolebot sends cited answers without suggested actions for that reason.
 
@@ -26,6 +27,9 @@ const { values: opts } = parseArgs({
     url: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'docs', 'screenshots') },
     chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
+    // which screenshots: training, comparison, matrix (the matrix needs templates of the area asked
+    // about: run scripts/screenshots.sh with ROLEBOT_KNOWLEDGE_DIR set to such a folder)
+    shots: { type: 'string', default: 'training,comparison' },
   },
 });
 if (!opts.url || !/^http:\/\/127\.0\.0\.1:\d+\/?$/.test(opts.url)) {
@@ -158,8 +162,7 @@ async function save(page, name, clip) {
   console.log(`${path.relative(process.cwd(), file)}: ${clip ? `${clip.width}x${clip.height}` : 'viewport'}, ${kb} KB`);
 }
 
-async function comparison(browser) {
-  const question = 'compare the training for both roles';
+async function comparison(browser, question = 'compare the training for both roles', name = 'comparison.png') {
   const page = await open(browser);
   await page.click('button[title="Toggle Log Panel"]'); // more room for the reply and its card
   await sleep(300);
@@ -167,7 +170,7 @@ async function comparison(browser) {
   const { pane, box } = await fitConversation(page, question);
   const input = await page.$eval('[contenteditable="true"]', (e) => e.getBoundingClientRect().top);
   const top = Math.max(0, Math.floor(box.top - 30));
-  await save(page, 'comparison.png', {
+  await save(page, name, {
     x: Math.max(0, Math.floor(pane.left)),
     y: top,
     width: Math.floor(Math.min(VIEWPORT.width, pane.right) - Math.max(0, pane.left)),
@@ -216,8 +219,13 @@ try {
       `--user-data-dir=${profile}`,
     ],
   });
-  await trainingAnswer(browser);
-  await comparison(browser);
+  const shots = new Set(opts.shots.split(','));
+  if (shots.has('training')) await trainingAnswer(browser);
+  if (shots.has('comparison')) await comparison(browser);
+  // matrix-card.png: "training matrix for <area>", its Adaptive Card table and the export command
+  if (shots.has('matrix')) {
+    await comparison(browser, 'training matrix for Mental Health Crisis Services', 'matrix-card.png');
+  }
 } finally {
   await browser?.close();
   fs.rmSync(profile, { recursive: true, force: true });

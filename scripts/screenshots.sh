@@ -3,6 +3,7 @@
 # (training-answer.png, comparison.png, training-citation-popup.png: see scripts/screenshots.mjs).
 #
 #     scripts/screenshots.sh
+#     ROLEBOT_KNOWLEDGE_DIR=DIR SHOTS=matrix OUT=DIR2 scripts/screenshots.sh   # only matrix-card.png
 #
 # Needs: the project's .venv (pip install -e .), Node.js with npm, and Chromium
 # (Debian: apt-get install -y chromium; or set CHROMIUM=/path/to/chromium).
@@ -95,4 +96,5 @@ wait_for "http://127.0.0.1:$UI_PORT/_debug/ping" 60 "the Playground" "$WORK/play
 echo "Playground ready on 127.0.0.1:$UI_PORT"
 set +m
 
-node scripts/screenshots.mjs --url "http://127.0.0.1:$UI_PORT" --out "$OUT" --chromium "$CHROMIUM"
+node scripts/screenshots.mjs --url "http://127.0.0.1:$UI_PORT" --out "$OUT" --chromium "$CHROMIUM" \
+  ${SHOTS:+--shots "$SHOTS"}

@@ -75,3 +75,11 @@ def test_the_cache_is_bounded(counted, monkeypatch) -> None:
         engine._remember(f"question {n}", np.zeros(engine.embedder.dimension, dtype=np.float32))
     assert list(engine._vectors) == ["question 2", "question 3"]
     assert VECTOR_CACHE_SIZE >= 1000
+
+
+def test_an_engine_built_on_a_reload_does_not_embed_the_intent_examples_again(model_runtime) -> None:
+    embedder = Counting(model_runtime.embedder)
+    first = Engine(model_runtime.kb, model_runtime.index, embedder)
+    embedded = len(embedder.texts)
+    second = Engine(model_runtime.kb, model_runtime.index, embedder)  # as Reloader._build makes it
+    assert embedded and len(embedder.texts) == embedded and second.intents is first.intents

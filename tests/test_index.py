@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import faiss
@@ -123,3 +124,36 @@ def test_faiss_index_is_inner_product_on_unit_vectors(kb, embedder, tmp_path: Pa
     vector = embedder.embed(index.passages[3].text)
     scores, ids = index.vectors.search(vector.reshape(1, -1), 1)
     assert ids[0][0] == 3 and scores[0][0] == pytest.approx(1.0, abs=1e-5)
+
+
+class CountingEmbedder(HashEmbedder):
+    """The hashing embedder, counting the texts it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(128)
+        self.embedded: list[str] = []
+
+    def embed_batch(self, texts):  # type: ignore[no-untyped-def]
+        self.embedded.extend(texts)
+        return super().embed_batch(texts)
+
+
+def test_each_distinct_text_is_embedded_once_and_a_rebuild_reuses_the_previous_vectors(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    embedder = CountingEmbedder()
+    first = build_index(kb, embedder, tmp_path / "index")
+    texts = [p.text for p in first.passages]
+    assert len(texts) > len(set(texts)) and sorted(embedder.embedded) == sorted(set(texts))
+    fresh = HashEmbedder(128).embed_batch(texts)
+    assert (first.vectors.reconstruct_n(0, len(texts)) == fresh).all()  # the same vectors as one by one
+
+    # One template changed: only the texts the previous index does not hold are embedded.
+    profile = kb.profiles[0]
+    changed = replace(profile, scope=(replace(profile.scope[0], text="A new first paragraph of the scope."),))
+    kb2 = replace(kb, profiles=(changed, *kb.profiles[1:]), fingerprint="changed")
+    embedder.embedded.clear()
+    second = build_index(kb2, embedder, tmp_path / "index", previous=first)
+    assert len(embedder.embedded) == 1 and "A new first paragraph of the scope." in embedder.embedded[0]
+    expected = HashEmbedder(128).embed_batch([p.text for p in second.passages])
+    assert (second.vectors.reconstruct_n(0, len(second.passages)) == expected).all()

@@ -73,7 +73,7 @@ async def wait_for(client: Any, condition: Any, seconds: float = 90.0) -> dict[s
     deadline = asyncio.get_running_loop().time() + seconds
     asked = 0
     while True:
-        health = await (await client.get("/healthz")).json()
+        health = await (await client.get("/healthz?templates=all")).json()
         if condition(health):
             return health
         if asyncio.get_running_loop().time() > deadline:
@@ -95,7 +95,7 @@ async def test_a_template_dropped_into_the_folder_is_answered_without_a_restart(
     folder = folder_with(tmp_path, ENGAGEMENT_WORKER)
     settings = settings_for(tmp_path, folder)
     client = await aiohttp_client(create_app(settings, load_runtime(settings, embedder=model_runtime.embedder)))
-    before = await (await client.get("/healthz")).json()
+    before = await (await client.get("/healthz?templates=all")).json()
     assert statuses(before) == {ENGAGEMENT_WORKER: "served"}
     text = await answer_text(client, SM_QUESTION)
     assert "no role profile template for strategic manager" in text.lower()
@@ -130,7 +130,7 @@ async def test_a_broken_replacement_keeps_the_previous_version_answering(
     folder = folder_with(tmp_path, ENGAGEMENT_WORKER, STRATEGIC_MANAGER)
     settings = settings_for(tmp_path, folder)
     client = await aiohttp_client(create_app(settings, load_runtime(settings, embedder=model_runtime.embedder)))
-    before = await (await client.get("/healthz")).json()
+    before = await (await client.get("/healthz?templates=all")).json()
 
     # Someone saves a job advert over the strategic manager's template.
     (folder / STRATEGIC_MANAGER).write_text("Job advert\n\nWe are recruiting a strategic manager.\n", encoding="utf-8")
@@ -256,3 +256,32 @@ async def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch)
         assert reloader.runtime.kb.profiles[1].date == "March 2023"
     finally:
         reloader.close()
+
+
+def test_two_workers_reloading_at_once_build_the_index_once(tmp_path: Path, monkeypatch) -> None:
+    # The workers of a server see a change at the same poll: the second loads what the first wrote.
+    import threading
+
+    import index.store
+
+    folder = folder_with(tmp_path, ENGAGEMENT_WORKER)
+    settings = settings_for(tmp_path, folder)
+    runtime = load_runtime(settings, embedder=HashEmbedder())
+    builds: list[int] = []
+    real_build = index.store.build_index
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(index.store, "build_index", counted)
+    shutil.copy(default_dir() / STRATEGIC_MANAGER, folder / STRATEGIC_MANAGER)
+    workers = [Reloader(folder, tmp_path / "index", runtime, lambda new: None) for _ in range(2)]
+    built: list[Runtime | None] = [None, None]
+    threads = [threading.Thread(target=lambda i=i: built.__setitem__(i, workers[i]._build(runtime))) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert builds == [1] and all(b is not None and len(b.kb.profiles) == 2 for b in built)
+    assert built[0].index.manifest["knowledge_hash"] == built[1].index.manifest["knowledge_hash"]  # type: ignore[union-attr]

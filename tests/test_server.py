@@ -380,7 +380,11 @@ async def test_healthz_is_503_until_the_index_is_loaded(aiohttp_client, model_ru
     health = await response.json()
     assert response.status == 200 and health["status"] == "ok"
     assert health["index"]["passages"] == len(model_runtime.index.passages)
-    assert health["profiles"] == ["Engagement Worker", "Strategic Manager"] and health["auth"] == "local"
+    assert health["profiles"] == 2 and health["counts"] == {"served": 2} and health["auth"] == "local"
+    assert health["templates"] == [] and health["index"]["roles"] == 2  # small at any scale: counts only
+    everything = await (await client.get("/healthz?templates=all")).json()
+    assert everything["profiles"] == ["Engagement Worker", "Strategic Manager"]
+    assert [t["status"] for t in everything["templates"]] == ["served", "served"]
 
 
 # Hardening (issue 10): each test below failed on the code before it.

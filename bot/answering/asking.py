@@ -75,6 +75,12 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
+# "For our training matrix, list ...": what the answer is for, before the question
+_LEADING_PURPOSE = re.compile(
+    r"^\s*for (?:our|my|the|a) (?:training )?(?:matrix|records?|spreadsheet|report|tna|audit|files?|notes"
+    r"|induction pack|checklist|meeting|panel|paperwork)\b[^,:]{0,40}[,:]\s*",
+    re.IGNORECASE,
+)
 _INSTRUCTION_WORDS = (
     r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well|per|each|one|line|role)\b"
 )
@@ -196,7 +202,7 @@ def _instruction_only(sentence: str) -> bool:
 def strip_purpose(sentence: str) -> str:
     """The question without what its answer is for ('so I can check the shortlist') or how to give it."""
     end = "?" if sentence.rstrip().endswith("?") else ""
-    core = sentence.rstrip(" ?.!")
+    core = _LEADING_PURPOSE.sub("", sentence.rstrip(" ?.!"))
     stripped = _PURPOSE.sub("", core).strip(" ,-–")
     if len(re.findall(r"[A-Za-z]{2,}", stripped)) < 2:
         return sentence
@@ -230,6 +236,7 @@ def find_ask(message: str) -> Ask:
         # no sentence reads as a question ("DBS for EW"): the last sentence that is not about the asker
         plain = [s for s in context if not _SELF.match(s)] or context
         asks = [plain[-1]]
+        wants |= _wants(plain[-1])
         context.remove(plain[-1])
     # A short fragment after the last question adds to it ("whats the pay for an EW? band and salary pls")
     last = max((i for i, s in enumerate(parts) if s in asks), default=len(parts) - 1)

@@ -19,6 +19,7 @@ on a subject), `retrieving` (framework text and free questions), `replies` (decl
 from __future__ import annotations
 
 import re
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -42,6 +43,7 @@ from .competences import (
 from .context import ConversationState
 from .direct import operation_of
 from .intents import IntentMatcher
+from .matrix import answer_matrix
 from .spelling import Speller
 from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, training_fields, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
@@ -99,6 +101,18 @@ class LazyVector:
         return self.value
 
 
+# One IntentMatcher per embedder: its examples do not depend on the templates, so an engine built on a
+# reload reuses the embedded examples instead of embedding them again.
+_INTENTS: weakref.WeakKeyDictionary[Embedder, IntentMatcher] = weakref.WeakKeyDictionary()
+
+
+def _intents_for(embedder: Embedder) -> IntentMatcher:
+    matcher = _INTENTS.get(embedder)
+    if matcher is None:
+        matcher = _INTENTS[embedder] = IntentMatcher(embedder)
+    return matcher
+
+
 class Engine:
     """Answers questions from one knowledge base and its index."""
 
@@ -153,7 +167,7 @@ class Engine:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         # intent from labelled examples needs a model that embeds meaning (not the hashing test embedder)
         semantic = embedder is not None and not isinstance(embedder, HashEmbedder)
-        self.intents = IntentMatcher(embedder) if embedder is not None and semantic else None
+        self.intents = _intents_for(embedder) if embedder is not None and semantic else None
         if self.intents is not None:
             self.intents.warm()  # once, at start-up (before a server forks its workers), not in a user's turn
 
@@ -239,6 +253,9 @@ class Engine:
         self, question: str, context: str, state: ConversationState, lazy: LazyVector, mode: str = "rules"
     ) -> tuple[Answer, ConversationState]:
         question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
+        matrix = answer_matrix(self.kb, question)  # "training matrix for <area>", "which roles need <training>?"
+        if matrix is not None:
+            return matrix, state
         # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
         named = self.finder.find(self.speller.correct(rewrite(context, self.finder.shorthand))) if context else None
         q = understand(question, self.finder, named.profiles if named else ())

@@ -32,6 +32,7 @@ from ..answering.answer import (
     Suggestion,
     shorten,
 )
+from ..answering.matrix import FULL_EXPORT, MATRIX_TOPIC
 
 # Teams documents about 100 KB, some clients refuse 40 KB; sizes are of the UTF-16 encoded payload.
 MAX_ACTIVITY_BYTES = 38_000
@@ -155,8 +156,11 @@ def suggested_actions(suggestions: tuple[Suggestion, ...]) -> dict[str, Any]:
 # -- cards ------------------------------------------------------------------------------------------
 
 
-def comparison_card(table: tuple[tuple[str, ...], ...], fallback: str) -> dict[str, Any]:
-    """An Adaptive Card 1.5 table; clients without tables show `fallbackText` (the message text has it too)."""
+def comparison_card(
+    table: tuple[tuple[str, ...], ...], fallback: str, title: str = "Side by side", note: str = ""
+) -> dict[str, Any]:
+    """An Adaptive Card 1.5 table; clients without tables show `fallbackText` (the message text has it too).
+    `note` goes under the table (the training matrix: the command for the full export)."""
     columns = max(len(row) for row in table)
     rows = [
         {
@@ -176,7 +180,7 @@ def comparison_card(table: tuple[tuple[str, ...], ...], fallback: str) -> dict[s
             "version": "1.5",
             "fallbackText": fallback,
             "body": [
-                {"type": "TextBlock", "text": "Side by side", "weight": "Bolder", "wrap": True},
+                {"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True},
                 {
                     "type": "Table",
                     "firstRowAsHeader": True,
@@ -184,6 +188,7 @@ def comparison_card(table: tuple[tuple[str, ...], ...], fallback: str) -> dict[s
                     "columns": [{"width": 1} for _ in range(columns)],
                     "rows": rows,
                 },
+                *([{"type": "TextBlock", "text": note, "wrap": True, "isSubtle": True}] if note else []),
             ],
         },
     }
@@ -208,7 +213,12 @@ def render_answer(answer: Answer, feedback: bool = True) -> dict[str, Any]:
         # The Teams-like Playground shows a message that has suggested actions as plain text, with no
         # formatting and no citations; a cited answer keeps its citations and goes without them.
         activity["suggestedActions"] = suggested_actions(answer.suggestions)
-    if answer.table:
+    if answer.table and answer.topic == MATRIX_TOPIC:  # its first line is the title; the export command below
+        lines = [line for line in _plain(body).split("\n") if line.strip()]
+        note = next((line.replace("`", "") for line in lines if line.startswith(FULL_EXPORT)), "")
+        title = lines[0].strip("* ").split(" (")[0] if lines else "Training matrix"
+        activity["attachments"] = [comparison_card(answer.table, _plain(body), title, note)]
+    elif answer.table:
         activity["attachments"] = [comparison_card(answer.table, _plain(body))]
     return fit(activity)
 

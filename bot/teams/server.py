@@ -277,23 +277,38 @@ def _answered_before(status: int, delivery_mode: str | None) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Small at any scale: counts, and only the templates that are not served as they are (failed,
+    kept at their previous version, skipped). `?templates=all` adds every file and profile."""
     service = request.app[SERVICE]
     if service.runtime is None:
         status = "error" if service.error else "loading"
         return web.json_response({"status": status}, status=503)
     runtime = service.runtime
+    everything = request.query.get("templates") == "all"
+    counts: dict[str, int] = {}
+    for f in runtime.kb.files:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    files = runtime.kb.files if everything else [f for f in runtime.kb.files if f.status != "served"]
     return web.json_response(
         {
             "status": "ok",
-            "index": runtime.index.summary(),
-            "profiles": [p.short_name for p in runtime.kb.profiles],
+            "index": _index_summary(runtime, everything),
+            "profiles": [p.short_name for p in runtime.kb.profiles] if everything else len(runtime.kb.profiles),
             "template_errors": len(runtime.kb.errors),
             "index_hash": runtime.kb.fingerprint,
+            "counts": counts,
             "templates": [
                 {"file": f.file, "format": f.format, "status": f.status, "role": f.role or None, "reason": f.reason}
-                for f in runtime.kb.files
+                for f in files
             ],
             "reload": service.reloader.summary() if service.reloader is not None else None,
             "auth": "local" if is_local_mode(service.settings) else "bot-framework",
         }
     )
+
+
+def _index_summary(runtime: Runtime, everything: bool) -> dict[str, Any]:
+    summary = runtime.index.summary()
+    if not everything and isinstance(summary.get("roles"), list):
+        summary["roles"] = len(summary["roles"])
+    return summary
