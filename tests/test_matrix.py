@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,7 @@ class Channel:
 def message(text: str, service_url: str, conversation: str) -> dict[str, Any]:
     return {
         "type": "message",
-        "id": "in-1",
+        "id": f"in-{uuid.uuid4().hex}",  # its own id: a repeated one is a redelivery, answered once
         "channelId": "msteams",
         "serviceUrl": service_url,
         "conversation": {"id": conversation},

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def settings_for(tmp_path: Path, folder: Path, **env: str) -> Settings:
 def ask(text: str, conversation: str = "c1") -> dict[str, Any]:
     return {
         "type": "message",
-        "id": "in-1",
+        "id": f"in-{uuid.uuid4().hex}",  # its own id: a repeated one is a redelivery, answered once
         "channelId": "msteams",
         "serviceUrl": "http://127.0.0.1:9/",
         "deliveryMode": "expectReplies",
