@@ -8,8 +8,13 @@ Teams' limits are enforced here, in one place, whatever the answering layer prod
 - at most 10 citations in a message (the client refuses more with 400), each `[n]` in the text has
   its citation and each citation is used; name at most 80 characters, abstract at most 160;
 - the payload well under Teams' 100 KB (UTF-16): at most `MAX_ACTIVITY_BYTES`;
-- at most 3 suggested actions, with titles short enough to show whole, and only on replies without
-  citations (the Playground renders a message with suggested actions as plain text, citations lost);
+- at most 3 buttons, with titles short enough to show whole. A reply without citations carries them
+  as suggested actions, its text written in the few HTML tags every client renders (the Playground
+  shows a message with suggested actions as plain text unless it is HTML, and drops its citations);
+  a cited reply carries them on an Adaptive Card under its text, so its markdown and citations stay;
+- one layout decision per answer shape (`shape`): how many lines show before "Show all" (a long reply's
+  first screen is its text; the rest is on the card, shown by `Action.ToggleVisibility`, its sources
+  cited on the last line of the text). A comparison is sent once, as text: no table card repeating it;
 - only formatting every Teams client renders in a text message (bold, italic, blockquotes, links):
   markdown lists and headings are not rendered on mobile, so list items become lines that start with
   a bullet character, one paragraph each, which every client shows intact.
@@ -152,41 +157,121 @@ def suggested_actions(suggestions: tuple[Suggestion, ...]) -> dict[str, Any]:
     }
 
 
-# -- cards ------------------------------------------------------------------------------------------
+# -- shapes ---------------------------------------------------------------------------------------
+
+# How many lines of each shape show before "Show all". A reply at most `SLACK` lines longer is shown whole.
+FIRST_SCREEN = {
+    "yes/no": 10,
+    "count": 10,
+    "comparison": 12,
+    "onboarding": 10,
+    "decline": 14,
+    "short list": 16,
+    "long list": 14,
+}
+SLACK = 3
+_YES_NO = re.compile(r"^(?:Yes\b|No\b|Only (?:the|\*\*)|Both\b|All \d+\b|\*\*[^*]+\*\*: only\b)")
+_COUNT = re.compile(r"^(?:\*\*)?[^.:]{0,80}?\b(?:\d+|no) (?:competences?|entries|items|principles?)\b|^\d+[: ]")
 
 
-def comparison_card(table: tuple[tuple[str, ...], ...], fallback: str) -> dict[str, Any]:
-    """An Adaptive Card 1.5 table; clients without tables show `fallbackText` (the message text has it too)."""
-    columns = max(len(row) for row in table)
-    rows = [
-        {
-            "type": "TableRow",
-            "cells": [
-                {"type": "TableCell", "items": [{"type": "TextBlock", "text": cell or " ", "wrap": True}]}
-                for cell in (*row, *("",) * (columns - len(row)))
-            ],
-        }
-        for row in table
-    ]
+def shape(answer: Answer) -> str:
+    """Which of the answer shapes this is: yes/no, count, comparison, onboarding, decline, short list
+    or long list (a welcome is `render_text`'s)."""
+    first = answer.text.lstrip().split("\n", 1)[0]
+    if answer.declined:
+        return "decline"
+    if answer.topic in ("compare", "progression") or answer.table:
+        return "comparison"
+    if answer.topic == "onboarding":
+        return "onboarding"
+    if _YES_NO.match(first):
+        return "yes/no"
+    if _COUNT.match(first) and line_count(answer.text) <= FIRST_SCREEN["count"]:
+        return "count"
+    return "long list" if line_count(answer.text) > FIRST_SCREEN["short list"] + SLACK else "short list"
+
+
+def _is_heading(line: str) -> bool:
+    body = line.strip()
+    return body.endswith(":") or bool(re.fullmatch(r"\*\*[^*]+\*\*(?: \([^)]*\))?(?: \[\d+\])*", body))
+
+
+def first_screen(body: str, limit: int) -> tuple[str, list[str]]:
+    """`body` cut after at most `limit` lines (never right after a heading, and only if more than
+    `SLACK` lines would be left), and the lines left over."""
+    lines = [line for line in body.split("\n") if line.strip()]
+    if len(lines) <= limit + SLACK:
+        return body, []
+    keep = limit
+    while keep > 1 and _is_heading(lines[keep - 1]):
+        keep -= 1
+    shown = 0
+    out: list[str] = []
+    for line in body.split("\n"):
+        if line.strip():
+            if shown == keep:
+                break
+            shown += 1
+        out.append(line)
+    return "\n".join(out).rstrip(), lines[keep:]
+
+
+# -- buttons and cards ------------------------------------------------------------------------------
+
+
+def _card_text(line: str) -> dict[str, Any]:
+    """A line of a reply as an Adaptive Card TextBlock: no citation markers (a card cannot show them) and
+    no `**` (a heading is a bold block instead)."""
+    shown = teams_text(_MARKER.sub("", line)).strip()
+    heading = _is_heading(shown) and shown.startswith("**")
+    shown = shown.replace("**", "")
+    block: dict[str, Any] = {"type": "TextBlock", "text": shown, "wrap": True, "spacing": "Small"}
+    if heading:
+        block.update(weight="Bolder", spacing="Medium")
+    return block
+
+
+def card(rest: list[str], suggestions: tuple[Suggestion, ...]) -> dict[str, Any]:
+    """An Adaptive Card 1.5 under a reply: the lines that did not show (hidden until "Show all"), and the
+    next questions as buttons. A button sends its question (Teams: `imBack`); a client that posts the
+    card's data instead sends it as `question`, which the bot reads (channel.py)."""
+    body: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    if rest:
+        body.append({"type": "Container", "id": "more", "isVisible": False, "items": [_card_text(x) for x in rest]})
+        actions.append(
+            {"type": "Action.ToggleVisibility", "title": f"Show all ({len(rest)} more)", "targetElements": ["more"]}
+        )
+    for s in suggestions[: MAX_SUGGESTIONS - (1 if rest else 0)]:
+        actions.append(
+            {
+                "type": "Action.Submit",
+                "title": button_title(s.title),
+                "data": {"msteams": {"type": "imBack", "value": s.question}, "question": s.question},
+            }
+        )
     return {
         "contentType": "application/vnd.microsoft.card.adaptive",
         "content": {
             "type": "AdaptiveCard",
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "version": "1.5",
-            "fallbackText": fallback,
-            "body": [
-                {"type": "TextBlock", "text": "Side by side", "weight": "Bolder", "wrap": True},
-                {
-                    "type": "Table",
-                    "firstRowAsHeader": True,
-                    "gridStyle": "accent",
-                    "columns": [{"width": 1} for _ in range(columns)],
-                    "rows": rows,
-                },
-            ],
+            "body": body,
+            "actions": actions,
         },
     }
+
+
+def html_text(markdown: str) -> str:
+    """Markdown from the answering layer in the HTML every client renders: for a message with suggested
+    actions, which the Playground shows as plain text unless it is HTML."""
+    out = []
+    for line in teams_text(markdown).split("\n\n"):
+        line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        line = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", line)
+        line = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", line)
+        out.append(line.replace("\\.", ".").replace("\\)", ")"))
+    return "<br>".join(out)
 
 
 # -- whole messages ---------------------------------------------------------------------------------
@@ -195,28 +280,33 @@ CUT_NOTE = "The rest did not fit in one message: ask about one role or one secti
 
 
 def render_answer(answer: Answer, feedback: bool = True) -> dict[str, Any]:
-    """The message activity for an answer: text, citations, feedback buttons, suggestions, card."""
+    """The message activity for an answer: text, citations, feedback buttons, buttons, "Show all"."""
     body, citations, cut = _cited_lines(answer.text, answer.citations)
     if cut:
         body += f"\n\n*{CUT_NOTE}*"
+    body, rest = first_screen(body, FIRST_SCREEN[shape(answer)])
+    if rest:
+        shown = set(_MARKER.findall(body))
+        hidden = list(dict.fromkeys(m for line in rest for m in _MARKER.findall(line) if m not in shown))
+        sources = f", from {' '.join(f'[{m}]' for m in hidden)}" if hidden else ""
+        body += f"\n\n*{len(rest)} more line{'s' if len(rest) != 1 else ''} under Show all{sources}.*"
     activity: dict[str, Any] = {"type": "message", "text": teams_text(body), "textFormat": "markdown"}
     if citations:
         activity["entities"] = [message_entity(citations)]
     if feedback and not answer.declined:
         activity["channelData"] = {"feedbackLoop": {"type": "default"}, "feedbackLoopEnabled": True}
-    if answer.suggestions and not citations:
-        # The Teams-like Playground shows a message that has suggested actions as plain text, with no
-        # formatting and no citations; a cited answer keeps its citations and goes without them.
-        activity["suggestedActions"] = suggested_actions(answer.suggestions)
-    if answer.table:
-        activity["attachments"] = [comparison_card(answer.table, _plain(body))]
+    if rest or (answer.suggestions and citations):
+        # On a card, so that the Playground still renders the text's markdown and citations.
+        activity["attachments"] = [card(rest, answer.suggestions)]
+    elif answer.suggestions:
+        activity.update(text=html_text(body), textFormat="xml", suggestedActions=suggested_actions(answer.suggestions))
     return fit(activity)
 
 
 def render_text(text: str, suggestions: tuple[Suggestion, ...] = ()) -> dict[str, Any]:
     activity: dict[str, Any] = {"type": "message", "text": teams_text(text), "textFormat": "markdown"}
     if suggestions:
-        activity["suggestedActions"] = suggested_actions(suggestions)
+        activity.update(text=html_text(text), textFormat="xml", suggestedActions=suggested_actions(suggestions))
     return fit(activity)
 
 
@@ -246,7 +336,3 @@ def fit(activity: dict[str, Any], limit: int = MAX_ACTIVITY_BYTES) -> dict[str, 
         for entity in activity.get("entities", []):
             entity["citation"] = [c for c in entity["citation"] if c["position"] in used]
     return activity
-
-
-def _plain(markdown: str) -> str:
-    return re.sub(r"\*\*|\[\d+\]", "", markdown)
