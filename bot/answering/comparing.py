@@ -245,11 +245,14 @@ def compare_aspects(
     """Write the comparison, the direct answer first; returns a table (header row first)."""
     table: list[tuple[str, ...]] = [("", *(who(p) for p in profiles))]
     outcome = Outcome()
-    body = Writer(w.kb, w.citations)
+    differing, alike = Writer(w.kb, w.citations), Writer(w.kb, w.citations)
+    titles: dict[bool, list[str]] = {True: [], False: []}
     for aspect in aspects:
         per = [aspect.entries(p) for p in profiles]
         if not any(per):
             continue
+        differed, outcome.differ = outcome.differ, False
+        body = Writer(w.kb, w.citations)
         body.add()
         body.add(f"**{aspect.title}**")
         if aspect.is_list and _COUNTING.search(question):
@@ -260,6 +263,14 @@ def compare_aspects(
             _compare_texts(body, profiles, per, outcome, aspect)
         table.append((aspect.title, *("; ".join(e.text for e in entries) or "(none)" for entries in per)))
         outcome.having |= {p.role for p, entries in zip(profiles, per, strict=True) if entries}
+        # The differences first, what is the same in both after them, one line each.
+        same_text = not outcome.differ and not aspect.is_list and body.lines[-1].startswith("- The same in both: ")
+        if same_text:
+            alike.add(f"- {aspect.title}: {body.lines[-1].removeprefix('- The same in both: ')}")
+        else:
+            (differing if outcome.differ else alike).lines.extend(body.lines)
+        titles[outcome.differ].append(aspect.title.lower())
+        outcome.differ = differed or outcome.differ
     names = " and ".join(f"**{who(p)}**" for p in profiles)
     if len(table) == 1:
         w.add(f"Neither template lists anything on that: compared {names}.")
@@ -279,9 +290,14 @@ def compare_aspects(
     elif lacking is not None:
         having = " and ".join(f"**{p.short_name}**" for p in profiles if p.role != lacking.role)
         w.add(f"Listed for the {having} and not for the **{lacking.short_name}**:")
+    elif titles[True]:
+        alike_too = f"; the same in both: {', '.join(titles[False])}" if titles[False] else ""
+        w.add(f"{names} differ in {', '.join(titles[True])}{alike_too}.")
     else:
-        w.add(f"Side by side: {names}")
-    w.lines.extend(body.lines)
+        w.add(f"{names}: the same in both ({', '.join(titles[False])}).")
+    if alike.lines and differing.lines:
+        alike.lines.insert(0, "\n**The same in both**")
+    w.lines.extend(differing.lines + alike.lines)
     return tuple(table)
 
 
@@ -302,9 +318,6 @@ def _compare_lists(
             w.cite(p, _span(entries), entries[0].text) for p, entries in zip(profiles, per, strict=True) if entries
         )
 
-    if len(profiles) > 1 and common and lacking is None:
-        shown = "; ".join(e.text for k, e in keyed[0].items() if k in common)
-        w.add(f"- In both ({len(common)}): {shown} {marks()}")
     if len(profiles) == 2:
         left = [e.text for k, e in keyed[0].items() if k not in common]
         right = [e.text for k, e in keyed[1].items() if k not in common]
@@ -341,6 +354,9 @@ def _compare_lists(
             ]
             named.append(f"{e.text} (the {' and '.join(elsewhere)} lists it elsewhere)" if elsewhere else e.text)
         w.add(f"- Only {p.short_name} ({len(only)}): {'; '.join(named)} {w.cite(p, _span(only), only[0].text)}")
+    if len(profiles) > 1 and common and lacking is None:  # the differences first
+        shown = "; ".join(e.text for k, e in keyed[0].items() if k in common)
+        w.add(f"- In both ({len(common)}): {shown} {marks()}")
 
 
 def _count_lists(

@@ -128,11 +128,48 @@ def _cited_lines(text: str, citations: tuple[Citation, ...]) -> tuple[str, list[
         kept.append(
             _MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else "", line)
         )
-    body = "\n".join(kept)
+    body = _marker_per_group("\n".join(kept))
     body = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", body)
     body = re.sub(r"[ \t]+\n", "\n", body).rstrip()
     entities = [_citation(by_position[old], new) for old, new in sorted(renumber.items(), key=lambda kv: kv[1])]
     return body, entities, cut
+
+
+_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s")
+_ONE_MARKER = re.compile(r"^(.*?)\s*\[(\d+)\]\s*$")
+
+
+def _marker_per_group(text: str) -> str:
+    """One marker per group: where every item of a list (two or more) ends with the same one marker, it
+    goes once on the line the list hangs from ("H. Management and Administration (15) [2]")."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        head = lines[i]
+        out.append(head)
+        i += 1
+        head_item = _ITEM.match(head)
+        depth = len(head_item.group(1)) if head_item else -1
+        items: list[tuple[str, str]] = []  # (the item without its marker, the marker)
+        indent = None
+        for line in lines[i:]:
+            item, marked = _ITEM.match(line), _ONE_MARKER.match(line)
+            if not item or not marked or len(item.group(1)) <= depth or indent not in (None, item.group(1)):
+                break
+            if len(_MARKER.findall(line)) != 1:
+                break
+            indent = item.group(1)
+            items.append((marked.group(1), marked.group(2)))
+        marks = {mark for _, mark in items}
+        head_marks = _MARKER.findall(head)
+        if len(items) < 2 or len(marks) != 1 or not head.strip() or head_marks not in ([], list(marks)):
+            continue
+        if not head_marks:
+            out[-1] = f"{head.rstrip().removesuffix(':')} [{marks.pop()}]"
+        out.extend(text for text, _ in items)
+        i += len(items)
+    return "\n".join(out)
 
 
 # -- suggested actions ------------------------------------------------------------------------------
