@@ -6,6 +6,7 @@ No Teams types here: `bot/teams.py` renders an `Answer` into an activity.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -125,7 +126,11 @@ class Citations:
             if len(groups) <= MAX_CITATIONS:
                 break
             text, groups = _merge(text, groups, grouping)
-        return text, tuple(_citation(position, members) for position, members in enumerate(groups, 1))
+        lines = text.split("\n")
+        return text, tuple(
+            _citation(position, members, [x for x in lines if f"[{position}]" in x])
+            for position, members in enumerate(groups, 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ class _Cited:
     quote: str
 
 
-def _citation(position: int, members: list[_Cited]) -> Citation:
+def _citation(position: int, members: list[_Cited], lines: Sequence[str] = ()) -> Citation:
     first = members[0]
     sections = list(dict.fromkeys(m.source.section for m in members))
     groups = list(dict.fromkeys(m.group for m in members if m.group))
@@ -153,7 +158,7 @@ def _citation(position: int, members: list[_Cited]) -> Citation:
     return Citation(
         position=position,
         name=shorten(name, NAME_LIMIT),
-        abstract=shorten(" … ".join(quotes), ABSTRACT_LIMIT),
+        abstract=abstract(" … ".join(quotes), lines),
         section=sections[0] if len(sections) == 1 else "; ".join(sections),
         role=first.role,
         file=first.source.file,
@@ -161,6 +166,44 @@ def _citation(position: int, members: list[_Cited]) -> Citation:
         line_end=max(m.source.line_end for m in members),
         location=merge_sources([m.source for m in members]).location,
     )
+
+
+# Where a quote's sentences end: a full stop (not "e.g."), a " … " between quotes, or a field's items run
+# together ("... mental health Level 3 NVQ ...").
+_SENTENCE = re.compile(
+    r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.!?])\s+| … |(?<=[a-z)])\s+(?=(?:[A-Z][a-z]*\s)?(?:[A-Z]{2,}|Level \d))"
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("the and for with that this from their your into have which what when where only both".split())
+
+
+def key_words(text: str) -> list[str]:
+    """The words of a line that carry its meaning: markers, markup and short or common words left out."""
+    text = re.sub(r"\[\d+\]|\*\*|(?<!\w)\*|\*(?!\w)", " ", text.lower())
+    return [w for w in dict.fromkeys(_WORD.findall(text)) if len(w) >= 4 and w not in _STOP]
+
+
+def abstract(quote: str, lines: Sequence[str] = ()) -> str:
+    """What a citation's abstract quotes: `quote` whole when it fits; otherwise, for each line citing it
+    in turn, the sentence of `quote` that line states (the field's value cut before it would not show
+    the fact), as much as fits in `ABSTRACT_LIMIT`."""
+    quote = " ".join(quote.split())
+    whole = shorten(quote, ABSTRACT_LIMIT)
+    wanted = [key_words(x) for x in lines]
+    if len(quote) <= ABSTRACT_LIMIT or all(all(w in whole.lower() for w in words) for words in wanted):
+        return whole
+    sentences = [x for x in re.split(_SENTENCE, quote) if x]
+    pieces: list[str] = []
+    for words in wanted:
+        if not words:
+            continue
+        scored = [(sum(w in x.lower() for w in words), -i, x) for i, x in enumerate(sentences)]
+        hits, _, best = max(scored)
+        if hits and best not in pieces:
+            pieces.append(best)
+        if len(" … ".join(pieces)) >= ABSTRACT_LIMIT:
+            break
+    return shorten(" … ".join(pieces), ABSTRACT_LIMIT) if pieces else whole
 
 
 def _merge(text: str, groups: list[list[_Cited]], grouping: Any) -> tuple[str, list[list[_Cited]]]:

@@ -107,8 +107,11 @@ def check(
 
     def write(w: compose.Writer) -> None:
         if having and len(having) == len(profiles):
+            but = qualifier([e.text for p in having for e in found[p.role][0][: direct.EVIDENCE_LINES]], theme)
             w.add(
-                "Yes." if len(profiles) == 1 else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it."
+                f"Yes{but}."
+                if len(profiles) == 1
+                else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it{but}."
             )
         elif having:
             names = " and ".join(p.short_name for p in having)
@@ -179,6 +182,24 @@ def check(
     follow = engine.follow_ups(profiles[0], q.topic)
     cited = profiles + others[:2]
     return engine.finish(q, cited, write, suggestions=(*more, *follow))
+
+
+# Words of a template that limit what it asks: a yes/no keeps them ("Yes, where appropriate.").
+QUALIFIERS = ("where appropriate", "or equivalent experience", "or equivalent", "where required", "if required")
+
+
+def qualifier(texts: list[str], theme: list[str]) -> str:
+    """The limit the template puts on what answers the question, said after "Yes": ", where
+    appropriate", or ", as an example" when what was asked is only named after an "e.g."."""
+    for text in texts:
+        lowered = text.lower()
+        found = next((q for q in QUALIFIERS if q in lowered), None)
+        if found:
+            return f", {found}"
+        before, eg, after = lowered.partition("e.g.")
+        if eg and theme and any(t in after for t in theme) and not any(t in before for t in theme):
+            return ", as an example (the template names it after “e.g.”)"
+    return ""
 
 
 def as_competence(

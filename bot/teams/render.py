@@ -166,7 +166,8 @@ def _marker_per_group(text: str) -> str:
         if len(items) < 2 or len(marks) != 1 or not head.strip() or head_marks not in ([], list(marks)):
             continue
         if not head_marks:
-            out[-1] = f"{head.rstrip().removesuffix(':')} [{marks.pop()}]"
+            head = head.rstrip()
+            out[-1] = f"{head[:-1]} [{marks.pop()}]:" if head.endswith(":") else f"{head} [{marks.pop()}]"
         out.extend(text for text, _ in items)
         i += len(items)
     return "\n".join(out)
