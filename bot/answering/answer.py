@@ -193,17 +193,36 @@ def abstract(quote: str, lines: Sequence[str] = ()) -> str:
     if len(quote) <= ABSTRACT_LIMIT or all(all(w in whole.lower() for w in words) for words in wanted):
         return whole
     sentences = [x for x in re.split(_SENTENCE, quote) if x]
+    sentences = [x.strip(" …") for x in sentences if x.strip(" …")]
     pieces: list[str] = []
-    for words in wanted:
-        if not words:
-            continue
-        scored = [(sum(w in x.lower() for w in words), -i, x) for i, x in enumerate(sentences)]
-        hits, _, best = max(scored)
-        if hits and best not in pieces:
+    # The lines that repeat the template's words first, in order; then those in the bot's words, each
+    # by the sentence that shares most of its words.
+    quoting = [(words, _quoted(line, quote)) for line, words in zip(lines, wanted, strict=True) if words]
+    for words, best in sorted(quoting, key=lambda t: t[1] is None):
+        if best is None:
+            scored = [(sum(w in x.lower() for w in words), -i, x) for i, x in enumerate(sentences)]
+            hits, _, found = max(scored)
+            best = found if hits else None
+        if best and not any(best in piece for piece in pieces):
             pieces.append(best)
         if len(" … ".join(pieces)) >= ABSTRACT_LIMIT:
             break
     return shorten(" … ".join(pieces), ABSTRACT_LIMIT) if pieces else whole
+
+
+def _quoted(line: str, quote: str) -> str | None:
+    """The part of `quote` a line repeats word for word, after any labels ('Vetting: DBS clearance ...')."""
+    body = " ".join(re.sub(r"\[\d+\]|\*\*|(?<!\w)\*|\*(?!\w)|^[\s>-]+(?:\[[ xX]?\]\s*)?", " ", line).split())
+    lowered = quote.lower()
+    for whole in (True, False):  # the line's text, else its first sentence (paragraphs quoted one after another)
+        for n in range(4):
+            candidate = body.split(": ", n)[-1].strip()
+            if not whole:
+                candidate = re.split(r"(?<=\.)\s", candidate, maxsplit=1)[0]
+            at = lowered.find(candidate.lower()) if len(candidate) >= 12 else -1
+            if at >= 0:
+                return quote[at : at + len(candidate)]
+    return None
 
 
 def _merge(text: str, groups: list[list[_Cited]], grouping: Any) -> tuple[str, list[list[_Cited]]]:

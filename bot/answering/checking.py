@@ -107,7 +107,16 @@ def check(
 
     def write(w: compose.Writer) -> None:
         if having and len(having) == len(profiles):
-            but = qualifier([e.text for p in having for e in found[p.role][0][: direct.EVIDENCE_LINES]], theme)
+            # the limit on what was asked, not on everything the field says ("any experience?": a plain yes)
+            but = qualifier(
+                [
+                    e.text
+                    for p in having
+                    for e in found[p.role][0]
+                    if (theme and e.names_all(theme)) or (focus and e.text.startswith(KIND_TITLES.get(focus, "-")))
+                ],
+                theme,
+            )
             w.add(
                 f"Yes{but}."
                 if len(profiles) == 1

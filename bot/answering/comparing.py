@@ -313,9 +313,11 @@ def _compare_lists(
     common = set.intersection(*(set(k) for k in keyed)) if keyed else set()
     related: set[str] = set()
 
-    def marks() -> str:  # cited only when a line shows both sides
+    def marks() -> str:  # cited only when a line shows both sides; the abstract can quote any of the entries
         return " ".join(
-            w.cite(p, _span(entries), entries[0].text) for p, entries in zip(profiles, per, strict=True) if entries
+            w.cite(p, _span(entries), " … ".join(e.text for e in entries))
+            for p, entries in zip(profiles, per, strict=True)
+            if entries
         )
 
     if len(profiles) == 2:
