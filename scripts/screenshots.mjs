@@ -9,9 +9,10 @@
 // asks a CDN for Segoe UI fonts) are refused, so nothing leaves the machine.
 //
 // training-answer.png: the answer as the Playground shows it, with its first citation's card open
-// (hovering a [n] marker opens it). comparison.png: a comparison with its Adaptive Card table.
-// The Playground (0.2.28) shows a message that has suggested actions as plain text, without its
-// citations; rolebot sends cited answers without suggested actions for that reason.
+// (hovering a [n] marker opens it). Then one screenshot per answer shape, at a desktop width and at
+// a phone's (a CSS override narrows the page to 390 px): welcome, yes-no, count, short-list,
+// long-list (and long-list-show-all.png with its "Show all" open), comparison, onboarding, decline;
+// the phone ones are named <shape>-phone.png.
 
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -158,43 +159,72 @@ async function save(page, name, clip) {
   console.log(`${path.relative(process.cwd(), file)}: ${clip ? `${clip.width}x${clip.height}` : 'viewport'}, ${kb} KB`);
 }
 
-async function comparison(browser) {
-  const question = 'compare the training for both roles';
-  const page = await open(browser);
-  await page.click('button[title="Toggle Log Panel"]'); // more room for the reply and its card
-  await sleep(300);
-  await ask(page, question);
-  const { pane, box } = await fitConversation(page, question);
+// One question of each answer shape (bot/teams/render.py `shape`); the welcome comes on a first visit.
+const SHAPES = [
+  ['yes-no', 'does an EW need a DBS check?'],
+  ['count', 'how many core competences does the strategic manager have?'],
+  ['short-list', 'what experience does an engagement worker need?'],
+  ['long-list', "List all the SM's role-specific competences"],
+  ['comparison', "what's the difference between an engagement worker and a strategic manager?"],
+  ['onboarding', 'I start as an engagement worker next month, where do I begin?'],
+  ['decline', 'what is the salary of an engagement worker?'],
+];
+
+// A phone, approximately: a 390 px wide chat column (the Playground itself is a desktop page).
+const PHONE_CSS = `
+  body { width: 390px !important; min-width: 0 !important; overflow-x: hidden !important; }
+  body * { max-width: 390px !important; }
+`;
+
+// The conversation from `question` (or the top) down to the message box, as a PNG.
+async function shootConversation(page, name, question) {
+  let top = 0;
+  let pane = null;
+  if (question) {
+    const fitted = await fitConversation(page, question);
+    pane = fitted.pane;
+    top = Math.max(0, Math.floor(fitted.box.top - 30));
+  }
   const input = await page.$eval('[contenteditable="true"]', (e) => e.getBoundingClientRect().top);
-  const top = Math.max(0, Math.floor(box.top - 30));
-  await save(page, 'comparison.png', {
-    x: Math.max(0, Math.floor(pane.left)),
+  const viewport = page.viewport();
+  const left = pane ? Math.max(0, Math.floor(pane.left)) : 0;
+  const right = pane ? Math.min(viewport.width, pane.right) : viewport.width;
+  await save(page, name, {
+    x: left,
     y: top,
-    width: Math.floor(Math.min(VIEWPORT.width, pane.right) - Math.max(0, pane.left)),
-    height: Math.floor(Math.min(input - 10, pane.bottom) - top),
+    width: Math.floor(right - left),
+    height: Math.max(100, Math.floor(Math.min(input - 10, pane ? pane.bottom : input) - top)),
   });
-  await page.close();
 }
 
-async function trainingAnswer(browser) {
-  const question = 'what training does an engagement worker need?';
+async function shapes(browser, phone) {
+  const suffix = phone ? '-phone' : '';
   const page = await open(browser);
-  await ask(page, question);
-  await fitConversation(page, question);
-  // The reply's first citation marker: the first marker after the question's last bubble.
-  const marker = await page.evaluateHandle((q) => {
-    const bubble = window.questionBubble(q);
-    return [...document.querySelectorAll('a[role="button"][aria-expanded]')].find(
-      (m) => bubble.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING,
-    );
-  }, question);
-  if (!marker.asElement()) throw new Error('no citation marker in the reply');
-  await marker.asElement().hover(); // the Playground opens a citation card on hover (a click toggles it)
-  await page.waitForFunction(() => document.querySelector('a[role="button"][aria-expanded="true"]'), {
-    timeout: 10_000,
-  });
-  await sleep(500);
-  await save(page, 'training-answer.png');
+  if (phone) {
+    await page.addStyleTag({ content: PHONE_CSS });
+    await page.setViewport({ width: 390, height: VIEWPORT.height });
+  }
+  await page.click('button[title="Toggle Log Panel"]'); // more room for the replies
+  await sleep(300);
+  await shootConversation(page, `welcome${suffix}.png`, null);
+  for (const [name, question] of SHAPES) {
+    await ask(page, question);
+    await shootConversation(page, `${name}${suffix}.png`, question);
+    if (name === 'long-list' && !phone) {
+      // "Show all" opens the rest of the list on the reply's card
+      const shown = await page.evaluate(() => {
+        const button = [...document.querySelectorAll('button')].filter((b) => /^Show all/.test(b.textContent.trim())).pop();
+        if (!button) return false;
+        button.click();
+        return true;
+      });
+      if (shown) {
+        await sleep(800);
+        await shootConversation(page, 'long-list-show-all.png', question);
+      }
+    }
+    await page.setViewport({ width: phone ? 390 : VIEWPORT.width, height: VIEWPORT.height });
+  }
   await page.close();
 }
 
@@ -217,7 +247,8 @@ try {
     ],
   });
   await trainingAnswer(browser);
-  await comparison(browser);
+  await shapes(browser, false);
+  await shapes(browser, true);
 } finally {
   await browser?.close();
   fs.rmSync(profile, { recursive: true, force: true });
