@@ -224,6 +224,9 @@ _COUNTING = re.compile(r"\bnumbers? of\b|\bhow many\b|\bcounts?\b", re.I)
 _BOTH = re.compile(r"\bboth\b|\beach\b|\ball\b|\beither\b", re.I)
 
 
+LONG_LIST = 6  # a side's entries over this many are shown one a line, not run together
+
+
 @dataclass
 class Outcome:
     """What the comparison found: whether the roles differ (`reworded`: only in wording), and which
@@ -355,10 +358,19 @@ def _compare_lists(
                 if j != i and normalise(e.text) in everything[j] and normalise(e.text) not in keyed[j]
             ]
             named.append(f"{e.text} (the {' and '.join(elsewhere)} lists it elsewhere)" if elsewhere else e.text)
-        w.add(f"- Only {p.short_name} ({len(only)}): {'; '.join(named)} {w.cite(p, _span(only), only[0].text)}")
+        mark = w.cite(p, _span(only), only[0].text)
+        if len(named) > LONG_LIST:  # one line an item, under the count
+            w.add(f"- Only {p.short_name} ({len(only)}) {mark}")
+            w.lines.extend(f"  - {x}" for x in named)
+        else:
+            w.add(f"- Only {p.short_name} ({len(only)}): {'; '.join(named)} {mark}")
     if len(profiles) > 1 and common and lacking is None:  # the differences first
-        shown = "; ".join(e.text for k, e in keyed[0].items() if k in common)
-        w.add(f"- In both ({len(common)}): {shown} {marks()}")
+        both = [e.text for k, e in keyed[0].items() if k in common]
+        if len(both) > LONG_LIST:
+            w.add(f"- In both ({len(common)}) {marks()}")
+            w.lines.extend(f"  - {x}" for x in both)
+        else:
+            w.add(f"- In both ({len(common)}): {'; '.join(both)} {marks()}")
 
 
 def _count_lists(

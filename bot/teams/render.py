@@ -327,7 +327,8 @@ def render_answer(answer: Answer, feedback: bool = True) -> dict[str, Any]:
         shown = set(_MARKER.findall(body))
         hidden = list(dict.fromkeys(m for line in rest for m in _MARKER.findall(line) if m not in shown))
         sources = f", from {' '.join(f'[{m}]' for m in hidden)}" if hidden else ""
-        body += f"\n\n*{len(rest)} more line{'s' if len(rest) != 1 else ''} under Show all{sources}.*"
+        # Not in italics: a client shows markers inside emphasis as raw text, not as citations.
+        body += f"\n\n{len(rest)} more line{'s' if len(rest) != 1 else ''} under Show all{sources}."
     activity: dict[str, Any] = {"type": "message", "text": teams_text(body), "textFormat": "markdown"}
     if citations:
         activity["entities"] = [message_entity(citations)]
