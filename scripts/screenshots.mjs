@@ -10,7 +10,7 @@
 //
 // training-answer.png: the answer as the Playground shows it, with its first citation's card open
 // (hovering a [n] marker opens it). Then one screenshot per answer shape, at a desktop width and at
-// a phone's (a CSS override narrows the page to 390 px): welcome, yes-no, count, short-list,
+// a phone's (a CSS override narrows the chat to 390 px): welcome, yes-no, count, short-list,
 // long-list (and long-list-show-all.png with its "Show all" open), comparison, onboarding, decline;
 // the phone ones are named <shape>-phone.png.
 
@@ -96,15 +96,39 @@ async function open(browser, beforeLoad) {
   return page;
 }
 
+// The times `question` shows in the chat, and whether a bot message follows its last showing. (Not a
+// count of all bot messages: a long chat in a narrow window does not keep every message in the page.)
+function questionState(question) {
+  const bubbles = [...document.querySelectorAll('span')].filter((e) => e.textContent.trim() === question);
+  const last = window.questionBubble(question);
+  const answered =
+    !!last &&
+    [...document.querySelectorAll('[aria-label="Message author"]')].some(
+      (m) => last.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+  return { shown: bubbles.length, answered };
+}
+
 async function ask(page, question) {
-  const before = await botMessages(page);
+  const before = await page.evaluate(questionState, question);
   await page.click('[contenteditable="true"]');
   await page.keyboard.type(question);
   await page.keyboard.press('Enter');
   await page.waitForFunction(
-    (n) => document.querySelectorAll('[aria-label="Message author"]').length > n,
+    (q, n) => {
+      const bubbles = [...document.querySelectorAll('span')].filter((e) => e.textContent.trim() === q);
+      const last = window.questionBubble(q);
+      return (
+        bubbles.length > n &&
+        !!last &&
+        [...document.querySelectorAll('[aria-label="Message author"]')].some(
+          (m) => last.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING,
+        )
+      );
+    },
     { timeout: REPLY_TIMEOUT_MS },
-    before,
+    question,
+    before.shown,
   );
   await waitQuiet(page);
 }
@@ -159,27 +183,74 @@ async function save(page, name, clip) {
   console.log(`${path.relative(process.cwd(), file)}: ${clip ? `${clip.width}x${clip.height}` : 'viewport'}, ${kb} KB`);
 }
 
-// One question of each answer shape (bot/teams/render.py `shape`); the welcome comes on a first visit.
+async function trainingAnswer(browser) {
+  const question = 'what training does an engagement worker need?';
+  const page = await open(browser);
+  await ask(page, question);
+  await fitConversation(page, question);
+  // The reply's first citation marker: the first marker after the question's last bubble.
+  const marker = await page.evaluateHandle((q) => {
+    const bubble = window.questionBubble(q);
+    return [...document.querySelectorAll('a[role="button"][aria-expanded]')].find(
+      (m) => bubble.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+  }, question);
+  if (!marker.asElement()) throw new Error('no citation marker in the reply');
+  await marker.asElement().hover(); // the Playground opens a citation card on hover (a click toggles it)
+  await page.waitForFunction(() => document.querySelector('a[role="button"][aria-expanded="true"]'), {
+    timeout: 10_000,
+  });
+  await sleep(500);
+  await save(page, 'training-answer.png');
+  await page.close();
+}
+
+// One question of each answer shape (bot/teams/render.py `shape`), the comparison first so that it
+// carries no topic from an earlier question; the welcome comes on a first visit.
 const SHAPES = [
+  ['comparison', 'what is the difference between an engagement worker and a strategic manager?'],
   ['yes-no', 'does an EW need a DBS check?'],
   ['count', 'how many core competences does the strategic manager have?'],
   ['short-list', 'what experience does an engagement worker need?'],
   ['long-list', "List all the SM's role-specific competences"],
-  ['comparison', "what's the difference between an engagement worker and a strategic manager?"],
   ['onboarding', 'I start as an engagement worker next month, where do I begin?'],
   ['decline', 'what is the salary of an engagement worker?'],
 ];
 
-// A phone, approximately: a 390 px wide chat column (the Playground itself is a desktop page).
-const PHONE_CSS = `
-  body { width: 390px !important; min-width: 0 !important; overflow-x: hidden !important; }
-  body * { max-width: 390px !important; }
-`;
+// A phone, approximately: a CSS override narrows the chat's scrolling pane to 390 px (the Playground's
+// own narrow layout covers the message box with its side bar).
+async function narrowChat(page) {
+  await page.evaluate(() => {
+    const box = document.querySelector('[contenteditable="true"]');
+    for (let e = box; e; e = e.parentElement) {
+      const pane = [...e.querySelectorAll('*')].find(
+        (x) => /(auto|scroll)/.test(getComputedStyle(x).overflowY) && x.querySelector('[aria-label="Message author"]'),
+      );
+      if (pane) {
+        pane.style.maxWidth = '390px';
+        pane.style.overflowX = 'hidden';
+        return;
+      }
+    }
+  });
+  await sleep(500);
+  return page.evaluate(() => {
+    const box = document.querySelector('[contenteditable="true"]');
+    for (let e = box; e; e = e.parentElement) {
+      const pane = [...e.querySelectorAll('*')].find((x) => x.style.maxWidth === '390px');
+      if (pane) {
+        const r = pane.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      }
+    }
+    return null;
+  });
+}
 
 // The conversation from `question` (or the top) down to the message box, as a PNG.
-async function shootConversation(page, name, question) {
+async function shootConversation(page, name, question, narrowed = null) {
   let top = 0;
-  let pane = null;
+  let pane = narrowed;
   if (question) {
     const fitted = await fitConversation(page, question);
     pane = fitted.pane;
@@ -200,15 +271,19 @@ async function shootConversation(page, name, question) {
 async function shapes(browser, phone) {
   const suffix = phone ? '-phone' : '';
   const page = await open(browser);
-  if (phone) {
-    await page.addStyleTag({ content: PHONE_CSS });
-    await page.setViewport({ width: 390, height: VIEWPORT.height });
-  }
+
   await page.click('button[title="Toggle Log Panel"]'); // more room for the replies
   await sleep(300);
-  await shootConversation(page, `welcome${suffix}.png`, null);
+  const narrowed = phone ? await narrowChat(page) : null;
+  await shootConversation(page, `welcome${suffix}.png`, null, narrowed);
   for (const [name, question] of SHAPES) {
-    await ask(page, question);
+    try {
+      await ask(page, question);
+    } catch (error) {
+      await page.screenshot({ path: path.join(os.tmpdir(), `rolebot-screenshot-failed-${name}${suffix}.png`) });
+      throw error;
+    }
+    if (phone) await narrowChat(page);
     await shootConversation(page, `${name}${suffix}.png`, question);
     if (name === 'long-list' && !phone) {
       // "Show all" opens the rest of the list on the reply's card
@@ -223,7 +298,7 @@ async function shapes(browser, phone) {
         await shootConversation(page, 'long-list-show-all.png', question);
       }
     }
-    await page.setViewport({ width: phone ? 390 : VIEWPORT.width, height: VIEWPORT.height });
+    await page.setViewport(VIEWPORT);
   }
   await page.close();
 }
@@ -246,9 +321,9 @@ try {
       `--user-data-dir=${profile}`,
     ],
   });
-  await trainingAnswer(browser);
-  await shapes(browser, false);
+  await shapes(browser, false); // first: the welcome comes on a first visit, and nothing carries over
   await shapes(browser, true);
+  await trainingAnswer(browser);
 } finally {
   await browser?.close();
   fs.rmSync(profile, { recursive: true, force: true });

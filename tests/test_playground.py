@@ -284,6 +284,8 @@ def shown_raw(message: dict[str, Any]) -> list[str]:
         problems += ["[n] with suggested actions"] * bool(_RAW_MARKER.search(text))
     elif {int(m) for m in re.findall(r"\[(\d+)\]", text)} - cited:
         problems.append("[n] without its citation")
+    if re.search(r"(?<![*\w])\*[^*\n]*\[\d+\][^*\n]*\*(?![*\w])", text):
+        problems.append("[n] inside emphasis (shown as text, not as a citation)")
     for block in card_blocks(message):
         shown = str(block.get("text") or block.get("title") or "")
         problems += [f"** on the card: {shown[:40]!r}"] * ("**" in shown)
