@@ -12,7 +12,7 @@ from knowledge.records import CompetenceSection, Field, RoleProfile
 from . import compose, direct
 from .answer import Answer, Suggestion
 from .competences import names_theme, theme_terms
-from .compose import KIND_TITLES
+from .compose import KIND_TITLES, qualifier
 from .understanding import Question, words
 from .wording import THEME_STOP
 
@@ -191,24 +191,6 @@ def check(
     follow = engine.follow_ups(profiles[0], q.topic)
     cited = profiles + others[:2]
     return engine.finish(q, cited, write, suggestions=(*more, *follow))
-
-
-# Words of a template that limit what it asks: a yes/no keeps them ("Yes, where appropriate.").
-QUALIFIERS = ("where appropriate", "or equivalent experience", "or equivalent", "where required", "if required")
-
-
-def qualifier(texts: list[str], theme: list[str]) -> str:
-    """The limit the template puts on what answers the question, said after "Yes": ", where
-    appropriate", or ", as an example" when what was asked is only named after an "e.g."."""
-    for text in texts:
-        lowered = text.lower()
-        found = next((q for q in QUALIFIERS if q in lowered), None)
-        if found:
-            return f", {found}"
-        before, eg, after = lowered.partition("e.g.")
-        if eg and theme and any(t in after for t in theme) and not any(t in before for t in theme):
-            return ", as an example (the template names it after “e.g.”)"
-    return ""
 
 
 def as_competence(

@@ -20,7 +20,7 @@ from knowledge.records import CompetenceSection, Field, RoleProfile, SourceRef, 
 from knowledge.text import normalise
 
 from .competences import SECTION_TITLES, names_theme, select, similar_items
-from .compose import KIND_TITLES, Writer, short_label, who
+from .compose import KIND_TITLES, Writer, qualifier, short_label, who
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,10 @@ def compare_aspects(
     elif check and _DIFFERENT.search(question):
         w.add("Yes, they differ." if outcome.differ else f"No: {same[5:]}")
     elif check and _BOTH.search(question):
-        w.add("Yes, both templates list it." if all_have else "No, not both.")
+        # "Yes, both templates list it, where appropriate.": the limit the templates put on the one entry each
+        single = [cell for row in table[1:] for cell in row[1:]] if len(table) == 2 else []
+        but = qualifier(single, []) if single and all(";" not in cell for cell in single) else ""
+        w.add(f"Yes, both templates list it{but}." if all_have else "No, not both.")
     elif lacking is not None:
         having = " and ".join(f"**{p.short_name}**" for p in profiles if p.role != lacking.role)
         w.add(f"Listed for the {having} and not for the **{lacking.short_name}**:")

@@ -113,6 +113,26 @@ def short_label(label: str) -> str:
     return re.sub(r"\s*\(.*?\)\s*|:$", "", label).strip() or label
 
 
+# -- yes/no ----------------------------------------------------------------------------------------
+
+# Words of a template that limit what it asks: a yes/no keeps them ("Yes, where appropriate.").
+QUALIFIERS = ("where appropriate", "or equivalent experience", "or equivalent", "where required", "if required")
+
+
+def qualifier(texts: list[str], theme: list[str]) -> str:
+    """The limit the template puts on what answers the question, said after "Yes": ", where
+    appropriate", or ", as an example" when what was asked is only named after an "e.g."."""
+    for text in texts:
+        lowered = text.lower()
+        found = next((q for q in QUALIFIERS if q in lowered), None)
+        if found:
+            return f", {found}"
+        before, eg, after = lowered.partition("e.g.")
+        if eg and theme and any(t in after for t in theme) and not any(t in before for t in theme):
+            return ", as an example (the template names it after “e.g.”)"
+    return ""
+
+
 # -- training -------------------------------------------------------------------------------------
 
 TRAINING_GROUPS = {
