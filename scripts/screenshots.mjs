@@ -11,7 +11,8 @@
 // training-answer.png: the answer as the Playground shows it, with its first citation's card open
 // (hovering a [n] marker opens it). Then one screenshot per answer shape, at a desktop width and at
 // a phone's (a CSS override narrows the chat to 390 px): welcome, yes-no, count, short-list,
-// long-list (and long-list-show-all.png with its "Show all" open), comparison, onboarding, decline;
+// next-step.png (the yes/no's "And the SM?" button pressed), long-list (and long-list-show-all.png
+// with its "Show all" open), comparison, onboarding, decline;
 // the phone ones are named <shape>-phone.png.
 
 import { createRequire } from 'node:module';
@@ -285,6 +286,29 @@ async function shapes(browser, phone) {
     }
     if (phone) await narrowChat(page);
     await shootConversation(page, `${name}${suffix}.png`, question);
+    if (name === 'yes-no' && !phone) {
+      // The next question, one tap away: the card's "And the SM?" button
+      const before = await botMessages(page);
+      const clicked = await page.evaluate(() => {
+        const button = [...document.querySelectorAll('button')].filter((b) => b.textContent.trim() === 'And the SM?').pop();
+        if (!button) return false;
+        button.click();
+        return true;
+      });
+      if (!clicked) throw new Error('no "And the SM?" button under the yes/no answer');
+      try {
+        await page.waitForFunction(
+          (n) => document.querySelectorAll('[aria-label="Message author"]').length > n,
+          { timeout: 15_000 },
+          before,
+        );
+      } catch (error) {
+        await page.screenshot({ path: path.join(os.tmpdir(), 'rolebot-screenshot-failed-next-step.png') });
+        throw error;
+      }
+      await waitQuiet(page);
+      await shootConversation(page, 'next-step.png', question);
+    }
     if (name === 'long-list' && !phone) {
       // "Show all" opens the rest of the list on the reply's card
       const shown = await page.evaluate(() => {

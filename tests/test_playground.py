@@ -97,6 +97,18 @@ class Client:
             assert r.status == 200
         return await self.replies()
 
+    async def submit(self, card: dict[str, Any], value: dict[str, Any]) -> list[dict[str, Any]]:
+        """Press a button of the card `card` (a message) whose data is `value`, as the Playground does."""
+        body = {
+            "conversation": {"id": self.conversation},
+            "from": {"id": self.user},
+            "replyToId": card["messageId"],
+            "value": value,
+        }
+        async with self.session.post(f"{self.base}/_conversation/v1/submit", json=body) as r:
+            assert r.status == 200
+        return await self.replies()
+
     async def install(self) -> list[dict[str, Any]]:
         """Add the bot to the personal chat, as a user installing it does: its welcome."""
         url = f"{self.base}/_debug/conversation/{self.conversation}/installation"
@@ -335,6 +347,9 @@ async def test_playground_shows_every_answer_shape_without_raw_markdown(playgrou
                     assert actions and actions[0]["title"] == "And the SM?", actions
                     other = await client.ask(actions[0]["title"])  # the title, as a client may send it
                     assert "Strategic Manager" in other["text"] and "DBS" in other["text"], other["text"][:200]
+                    card = next(m for m in messages if m.get("attachments"))
+                    pressed = await client.submit(card, actions[0]["data"])  # the button pressed in the Playground
+                    assert pressed and "Strategic Manager" in pressed[0].get("text", ""), pressed
             await client.ws.close()
     finally:
         process.terminate()
