@@ -289,13 +289,11 @@ async function shapes(browser, phone) {
     if (name === 'yes-no' && !phone) {
       // The next question, one tap away: the card's "And the SM?" button
       const before = await botMessages(page);
-      const clicked = await page.evaluate(() => {
-        const button = [...document.querySelectorAll('button')].filter((b) => b.textContent.trim() === 'And the SM?').pop();
-        if (!button) return false;
-        button.click();
-        return true;
-      });
-      if (!clicked) throw new Error('no "And the SM?" button under the yes/no answer');
+      const button = await page.evaluateHandle(() =>
+        [...document.querySelectorAll('button')].filter((b) => b.textContent.trim() === 'And the SM?').pop(),
+      );
+      if (!button.asElement()) throw new Error('no "And the SM?" button under the yes/no answer');
+      await button.asElement().click(); // a real mouse click
       try {
         await page.waitForFunction(
           (n) => document.querySelectorAll('[aria-label="Message author"]').length > n,

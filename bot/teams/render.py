@@ -271,8 +271,9 @@ def _card_text(line: str) -> dict[str, Any]:
 
 def card(rest: list[str], suggestions: tuple[Suggestion, ...]) -> dict[str, Any]:
     """An Adaptive Card 1.5 under a reply: the lines that did not show (hidden until "Show all"), and the
-    next questions as buttons. A button sends its question (Teams: `imBack`); a client that posts the
-    card's data instead sends it as `question`, which the bot reads (channel.py)."""
+    next questions as buttons. A button posts its question as the card's data, `{"question": ...}`,
+    which the bot reads (channel.py). (The Playground sends nothing for a button whose data asks
+    Teams for an `imBack` or a `messageBack`; plain data it posts, as Teams does.)"""
     body: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
     if rest:
@@ -285,7 +286,7 @@ def card(rest: list[str], suggestions: tuple[Suggestion, ...]) -> dict[str, Any]
             {
                 "type": "Action.Submit",
                 "title": button_title(s.title),
-                "data": {"msteams": {"type": "imBack", "value": s.question}, "question": s.question},
+                "data": {"question": s.question},
             }
         )
     return {
