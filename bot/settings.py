@@ -4,7 +4,7 @@
     >>> settings.knowledge_dir
     PosixPath('/srv/templates')
 
-Every setting is listed in the README's configuration table (a test keeps it so). Secrets are
+Every setting is listed in the README's settings table (a test keeps it so). Secrets are
 never printed: `Settings.describe()` masks them.
 """
 

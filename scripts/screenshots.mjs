@@ -9,10 +9,12 @@
 // asks a CDN for Segoe UI fonts) are refused, so nothing leaves the machine.
 //
 // training-answer.png: the answer as the Playground shows it, with its first citation's card open
-// (hovering a [n] marker opens it). comparison.png: a comparison with its Adaptive Card table.
+// (hovering a [n] marker opens it). Then one screenshot per answer shape, at a desktop width and at
+// a phone's (a CSS override narrows the chat to 390 px): welcome, yes-no, count, short-list,
+// next-step.png (the yes/no's "And the SM?" button pressed), long-list (and long-list-show-all.png
+// with its "Show all" open), comparison, onboarding, decline;
+// the phone ones are named <shape>-phone.png.
 // matrix-card.png (--shots matrix): the training matrix of an area of work, as a card.
-// The Playground (0.2.28) shows a message that has suggested actions as plain text, without its
-// citations; rolebot sends cited answers without suggested actions for that reason.
 
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -27,9 +29,9 @@ const { values: opts } = parseArgs({
     url: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'docs', 'screenshots') },
     chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
-    // which screenshots: training, comparison, matrix (the matrix needs templates of the area asked
-    // about: run scripts/screenshots.sh with ROLEBOT_KNOWLEDGE_DIR set to such a folder)
-    shots: { type: 'string', default: 'training,comparison' },
+    // which screenshots: shapes (one per answer shape, desktop and phone), training, matrix (the matrix
+    // needs templates of the area asked about: run scripts/screenshots.sh with ROLEBOT_KNOWLEDGE_DIR set)
+    shots: { type: 'string', default: 'shapes,training' },
   },
 });
 if (!opts.url || !/^http:\/\/127\.0\.0\.1:\d+\/?$/.test(opts.url)) {
@@ -99,15 +101,39 @@ async function open(browser, beforeLoad) {
   return page;
 }
 
+// The times `question` shows in the chat, and whether a bot message follows its last showing. (Not a
+// count of all bot messages: a long chat in a narrow window does not keep every message in the page.)
+function questionState(question) {
+  const bubbles = [...document.querySelectorAll('span')].filter((e) => e.textContent.trim() === question);
+  const last = window.questionBubble(question);
+  const answered =
+    !!last &&
+    [...document.querySelectorAll('[aria-label="Message author"]')].some(
+      (m) => last.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+  return { shown: bubbles.length, answered };
+}
+
 async function ask(page, question) {
-  const before = await botMessages(page);
+  const before = await page.evaluate(questionState, question);
   await page.click('[contenteditable="true"]');
   await page.keyboard.type(question);
   await page.keyboard.press('Enter');
   await page.waitForFunction(
-    (n) => document.querySelectorAll('[aria-label="Message author"]').length > n,
+    (q, n) => {
+      const bubbles = [...document.querySelectorAll('span')].filter((e) => e.textContent.trim() === q);
+      const last = window.questionBubble(q);
+      return (
+        bubbles.length > n &&
+        !!last &&
+        [...document.querySelectorAll('[aria-label="Message author"]')].some(
+          (m) => last.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING,
+        )
+      );
+    },
     { timeout: REPLY_TIMEOUT_MS },
-    before,
+    question,
+    before.shown,
   );
   await waitQuiet(page);
 }
@@ -201,6 +227,125 @@ async function trainingAnswer(browser) {
   await page.close();
 }
 
+// One question of each answer shape (bot/teams/render.py `shape`), the comparison first so that it
+// carries no topic from an earlier question; the welcome comes on a first visit.
+const SHAPES = [
+  ['comparison', 'what is the difference between an engagement worker and a strategic manager?'],
+  ['yes-no', 'does an EW need a DBS check?'],
+  ['count', 'how many core competences does the strategic manager have?'],
+  ['short-list', 'what experience does an engagement worker need?'],
+  ['long-list', "List all the SM's role-specific competences"],
+  ['onboarding', 'I start as an engagement worker next month, where do I begin?'],
+  ['decline', 'what is the salary of an engagement worker?'],
+];
+
+// A phone, approximately: a CSS override narrows the chat's scrolling pane to 390 px (the Playground's
+// own narrow layout covers the message box with its side bar).
+async function narrowChat(page) {
+  await page.evaluate(() => {
+    const box = document.querySelector('[contenteditable="true"]');
+    for (let e = box; e; e = e.parentElement) {
+      const pane = [...e.querySelectorAll('*')].find(
+        (x) => /(auto|scroll)/.test(getComputedStyle(x).overflowY) && x.querySelector('[aria-label="Message author"]'),
+      );
+      if (pane) {
+        pane.style.maxWidth = '390px';
+        pane.style.overflowX = 'hidden';
+        return;
+      }
+    }
+  });
+  await sleep(500);
+  return page.evaluate(() => {
+    const box = document.querySelector('[contenteditable="true"]');
+    for (let e = box; e; e = e.parentElement) {
+      const pane = [...e.querySelectorAll('*')].find((x) => x.style.maxWidth === '390px');
+      if (pane) {
+        const r = pane.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      }
+    }
+    return null;
+  });
+}
+
+// The conversation from `question` (or the top) down to the message box, as a PNG.
+async function shootConversation(page, name, question, narrowed = null) {
+  let top = 0;
+  let pane = narrowed;
+  if (question) {
+    const fitted = await fitConversation(page, question);
+    pane = fitted.pane;
+    top = Math.max(0, Math.floor(fitted.box.top - 30));
+  }
+  const input = await page.$eval('[contenteditable="true"]', (e) => e.getBoundingClientRect().top);
+  const viewport = page.viewport();
+  const left = pane ? Math.max(0, Math.floor(pane.left)) : 0;
+  const right = pane ? Math.min(viewport.width, pane.right) : viewport.width;
+  await save(page, name, {
+    x: left,
+    y: top,
+    width: Math.floor(right - left),
+    height: Math.max(100, Math.floor(Math.min(input - 10, pane ? pane.bottom : input) - top)),
+  });
+}
+
+async function shapes(browser, phone) {
+  const suffix = phone ? '-phone' : '';
+  const page = await open(browser);
+
+  await page.click('button[title="Toggle Log Panel"]'); // more room for the replies
+  await sleep(300);
+  const narrowed = phone ? await narrowChat(page) : null;
+  await shootConversation(page, `welcome${suffix}.png`, null, narrowed);
+  for (const [name, question] of SHAPES) {
+    try {
+      await ask(page, question);
+    } catch (error) {
+      await page.screenshot({ path: path.join(os.tmpdir(), `rolebot-screenshot-failed-${name}${suffix}.png`) });
+      throw error;
+    }
+    if (phone) await narrowChat(page);
+    await shootConversation(page, `${name}${suffix}.png`, question);
+    if (name === 'yes-no' && !phone) {
+      // The next question, one tap away: the card's "And the SM?" button
+      const before = await botMessages(page);
+      const button = await page.evaluateHandle(() =>
+        [...document.querySelectorAll('button')].filter((b) => b.textContent.trim() === 'And the SM?').pop(),
+      );
+      if (!button.asElement()) throw new Error('no "And the SM?" button under the yes/no answer');
+      await button.asElement().click(); // a real mouse click
+      try {
+        await page.waitForFunction(
+          (n) => document.querySelectorAll('[aria-label="Message author"]').length > n,
+          { timeout: 15_000 },
+          before,
+        );
+      } catch (error) {
+        await page.screenshot({ path: path.join(os.tmpdir(), 'rolebot-screenshot-failed-next-step.png') });
+        throw error;
+      }
+      await waitQuiet(page);
+      await shootConversation(page, 'next-step.png', question);
+    }
+    if (name === 'long-list' && !phone) {
+      // "Show all" opens the rest of the list on the reply's card
+      const shown = await page.evaluate(() => {
+        const button = [...document.querySelectorAll('button')].filter((b) => /^Show all/.test(b.textContent.trim())).pop();
+        if (!button) return false;
+        button.click();
+        return true;
+      });
+      if (shown) {
+        await sleep(800);
+        await shootConversation(page, 'long-list-show-all.png', question);
+      }
+    }
+    await page.setViewport(VIEWPORT);
+  }
+  await page.close();
+}
+
 const started = Date.now();
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rolebot-chromium-'));
 let browser;
@@ -220,8 +365,11 @@ try {
     ],
   });
   const shots = new Set(opts.shots.split(','));
+  if (shots.has('shapes')) {
+    await shapes(browser, false); // first: the welcome comes on a first visit, and nothing carries over
+    await shapes(browser, true);
+  }
   if (shots.has('training')) await trainingAnswer(browser);
-  if (shots.has('comparison')) await comparison(browser);
   // matrix-card.png: "training matrix for <area>", its Adaptive Card table and the export command
   if (shots.has('matrix')) {
     await comparison(browser, 'training matrix for Mental Health Crisis Services', 'matrix-card.png');

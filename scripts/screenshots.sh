@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Screenshots of rolebot's answers in the Microsoft 365 Agents Playground, into docs/screenshots/
-# (training-answer.png, comparison.png, training-citation-popup.png: see scripts/screenshots.mjs).
+# (training-answer.png and one per answer shape, desktop and phone widths: see scripts/screenshots.mjs).
 #
 #     scripts/screenshots.sh
 #     ROLEBOT_KNOWLEDGE_DIR=DIR SHOTS=matrix OUT=DIR2 scripts/screenshots.sh   # only matrix-card.png

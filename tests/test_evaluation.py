@@ -22,7 +22,7 @@ PASS_RATE = 0.98
 # The blind set (written from the templates only, by someone who had not seen the code) is gated at
 # the 95 %. The second blind set (written the same way a round later, scored before any change
 # made for it) and the questions about the two invented fixture templates: floors at what the bot
-# scores today, so that nothing slips back (README, "Evaluation").
+# scores today, so that nothing slips back (docs/evaluation.md).
 BLIND_FLOOR = 0.95
 BLIND2_FLOOR = 0.88
 FIXTURES_FLOOR = 0.80
@@ -49,7 +49,7 @@ def test_eval_pass_rate(model_runtime) -> None:
 
 
 def test_held_out_set(model_runtime) -> None:
-    # Written after the main set, phrased differently; scored 76.7 % on its first run (see README).
+    # Written after the main set, phrased differently; scored 76.7 % on its first run (see docs/evaluation.md).
     report = run_eval(model_runtime.engine, default_eval_file().with_name("holdout.json"))
     summary = format_report(report)
     print(summary)

@@ -171,11 +171,23 @@ def cited(reply: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for e in reply.get("entities", []) for c in e.get("citation", [])]
 
 
+def shown_in_full(reply: dict[str, Any]) -> str:
+    """A reply's text and the lines of its card under "Show all", as a person reads them (no bold)."""
+    hidden = [
+        block["text"]
+        for attachment in reply.get("attachments", [])
+        for item in attachment["content"].get("body", [])
+        if item.get("id") == "more"
+        for block in item["items"]
+    ]
+    return "\n".join([reply["text"], *hidden]).replace("**", "")
+
+
 async def test_which_roles_need_safeguarding_level_3_lists_every_role_with_its_wording(
     ask: Any, loaded: KnowledgeBase
 ) -> None:
     reply = await ask("which roles need Safeguarding Level 3?")
-    text = reply["text"]
+    text = shown_in_full(reply)
     level_3 = [
         (p, c.text)
         for p in loaded.profiles
@@ -193,7 +205,7 @@ async def test_which_roles_need_safeguarding_level_3_lists_every_role_with_its_w
     first = text.split("\n")[0]
     assert first.startswith(f"{len({p.role for p, _ in level_3})} of {len(loaded.profiles)} roles list")
     for p, wording in (*level_3, *other):
-        assert f"**{p.role}** (level {p.level}): “{wording}”" in text, (p.role, wording)
+        assert f"{p.role} (level {p.level}): “{wording}”" in text, (p.role, wording)
     assert text.index(f"“{level_3[0][1]}”") < text.index("more list Safeguarding in other words")
     citations = cited(reply)
     assert 0 < len(citations) <= 10 and all(len(c["appearance"]["abstract"]) <= 160 for c in citations)

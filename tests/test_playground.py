@@ -88,15 +88,41 @@ class Client:
     async def ask(self, text: str) -> dict[str, Any]:
         """The reply's text message. The Playground shows a reply's card as a message of its own, so
         the messages of one turn are read until the bot has been quiet for a moment."""
+        return (await self.ask_all(text))[0]
+
+    async def ask_all(self, text: str) -> list[dict[str, Any]]:
+        """Every message the bot sends in answer to `text`."""
         url = f"{self.base}/_conversation/v1/conversations/{self.conversation}/messages"
         async with self.session.post(url, json={"from": {"id": self.user}, "text": text, "textFormat": "plain"}) as r:
             assert r.status == 200
+        return await self.replies()
+
+    async def submit(self, card: dict[str, Any], value: dict[str, Any]) -> list[dict[str, Any]]:
+        """Press a button of the card `card` (a message) whose data is `value`, as the Playground does."""
+        body = {
+            "conversation": {"id": self.conversation},
+            "from": {"id": self.user},
+            "replyToId": card["messageId"],
+            "value": value,
+        }
+        async with self.session.post(f"{self.base}/_conversation/v1/submit", json=body) as r:
+            assert r.status == 200
+        return await self.replies()
+
+    async def install(self) -> list[dict[str, Any]]:
+        """Add the bot to the personal chat, as a user installing it does: its welcome."""
+        url = f"{self.base}/_debug/conversation/{self.conversation}/installation"
+        async with self.session.post(url, json={}) as r:
+            assert r.status == 200
+        return await self.replies()
+
+    async def replies(self) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []
         while True:
             try:
                 message = await asyncio.wait_for(self.ws.receive(), 0.4 if messages else 30)
             except TimeoutError:
-                return messages[0]
+                return messages
             data = json.loads(message.data)
             if data.get("action") == "createMessage":
                 messages.append(data["message"])
@@ -235,3 +261,97 @@ def reply_problems(reply: dict[str, Any], case: dict[str, Any], sent: Answer) ->
 async def test_playground_expect_replies(playground_binary: Path, bot_url: str) -> None:
     first, second, status = await converse(playground_binary, bot_url, "--dm", "expectReplies")
     check(first, second, status)
+
+
+# One question of each answer shape (bot/teams/render.py `shape`).
+SHAPES = {
+    "yes/no": "does an EW need a DBS check?",
+    "count": "how many core competences does the strategic manager have?",
+    "short list": "what experience does an engagement worker need?",
+    "long list": "List all the SM's role-specific competences",
+    "comparison": "what's the difference between an engagement worker and a strategic manager?",
+    "onboarding": "I start as an engagement worker next month, where do I begin?",
+    "decline": "what is the salary of an engagement worker?",
+}
+_RAW_MARKER = re.compile(r"\[\d+\]")
+
+
+def card_blocks(message: dict[str, Any]) -> list[dict[str, Any]]:
+    def walk(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [x for item in items for x in (item, *walk(item.get("items", [])))]
+
+    cards = [a.get("content") or {} for a in message.get("attachments") or []]
+    return [block for card in cards for block in walk([*card.get("body", []), *card.get("actions", [])])]
+
+
+def shown_raw(message: dict[str, Any]) -> list[str]:
+    """What the Playground would show raw: markdown or markers in a message with suggested actions
+    (shown as plain text, or HTML, without its citations), markers without their citation, and
+    markdown or markers on a card."""
+    text = message.get("text") or ""
+    cited = {c["position"] for c in (message.get("aiEntity") or {}).get("citation") or []}
+    problems = []
+    if message.get("suggestedActions"):
+        problems += ["** with suggested actions"] * ("**" in text)
+        problems += ["[n] with suggested actions"] * bool(_RAW_MARKER.search(text))
+    elif {int(m) for m in re.findall(r"\[(\d+)\]", text)} - cited:
+        problems.append("[n] without its citation")
+    if re.search(r"(?<![*\w])\*[^*\n]*\[\d+\][^*\n]*\*(?![*\w])", text):
+        problems.append("[n] inside emphasis (shown as text, not as a citation)")
+    for block in card_blocks(message):
+        shown = str(block.get("text") or block.get("title") or "")
+        problems += [f"** on the card: {shown[:40]!r}"] * ("**" in shown)
+        problems += [f"[n] on the card: {shown[:40]!r}"] * bool(_RAW_MARKER.search(shown))
+    return problems
+
+
+def first_line(message: dict[str, Any]) -> str:
+    return re.split(r"\n\n|<br>", message.get("text") or "", maxsplit=1)[0].strip()
+
+
+def is_heading(line: str) -> bool:
+    return bool(re.fullmatch(r"\*\*[^*]+\*\*(?: \([^)]*\))?(?: \[\d+\])*:?", line)) or line.endswith(":")
+
+
+async def test_playground_shows_every_answer_shape_without_raw_markdown(playground_binary: Path, bot_url: str) -> None:
+    """Normal delivery: the welcome and one question of each shape. Nothing shown raw (`**`, `[n]`), a
+    yes/no, count or comparison that opens with its answer (not a heading), a comparison sent once,
+    and buttons that work whether the client sends their question or their title."""
+    process, base = await start_playground(playground_binary, bot_url)
+    problems: list[str] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            client = await connect(session, base)
+            welcome = await client.install()
+            assert welcome and "Engagement Worker" in welcome[0]["text"]
+            problems += [f"welcome: {p}" for m in welcome for p in shown_raw(m)]
+            titles = [a["title"] for a in welcome[0]["suggestedActions"]["actions"]]
+            assert "Roles you know" in titles
+            # The Playground sends a suggested action's title, not its value
+            roles = await client.ask("Roles you know")
+            assert "I have role profile templates for 2 roles" in roles["text"], roles["text"][:200]
+            for shape, question in SHAPES.items():
+                messages = await client.ask_all(question)
+                problems += [f"{shape}: {p}" for m in messages for p in shown_raw(m)]
+                if shape in ("yes/no", "count", "comparison") and is_heading(first_line(messages[0])):
+                    problems.append(f"{shape}: opens with a heading: {first_line(messages[0])!r}")
+                if shape == "comparison":
+                    tables = [b for m in messages for b in card_blocks(m) if b.get("type") == "Table"]
+                    lines = set((messages[0].get("text") or "").split("\n\n"))
+                    again = [b["text"] for m in messages for b in card_blocks(m) if b.get("text") in lines]
+                    if tables or again or len([m for m in messages if m.get("text")]) > 1:
+                        problems.append(f"comparison sent twice: {len(tables)} tables, {len(again)} lines again")
+                if shape == "yes/no":
+                    assert first_line(messages[0]).startswith("Yes, where appropriate")
+                    actions = [b for m in messages for b in card_blocks(m) if b.get("type") == "Action.Submit"]
+                    assert actions and actions[0]["title"] == "And the SM?", actions
+                    other = await client.ask(actions[0]["title"])  # the title, as a client may send it
+                    assert "Strategic Manager" in other["text"] and "DBS" in other["text"], other["text"][:200]
+                    card = next(m for m in messages if m.get("attachments"))
+                    pressed = await client.submit(card, actions[0]["data"])  # the button pressed in the Playground
+                    assert pressed and "Strategic Manager" in pressed[0].get("text", ""), pressed
+            await client.ws.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert not problems, "\n".join(problems)

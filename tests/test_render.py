@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
-from bot.answering.answer import ABSTRACT_LIMIT, NAME_LIMIT, Answer, Citation, Citations, Suggestion
+from bot.answering.answer import ABSTRACT_LIMIT, NAME_LIMIT, Answer, Citation, Citations, Suggestion, shorten
 from bot.teams.render import (
+    FIRST_SCREEN,
     MAX_ACTIVITY_BYTES,
     button_title,
+    line_count,
     render_answer,
     render_text,
+    shape,
     size,
     teams_text,
 )
@@ -163,3 +167,152 @@ def test_a_cited_answer_has_no_suggested_actions_so_the_client_shows_its_citatio
     assert "suggestedActions" not in with_citations and with_citations["entities"]
     declined = render_answer(Answer("Not covered.", (), declined=True, suggestions=(Suggestion("Training", "q"),)))
     assert declined["suggestedActions"]["actions"][0]["value"] == "q"
+
+
+# -- shapes, buttons and "Show all" ------------------------------------------------------------------
+
+
+def card_actions(activity: dict) -> list[dict]:
+    return [a for att in activity.get("attachments", []) for a in att["content"].get("actions", [])]
+
+
+def card_texts(activity: dict) -> list[str]:
+    def walk(items: list[dict]) -> list[str]:
+        out = []
+        for item in items:
+            if item.get("type") == "TextBlock":
+                out.append(item["text"])
+            out.extend(walk(item.get("items", [])))
+        return out
+
+    return [t for att in activity.get("attachments", []) for t in walk(att["content"].get("body", []))]
+
+
+def test_a_message_with_suggested_actions_is_html_with_no_markdown() -> None:
+    activity = render_text("Hello.\n\nRoles I know:\n- **Engagement Worker** (EW), level 4", (Suggestion("Go", "q"),))
+    assert activity["textFormat"] == "xml" and activity["suggestedActions"]["actions"][0]["value"] == "q"
+    assert "**" not in activity["text"] and not markers(activity["text"])
+    assert activity["text"] == "Hello.<br>Roles I know:<br>• <b>Engagement Worker</b> (EW), level 4"
+
+
+def test_a_cited_answer_offers_its_next_questions_on_a_card_that_sends_the_question() -> None:
+    answer = Answer("**EW**: x [1]", (citation(1),), suggestions=(Suggestion("And the SM?", "and the SM?"),))
+    activity = render_answer(answer)
+    assert "suggestedActions" not in activity and activity["textFormat"] == "markdown"
+    (action,) = card_actions(activity)
+    assert action["type"] == "Action.Submit" and action["title"] == "And the SM?"
+    assert action["data"] == {"question": "and the SM?"}  # posted as the card's data (Teams and the Playground)
+
+
+def test_a_long_list_shows_its_first_screen_and_the_rest_behind_show_all_with_every_citation() -> None:
+    lines = ["**EW**: competences"]
+    for group in range(1, 7):
+        lines.append(f"- *Principle {group}* ({5})")
+        lines.extend(f"  - competence {group}.{n} [{group}]" for n in range(1, 6))
+    answer = Answer("\n".join(lines), tuple(citation(n) for n in range(1, 7)))
+    assert shape(answer) == "long list"
+    activity = render_answer(answer)
+    shown = activity["text"].split("\n\n")
+    assert len(shown) <= FIRST_SCREEN["long list"] + 1
+    assert "• *Principle 1* (5) [1]" in shown and "\u00a0\u00a0\u00a0◦ competence 1.1" in shown  # one marker a group
+    assert markers(activity["text"]) == {c["position"] for c in entity_citations(activity)} == set(range(1, 7))
+    assert "under Show all" in shown[-1]
+    toggle = [a for a in card_actions(activity) if a["type"] == "Action.ToggleVisibility"]
+    assert toggle and toggle[0]["targetElements"] == ["more"]
+    hidden = card_texts(activity)
+    assert "◦ competence 6.5" in hidden[-1] and not any("**" in t or markers(t) for t in hidden)
+    assert len(shown) - 1 + len(hidden) == len(lines)  # every line once: shown or behind Show all
+
+
+def test_one_marker_per_group_only_when_every_item_comes_from_that_place() -> None:
+    same = render_answer(Answer("- **Learning** (2 items):\n  - a [1]\n  - b [1]", (citation(1),)))
+    assert same["text"] == "• **Learning** (2 items) [1]:\n\n\u00a0\u00a0\u00a0◦ a\n\n\u00a0\u00a0\u00a0◦ b"
+    mixed = render_answer(Answer("- **Learning**:\n  - a [1]\n  - b [2]", (citation(1), citation(2))))
+    assert mixed["text"].endswith("◦ a [1]\n\n\u00a0\u00a0\u00a0◦ b [2]")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "declined", "expected"),
+    [
+        ("Yes, where appropriate.\nThe **EW** template lists DBS: [1]", "experience", False, "yes/no"),
+        ("No.\nThe SM template does not ask for a degree. [1]", "experience", False, "yes/no"),
+        ("22 core competences in the Strategic Manager template [1]", "competences", False, "count"),
+        ("**EW** and **SM** differ in level. [1]", "compare", False, "comparison"),
+        ("Welcome! **Start here** as EW: book your training [1]", "onboarding", False, "onboarding"),
+        ("The role profile templates don't cover that: pay is set locally.", "none", True, "decline"),
+        ("**EW**: experience required [1]\n- a\n- b", "experience", False, "short list"),
+    ],
+)
+def test_each_answer_shape_is_recognised(text: str, topic: str, declined: bool, expected: str) -> None:
+    cited = (citation(1),) if "[1]" in text else ()
+    assert shape(Answer(text, cited, topic=topic, declined=declined)) == expected
+
+
+def test_a_comparison_is_sent_once_as_text_without_a_table_card() -> None:
+    answer = Answer("**EW** and **SM** differ in level.\n- EW: level 4 [1]", (citation(1),), topic="compare")
+    answer = replace(answer, table=(("", "EW", "SM"), ("Level", "4", "8")))
+    activity = render_answer(answer)
+    assert "attachments" not in activity and "level 4" in activity["text"]
+
+
+EVAL_SETS = ("questions.json", "holdout.json", "blind.json", "blind2.json")
+
+
+def eval_replies(runtime) -> list[tuple[str, Answer, dict]]:
+    """Every evaluation case's last answer and the activity it is sent as."""
+    from bot.answering.engine import ConversationState
+
+    from .conftest import ROOT
+
+    out = []
+    for name in EVAL_SETS:
+        for case in json.loads((ROOT / "tests" / "eval" / name).read_text()):
+            state = ConversationState()
+            for turn in case["ask"]:
+                answer, state = runtime.engine.answer(turn.lstrip("+").strip(), state)
+            out.append((f"{name}:{case['id']}", answer, render_answer(answer)))
+    return out
+
+
+def _plain_words(text: str) -> str:
+    text = re.sub(r"\[\d+\]|\*\*|(?<!\w)\*|\*(?!\w)|[“”]", " ", text)
+    return " ".join(text.replace("\t", " ").split()).lower()
+
+
+@pytest.mark.model
+def test_every_cited_line_that_quotes_its_source_has_that_sentence_in_the_abstract(model_runtime, templates) -> None:
+    """A line stating what its template says ('Vetting: DBS clearance or vetting, where appropriate.') is
+    cited with an abstract that shows that sentence, not the start of the field it is in. (An abstract
+    has 160 characters: where several such lines share a citation, it shows the first one's.)"""
+    from bot.answering.answer import key_words
+
+    problems = []
+    for case, answer, activity in eval_replies(model_runtime):
+        engine = {(shorten(c.name, NAME_LIMIT), shorten(c.abstract, ABSTRACT_LIMIT)): c for c in answer.citations}
+        cited = {c["position"]: c["appearance"] for c in entity_citations(activity)}
+        checked: set[int] = set()
+        for line in activity["text"].split("\n\n"):
+            body = re.sub(r"^[•☐>\s\u00a0◦]+", "", line)
+            for position in markers(line) - checked:
+                appearance = cited[position]
+                source = engine[(appearance["name"], appearance["abstract"])]
+                lines = templates[source.file].split("\n")[source.line_start - 1 : source.line_end]
+                where = _plain_words(" ".join(lines))
+                candidates = [body, *(body.split(": ", n)[-1] for n in (1, 2))]
+                quoted = next((c for c in map(_plain_words, candidates) if len(c) >= 20 and c in where), None)
+                if quoted is None:
+                    continue  # a line in the bot's words (a heading, a count): nothing quoted to show
+                checked.add(position)
+                missing = [w for w in key_words(quoted[:100]) if w not in appearance["abstract"].lower()]
+                if missing:
+                    problems.append(f"{case}: {body[:70]!r} cites {appearance['abstract'][:70]!r}; missing {missing}")
+    assert not problems, f"{len(problems)} lines:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.model
+def test_replies_are_short_enough_to_read_before_show_all(model_runtime) -> None:
+    """Over every evaluation set: the median reply at most 10 lines, the 90th percentile at most 16, and
+    none over 30 lines before its "Show all" (scripts/reply_lines.py prints the figures)."""
+    counts = sorted(line_count(activity["text"]) for _, _, activity in eval_replies(model_runtime))
+    median, p90 = counts[len(counts) // 2], counts[round(0.9 * (len(counts) - 1))]
+    assert median <= 10 and p90 <= 16 and counts[-1] <= 30, (median, p90, counts[-1])

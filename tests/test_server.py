@@ -651,6 +651,32 @@ async def test_the_answer_record_and_the_state_are_committed_before_the_reply_re
         assert len(states) == 1 and "Strategic Manager" in states[0]
 
 
+async def test_a_button_asks_its_question_whether_the_client_sends_the_question_the_title_or_the_data(
+    make_client, channel
+) -> None:
+    stand_in, url = channel
+    client = await make_client()
+    update = message("", url, type="conversationUpdate", membersAdded=[{"id": "user-2"}])
+    update.pop("text")
+    assert (await client.post("/api/messages", json=update)).status == 201
+    roles = next(a for a in stand_in.messages()[-1]["suggestedActions"]["actions"] if a["title"] == "Roles you know")
+    # The title sent back (as the Playground sends a suggested action) asks the button's question
+    assert (await client.post("/api/messages", json=message(roles["title"], url))).status == 201
+    assert "I have role profile templates for 2 roles" in stand_in.messages()[-1]["text"]
+    # A cited answer's buttons are on its card; pressed, one posts the card's data
+    body = message("does an EW need a DBS check?", url)
+    assert (await client.post("/api/messages", json=body)).status == 201
+    answer = stand_in.messages()[-1]
+    assert answer["text"].startswith("Yes, where appropriate.")
+    (first, *_) = answer["attachments"][0]["content"]["actions"]
+    assert first["title"] == "And the SM?" and first["data"] == {"question": "and the strategic manager?"}
+    posted = message("", url, value=first["data"])
+    posted.pop("text")
+    assert (await client.post("/api/messages", json=posted)).status == 201
+    other = stand_in.messages()[-1]["text"]
+    assert "Strategic Manager" in other and "DBS" in other
+
+
 # Issue 19: each test below failed on the code before it.
 
 

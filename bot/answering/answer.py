@@ -6,6 +6,7 @@ No Teams types here: `bot/teams.py` renders an `Answer` into an activity.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -182,7 +183,11 @@ class Citations:
             if len(groups) <= MAX_CITATIONS:
                 break
             text, groups = _merge(text, groups, grouping)
-        return text, tuple(_citation(position, members) for position, members in enumerate(groups, 1))
+        lines = text.split("\n")
+        return text, tuple(
+            _citation(position, members, [x for x in lines if f"[{position}]" in x])
+            for position, members in enumerate(groups, 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,7 @@ class _Cited:
     quote: str
 
 
-def _citation(position: int, members: list[_Cited]) -> Citation:
+def _citation(position: int, members: list[_Cited], lines: Sequence[str] = ()) -> Citation:
     first = members[0]
     sections = list(dict.fromkeys(m.source.section for m in members))
     groups = list(dict.fromkeys(m.group for m in members if m.group))
@@ -210,7 +215,7 @@ def _citation(position: int, members: list[_Cited]) -> Citation:
     return Citation(
         position=position,
         name=shorten(name, NAME_LIMIT),
-        abstract=shorten(" … ".join(quotes), ABSTRACT_LIMIT),
+        abstract=abstract(" … ".join(quotes), lines),
         section=sections[0] if len(sections) == 1 else "; ".join(sections),
         role=first.role,
         file=first.source.file,
@@ -218,6 +223,63 @@ def _citation(position: int, members: list[_Cited]) -> Citation:
         line_end=max(m.source.line_end for m in members),
         location=merge_sources([m.source for m in members]).location,
     )
+
+
+# Where a quote's sentences end: a full stop (not "e.g."), a " … " between quotes, or a field's items run
+# together ("... mental health Level 3 NVQ ...").
+_SENTENCE = re.compile(
+    r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.!?])\s+| … |(?<=[a-z)])\s+(?=(?:[A-Z][a-z]*\s)?(?:[A-Z]{2,}|Level \d))"
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("the and for with that this from their your into have which what when where only both".split())
+
+
+def key_words(text: str) -> list[str]:
+    """The words of a line that carry its meaning: markers, markup and short or common words left out."""
+    text = re.sub(r"\[\d+\]|\*\*|(?<!\w)\*|\*(?!\w)", " ", text.lower())
+    return [w for w in dict.fromkeys(_WORD.findall(text)) if len(w) >= 4 and w not in _STOP]
+
+
+def abstract(quote: str, lines: Sequence[str] = ()) -> str:
+    """What a citation's abstract quotes: `quote` whole when it fits; otherwise, for each line citing it
+    in turn, the sentence of `quote` that line states (the field's value cut before it would not show
+    the fact), as much as fits in `ABSTRACT_LIMIT`."""
+    quote = " ".join(quote.split())
+    whole = shorten(quote, ABSTRACT_LIMIT)
+    wanted = [key_words(x) for x in lines]
+    if len(quote) <= ABSTRACT_LIMIT or all(all(w in whole.lower() for w in words) for words in wanted):
+        return whole
+    sentences = [x for x in re.split(_SENTENCE, quote) if x]
+    sentences = [x.strip(" …") for x in sentences if x.strip(" …")]
+    pieces: list[str] = []
+    # The lines that repeat the template's words first, in order; then those in the bot's words, each
+    # by the sentence that shares most of its words.
+    quoting = [(words, _quoted(line, quote)) for line, words in zip(lines, wanted, strict=True) if words]
+    for words, best in sorted(quoting, key=lambda t: t[1] is None):
+        if best is None:
+            scored = [(sum(w in x.lower() for w in words), -i, x) for i, x in enumerate(sentences)]
+            hits, _, found = max(scored)
+            best = found if hits else None
+        if best and not any(best in piece for piece in pieces):
+            pieces.append(best)
+        if len(" … ".join(pieces)) >= ABSTRACT_LIMIT:
+            break
+    return shorten(" … ".join(pieces), ABSTRACT_LIMIT) if pieces else whole
+
+
+def _quoted(line: str, quote: str) -> str | None:
+    """The part of `quote` a line repeats word for word, after any labels ('Vetting: DBS clearance ...')."""
+    body = " ".join(re.sub(r"\[\d+\]|\*\*|(?<!\w)\*|\*(?!\w)|^[\s>-]+(?:\[[ xX]?\]\s*)?", " ", line).split())
+    lowered = quote.lower()
+    for whole in (True, False):  # the line's text, else its first sentence (paragraphs quoted one after another)
+        for n in range(4):
+            candidate = body.split(": ", n)[-1].strip()
+            if not whole:
+                candidate = re.split(r"(?<=\.)\s", candidate, maxsplit=1)[0]
+            at = lowered.find(candidate.lower()) if len(candidate) >= 12 else -1
+            if at >= 0:
+                return quote[at : at + len(candidate)]
+    return None
 
 
 def _merge(text: str, groups: list[list[_Cited]], grouping: Any) -> tuple[str, list[list[_Cited]]]:

@@ -12,7 +12,7 @@ from knowledge.records import CompetenceSection, Field, RoleProfile
 from . import compose, direct
 from .answer import Answer, Suggestion
 from .competences import SECTION_TITLES, names_theme, theme_terms
-from .compose import KIND_TITLES
+from .compose import KIND_TITLES, qualifier
 from .understanding import Question, words
 from .wording import THEME_STOP
 
@@ -138,8 +138,20 @@ def check(
             # "must she hold a management qualification?": not if the template accepts equivalent experience
             w.add("No, not necessarily: the template accepts equivalent experience instead.")
         elif having and len(having) == len(profiles):
+            # the limit on what was asked, not on everything the field says ("any experience?": a plain yes)
+            but = qualifier(
+                [
+                    e.text
+                    for p in having
+                    for e in found[p.role][0]
+                    if (theme and e.names_all(theme)) or (focus and e.text.startswith(KIND_TITLES.get(focus, "-")))
+                ],
+                theme,
+            )
             w.add(
-                "Yes." if len(profiles) == 1 else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it."
+                f"Yes{but}."
+                if len(profiles) == 1
+                else f"Yes: {'both' if len(profiles) == 2 else 'all'} templates list it{but}."
             )
         elif having:
             names = " and ".join(p.short_name for p in having)

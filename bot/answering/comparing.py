@@ -20,7 +20,7 @@ from knowledge.records import CompetenceSection, Field, RoleProfile, SourceRef, 
 from knowledge.text import normalise
 
 from .competences import SECTION_TITLES, names_theme, select, similar_items
-from .compose import KIND_TITLES, Writer, short_label, who
+from .compose import KIND_TITLES, Writer, qualifier, short_label, who
 
 
 @dataclass(frozen=True)
@@ -224,6 +224,9 @@ _COUNTING = re.compile(r"\bnumbers? of\b|\bhow many\b|\bcounts?\b", re.I)
 _BOTH = re.compile(r"\bboth\b|\beach\b|\ball\b|\beither\b", re.I)
 
 
+LONG_LIST = 6  # a side's entries over this many are shown one a line, not run together
+
+
 @dataclass
 class Outcome:
     """What the comparison found: whether the roles differ (`reworded`: only in wording), and which
@@ -245,11 +248,14 @@ def compare_aspects(
     """Write the comparison, the direct answer first; returns a table (header row first)."""
     table: list[tuple[str, ...]] = [("", *(who(p) for p in profiles))]
     outcome = Outcome()
-    body = Writer(w.kb, w.citations)
+    differing, alike = Writer(w.kb, w.citations), Writer(w.kb, w.citations)
+    titles: dict[bool, list[str]] = {True: [], False: []}
     for aspect in aspects:
         per = [aspect.entries(p) for p in profiles]
         if not any(per):
             continue
+        differed, outcome.differ = outcome.differ, False
+        body = Writer(w.kb, w.citations)
         body.add()
         body.add(f"**{aspect.title}**")
         if aspect.is_list and _COUNTING.search(question):
@@ -260,6 +266,14 @@ def compare_aspects(
             _compare_texts(body, profiles, per, outcome, aspect)
         table.append((aspect.title, *("; ".join(e.text for e in entries) or "(none)" for entries in per)))
         outcome.having |= {p.role for p, entries in zip(profiles, per, strict=True) if entries}
+        # The differences first, what is the same in both after them, one line each.
+        same_text = not outcome.differ and not aspect.is_list and body.lines[-1].startswith("- The same in both: ")
+        if same_text:
+            alike.add(f"- {aspect.title}: {body.lines[-1].removeprefix('- The same in both: ')}")
+        else:
+            (differing if outcome.differ else alike).lines.extend(body.lines)
+        titles[outcome.differ].append(aspect.title.lower())
+        outcome.differ = differed or outcome.differ
     names = " and ".join(f"**{who(p)}**" for p in profiles)
     if len(table) == 1:
         w.add(f"Neither template lists anything on that: compared {names}.")
@@ -275,13 +289,21 @@ def compare_aspects(
     elif check and _DIFFERENT.search(question):
         w.add("Yes, they differ." if outcome.differ else f"No: {same[5:]}")
     elif check and _BOTH.search(question):
-        w.add("Yes, both templates list it." if all_have else "No, not both.")
+        # "Yes, both templates list it, where appropriate.": the limit the templates put on the one entry each
+        single = [cell for row in table[1:] for cell in row[1:]] if len(table) == 2 else []
+        but = qualifier(single, []) if single and all(";" not in cell for cell in single) else ""
+        w.add(f"Yes, both templates list it{but}." if all_have else "No, not both.")
     elif lacking is not None:
         having = " and ".join(f"**{p.short_name}**" for p in profiles if p.role != lacking.role)
         w.add(f"Listed for the {having} and not for the **{lacking.short_name}**:")
+    elif titles[True]:
+        alike_too = f"; the same in both: {', '.join(titles[False])}" if titles[False] else ""
+        w.add(f"{names} differ in {', '.join(titles[True])}{alike_too}.")
     else:
-        w.add(f"Side by side: {names}")
-    w.lines.extend(body.lines)
+        w.add(f"{names}: the same in both ({', '.join(titles[False])}).")
+    if alike.lines and differing.lines:
+        alike.lines.insert(0, "\n**The same in both**")
+    w.lines.extend(differing.lines + alike.lines)
     return tuple(table)
 
 
@@ -297,14 +319,13 @@ def _compare_lists(
     common = set.intersection(*(set(k) for k in keyed)) if keyed else set()
     related: set[str] = set()
 
-    def marks() -> str:  # cited only when a line shows both sides
+    def marks() -> str:  # cited only when a line shows both sides; the abstract can quote any of the entries
         return " ".join(
-            w.cite(p, _span(entries), entries[0].text) for p, entries in zip(profiles, per, strict=True) if entries
+            w.cite(p, _span(entries), " … ".join(e.text for e in entries))
+            for p, entries in zip(profiles, per, strict=True)
+            if entries
         )
 
-    if len(profiles) > 1 and common and lacking is None:
-        shown = "; ".join(e.text for k, e in keyed[0].items() if k in common)
-        w.add(f"- In both ({len(common)}): {shown} {marks()}")
     if len(profiles) == 2:
         left = [e.text for k, e in keyed[0].items() if k not in common]
         right = [e.text for k, e in keyed[1].items() if k not in common]
@@ -340,7 +361,19 @@ def _compare_lists(
                 if j != i and normalise(e.text) in everything[j] and normalise(e.text) not in keyed[j]
             ]
             named.append(f"{e.text} (the {' and '.join(elsewhere)} lists it elsewhere)" if elsewhere else e.text)
-        w.add(f"- Only {p.short_name} ({len(only)}): {'; '.join(named)} {w.cite(p, _span(only), only[0].text)}")
+        mark = w.cite(p, _span(only), only[0].text)
+        if len(named) > LONG_LIST:  # one line an item, under the count
+            w.add(f"- Only {p.short_name} ({len(only)}) {mark}")
+            w.lines.extend(f"  - {x}" for x in named)
+        else:
+            w.add(f"- Only {p.short_name} ({len(only)}): {'; '.join(named)} {mark}")
+    if len(profiles) > 1 and common and lacking is None:  # the differences first
+        both = [e.text for k, e in keyed[0].items() if k in common]
+        if len(both) > LONG_LIST:
+            w.add(f"- In both ({len(common)}) {marks()}")
+            w.lines.extend(f"  - {x}" for x in both)
+        else:
+            w.add(f"- In both ({len(common)}): {'; '.join(both)} {marks()}")
 
 
 def _count_lists(

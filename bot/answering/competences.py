@@ -19,7 +19,7 @@ from knowledge.text import normalise
 
 from .compose import KIND_TITLES, Writer, basic_source, matches_theme, who
 
-COMPACT_OVER = 12  # lists longer than this show one line per underpinning principle
+COMPACT_OVER = 12  # lists longer than this leave out each competence's function
 SECTION_TITLES = {
     "core": "Core competences",
     "role-specific": "Role specific competences",
@@ -215,8 +215,11 @@ def listing(
         for principle, members in groups.items():
             mark = w.cite(p, group_source(members), f"{principle}: {members[0].title}", principle)
             if len(chosen) > COMPACT_OVER:
-                # A long list stays complete but short enough to read on a phone: one line a principle.
-                w.add(f"- *{principle}* ({len(members)}): " + "; ".join(c.title for c in members) + f" {mark}")
+                # A long list stays complete, one line an item, under its principle with how many it has
+                # (the Teams rendering shows "Show all" for what is past the first screen).
+                w.add(f"- *{principle}* ({len(members)})")
+                for c in members:
+                    w.add(f"  - {c.title} {mark}")
                 continue
             w.add(f"- *{principle}*")
             for c in members:
@@ -284,42 +287,47 @@ def _titles(p: RoleProfile) -> dict[str, Competence]:
 
 
 def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tuple[str, ...], ...]:
-    """Side by side on `aspect` (training, experience, competences, level or overview); returns a table."""
+    """Side by side on `aspect` (training, experience, competences, level or overview); returns a table.
+    The text says first what differs, then the detail of each difference, then what is the same in both."""
     header = ("", *(who(p) for p in profiles))
     rows: list[tuple[str, ...]] = [header]
-    w.add("Side by side: " + " and ".join(f"**{who(p)}**" for p in profiles))
+    parts: list[tuple[str, bool, Writer]] = []  # (title, differs, its lines)
+
+    def part(title: str, differs: bool) -> Writer:
+        section = Writer(w.kb, w.citations)
+        parts.append((title, differs, section))
+        return section
+
     if aspect in ("overview", "level"):
-        w.add()
-        w.add("**Career framework level**")
+        x = part("career framework level", len({p.level for p in profiles}) > 1)
+        x.add("**Career framework level**")
         for p in profiles:
-            w.add(f"- {p.short_name}: level {p.level} {w.cite(p, basic_source(p, 'level'))}")
+            x.add(f"- {p.short_name}: level {p.level} {x.cite(p, basic_source(p, 'level'))}")
         rows.append(("Level", *(str(p.level) for p in profiles)))
     if aspect in ("overview", "experience"):
-        w.add()
-        w.add("**Experience required**")
+        x = part("experience required", len({normalise(p.experience.value) for p in profiles}) > 1)
+        x.add("**Experience required**")
         for p in profiles:
-            mark = w.cite(p, p.experience.source)
-            w.add(f"- {p.short_name}: {p.experience.value or 'left blank'} {mark}")
+            mark = x.cite(p, p.experience.source)
+            x.add(f"- {p.short_name}: {p.experience.value or 'left blank'} {mark}")
         rows.append(("Experience required", *(p.experience.value or "(blank)" for p in profiles)))
     if aspect in ("overview", "training"):
-        w.add()
-        w.add("**Statutory and mandatory learning**")
-        for p in profiles:
-            f = p.cpd_field("statutory_mandatory")
+        statutory = [p.cpd_field("statutory_mandatory") for p in profiles]
+        x = part("statutory and mandatory learning", len({_items(f) for f in statutory}) > 1)
+        x.add("**Statutory and mandatory learning**")
+        for p, f in zip(profiles, statutory, strict=True):
             if f is not None:
                 value = "; ".join(i.text for i in f.items) or f.value or "left blank in the template"
-                w.add(f"- {p.short_name}: {value} {w.cite(p, f.source)}")
-        rows.append(("Statutory and mandatory", *(_items(p.cpd_field("statutory_mandatory")) for p in profiles)))
-        w.add()
-        w.add("**Informal learning** (indicative)")
+                x.add(f"- {p.short_name}: {value} {x.cite(p, f.source)}")
+        rows.append(("Statutory and mandatory", *(_items(f) for f in statutory)))
         informal = [p.learning_field("informal") for p in profiles]
         sets = [{normalise(i.text): i.text for i in (f.items if f else ())} for f in informal]
+        x = part("informal learning", len({frozenset(s) for s in sets}) > 1)
+        x.add("**Informal learning** (indicative)")
         common = set.intersection(*(set(s) for s in sets)) if sets else set()
-        if len(profiles) > 1 and common:
-            shown = "; ".join(sets[0][k] for k in sets[0] if k in common)
-            marks = " ".join(w.cite(p, f.source) for p, f in zip(profiles, informal, strict=True) if f)
-            w.add(f"- In both: {shown} {marks}")
         related: set[str] = set()
+        marks = " ".join(x.cite(p, f.source) for p, f in zip(profiles, informal, strict=True) if f)
+        lines: list[str] = []
         if len(profiles) == 2 and all(informal):
             # "PREVENT training or WRAP" and "PREVENT": the same subject in each template's own words
             pairs = similar_items(
@@ -329,35 +337,42 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
                 shown = "; ".join(
                     f"“{a}” ({profiles[0].short_name}) and “{b}” ({profiles[1].short_name})" for a, b in pairs
                 )
-                marks = " ".join(w.cite(p, f.source) for p, f in zip(profiles, informal, strict=True) if f)
-                w.add(f"- Similar in both: {shown} {marks}")
+                lines.append(f"- Similar in both: {shown} {marks}")
                 related = {normalise(x) for pair in pairs for x in pair}
-        for p, f, s in zip(profiles, informal, sets, strict=True):
+        for p, f, items in zip(profiles, informal, sets, strict=True):
             if f is None:
                 continue
-            only = [text for k, text in s.items() if k not in common and k not in related]
+            only = [text for k, text in items.items() if k not in common and k not in related]
             label = "Only" if len(profiles) > 1 and common else ""
-            w.add(
+            x.add(
                 f"- {label + ' ' if label else ''}{p.short_name}: {'; '.join(only) or 'nothing else'}"
-                f" {w.cite(p, f.source)}"
+                f" {x.cite(p, f.source)}"
             )
+        x.lines.extend(lines)
+        if len(profiles) > 1 and common:
+            x.add(f"- In both: {'; '.join(sets[0][k] for k in sets[0] if k in common)} {marks}")
         rows.append(("Informal learning", *(_items(f) for f in informal)))
         for key, title in (("frequency", "CPD frequency"), ("funding", "CPD funding")):
             values = [p.cpd_field(key) for p in profiles]
             if all(v is not None for v in values):
-                w.add()
-                w.add(f"**{title}**")
-                for p, f in zip(profiles, values, strict=True):
-                    assert f is not None
-                    w.add(f"- {p.short_name}: {f.value or 'left blank'} {w.cite(p, f.source)}")
+                found = [v for v in values if v is not None]
+                differs = len({normalise(f.value) for f in found}) > 1
+                x = part(title, differs)
+                x.add(f"**{title}**")
+                if not differs:  # the same words in every template: said once, cited to each
+                    marks = " ".join(x.cite(p, f.source) for p, f in zip(profiles, found, strict=True))
+                    x.add(f"- The same in both: {found[0].value or 'left blank'} {marks}")
+                    continue
+                for p, f in zip(profiles, found, strict=True):
+                    x.add(f"- {p.short_name}: {f.value or 'left blank'} {x.cite(p, f.source)}")
     if aspect in ("overview", "competences"):
-        w.add()
-        w.add("**Competences** (National Occupational Standards)")
+        x = part("competences", True)
+        x.add("**Competences** (National Occupational Standards)")
         for p in profiles:
             counts = ", ".join(f"{len(p.competences_in(s))} {s}" for s in COMPETENCE_SECTIONS)
             first = p.competences[0] if p.competences else None
-            mark = w.cite(p, group_source(p.competences_in(first.section)), first.title) if first else ""
-            w.add(f"- {p.short_name}: {counts} {mark}")
+            mark = x.cite(p, group_source(p.competences_in(first.section)), first.title) if first else ""
+            x.add(f"- {p.short_name}: {counts} {mark}")
         rows.append(("Competences", *(str(len(p.competences)) for p in profiles)))
         if len(profiles) == 2:
             a, b = (_titles(p) for p in profiles)
@@ -365,17 +380,39 @@ def compare(w: Writer, profiles: Sequence[RoleProfile], aspect: str) -> tuple[tu
             if shared:
                 # Complete, and cited to both templates: each lists every one of these titles.
                 marks = " ".join(
-                    w.cite(p, group_source([_titles(p)[normalise(c.title)] for c in shared]), shared[0].title)
+                    x.cite(p, group_source([_titles(p)[normalise(c.title)] for c in shared]), shared[0].title)
                     for p in profiles
                 )
-                w.add(f"- In both ({len(shared)}): " + "; ".join(c.title for c in shared) + f" {marks}")
+                x.add(f"- In both ({len(shared)}) {marks}")
+                for c in shared:
+                    x.add(f"  - {c.title}")
             rows.append(("Competences in both", str(len(shared)), str(len(shared))))
     if aspect == "scope":
         for p in profiles:
-            w.add()
-            w.add(f"**{p.short_name}**")
+            x = part(f"scope of the {p.short_name}", True)
+            x.add(f"**{p.short_name}**")
             for para in p.scope:
-                w.add(f"- {para.text} {w.cite(p, para.source)}")
+                x.add(f"- {para.text} {x.cite(p, para.source)}")
+    names = " and ".join(f"**{who(p)}**" for p in profiles)
+    differ = [title for title, differs, _ in parts if differs and not title.startswith("scope")]
+    alike = [title for title, differs, _ in parts if not differs]
+    if aspect == "scope":
+        w.add(f"The scope of the {names}, in each template's words:")
+    elif differ:
+        w.add(f"{names} differ in {', '.join(differ)}" + (f"; the same in both: {', '.join(alike)}." if alike else "."))
+    else:
+        w.add(f"{names}: the same in both ({', '.join(alike)}).")
+    same: list[str] = []
+    for _, differs, section in sorted(parts, key=lambda t: not t[1]):
+        if not differs and section.lines[-1].startswith("- The same in both: "):  # one line under one heading
+            same.append(f"- {section.lines[0].strip('*')}: {section.lines[-1].removeprefix('- The same in both: ')}")
+            continue
+        w.add()
+        w.lines.extend(section.lines)
+    if same:
+        w.add()
+        w.add("**The same in both**")
+        w.lines.extend(same)
     return tuple(rows)
 
 

@@ -113,6 +113,26 @@ def short_label(label: str) -> str:
     return re.sub(r"\s*\(.*?\)\s*|:$", "", label).strip() or label
 
 
+# -- yes/no ----------------------------------------------------------------------------------------
+
+# Words of a template that limit what it asks: a yes/no keeps them ("Yes, where appropriate.").
+QUALIFIERS = ("where appropriate", "or equivalent experience", "or equivalent", "where required", "if required")
+
+
+def qualifier(texts: list[str], theme: list[str]) -> str:
+    """The limit the template puts on what answers the question, said after "Yes": ", where
+    appropriate", or ", as an example" when what was asked is only named after an "e.g."."""
+    for text in texts:
+        lowered = text.lower()
+        found = next((q for q in QUALIFIERS if q in lowered), None)
+        if found:
+            return f", {found}"
+        before, eg, after = lowered.partition("e.g.")
+        if eg and theme and any(t in after for t in theme) and not any(t in before for t in theme):
+            return ", as an example (the template names it after “e.g.”)"
+    return ""
+
+
 # -- training -------------------------------------------------------------------------------------
 
 TRAINING_GROUPS = {
@@ -286,49 +306,47 @@ def framework(w: Writer, general: tuple[GeneralPassage, ...], terms: list[str], 
 
 
 def onboarding(w: Writer, p: RoleProfile) -> None:
-    w.add(
-        f"Welcome! Here is a checklist for starting as **{p.short_name}** (career framework level {p.level}),"
-        " taken from the role profile:"
-    )
-    if p.scope:
-        w.add()
-        w.add("**What the role is for**")
-        for para in p.scope:
-            w.add(f"> {para.text} {w.cite(p, para.source)}")
-    w.add()
-    w.add("**1. Confirm the experience the role requires**")
-    for item in p.experience_items:
-        w.add(f"- [ ] {KIND_TITLES[item.kind]}: {item.text} {w.cite(p, p.experience.source, p.experience.value)}")
+    """A new starter's checklist: what to do first on its first line, then the rest of the role profile's
+    checklist (one marker per group: every item under a heading comes from the place it cites)."""
     statutory = p.cpd_field("statutory_mandatory")
-    w.add()
-    w.add("**2. Statutory and mandatory learning**")
+    start = f"Welcome! **Start here** as {p.short_name} (career framework level {p.level}):"
     if statutory is None or statutory.is_blank:
         src = statutory.source if statutory else p.title_source
         w.add(
-            f"- The template leaves this blank {w.cite(p, src)}: ask your line manager which statutory and"
-            " mandatory training your organisation requires."
+            f"{start} ask your line manager which statutory and mandatory training your organisation requires;"
+            f" the template leaves this blank {w.cite(p, src)}"
         )
     else:
+        label = short_label(statutory.label)
+        w.add(f"{start} book your statutory and mandatory learning {w.cite(p, statutory.source, group=label)}")
         for entry in statutory.items or ():
-            w.add(f"- [ ] {entry.text} {w.cite(p, statutory.source, group=short_label(statutory.label))}")
+            w.add(f"- [ ] {entry.text}")
+    w.add()
+    w.add("Then, the rest of your checklist from the role profile:")
     informal = p.learning_field("informal")
     if informal and informal.items:
-        w.add()
-        w.add("**3. Informal learning to plan with your line manager** (indicative)")
+        quote = f"{informal.label}: {informal.value}"
+        w.add(
+            "**Informal learning to plan with your line manager** (indicative)"
+            f" {w.cite(p, informal.source, quote, short_label(informal.label))}"
+        )
         for entry in informal.items:
-            w.add(
-                f"- [ ] {entry.text}"
-                f" {w.cite(p, informal.source, f'{informal.label}: {informal.value}', short_label(informal.label))}"
-            )
+            w.add(f"- [ ] {entry.text}")
     core = p.competences_in("core")
     if core:
-        w.add()
-        w.add(f"**4. Competences to read first**: the {len(core)} core competences, for example")
+        w.add(f"**Competences to read first**: the {len(core)} core competences, for example")
         for c in core[:3]:
             w.add(f"- {c.title} ({c.principle}) {w.cite(p, c.source, group=c.principle)}")
-    w.add()
-    w.add("**5. How CPD works**")
+    w.add("**How CPD works**")
     for key in ("impact_method", "frequency", "funding"):
         f = p.cpd_field(key)
         if f is not None:
             w.field(p, f, FIELD_TITLES[key])
+    if p.scope:
+        w.add(f"**What the role is for** {w.cite(p, p.scope[0].source)}")
+        for para in p.scope:
+            w.add(f"> {para.text}")
+    mark = w.cite(p, p.experience.source, p.experience.value)
+    w.add(f"**The experience the role asks for** (what you were recruited on) {mark}")
+    for item in p.experience_items:
+        w.add(f"- {KIND_TITLES[item.kind]}: {item.text}")

@@ -11,21 +11,48 @@ from knowledge.records import RoleProfile
 from . import compose
 from .answer import Answer, Suggestion
 from .understanding import Question
-from .wording import with_article
+from .wording import initials, with_article
 
 if TYPE_CHECKING:
     from .context import Context
 
 
+NOT_COVERED = "The role profile templates don't cover that."
+# Where to look instead, first match wins: what the templates leave to the employer, and where it is set.
+ELSEWHERE = (
+    (
+        re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn\w*|bands?|pensions?|mileage|expenses)\b", re.I),
+        "The role profile templates don't cover that: pay is set locally. Ask HR, or see the job description"
+        " and your contract."
+        " NHS pay bands come from Agenda for Change; a career framework level is not a pay band.",
+    ),
+    (
+        re.compile(
+            r"\b(?:leave|holidays?|notice|probation\w*|hours|shifts?|rota|on-call|home|hybrid|dress|uniform"
+            r"|driving|parking|equipment|contract|line manage)\b",
+            re.I,
+        ),
+        "The role profile templates don't cover that: your employer sets it. Ask your line manager or HR, or"
+        " see your contract and local policies.",
+    ),
+)
+
+
 def decline(engine: Context, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
     roles = "; ".join(f"{p.short_name} (level {p.level})" for p in engine.kb.profiles)
+    instead = next((advice for pattern, advice in ELSEWHERE if pattern.search(q.text)), NOT_COVERED)
+    suggestions = engine.starter_questions()
+    if profiles:  # the role asked about: its level (what the templates say nearest to pay), then its profile
+        p = profiles[0]
+        level = Suggestion(f"{initials(p)} level", f"What level is {with_article(p)}?")
+        suggestions = (level, *engine.follow_ups(p, "level"))[:3]
     text = (
-        "The role profile templates don't cover that. For each role they cover: the experience required,"
-        " the scope of the role, the career framework level, the competences (National Occupational"
-        " Standards), indicative learning and development, statutory and mandatory learning, and CPD."
-        f"\n\nRoles with a template: {roles}."
+        f"{instead}"
+        "\n\nFor each role the templates cover the experience required, the scope of the role, the career"
+        " framework level, the competences (National Occupational Standards), indicative learning and"
+        f" development, statutory and mandatory learning, and CPD. Roles with a template: {roles}."
     )
-    return Answer(text, (), tuple(p.role for p in profiles), q.topic, True, engine.starter_questions())
+    return Answer(text, (), tuple(p.role for p in profiles), q.topic, True, suggestions)
 
 
 def unknown_role(engine: Context, unknown: Sequence[str]) -> Answer:

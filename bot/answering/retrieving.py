@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .context import Context, Vector
 
 
-# Calibrated on tests/eval with the packaged MiniLM (see README, "Retrieval"): a free-form hit is
+# Calibrated on tests/eval with the packaged MiniLM (docs/how-it-works.md): a free-form hit is
 # relevant when it is close in meaning, or contains the question's words and is not far in meaning.
 RELEVANCE_COSINE = (0.55, 0.0)  # (cosine, coverage): close in meaning alone
 

@@ -38,14 +38,15 @@ from msrest.serialization import Model
 
 from index import BatchingEmbedder
 
-from ..answering.answer import Answer
+from ..answering.answer import Answer, Suggestion
 from ..answering.engine import ConversationState as Memory
 from ..answering.engine import Engine, VectorNeeded
+from ..answering.wording import initials
 from ..settings import Settings, SettingsError
 from .commits import write
 from .connector import SenderConnectorFactory
 from .feedback import FeedbackStore
-from .render import render_answer, render_text
+from .render import MAX_SUGGESTIONS, button_title, render_answer, render_text
 from .sender import ChannelError, ReplySender
 from .storage import StorageUnavailable
 from .validation import BadActivity, check_activity
@@ -57,6 +58,8 @@ WITHOUT_MEMORY = (
 )
 MEMORY_UNAVAILABLE = "rolebot.memory_unavailable"  # turn state: the memory could not be read or saved
 STATE_PROPERTY = "rolebot"
+BUTTONS_PROPERTY = "rolebot_buttons"  # the last reply's buttons: title -> the question it asks
+ROLE_TOPICS = ("training", "experience", "competences", "scope", "level", "onboarding")
 STATE_ATTEMPTS = 5  # reads and re-applies of a turn whose state another instance changed meanwhile
 
 
@@ -176,6 +179,7 @@ class RoleBot(ActivityHandler):
         self.engine = engine
         self.conversation_state = conversation_state
         self.memory = conversation_state.create_property(STATE_PROPERTY)
+        self.buttons = conversation_state.create_property(BUTTONS_PROPERTY)
         self.feedback = feedback
         self.batcher = batcher
 
@@ -200,6 +204,8 @@ class RoleBot(ActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         question = _text_of(activity)
+        if not question and isinstance(activity.value, dict) and isinstance(activity.value.get("question"), str):
+            question = " ".join(activity.value["question"].split())[:1000]  # a card button posted as data
         if not question and activity.value is not None:
             await turn_context.send_activity(MessageFactory.text("I can only read typed questions."))
             return
@@ -252,10 +258,15 @@ class RoleBot(ActivityHandler):
                 log.warning("could not read the conversation's memory: %s", exc)
                 turn_context.turn_state[MEMORY_UNAVAILABLE] = True
                 answer, _ = await self._answer(question, Memory())
-                return replace(answer, text=f"{answer.text}\n\n{WITHOUT_MEMORY}")
+                return replace(self.with_next_step(answer), text=f"{answer.text}\n\n{WITHOUT_MEMORY}")
             memory = Memory.from_dict(stored)
-            answer, memory = await self._answer(question, memory)
+            offered = await self.buttons.get(turn_context, dict)  # read with the memory, above
+            # A client may send a button's title rather than its question (the Playground does).
+            asked = offered.get(_button_key(question), question) if isinstance(offered, dict) else question
+            answer, memory = await self._answer(asked, memory)
+            answer = self.with_next_step(answer)
             await self.memory.set(turn_context, memory.to_dict())
+            await self.buttons.set(turn_context, offer(answer.suggestions))
             try:
                 await self.conversation_state.save_changes(turn_context)
                 return answer
@@ -270,6 +281,22 @@ class RoleBot(ActivityHandler):
                 await asyncio.sleep(0.01 * attempt)
                 await self.conversation_state.load(turn_context, force=True)
         raise AssertionError("unreachable")
+
+    def with_next_step(self, answer: Answer) -> Answer:
+        """An answer about one role offers the same question about the other ("and the SM?") first."""
+        others = [p for p in self.engine.kb.profiles if p.role not in answer.roles]
+        asked = next((p for p in self.engine.kb.profiles if p.role in answer.roles), None)
+        # among many templates, the next role is one of the same area of work ("and the senior one?")
+        area = asked.area_of_work.lower().split()[:2] if asked else []
+        near = [p for p in others if p.area_of_work.lower().split()[:2] == area] or (others if len(others) == 1 else [])
+        if answer.declined or len(answer.roles) != 1 or answer.topic not in ROLE_TOPICS or not near:
+            return answer
+        other = near[0]
+        title = f"And the {initials(other)}?"
+        if any(s.title == title for s in answer.suggestions):
+            return answer
+        step = Suggestion(title, f"and the {other.short_name.lower()}?")
+        return replace(answer, suggestions=(step, *answer.suggestions)[:MAX_SUGGESTIONS])
 
     async def _answer(self, question: str, memory: Memory) -> tuple[Answer, Memory]:
         """The engine's answer; a question that needs retrieval is embedded by the batcher, off the
@@ -286,6 +313,7 @@ class RoleBot(ActivityHandler):
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         for member in members_added:
             if member.id != bot_id:
+                await self.buttons.set(turn_context, offer(self.engine.starter_questions()))
                 await turn_context.send_activity(to_activity(self.welcome()))
 
     def welcome(self) -> dict[str, Any]:
@@ -326,6 +354,15 @@ class RoleBot(ActivityHandler):
         # Adaptive Card actions, sign-in and message extensions are not used by this bot: botbuilder's
         # handlers for them fail on malformed values, so they are not reached.
         return InvokeResponse(status=501, body={"error": "unsupported invoke"})
+
+
+def _button_key(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip("?. ")
+
+
+def offer(suggestions: tuple[Suggestion, ...]) -> dict[str, str]:
+    """The buttons a reply shows, by the title a client may send back instead of the question."""
+    return {_button_key(button_title(s.title)): s.question for s in suggestions[:MAX_SUGGESTIONS]}
 
 
 def _feedback_text(raw: Any) -> str:

@@ -8,8 +8,13 @@ Teams' limits are enforced here, in one place, whatever the answering layer prod
 - at most 10 citations in a message (the client refuses more with 400), each `[n]` in the text has
   its citation and each citation is used; name at most 80 characters, abstract at most 160;
 - the payload well under Teams' 100 KB (UTF-16): at most `MAX_ACTIVITY_BYTES`;
-- at most 3 suggested actions, with titles short enough to show whole, and only on replies without
-  citations (the Playground renders a message with suggested actions as plain text, citations lost);
+- at most 3 buttons, with titles short enough to show whole. A reply without citations carries them
+  as suggested actions, its text written in the few HTML tags every client renders (the Playground
+  shows a message with suggested actions as plain text unless it is HTML, and drops its citations);
+  a cited reply carries them on an Adaptive Card under its text, so its markdown and citations stay;
+- one layout decision per answer shape (`shape`): how many lines show before "Show all" (a long reply's
+  first screen is its text; the rest is on the card, shown by `Action.ToggleVisibility`, its sources
+  cited on the last line of the text). A comparison is sent once, as text: no table card repeating it;
 - only formatting every Teams client renders in a text message (bold, italic, blockquotes, links):
   markdown lists and headings are not rendered on mobile, so list items become lines that start with
   a bullet character, one paragraph each, which every client shows intact.
@@ -124,11 +129,49 @@ def _cited_lines(text: str, citations: tuple[Citation, ...]) -> tuple[str, list[
         kept.append(
             _MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else "", line)
         )
-    body = "\n".join(kept)
+    body = _marker_per_group("\n".join(kept))
     body = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", body)
     body = re.sub(r"[ \t]+\n", "\n", body).rstrip()
     entities = [_citation(by_position[old], new) for old, new in sorted(renumber.items(), key=lambda kv: kv[1])]
     return body, entities, cut
+
+
+_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s")
+_ONE_MARKER = re.compile(r"^(.*?)\s*\[(\d+)\]\s*$")
+
+
+def _marker_per_group(text: str) -> str:
+    """One marker per group: where every item of a list (two or more) ends with the same one marker, it
+    goes once on the line the list hangs from ("H. Management and Administration (15) [2]")."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        head = lines[i]
+        out.append(head)
+        i += 1
+        head_item = _ITEM.match(head)
+        depth = len(head_item.group(1)) if head_item else -1
+        items: list[tuple[str, str]] = []  # (the item without its marker, the marker)
+        indent = None
+        for line in lines[i:]:
+            item, marked = _ITEM.match(line), _ONE_MARKER.match(line)
+            if not item or not marked or len(item.group(1)) <= depth or indent not in (None, item.group(1)):
+                break
+            if len(_MARKER.findall(line)) != 1:
+                break
+            indent = item.group(1)
+            items.append((marked.group(1), marked.group(2)))
+        marks = {mark for _, mark in items}
+        head_marks = _MARKER.findall(head)
+        if len(items) < 2 or len(marks) != 1 or not head.strip() or head_marks not in ([], list(marks)):
+            continue
+        if not head_marks:
+            head = head.rstrip()
+            out[-1] = f"{head[:-1]} [{marks.pop()}]:" if head.endswith(":") else f"{head} [{marks.pop()}]"
+        out.extend(text for text, _ in items)
+        i += len(items)
+    return "\n".join(out)
 
 
 # -- suggested actions ------------------------------------------------------------------------------
@@ -153,7 +196,21 @@ def suggested_actions(suggestions: tuple[Suggestion, ...]) -> dict[str, Any]:
     }
 
 
-# -- cards ------------------------------------------------------------------------------------------
+# -- shapes ---------------------------------------------------------------------------------------
+
+# How many lines of each shape show before "Show all". A reply at most `SLACK` lines longer is shown whole.
+FIRST_SCREEN = {
+    "yes/no": 10,
+    "count": 10,
+    "comparison": 12,
+    "onboarding": 10,
+    "decline": 14,
+    "short list": 16,
+    "long list": 14,
+}
+SLACK = 3
+_YES_NO = re.compile(r"^(?:Yes\b|No\b|Only (?:the|\*\*)|Both\b|All \d+\b|\*\*[^*]+\*\*: only\b)")
+_COUNT = re.compile(r"^(?:\*\*)?[^.:]{0,80}?\b(?:\d+|no) (?:competences?|entries|items|principles?)\b|^\d+[: ]")
 
 
 def comparison_card(
@@ -194,39 +251,153 @@ def comparison_card(
     }
 
 
+def shape(answer: Answer) -> str:
+    """Which of the answer shapes this is: yes/no, count, comparison, onboarding, decline, short list
+    or long list (a welcome is `render_text`'s)."""
+    first = answer.text.lstrip().split("\n", 1)[0]
+    if answer.declined:
+        return "decline"
+    if answer.topic in ("compare", "progression") or answer.table:
+        return "comparison"
+    if answer.topic == "onboarding":
+        return "onboarding"
+    if _YES_NO.match(first):
+        return "yes/no"
+    if _COUNT.match(first) and line_count(answer.text) <= FIRST_SCREEN["count"]:
+        return "count"
+    return "long list" if line_count(answer.text) > FIRST_SCREEN["short list"] + SLACK else "short list"
+
+
+def _is_heading(line: str) -> bool:
+    body = line.strip()
+    return body.endswith(":") or bool(re.fullmatch(r"\*\*[^*]+\*\*(?: \([^)]*\))?(?: \[\d+\])*", body))
+
+
+def first_screen(body: str, limit: int) -> tuple[str, list[str]]:
+    """`body` cut after at most `limit` lines (never right after a heading, and only if more than
+    `SLACK` lines would be left), and the lines left over."""
+    lines = [line for line in body.split("\n") if line.strip()]
+    if len(lines) <= limit + SLACK:
+        return body, []
+    keep = limit
+    while keep > 1 and _is_heading(lines[keep - 1]):
+        keep -= 1
+    shown = 0
+    out: list[str] = []
+    for line in body.split("\n"):
+        if line.strip():
+            if shown == keep:
+                break
+            shown += 1
+        out.append(line)
+    return "\n".join(out).rstrip(), lines[keep:]
+
+
+# -- buttons and cards ------------------------------------------------------------------------------
+
+
+def _card_text(line: str) -> dict[str, Any]:
+    """A line of a reply as an Adaptive Card TextBlock: no citation markers (a card cannot show them) and
+    no `**` (a heading is a bold block instead)."""
+    shown = teams_text(_MARKER.sub("", line)).strip()
+    heading = _is_heading(shown) and shown.startswith("**")
+    shown = shown.replace("**", "")
+    block: dict[str, Any] = {"type": "TextBlock", "text": shown, "wrap": True, "spacing": "Small"}
+    if heading:
+        block.update(weight="Bolder", spacing="Medium")
+    return block
+
+
+def card(rest: list[str], suggestions: tuple[Suggestion, ...]) -> dict[str, Any]:
+    """An Adaptive Card 1.5 under a reply: the lines that did not show (hidden until "Show all"), and the
+    next questions as buttons. A button posts its question as the card's data, `{"question": ...}`,
+    which the bot reads (channel.py). (The Playground sends nothing for a button whose data asks
+    Teams for an `imBack` or a `messageBack`; plain data it posts, as Teams does.)"""
+    body: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    if rest:
+        body.append({"type": "Container", "id": "more", "isVisible": False, "items": [_card_text(x) for x in rest]})
+        actions.append(
+            {"type": "Action.ToggleVisibility", "title": f"Show all ({len(rest)} more)", "targetElements": ["more"]}
+        )
+    for s in suggestions[: MAX_SUGGESTIONS - (1 if rest else 0)]:
+        actions.append(
+            {
+                "type": "Action.Submit",
+                "title": button_title(s.title),
+                "data": {"question": s.question},
+            }
+        )
+    return {
+        "contentType": "application/vnd.microsoft.card.adaptive",
+        "content": {
+            "type": "AdaptiveCard",
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": "1.5",
+            "body": body,
+            "actions": actions,
+        },
+    }
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"\*\*|\[\d+\]", "", markdown)
+
+
+def html_text(markdown: str) -> str:
+    """Markdown from the answering layer in the HTML every client renders: for a message with suggested
+    actions, which the Playground shows as plain text unless it is HTML."""
+    out = []
+    for line in teams_text(markdown).split("\n\n"):
+        line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        line = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", line)
+        line = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", line)
+        out.append(line.replace("\\.", ".").replace("\\)", ")"))
+    return "<br>".join(out)
+
+
 # -- whole messages ---------------------------------------------------------------------------------
 
 CUT_NOTE = "The rest did not fit in one message: ask about one role or one section at a time."
 
 
 def render_answer(answer: Answer, feedback: bool = True) -> dict[str, Any]:
-    """The message activity for an answer: text, citations, feedback buttons, suggestions, card."""
+    """The message activity for an answer: text, citations, feedback buttons, buttons, "Show all"."""
     body, citations, cut = _cited_lines(answer.text, answer.citations)
     if cut:
         body += f"\n\n*{CUT_NOTE}*"
+    body, rest = first_screen(body, FIRST_SCREEN[shape(answer)])
+    if rest:
+        shown = set(_MARKER.findall(body))
+        hidden = list(dict.fromkeys(m for line in rest for m in _MARKER.findall(line) if m not in shown))
+        sources = f", from {' '.join(f'[{m}]' for m in hidden)}" if hidden else ""
+        # Not in italics: a client shows markers inside emphasis as raw text, not as citations.
+        body += f"\n\n{len(rest)} more line{'s' if len(rest) != 1 else ''} under Show all{sources}."
     activity: dict[str, Any] = {"type": "message", "text": teams_text(body), "textFormat": "markdown"}
     if citations:
         activity["entities"] = [message_entity(citations)]
     if feedback and not answer.declined:
         activity["channelData"] = {"feedbackLoop": {"type": "default"}, "feedbackLoopEnabled": True}
-    if answer.suggestions and not citations:
-        # The Teams-like Playground shows a message that has suggested actions as plain text, with no
-        # formatting and no citations; a cited answer keeps its citations and goes without them.
-        activity["suggestedActions"] = suggested_actions(answer.suggestions)
+    attachments = []
     if answer.table and answer.topic == MATRIX_TOPIC:  # its first line is the title; the export command below
         lines = [line for line in _plain(body).split("\n") if line.strip()]
         note = next((line.replace("`", "") for line in lines if line.startswith(FULL_EXPORT)), "")
         title = lines[0].strip("* ").split(" (")[0] if lines else "Training matrix"
-        activity["attachments"] = [comparison_card(answer.table, _plain(body), title, note)]
-    elif answer.table:
-        activity["attachments"] = [comparison_card(answer.table, _plain(body))]
+        attachments.append(comparison_card(answer.table, _plain(body), title, note))
+    if rest or (answer.suggestions and (citations or attachments)):
+        # On a card, so that the Playground still renders the text's markdown and citations.
+        attachments.append(card(rest, answer.suggestions))
+    elif answer.suggestions:
+        activity.update(text=html_text(body), textFormat="xml", suggestedActions=suggested_actions(answer.suggestions))
+    if attachments:
+        activity["attachments"] = attachments
     return fit(activity)
 
 
 def render_text(text: str, suggestions: tuple[Suggestion, ...] = ()) -> dict[str, Any]:
     activity: dict[str, Any] = {"type": "message", "text": teams_text(text), "textFormat": "markdown"}
     if suggestions:
-        activity["suggestedActions"] = suggested_actions(suggestions)
+        activity.update(text=html_text(text), textFormat="xml", suggestedActions=suggested_actions(suggestions))
     return fit(activity)
 
 
@@ -256,7 +427,3 @@ def fit(activity: dict[str, Any], limit: int = MAX_ACTIVITY_BYTES) -> dict[str, 
         for entity in activity.get("entities", []):
             entity["citation"] = [c for c in entity["citation"] if c["position"] in used]
     return activity
-
-
-def _plain(markdown: str) -> str:
-    return re.sub(r"\*\*|\[\d+\]", "", markdown)

@@ -1,6 +1,6 @@
 // rolebot on Azure: an Azure Bot (SingleTenant or UserAssignedMSI) with the Teams channel, a Linux
 // App Service running the rolebot container on two instances, and a storage account holding the
-// conversation state and the feedback log that the instances share. See README, "Deploying".
+// conversation state and the feedback log that the instances share. See docs/deploying.md.
 //
 //   az deployment group create -g <resource-group> -f deploy/azure/main.bicep -p deploy/azure/main.parameters.json
 
