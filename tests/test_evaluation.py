@@ -29,6 +29,9 @@ FIXTURES_FLOOR = 0.80
 # The third blind set (237 questions in voices the others lack, 86 of them asked with the invented family
 # loaded beside the shipped two): 74.7 % on its first run, before any change made for it (docs/evaluation.md).
 BLIND3_FLOOR = 0.92
+# The fourth (125 questions, 68 with the family): scored once, 72.8 %, and never fixed for: the estimate of
+# how often a new question is fully right. Its floor only keeps it from slipping.
+BLIND4_FLOOR = 0.72
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -64,19 +67,23 @@ def test_blind_sets(model_runtime, name: str, floor: float) -> None:
     assert report.pass_rate >= floor, summary
 
 
-def _third_blind_set(model_runtime, family_runtime) -> Report:
-    path = default_eval_file().with_name("blind3.json")
+def _with_family(model_runtime, family_runtime, name: str) -> Report:
+    """A set whose cases are asked either of the shipped two or with the invented family beside them."""
+    path = default_eval_file().with_name(name)
     shipped = run_eval(model_runtime.engine, path, templates="shipped")
     family = run_eval(family_runtime.engine, path, templates="family")
     return Report(shipped.results + family.results)
 
 
-def test_third_blind_set(model_runtime, family_runtime) -> None:
-    report = _third_blind_set(model_runtime, family_runtime)
+@pytest.mark.parametrize(
+    ("name", "floor", "size"), [("blind3.json", BLIND3_FLOOR, 150), ("blind4.json", BLIND4_FLOOR, 90)]
+)
+def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, floor: float, size: int) -> None:
+    report = _with_family(model_runtime, family_runtime, name)
     summary = format_report(report)
     print(summary)
-    assert len(report.results) >= 150
-    assert report.pass_rate >= BLIND3_FLOOR, summary
+    assert len(report.results) >= size
+    assert report.pass_rate >= floor, summary
 
 
 def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime, tmp_path: Path) -> None:
@@ -100,14 +107,16 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
         for name in ("questions.json", "holdout.json", "blind.json", "blind2.json")
     ]
     reports.append((fixtures, run_eval(fixtures.engine, default_eval_file().with_name("fixtures.json"))))
-    reports.append((family_runtime, _third_blind_set(model_runtime, family_runtime)))
+    reports += [
+        (family_runtime, _with_family(model_runtime, family_runtime, n)) for n in ("blind3.json", "blind4.json")
+    ]
     problems = [
         f"{r.id}: {r.question} -> {found}"
         for runtime, report in reports
         for r in report.results
         if (found := confident_wrong(r.question.split(" / ")[-1], r.answer, runtime.engine.grounded))
     ]
-    assert sum(len(report.results) for _, report in reports) > 700
+    assert sum(len(report.results) for _, report in reports) > 900
     assert not problems, "\n".join(problems)
 
 
