@@ -229,24 +229,31 @@ def comparison_card(
         }
         for row in table
     ]
+    return adaptive_card(
+        fallbackText=fallback,
+        body=[
+            {"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True},
+            {
+                "type": "Table",
+                "firstRowAsHeader": True,
+                "gridStyle": "accent",
+                "columns": [{"width": 1} for _ in range(columns)],
+                "rows": rows,
+            },
+            *([{"type": "TextBlock", "text": note, "wrap": True, "isSubtle": True}] if note else []),
+        ],
+    )
+
+
+def adaptive_card(**content: Any) -> dict[str, Any]:
+    """An Adaptive Card 1.5 attachment with `content` (body, actions, fallbackText)."""
     return {
         "contentType": "application/vnd.microsoft.card.adaptive",
         "content": {
             "type": "AdaptiveCard",
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "version": "1.5",
-            "fallbackText": fallback,
-            "body": [
-                {"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True},
-                {
-                    "type": "Table",
-                    "firstRowAsHeader": True,
-                    "gridStyle": "accent",
-                    "columns": [{"width": 1} for _ in range(columns)],
-                    "rows": rows,
-                },
-                *([{"type": "TextBlock", "text": note, "wrap": True, "isSubtle": True}] if note else []),
-            ],
+            **content,
         },
     }
 
@@ -328,16 +335,7 @@ def card(rest: list[str], suggestions: tuple[Suggestion, ...]) -> dict[str, Any]
                 "data": {"question": s.question},
             }
         )
-    return {
-        "contentType": "application/vnd.microsoft.card.adaptive",
-        "content": {
-            "type": "AdaptiveCard",
-            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-            "version": "1.5",
-            "body": body,
-            "actions": actions,
-        },
-    }
+    return adaptive_card(body=body, actions=actions)
 
 
 def _plain(markdown: str) -> str:
