@@ -69,3 +69,20 @@ def test_sentences_keep_abbreviations_and_split_a_lead_in() -> None:
     assert sentences("The SM's statutory row looks empty - is it blank?") == [
         "The SM's statutory row looks empty - is it blank?"
     ]
+
+
+def test_a_claim_put_as_a_question_is_asked_as_a_yes_no_and_its_reporter_is_context() -> None:
+    found = find_ask("my rep says the SCSW profile makes them responsible for the rota, is that true")
+    assert found.parts == ("is it true that the SCSW profile makes them responsible for the rota?",)
+    assert found.context == "my rep says"
+    assert find_ask("The ACP MSc is 120 credits, isn't it?").parts == ("is it true that The ACP MSc is 120 credits?",)
+    assert find_ask("what does the EW do, right?").parts == ("what does the EW do, right?",)  # a question already
+
+
+def test_a_need_stated_is_the_ask_and_a_format_after_it_is_no_subject() -> None:
+    found = find_ask(
+        "we are writing the induction pack for our team so I need the stat and mand list for the service manager,"
+        " just the titles"
+    )
+    assert found.parts == ("the stat and mand list for the service manager",)
+    assert found.wants == {"list"}

@@ -126,3 +126,14 @@ def test_a_yes_no_names_only_words_the_templates_use_as_its_subject(model_runtim
     answer = ask_turns(model_runtime, "Is 'Manage budgets' one of the strategic manager's core competences?")
     assert answer.text.startswith("No.")
     assert "Manage budgets (role specific)" in answer.text
+
+
+def test_a_no_about_what_the_template_says_elsewhere_gives_way_to_where_it_says_it(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "quick q from the transport office - does the TA need a driving licence and for how long?"
+    )
+    assert "Full UK driving licence held for at least two years" in answer.text
+    assert not answer.text.startswith("No")
+    answer = ask_turns(family_runtime, "my rep says the SCSW profile makes them responsible for the rota, is that true")
+    assert answer.text.startswith("No.")
+    assert "rep" not in answer.text.split("\n")[1] and "Plan and organise the work rota of a team" in answer.text

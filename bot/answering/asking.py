@@ -75,6 +75,11 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
+_TRAILING_WANTS = re.compile(
+    r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list)|one (?:per|a) line|(?:in )?bullets?(?: points?)?|no commentary"
+    r"|(?:short|quick|brief) answer|briefly)(?:[,;\s]+(?:please|pls|thanks))*\W*$",
+    re.IGNORECASE,
+)
 # "For our training matrix, list ...": what the answer is for, before the question
 _LEADING_PURPOSE = re.compile(
     r"^\s*for (?:our|my|the|a) (?:training )?(?:matrix|records?|spreadsheet|report|tna|audit|files?|notes"
@@ -103,7 +108,7 @@ class Ask:
     @property
     def refers_back(self) -> bool:
         """Whether the question points into its context ("what does their template say about it?")."""
-        return bool(self.context) and bool(_POINTS_BACK.search(self.text))
+        return bool(self.context) and bool(_POINTS_BACK.search(self.text.removeprefix(CLAIM)))
 
     @property
     def split(self) -> bool:
@@ -173,10 +178,37 @@ def _is_question(sentence: str) -> bool:
 # "I just want to know what the template lists under ...", "I was wondering whether ...": a question inside
 _INDIRECT = re.compile(
     r"\b(?:i (?:just |really |only )?(?:want|need|would like|'d like|wanted) to (?:know|check|find out|see|understand)"
-    r"|(?:can|could) you (?:please )?(?:tell|let) me(?: know)?|i(?:'m| am| was) (?:just )?(?:asking|wondering))"
+    r"|(?:can|could) you (?:please )?(?:tell|let) me(?: know)?|i(?:'m| am| was) (?:just )?(?:asking|wondering)"
+    r"|(?:so )?i (?:just |really )?(?:need|want|would like|'d like)(?= (?:the|a|an|their|our|his|her) ))"
     r"(?: (?:if|whether))?\s+(?P<ask>\w.*)$",
     re.IGNORECASE,
 )
+
+
+# "my rep says the SCSW profile makes them responsible for the rota, is that true": the claim is what is asked
+_TAG = re.compile(
+    r"[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)|right|true|correct)\W*$", re.I
+)
+_REPORTED = re.compile(
+    r"^\W*(?:(?:my|our|the|a|her|his|their) [\w' ]{1,30}? (?:says?|said|told (?:me|us)|thinks?|reckons?|claims?)"
+    r"|i(?:'ve| have)? (?:been told|heard|read)|someone (?:said|told me)|apparently)(?: that)?\s+",
+    re.IGNORECASE,
+)
+
+
+CLAIM = "is it true that "  # how a claim put as a question is asked
+
+
+def _claim(sentence: str) -> tuple[str, str] | None:
+    """A claim put as a question ("..., is that true?"): the lead that reports it, and the claim as a yes/no."""
+    if not _TAG.search(sentence) or _QUESTION_START.match(sentence):
+        return None
+    claim = _TAG.sub("", sentence).strip(" ,")
+    lead = _REPORTED.match(claim)
+    said = claim[lead.end() :] if lead else claim
+    if len(said.split()) < 3:
+        return None
+    return (lead.group(0).strip() if lead else ""), f"{CLAIM}{said}?"
 
 
 def _indirect(sentence: str) -> str | None:
@@ -203,6 +235,7 @@ def strip_purpose(sentence: str) -> str:
     """The question without what its answer is for ('so I can check the shortlist') or how to give it."""
     end = "?" if sentence.rstrip().endswith("?") else ""
     core = _LEADING_PURPOSE.sub("", sentence.rstrip(" ?.!"))
+    core = _TRAILING_WANTS.sub("", core)  # ", just the titles", ", one per line"
     stripped = _PURPOSE.sub("", core).strip(" ,-–")
     if len(re.findall(r"[A-Za-z]{2,}", stripped)) < 2:
         return sentence
@@ -221,6 +254,11 @@ def find_ask(message: str) -> Ask:
     asks: list[str] = []
     context: list[str] = []
     for sentence in parts:
+        if claimed := _claim(sentence):  # "my manager says the EW needs a degree, is that right?"
+            lead, claim = claimed
+            asks.append(claim)
+            context += [lead] if lead else []
+            continue
         if _instruction_only(sentence) and len(parts) > 1:
             wants |= _wants(sentence)
         elif _is_question(sentence):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.records import CompetenceSection, Field, RoleProfile
 
-from . import compose, direct
+from . import compose, direct, themes
 from .answer import Answer, Suggestion
 from .competences import SECTION_TITLES, names_theme, theme_terms
 from .compose import KIND_TITLES, qualifier
@@ -229,8 +229,12 @@ def check(
     follow = engine.follow_ups(profiles[0], q.topic)
     cited = profiles + others[:2]
     answer = engine.finish(q, cited, write, suggestions=(*more, *follow))
-    if not having and not blank_in and (ungrounded or asks_blank) and not others:
-        answer = replace(answer, grounded=False)  # a "No" about words no template uses: perhaps a misreading
+    subject = [w for w in asked if engine.grounded(w)]
+    said_elsewhere = bool(subject) and q.topic != "experience" and any(_not_searched(p, subject) for p in profiles)
+    if not having and not blank_in and (((ungrounded or asks_blank) and not others) or said_elsewhere):
+        # a "No" about words no template uses, or about what the template does say in another part ("does the
+        # TA need a driving licence?": its experience required): perhaps a misreading; another may do better
+        answer = replace(answer, grounded=False)
     return answer
 
 
@@ -242,6 +246,14 @@ _MUST = re.compile(
 _QUALIFICATION = re.compile(
     r"\bqualifi|\bdegree\b|\bnvq\b|\bdiploma\b|\bdoctorate\b|\bmasters?\b|\bmaster's\b|\bmsc\b|\bphd\b", re.I
 )
+def _not_searched(p: RoleProfile, subject: list[str]) -> bool:
+    """Whether `p`'s experience required or description names every word of `subject`: parts a competence
+    or training check does not look in ("does the TA need a driving licence?")."""
+    return any(names_theme(i.text, subject) for i in p.experience_items) or bool(
+        themes.sentences((*p.scope, *p.level_descriptor), subject)
+    )
+
+
 _EVERY = re.compile(r"\b(?:both|all|each|every)\b", re.IGNORECASE)
 BLANK = re.compile(r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed|filled))\b", re.IGNORECASE)
 

@@ -27,7 +27,7 @@ def _select(p: RoleProfile, theme: Sequence[str], any_word: bool) -> list:
     return [c for c in p.competences if c.title in chosen]
 
 
-def _sentences(
+def sentences(
     paragraphs: Sequence[Paragraph], theme: Sequence[str], any_word: bool = False
 ) -> list[tuple[Paragraph, str]]:
     out = []
@@ -45,7 +45,7 @@ def count(p: RoleProfile, theme: Sequence[str], entries_only: bool = False, any_
         len(_select(p, theme, any_word))
         + sum(names_theme(text, theme, any_word) for _, text in matching_items(p, theme_terms(theme)))
         + sum(names_theme(i.text, theme, any_word) for i in p.experience_items)
-        + (0 if entries_only else len(_sentences((*p.scope, *p.level_descriptor), theme, any_word)))
+        + (0 if entries_only else len(sentences((*p.scope, *p.level_descriptor), theme, any_word)))
     )
 
 
@@ -55,7 +55,7 @@ def about_theme(w: Writer, p: RoleProfile, theme: Sequence[str], any_word: bool 
     chosen = _select(p, theme, any_word)
     training = [(f, text) for f, text in matching_items(p, theme_terms(theme)) if names_theme(text, theme, any_word)]
     experience = [i for i in p.experience_items if names_theme(i.text, theme, any_word)]
-    said = _sentences((*p.scope, *p.level_descriptor), theme, any_word)
+    said = sentences((*p.scope, *p.level_descriptor), theme, any_word)
     if not (chosen or training or experience or said):
         return False
     w.heading(p, f"what the template says about {(' or ' if any_word else ' ').join(theme)}")

@@ -38,6 +38,7 @@ THEME_STOP = frozenset(
     suggest suggested wanting want wants someone somebody best good useful helpful relevant important
     going getting become becoming move moving keep keeping stay read begin terms regard regards respect
     responsible responsibility responsibilities carry carries carried setting anyone anybody
+    true false correct wrong makes making long
     similar equivalent likewise itself themselves himself herself actually really exactly specifically even
     """.split()
 )
