@@ -246,6 +246,8 @@ _MUST = re.compile(
 _QUALIFICATION = re.compile(
     r"\bqualifi|\bdegree\b|\bnvq\b|\bdiploma\b|\bdoctorate\b|\bmasters?\b|\bmaster's\b|\bmsc\b|\bphd\b", re.I
 )
+
+
 def _not_searched(p: RoleProfile, subject: list[str]) -> bool:
     """Whether `p`'s experience required or description names every word of `subject`: parts a competence
     or training check does not look in ("does the TA need a driving licence?")."""
