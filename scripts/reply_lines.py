@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.teams.render import line_count, render_answer
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ("questions.json", "holdout.json", "blind.json", "blind2.json")
+SETS = ("questions.json", "holdout.json", "blind.json", "blind2.json", "blind3.json", "blind4.json")
 
 
 def main() -> None:
@@ -38,6 +38,8 @@ def main() -> None:
         dump: list[str] = []
         for name in SETS:
             for case in json.loads((ROOT / "tests" / "eval" / name).read_text()):
+                if case.get("templates", "shipped") != "shipped":
+                    continue  # asked with the invented family loaded
                 state = ConversationState()
                 for turn in case["ask"]:
                     answer, state = runtime.engine.answer(turn.lstrip("+").strip(), state)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from knowledge.records import RoleProfile
 
 from . import compose, lists, themes
-from .answer import Answer, list_items
+from .answer import ABSTRACT_LIMIT, Answer, list_items, shorten
 from .competences import alternatives
 from .understanding import Question
 
@@ -59,5 +59,8 @@ def nth_entry(listed: Answer, word: str) -> Answer:
     cited = [c for c in listed.citations if c.position in marks]
     positions = {c.position: n for n, c in enumerate(cited, 1)}
     text = f"The {word.lower()} one in that list is: **{title}** " + " ".join(f"[{positions[n]}]" for n in marks)
-    citations = tuple(replace(c, position=positions[c.position]) for c in cited)
+    # the abstract shows the entry the line states, not the first of the group it was cited with
+    citations = tuple(
+        replace(c, position=positions[c.position], abstract=shorten(title, ABSTRACT_LIMIT)) for c in cited
+    )
     return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
