@@ -203,9 +203,14 @@ class Engine:
             ), state
         ask = find_ask(question)
         lazy = LazyVector(self, ask.text, embed, vector)  # one embedding per message: its ask's
+        # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
+        named = (
+            self.finder.find(self.speller.correct(rewrite(ask.context, self.finder.shorthand))) if ask.context else None
+        )
+        context_roles = named.profiles if named else ()
         best: tuple[Answer, ConversationState] | None = None
         for reading in self._readings(question, ask, state):
-            found = self._answer_reading(reading, ask, state, lazy)
+            found = self._answer_reading(reading, context_roles, state, lazy)
             if found is None:
                 continue
             if best is None or _support(found[0]) > _support(best[0]):
@@ -238,27 +243,30 @@ class Engine:
         return readings
 
     def _answer_reading(
-        self, reading: Reading, ask: Ask, state: ConversationState, lazy: LazyVector
+        self, reading: Reading, context_roles: Sequence[RoleProfile], state: ConversationState, lazy: LazyVector
     ) -> tuple[Answer, ConversationState] | None:
         """The answer to one reading: its parts in turn, each in the conversation the one before left."""
         answers = []
         for part in reading.parts:
-            answer, state = self._answer_one(part, ask.context, state, lazy, reading.mode)
+            answer, state = self._answer_one(part, context_roles, state, lazy, reading.mode)
             answers.append(answer)
         kept = [a for a in answers if not a.declined] or answers[-1:]
         combined = combine(kept)
         return None if combined is None else (combined, state)
 
     def _answer_one(
-        self, question: str, context: str, state: ConversationState, lazy: LazyVector, mode: str = "rules"
+        self,
+        question: str,
+        context_roles: Sequence[RoleProfile],
+        state: ConversationState,
+        lazy: LazyVector,
+        mode: str = "rules",
     ) -> tuple[Answer, ConversationState]:
         question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
         matrix = answer_matrix(self.kb, question)  # "training matrix for <area>", "which roles need <training>?"
         if matrix is not None:
             return matrix, state
-        # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
-        named = self.finder.find(self.speller.correct(rewrite(context, self.finder.shorthand))) if context else None
-        q = understand(question, self.finder, named.profiles if named else ())
+        q = understand(question, self.finder, context_roles)
         q = self._with_context(q, state)
         if mode == "retrieve":
             answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state))
@@ -536,14 +544,14 @@ class Engine:
         """'which one is last?', 'what's the first one?': that entry of the list the conversation is on."""
         m = _ORDINAL.search(q.text)
         assert m is not None
-        listed, _ = self._answer_one("list them", "", replace(state, focus=_no_count(state.focus)), lazy)
+        listed, _ = self._answer_one("list them", (), replace(state, focus=_no_count(state.focus)), lazy)
         return units.nth_entry(listed, next(g for g in m.groups() if g))
 
     def _units(self, q: Question, state: ConversationState) -> Answer:
-        if operation_of(q.text) == "count":
+        operation = operation_of(q.text)
+        if operation == "count":
             return units.NOTHING
-        which = operation_of(q.text) == "which"
-        return units.about(self, q, self._profiles(q, state), self._subject(q.text), which)
+        return units.about(self, q, self._profiles(q, state), self._subject(q.text), operation == "which")
 
     # -- direct answers ----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from knowledge import RolebotError
 
 from .answer import MAX_CITATIONS, Answer
 from .asking import find_ask
+from .checking import BLANK
 from .engine import ConversationState, Engine
 from .understanding import understand, words
 
@@ -228,7 +229,7 @@ def confident_wrong(question: str, answer: Answer, grounded: Callable[[str], boo
             problems.append(f"names the asker's context as its subject: {' '.join(echoed)!r}")
     if (
         re.match(r"No[.,:!]", first)
-        and _BLANK_ASKED.search(ask.text)
+        and BLANK.search(ask.text)
         and re.search(r"\bleaves? (?:this|it) blank|left blank", answer.text)
     ):
         problems.append("'No' to 'is it blank?' above a field the template leaves blank")
@@ -252,6 +253,3 @@ def confident_wrong(question: str, answer: Answer, grounded: Callable[[str], boo
     if re.match(r"(?:Yes|No)[.,:!]", first) and _WH_FIRST.match(last) and not yes_no_clause:
         problems.append("a yes/no to a question that asked for something")
     return problems
-
-
-_BLANK_ASKED = re.compile(r"\b(?:blank|empty|left out|unfilled)\b", re.IGNORECASE)
