@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.asking import find_ask, sentences, strip_purpose
+from bot.answering.asking import CLAIM, find_ask, sentences, strip_purpose
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,26 @@ def test_a_need_stated_is_the_ask_and_a_format_after_it_is_no_subject() -> None:
     )
     assert found.parts == ("the stat and mand list for the service manager",)
     assert found.wants == {"list"}
+
+
+def test_an_email_s_greeting_signature_and_quoting_are_context() -> None:
+    found = find_ask("Hi Jo,\n\nWhat training does the EW need?\n\nMany thanks,\nPriya\nL&D Business Support")
+    assert found.parts == ("What training does the EW need?",)
+    found = find_ask("Could you check what experience the profile asks for, and what learning it suggests? Best, Jo")
+    assert found.parts == ("Could you check what experience the profile asks for?", "what learning it suggests?")
+    found = find_ask("> Hi Sam,\n> Can you help?\n> Which core competences does the SM have?\n> Best,\n> Gareth")
+    assert found.parts == ("Which core competences does the SM have?",)
+    # a yes/no someone else asked is asked as a claim
+    found = find_ask("The panel asked whether the profile says EWs work with young people.")
+    assert found.parts == (f"{CLAIM}the profile says EWs work with young people?",)
+
+
+def test_a_situation_before_a_dash_is_context_and_ta_is_a_role_not_thanks() -> None:
+    found = find_ask("Writing a probation review for a new team leader - what are their core competences?")
+    assert found.parts == ("what are their core competences?",)
+    assert find_ask("multi agency working - what does the EW template have?").parts == (
+        "multi agency working - what does the EW template have?",
+    )
+    assert find_ask("same for the TA?").parts == ("same for the TA?",)
+    assert find_ask("what does the EW need? ta").parts == ("what does the EW need?",)
+    assert find_ask("how many core competences has the EW got and what are they").wants == {"list"}

@@ -486,3 +486,44 @@ def test_is_it_blank_is_answered_by_whether_it_is(model_runtime) -> None:
     answer, _ = ask(model_runtime, "is the engagement worker's statutory and mandatory training blank?")
     assert answer.text.startswith("No")
     assert "Information Governance" in answer.text
+
+
+def test_a_claim_about_a_level_is_answered_by_the_level(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "the EW is a level 3 post, isn't it?")
+    assert answer.text.startswith("No.\nThe **Engagement Worker** is at career framework level 4.")
+    answer, _ = ask(model_runtime, "is the strategic manager level 8?")
+    assert answer.text.startswith("Yes.\n")
+    answer, _ = ask(model_runtime, "ew lvl?")
+    assert "career framework level 4" in answer.text
+    answer, _ = ask(model_runtime, "ew informal lrng?")
+    assert "Introduction to the Criminal Justice System" in answer.text
+
+
+def test_chat_noise_is_not_what_is_asked_and_acronyms_are(model_runtime) -> None:
+    answer, _ = ask(model_runtime, "strategc managr - do they hav to do hand hygine?? lol")
+    assert answer.text.startswith("Yes.") and "Perform hand hygiene" in answer.text
+    answer, _ = ask(model_runtime, "does the engagement worker need CPR training?")
+    assert answer.text.startswith("No.")
+
+
+def test_prices_local_contacts_and_a_roles_band_are_declined(model_runtime) -> None:
+    for question in (
+        "Who pays for the DBS check for a new engagement worker and how much does it cost?",
+        "Who is the person I contact at my trust to book my PREVENT training?",
+        "What Agenda for Change band is the engagement worker?",
+        "Can I do the EW job part-time?",
+    ):
+        answer, _ = ask(model_runtime, question)
+        assert answer.declined and not answer.citations, question
+    answer, _ = ask(model_runtime, "is career framework level 8 the same as band 8?")
+    assert not answer.declined and "coterminous" in answer.text
+
+
+def test_a_forwarded_email_is_answered_for_its_question(model_runtime) -> None:
+    message = (
+        "Subject: FW: EW learning\n\nMorning,\n\nBelow is from Gareth - can you help?\n\n> Hi Sam, the panel"
+        " wants to know which statutory and mandatory learning the engagement worker profile lists. Could you"
+        " check?\n> Best,\n> Gareth"
+    )
+    answer, _ = ask(model_runtime, message)
+    assert "Data Protection" in answer.text and "Gareth" not in answer.text

@@ -137,3 +137,58 @@ def test_a_no_about_what_the_template_says_elsewhere_gives_way_to_where_it_says_
     answer = ask_turns(family_runtime, "my rep says the SCSW profile makes them responsible for the rota, is that true")
     assert answer.text.startswith("No.")
     assert "rep" not in answer.text.split("\n")[1] and "Plan and organise the work rota of a team" in answer.text
+
+
+def test_a_role_named_by_what_it_does_or_where(family_runtime) -> None:
+    """No title, a description: the template whose title, area and scope share most of its words."""
+    answer = ask_turns(family_runtime, "the perinatal manager - what are their role specific competences?")
+    assert cited(family_runtime, answer) == {"Service Manager"} and "Manage a budget" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "The person who drives patients to their hospital appointments - what stat and mand do they need?",
+    )
+    assert cited(family_runtime, answer) == {"Transport Assistant"}
+    answer = ask_turns(
+        family_runtime,
+        "the worker who visits people in crisis at home (not the senior one) - what are her core competences?",
+    )
+    assert cited(family_runtime, answer) == {"Crisis Support Worker"}
+    # a title no template has is not a description of one that does
+    answer = ask_turns(family_runtime, "what training does a paramedic need?")
+    assert answer.declined and answer.topic == "unknown-role"
+    # "for crisis support workers" is not a typo of "senior crisis support worker"
+    answer = ask_turns(family_runtime, "Is interpreting covered anywhere for crisis support workers?")
+    assert answer.text.startswith("Yes.") and "Crisis Support Worker" in cited(family_runtime, answer)
+    assert "Senior Crisis Support Worker" not in short_names(family_runtime, answer)
+
+
+def test_a_group_of_roles_and_the_role_one_step_up(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "same stat/mand for both crisis roles?")
+    assert cited(family_runtime, answer) == {"Crisis Support Worker", "Senior Crisis Support Worker"}
+    answer = ask_turns(family_runtime, "I'm a crisis support worker, what would I need to become a senior?")
+    assert "to **Senior Crisis Support Worker (level 4)**" in answer.text
+    answer = ask_turns(family_runtime, "How many of the roles are at level 8 or above? Which ones?")
+    assert answer.text.startswith("3 of the 10 roles are at career framework level 8 or above")
+    assert "**Clinical Director**" in answer.text and "**Service Manager**" in answer.text
+    answer = ask_turns(family_runtime, "list all the roles in order of career framework level, lowest first")
+    assert answer.text.index("Transport Assistant") < answer.text.index("Clinical Director")
+    answer = ask_turns(family_runtime, "which roles have anything in the locality specific competences section?")
+    assert answer.text.startswith("3 of the 10 templates list locality specific competences")
+
+
+def test_the_same_question_again_for_another_role(family_runtime) -> None:
+    """'and the SM one?', 'same for the TA?': the last question, for the role named now; shared initials
+    are the role in the area the conversation is in; 'is that the same for ...?' compares, No or Yes first."""
+    answer = ask_turns(family_runtime, "When was the engagement worker template last revised?", "and the SM one?")
+    assert cited(family_runtime, answer) == {"Strategic Manager"} and "Final February 2023" in answer.text
+    answer = ask_turns(family_runtime, "CSW informal learning?", "same for the TA?")
+    assert cited(family_runtime, answer) == {"Transport Assistant"} and "Dementia awareness" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "what's the mandatory training for the senior crisis support worker?",
+        "is that the same for the crisis support worker?",
+    )
+    assert answer.text.startswith("No, they differ.") and "Data Security Awareness" in answer.text
+    # a role alone answers "which role?"; it does not ask the last question again
+    answer = ask_turns(family_runtime, "i am new", "engagement worker", "what now?")
+    assert not answer.declined and "Engagement Worker" in cited(family_runtime, answer)

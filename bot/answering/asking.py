@@ -59,7 +59,9 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\b(?:then|and|also|plus) (?:the |a )?(?:list|titles|names)\b"
             r"|\bevery (?:one|single one)\b"
             r"|\bthe (?:full|whole|complete) list\b|\bin full\b|\ball of them\b|\btick (?:them|it|each) off\b"
-            r"|\bone (?:per|a) line\b|\bbullets?(?: points?)?\b|\bjust the (?:titles|names|list)\b",
+            r"|\bone (?:per|a) line\b|\bbullets?(?: points?)?\b|\bjust the (?:titles|names|list)\b"
+            r"|\band (?:what|which) (?:are|were) (?:they|those|these|them)\b|^\W*which ones\W*$"
+            r"|\band what (?:is|was) it\W*$|^\W*what (?:is|was) it\W*$|^\W*what are they\W*$",
             re.IGNORECASE,
         ),
     ),
@@ -71,7 +73,8 @@ _PURPOSE = re.compile(
     r"|for (?:our|my|the|a) (?:training )?(?:matrix|records?|spreadsheet|report|tna|audit|files?|notes|induction pack"
     r"|checklist|meeting|panel|shortlist(?:ing)?|paperwork|reference)\b[^?.!]*"
     r"|(?:the )?number first\b[^?.!]*|(?:and )?(?:then )?list them\b[^?.!]*|in bullet points?\b[^?.!]*"
-    r"|(?:thanks|thank you|cheers|ta|pls|please)\W*$)",
+    r"|and (?:what|which) (?:are|were) (?:they|those|these)\b[^?.!]*|and what (?:is|was) it\W*$"
+    r"|(?:thanks|thank you|cheers|(?<!the )(?-i:ta)|pls|please)\W*$)",
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
@@ -87,11 +90,31 @@ _LEADING_PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _INSTRUCTION_WORDS = (
-    r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well|per|each|one|line|role)\b"
+    r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well|per|each|one|line|role|which"
+    r"|ones|what|is|are|they)\b"
 )
-_SENTENCE_END = re.compile(r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*")
+_SENTENCE_END = re.compile(
+    r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*"
+    # "... at the safe haven tonight. what does the template say ...": a lower-case question after a full stop
+    r"|(?<=[a-z]\.)\s+(?=(?:what|which|how|who|where|when|why|is|are|does|do|can|could|should)\b)"
+)
 # "union rep here - is chairing ...": a short lead-in before a dash
 _LEAD_IN = re.compile(r"^(?P<lead>[^-–?:]{2,60}?)\s*(?:\s[-–]+|:)\s+(?P<rest>.+)$", re.DOTALL)
+# "Writing a probation review for a new team leader - what are their role specific competences?": the
+# situation, a dash, then the question
+_SITUATION_DASH = re.compile(r"^(?P<lead>[^?:]{2,160}?)\s+(?:[-–]+|:)\s+(?P<rest>.+)$", re.DOTALL)
+# "Many thanks, Priya", "Best wishes, Jo", "Kind regards": how a message ends, never part of its question
+_SIGN_OFF = re.compile(
+    r"^\W*(?:(?:many|thanks|kind|best|warm|warmest)\s+)?"
+    r"(?:thanks|thank you|regards|wishes|cheers|ta|thx|best|all the best)"
+    r"(?:\s+(?:in advance|again|so much|all))?(?:[,!.\s]+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)?\W*$",
+    re.IGNORECASE,
+)
+_ONLY_A_REQUEST = re.compile(
+    r"^\W*(?:(?:can|could|would) you|please)\s+(?:please\s+)?(?:help|check|confirm|advise|assist|look)"
+    r"(?:\s+(?:me|us|please|with this|on this|into this|at this))*\W*$",
+    re.IGNORECASE,
+)
 _ABBREVIATION_DOT = re.compile(r"\b(?:e\.g|i\.e|etc|approx|no|vs|dr|mr|mrs|ms)\.$", re.IGNORECASE)
 
 
@@ -119,6 +142,7 @@ class Ask:
 def sentences(message: str) -> list[str]:
     """The message's sentences; a short lead-in before a dash ("HR here - ...") is a sentence too."""
     out: list[str] = []
+    message = re.sub(r"(?m)^\s*>+\s?", "", message)  # an email quoted with "> " is read as written
     for piece in _SENTENCE_END.split(message.strip()):
         piece = piece.strip()
         if not piece:
@@ -132,14 +156,27 @@ def sentences(message: str) -> list[str]:
             or _instruction_only(lead.group("lead"))
         ):
             out += [lead.group("lead").strip(), lead.group("rest").strip()]
+        elif (
+            (situation := _SITUATION_DASH.match(piece))
+            and _QUESTION_START.match(situation.group("rest"))
+            and not _QUESTION_START.match(situation.group("lead"))
+            and len(situation.group("lead").split()) >= 6  # "multi agency working - what does ... have?": its subject
+            and not _INDIRECT.search(situation.group("lead"))  # "can someone confirm what ... covers - which women?"
+            and not _POINTS_BACK.search(situation.group("rest"))  # "... looks empty - is it blank?": one sentence
+        ):
+            out += [situation.group("lead").strip(), situation.group("rest").strip()]
         else:
             out.append(piece)
     return [p for piece in out for p in _joined_asks(piece)]
 
 
 def _joined_asks(sentence: str) -> list[str]:
-    """'TL stat & mand + how CPD impact is captured?': two questions joined by a plus sign."""
-    pieces = [p.strip() for p in re.split(r"\s\+\s", sentence)]
+    """'TL stat & mand + how CPD impact is captured?': two questions joined by a plus sign; 'which ... does the
+    profile list, and how is the impact captured?': two joined by ', and' and a question word."""
+    pieces = [
+        p.strip()
+        for p in re.split(r"\s\+\s|,\s+and\s+(?=(?:what|which|how|is|are|does|do|who|where|when)\b)", sentence)
+    ]
     if len(pieces) == 1 or any(len(p.split()) < 2 for p in pieces):
         return [sentence]
     return [p if p.endswith("?") else f"{p}?" for p in pieces]
@@ -177,9 +214,13 @@ def _is_question(sentence: str) -> bool:
 
 # "I just want to know what the template lists under ...", "I was wondering whether ...": a question inside
 _INDIRECT = re.compile(
-    r"\b(?:i (?:just |really |only )?(?:want|need|would like|'d like|wanted) to (?:know|check|find out|see|understand)"
+    r"\b(?:i (?:just |really |only )?(?:want|need|would like|'d like|wanted) to (?:know|check|find out|see|understand"
+    r"|go through|go over|look at|look through|review|discuss)"
     r"|(?:can|could) you (?:please )?(?:tell|let) me(?: know)?|i(?:'m| am| was) (?:just )?(?:asking|wondering)"
-    r"|(?:so )?i (?:just |really )?(?:need|want|would like|'d like)(?= (?:the|a|an|their|our|his|her) ))"
+    r"|(?:so )?i (?:just |really )?(?:need|want|would like|'d like)(?= (?:the|a|an|their|our|his|her) )"
+    r"|\b(?:asked|asking|wondered|wants? to know|needs? to know|queried|querying)(?: \w+ly)?(?= (?:what|which|how) )"
+    r"|\b(?:can|could) (?:someone|somebody|anyone|you) (?:please )?(?:confirm|check|tell (?:me|us)|let (?:me|us) know)"
+    r"(?= (?:what|which|how|who|where|when|whether|if) ))"
     r"(?: (?:if|whether))?\s+(?P<ask>\w.*)$",
     re.IGNORECASE,
 )
@@ -190,7 +231,9 @@ _TAG = re.compile(
     r"[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)|right|true|correct)\W*$", re.I
 )
 _REPORTED = re.compile(
-    r"^\W*(?:(?:my|our|the|a|her|his|their) [\w' ]{1,30}? (?:says?|said|told (?:me|us)|thinks?|reckons?|claims?)"
+    r"^\W*(?:(?:my|our|the|a|an|her|his|their|one of our) [\w' ]{1,60}? "
+    r"(?:says?|said|told (?:me|us|her|him|them)|thinks?"
+    r"|reckons?|claims?)"
     r"|i(?:'ve| have)? (?:been told|heard|read)|someone (?:said|told me)|apparently)(?: that)?\s+",
     re.IGNORECASE,
 )
@@ -211,9 +254,44 @@ def _claim(sentence: str) -> tuple[str, str] | None:
     return (lead.group(0).strip() if lead else ""), f"{CLAIM}{said}?"
 
 
+# "A couple of the panel asked whether the profile says ...": a yes/no someone else asked
+_ASKED_WHETHER = re.compile(
+    r"\b(?:asked|wondered|want(?:s|ed)? to know|need(?:s|ed)? to know|queried)\s+(?:whether|if)\s+(?P<ask>\w.*)$",
+    re.IGNORECASE,
+)
+
+
+# "Is that right?", "Is that in there?", "True?": a tag that asks whether the sentence before it holds
+_TAG_QUESTION = re.compile(
+    r"^\W*(?:(?:is|was) (?:that|this|it) (?:true|right|correct|so|accurate|the case|in there|in the template)"
+    r"|(?:true|right|correct)|(?:does|do) (?:it|the template|the profile) (?:say|include) (?:that|this))\W*$",
+    re.IGNORECASE,
+)
+
+
+def _claims_with_their_tag(parts: list[str]) -> list[str]:
+    """'A member says the EW template requires her to manage a budget. Is that right?': one claim, asked."""
+    out: list[str] = []
+    for sentence in parts:
+        if out and _TAG_QUESTION.match(sentence) and (reported := _REPORTED.search(out[-1])):
+            said = out[-1][reported.end() :].rstrip(" .!")
+            while nested := _REPORTED.match(said):  # "says her manager told her the template ..."
+                said = said[nested.end() :]
+            if len(said.split()) >= 3:
+                out[-1] = f"{CLAIM}{said}?"
+                continue
+        out.append(sentence)
+    return out
+
+
 def _indirect(sentence: str) -> str | None:
     m = _INDIRECT.search(sentence)
-    return m.group("ask") if m and len(m.group("ask").split()) >= 3 else None
+    if m and len(m.group("ask").split()) >= 3:
+        return m.group("ask")
+    m = _ASKED_WHETHER.search(sentence)
+    if m and len(m.group("ask").split()) >= 3 and not re.match(r"i\b", sentence.strip(), re.I):
+        return f"{CLAIM}{m.group('ask').rstrip(' ?.')}?"
+    return None
 
 
 def _wants(text: str) -> set[str]:
@@ -250,10 +328,21 @@ def find_ask(message: str) -> Ask:
         parts = _run_on(parts[0])
     if not parts:
         return Ask(message, (message,))
+    parts = _claims_with_their_tag(parts)
     wants: set[str] = set()
     asks: list[str] = []
     context: list[str] = []
+    signed = False
+    signature: list[str] = []
     for sentence in parts:
+        if (_SIGN_OFF.match(sentence) and len(parts) > 1) or signed:
+            context.append(sentence)  # "Many thanks, / Ruth / CRHT Business Support": the signature, to the end
+            signature.append(sentence)
+            signed = asks != []
+            continue
+        if _ONLY_A_REQUEST.match(sentence) and len(parts) > 1:
+            context.append(sentence)  # "Can you help?", "Could you check?": asks nothing of its own
+            continue
         if claimed := _claim(sentence):  # "my manager says the EW needs a degree, is that right?"
             lead, claim = claimed
             asks.append(claim)
@@ -261,13 +350,17 @@ def find_ask(message: str) -> Ask:
             continue
         if _instruction_only(sentence) and len(parts) > 1:
             wants |= _wants(sentence)
+        elif _is_question(sentence) and not _QUESTION_START.match(sentence) and (inner := _indirect(sentence)):
+            wants |= _wants(sentence)  # "A couple of the panel asked whether the profile says ...?"
+            asks.append(inner)
+            context.append(sentence[: sentence.rfind(inner.removeprefix(CLAIM).rstrip("?"))].strip(" ,"))
         elif _is_question(sentence):
             wants |= _wants(sentence)
             asks.append(sentence)
         elif inner := _indirect(sentence):  # "..., I just want to know what the template lists under X."
             wants |= _wants(sentence)
             asks.append(inner)
-            context.append(sentence[: sentence.rfind(inner)].strip(" ,"))
+            context.append(sentence[: sentence.rfind(inner.removeprefix(CLAIM).rstrip("?"))].strip(" ,"))
         else:
             context.append(sentence)
     if not asks:
@@ -279,9 +372,20 @@ def find_ask(message: str) -> Ask:
     # A short fragment after the last question adds to it ("whats the pay for an EW? band and salary pls")
     last = max((i for i, s in enumerate(parts) if s in asks), default=len(parts) - 1)
     for sentence in parts[last + 1 :]:
-        if sentence in context and not _SELF.match(sentence) and len(sentence.split()) <= 6:
+        if (
+            sentence in context
+            and sentence not in signature
+            and not _ONLY_A_REQUEST.match(sentence)
+            and not _SELF.match(sentence)
+            and not _SIGN_OFF.match(sentence)
+            and not _OPENS_WITH_CONTEXT.match(sentence)  # "I'll then map them": the asker's plan
+            and len(sentence.split()) <= 6
+        ):
             context.remove(sentence)
             asks[-1] = f"{asks[-1]} {sentence}"
-    cleaned = [strip_purpose(a) for a in asks]
+    # "If not, which template does have budgets?": the condition is the claim before it
+    cleaned = [
+        strip_purpose(re.sub(r"^\W*(?:and )?(?:if (?:not|so|yes|no)|otherwise)\W+", "", a, flags=re.I)) for a in asks
+    ]
     joined = " ".join(cleaned)
     return Ask(joined, tuple(cleaned), " ".join(context).strip(), frozenset(wants))

@@ -31,6 +31,12 @@ _EXPERIENCE_WORDS = frozenset(
 )
 
 
+CHAT_NOISE = frozenset(
+    "lol haha pls plz thx thanks cheers tbh btw imo yeah yep nope okay hiya gonna wanna gotta kinda sorta ppl hav per"
+    " u ur r abt tho".split()
+)
+
+
 def check(
     engine: Context,
     q: Question,
@@ -77,6 +83,8 @@ def check(
         and not (q.topic == "experience" and w in _RECRUITING)
         and not (asks_blank and (BLANK.search(w) or not engine.grounded(w)))
     ]
+    # Chat noise is not what is asked ("do they hav to do hand hygine?? lol", "supervise ppl per the template")
+    asked = [w for w in asked if not (not engine.grounded(w) and ("'" in w or w in CHAT_NOISE))]
     # Words no template uses: the subject of a "No", or a misread question (then another reading is tried)
     ungrounded = [w for w in asked if not engine.grounded(w)]
     found = {p.role: evidence(p) for p in profiles}

@@ -124,7 +124,7 @@ def aspects_of(
     out: list[Aspect] = []
     if re.search(
         r"\bdescriptors?\b|\blevels? \d+ and (?:level )?\d+\b|\blevels? mean\b|\bresponsibilit"
-        r"|\bsenior|\bhigher level\b",
+        r"|\b(?:more|most|less|how) senior\b|\bseniority\b|\bhigher level\b",
         lowered,
     ):
         out.append(

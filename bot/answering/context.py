@@ -30,6 +30,9 @@ class ConversationState:
     # The rest of the last question's frame, as words a follow-up carries: its sections ("core"),
     # principle, and "how many" when it asked for a count.
     focus: tuple[str, ...] = ()
+    # The last question, in the words of the templates and of questions only (no names, nothing else the
+    # asker wrote): what "and the SM?" asks again of another role.
+    ask: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -38,6 +41,7 @@ class ConversationState:
             "subtopics": list(self.subtopics),
             "theme": list(self.theme),
             "focus": list(self.focus),
+            "ask": self.ask,
         }
 
     @classmethod
@@ -51,6 +55,7 @@ class ConversationState:
             _strings(data.get("subtopics")),
             _strings(data.get("theme")),
             _strings(data.get("focus")),
+            str(data.get("ask") or "")[:500],
         )
 
 

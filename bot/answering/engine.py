@@ -44,7 +44,7 @@ from .context import ConversationState
 from .direct import operation_of
 from .intents import IntentMatcher
 from .matrix import answer_matrix
-from .spelling import Speller
+from .spelling import QUESTION_WORDS, Speller
 from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, training_fields, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
 
@@ -56,6 +56,45 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 
 
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
+_AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of)\b", re.IGNORECASE)
+_SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\bsame\b", re.IGNORECASE)
+# "the person who ...", "the perinatal manager", "the crisis lead at band 4", "the rehab team boss"
+_DESCRIBED = re.compile(
+    r"\b(?:the|a|an|our|my|her|his|their|this|that)\s+(?:[\w&'-]+\s+){0,4}?"
+    r"(?P<head>person|people|one|worker|manager|lead|leader|boss|assistant|practitioner|director|driver|guy|lady"
+    r"|woman|man|role|post|job|staff|colleague|member of staff)s?\b",
+    re.IGNORECASE,
+)
+_TITLE_HEADS = frozenset("worker manager assistant practitioner director".split())
+_PROFESSION_WORDS = frozenset(
+    "nurse doctor paramedic pharmacist midwife physiotherapist psychologist psychiatrist radiographer dietitian"
+    " surgeon gp receptionist porter chaplain counsellor therapist".split()
+)
+_NOT_THE = re.compile(r"\bnot (?:the|a|an|my|our) ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+# "where does X sit?", "which principle is X under?", "is X core or role specific?"
+_WHERE_SITS = re.compile(
+    r"\b(?:which|what) (?:part|section|table|principle|underpinning principle|function|reference function|area|heading"
+    r"|group|category|bit)\b|\bwhere (?:does|do|is|are|would)\b[^?]{0,100}\b(?:sit|sits|come|comes|fall|falls|go|goes"
+    r"|listed|found|appear|appears)\b|\b(?:come|comes|fall|falls|sit|sits|listed) under\b|\bcore or role[- ]specific\b"
+    r"|\bunder which\b",
+    re.IGNORECASE,
+)
+_LOCATE_STOP = frozenset(
+    """the and for with your you own that this which what where does sit sits come comes under part section principle
+    function reference area template profile competence competences core role specific locality its their from are
+    is was how who when fall falls listed heading group category""".split()
+)
+_LIST_THEM = "list them"  # the part added when a count is to be shown with its list
+_COMPETENCES = re.compile(r"\bcompetenc(?:es|ies)\b|\bcomps\b|\bnos\b", re.IGNORECASE)
+_AREA_FILLER = frozenset({"and", "of", "the", "service", "services", "care"})
+# Short words a question is made of, kept with the template words when the last question is remembered.
+_FUNCTION_WORDS = frozenset(
+    """
+    a an the of for in on to and or is are was were be do does did how who why what which any has have it its
+    they them their this that these those me my our can may will with about under from by at as than same not
+    all each every last revised updated published date version
+    """.split()
+)
 _FOLLOW_UP_FILLER = frozenset(
     """
     and or what about how for a an the of is it its it's they them their that this same also too please ok
@@ -157,6 +196,7 @@ class Engine:
             for w in re.findall(r"[A-Za-z]+", text)
         ]
         self.speller = Speller(used)
+        self.corpus = f" {' '.join(w.lower() for w in used)} "  # every word the templates use, in order
         # Every word the templates use (not the speller's question words: "salary", "leave"), and its first
         # five letters: what a question's subject can be grounded in
         self.template_words = frozenset(w.lower() for w in used if len(w) >= 3)
@@ -208,28 +248,118 @@ class Engine:
             self.finder.find(self.speller.correct(rewrite(ask.context, self.finder.shorthand))) if ask.context else None
         )
         context_roles = named.profiles if named else ()
+        if ask.context and not context_roles and (described := self._described_in(ask.context)):
+            context_roles = (described,)  # "the person who drives patients to appointments - what ...?"
         best: tuple[Answer, ConversationState] | None = None
+        asked = ask.text
         for reading in self._readings(question, ask, state):
             found = self._answer_reading(reading, context_roles, state, lazy)
             if found is None:
                 continue
             if best is None or _support(found[0]) > _support(best[0]):
-                best = found
+                best, asked = found, next(p for p in reversed(reading.parts) if p != _LIST_THEM)
             if _support(best[0]) >= 1.0:
                 break
         assert best is not None  # the first reading always answers
-        return best
+        answer, new_state = best
+        return answer, replace(new_state, ask=self._remembered(asked))
+
+    def _remembered(self, text: str) -> str:
+        """The question as the conversation keeps it: only words of the templates and of questions, and
+        role initials, so that no name or other personal detail the asker wrote is stored."""
+        kept = [
+            t
+            for t in re.findall(r"\S+", text[:500])
+            if (w := t.lower().strip("?!.,;:'\"()").removesuffix("'s"))
+            and (
+                w in self.template_words
+                or w in QUESTION_WORDS
+                or w in _FUNCTION_WORDS
+                or w.isdigit()
+                or self.finder.initials_in(t.strip("?!.,;:'\"()")) is not None
+            )
+        ]
+        return " ".join(kept)
+
+    def _again_for(self, ask: Ask, state: ConversationState) -> str | None:
+        """'and the SM one?', 'same for the TA?': the last question, asked of the role(s) named now."""
+        if not state.ask or self._content_words(ask.text) or not _AGAIN.search(ask.text):
+            return None  # a role alone ("engagement worker") answers "which role?"; it asks nothing again
+        named = self.finder.find(self.speller.correct(rewrite(ask.text, self.finder.shorthand)))
+        if not named.profiles or named.everyone or len(self.finder.find(state.ask).profiles) > 1:
+            return None
+        profiles = self._near(named.profiles, ask.text, state.roles)
+        before = [p for p in self.kb.profiles if p.role in state.roles and p not in profiles]
+        if _SAME_ASKED.search(ask.text) and before:
+            # "is that the same for the SM?": the two compared on what was last asked, yes or no first
+            both = " and the ".join(p.short_name for p in (*profiles, *before))
+            return f"are the {both} the same in {' '.join(self._content_words(state.ask))}?"
+        return self.finder.with_roles(state.ask, " and ".join(p.short_name for p in profiles))
+
+    def _described_in(self, text: str) -> RoleProfile | None:
+        """The role a question names by what it does or where ("the person who drives patients to their
+        appointments", "the perinatal manager", "the crisis lead who runs the shift"): the template whose
+        title, area and scope share the most of the description's words, when one clearly does."""
+        if WHICH_ROLE.search(text) or len(self.kb.profiles) < 2:
+            return None
+        m = _DESCRIBED.search(text)
+        if not m or any(w in _PROFESSION_WORDS for w in words(m.group(0))):
+            return None  # "a paramedic": a job no template has, not a description
+        head = words(m.group("head"))[-1]
+        if words(m.group(0))[-1] != head:
+            return None  # "the liaison and diversion roles": several roles, not one described
+        modifiers = [w for w in words(m.group(0))[1:-1] if w not in THEME_STOP]
+        if head in _TITLE_HEADS and any(
+            not any(a.startswith(w[:5]) for a in self.finder.area_words) for w in modifiers
+        ):
+            return None  # "the operational manager": a title no template has, not a description of one
+        ruled_out = {w for w in words(" ".join(_NOT_THE.findall(text)))}
+        asked = {w[:5] for w in words(text) if len(w) >= 4 and w not in THEME_STOP and w not in ruled_out}
+
+        def score(p: RoleProfile) -> int:
+            title = {w[:5] for w in words(f"{p.short_name} {p.area_of_work}")}
+            scope = {w[:5] for para in p.scope for w in words(para.text) if len(w) >= 4} - title
+            # "lead" is "leading": a four-letter word matches the longer words it starts
+            return sum(2 if _stem_in(w, title) else 1 if _stem_in(w, scope) else 0 for w in asked)
+
+        candidates = [
+            p
+            for p in self.kb.profiles
+            if not (ruled_out & set(words(p.short_name)))
+            and (head not in _TITLE_HEADS or any(w.startswith(head[:5]) for w in words(p.short_name)))
+        ]
+        ranked = sorted(((score(p), i, p) for i, p in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
+        if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1):
+            return None
+        return ranked[0][2]
+
+    def _near(self, profiles: Sequence[RoleProfile], text: str, roles: Sequence[str]) -> Sequence[RoleProfile]:
+        """Of the roles one mention fits ("SM": a Strategic Manager and a Service Manager), those in the
+        area of work of the roles the conversation is on; all of them when none is."""
+        shared = any(len(self.finder.abbreviated(t)) > 1 for t in re.findall(r"[A-Za-z0-9&']+", text))
+        if len(profiles) < 2 or not shared or not roles:
+            return profiles
+
+        def area(p: RoleProfile) -> set[str]:
+            return set(words(p.area_of_work)) - _AREA_FILLER
+
+        current = set().union(*(area(p) for p in self.kb.profiles if p.role in roles))
+        near = [p for p in profiles if area(p) & current]
+        return near or profiles
 
     def _readings(self, question: str, ask: Ask, state: ConversationState) -> list[Reading]:
         """The ways to read a message, best first: its ask (in parts when it asks more than one, with
         'and list them' when it wants a count and the list), then the message as a whole, then the ask
         as a free question for retrieval over every passage of the templates."""
         parts = list(ask.parts)
-        if "list" in ask.wants and operation_of(parts[-1]) == "count":
-            parts.append("list them")  # "how many ...? give me the number then list them"
+        if operation_of(parts[-1]) == "count" and ("list" in ask.wants or _COMPETENCES.search(parts[-1])):
+            # "how many ...? give me the number then list them"; a count of competences is shown with them
+            parts.append(_LIST_THEM)
         elif "number" in ask.wants and operation_of(parts[-1]) == "list":
             parts.insert(-1, f"how many {parts[-1]}")  # "the number first, then the list: the EW's core competences"
         readings = [Reading(tuple(parts))]
+        if again := self._again_for(ask, state):
+            readings.insert(0, Reading((again,)))
         if len(parts) > 1:
             readings.append(Reading((ask.text,)))
         if ask.split:  # the message as a whole; first when its question points into the context
@@ -267,6 +397,12 @@ class Engine:
         if matrix is not None:
             return matrix, state
         q = understand(question, self.finder, context_roles)
+        near = self._near(q.roles.profiles, q.text, state.roles or tuple(p.role for p in context_roles))
+        if len(near) < len(q.roles.profiles):  # "the SM" after the EW: the Strategic Manager of its service
+            q = replace(q, roles=replace(q.roles, profiles=tuple(near), ambiguous=False))
+        if not q.roles.profiles and not q.roles.everyone and (described := self._described_in(q.text)):
+            q = understand(question, self.finder, (described,))  # "the person who drives patients to ..."
+            q = replace(q, roles=RoleMatch(profiles=(described,)))
         q = self._with_context(q, state)
         if mode == "retrieve":
             answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state))
@@ -407,31 +543,64 @@ class Engine:
         if topic == "roles":
             # "which roles include lone working?" asks about more than the list of roles: a weak reading then
             listed = replies.roles_reply(self, q)
-            return replace(listed, grounded=not self._subject(q.text))
+            by_level = any(r.search(q.text) for r in (replies.EXTREME, replies.LEVEL_RANGE, replies.LEVEL_ORDER))
+            return replace(listed, grounded=by_level or not self._subject(q.text))
         profiles = self._profiles(q, state)
         operation = operation_of(q.text)
         if operation == "which" and (fields := training_fields(q.text)) and checking.BLANK.search(q.text):
             return lists.which_blank(
                 self, replace(q, topic="training", subtopics=fields), list(self.kb.profiles)
             )  # "which templates leave stat and mand blank?"
+        if (
+            operation == "which"
+            and q.topic != "compare"
+            and (sections := sections_named(q.text))
+            and not self.theme_of(q, strict=True)
+            and not q.roles.profiles
+        ):
+            # "which templates have anything in the locality specific competences?": those that do, and what
+            having = [p for p in self.kb.profiles if select(p, sections, None, [])]
+            if having:
+                section = sections[0].replace("-", " ")
+                listed = lists.about_roles(
+                    self, replace(q, topic="competences", text=f"list the {section} competences"), having, vector
+                )
+                lead = f"{len(having)} of the {len(self.kb.profiles)} templates list {section} competences:"
+                return replace(listed, text=f"{lead}\n\n{listed.text}")
+        if _WHERE_SITS.search(q.text) and (
+            placed := units.locate(self, q, profiles or list(self.kb.profiles), _LOCATE_STOP)
+        ):
+            return placed  # "which reference function is the 'plan and organise the work rota' competence under?"
+        if operation == "which" and (fields := training_fields(q.text)) and not q.roles.profiles:
+            filled = lists.which_filled(self, replace(q, topic="training", subtopics=fields), list(self.kb.profiles))
+            if filled is not None:  # "which roles lead to registration with a professional body?"
+                return filled
         if operation == "which" and _MENTION.search(q.text) and not q.roles.profiles:
-            units = self._units(q, state)  # "which roles mention working alone or lone working?": wherever they do
-            if units.grounded:
-                return units
+            mentioned = self._units(q, state)  # "which roles mention working alone or lone working?": wherever they do
+            if mentioned.grounded:
+                return mentioned
         if (
             (operation == "which" or (_ROLES_WORD.search(q.text) and not q.roles.profiles))
-            and replies.EXTREME.search(q.text)
             and _LEVELS.search(q.text)
+            and (
+                replies.EXTREME.search(q.text)
+                or replies.LEVEL_RANGE.search(q.text)
+                or replies.LEVEL_ORDER.search(q.text)
+            )
         ):
             return replies.roles_reply(self, q)  # "which role has the lowest level?"
         never = _NEVER_IN_TEMPLATES.search(q.text)
-        if never and all(self.grounded(w) for w in words(never.group(0))):
+        if never and self._phrase_grounded(never.group(0)):
             never = None  # a template that does say it ("the team's rota"): not an employment term to decline
         if _PRODUCE.search(q.text) or (never and topic not in _CONTENT_TOPICS):
             # "can you write me a job advert?", "can I take annual leave in my first month?": not in a template
             return replies.decline(self, q, profiles)
         if _SALARY.search(q.text) and not _TRAINING_COSTS.search(q.text):
             return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
+        if _PRICE.search(q.text) or _LOCAL_CONTACT.search(q.text) or _ROLE_BAND.search(q.text):
+            # "how much does the foundation degree cost?", "who do I contact at my trust to book it?", "what
+            # band is the CSW?": no template gives prices, local contacts or a role's Agenda for Change band
+            return replies.decline(self, q, profiles)
         if topic in ("free", "framework", "roles") and retrieving.PROVENANCE.search(q.text.lower()):
             return retrieving.provenance(self, q, profiles)  # "is the support worker template still a draft?"
         if _LEVEL_AND_BAND.search(q.text) and not _PAY.search(q.text):
@@ -595,6 +764,8 @@ class Engine:
             singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
             if word in THEME_STOP or singular in THEME_STOP or word in names or len(word) < 4 or word.isdigit():
                 continue
+            if any(n.startswith(word) for n in names if len(n) > len(word)):
+                continue  # "the team leader in community rehab": a shortened name of the role's area, not a theme
             theme.append(singular if singular in THEMES and word not in THEMES else word)
         if "health" in words(q.text) and "safety" in words(q.text):
             theme = [t for t in theme if t not in ("health", "safety")] + ["health and safety"]
@@ -615,6 +786,13 @@ class Engine:
             return kept[:3] + numbers[:1] if kept else []
         chosen = kept[:3] or theme[:3]
         return chosen + numbers[:1] if chosen else chosen
+
+    def _phrase_grounded(self, phrase: str) -> bool:
+        """Whether the templates use `phrase` ("the team's rota"), as one word or as these words in a row."""
+        found = words(phrase.replace("-", " "))
+        if len(found) == 1:
+            return self.grounded(found[0])
+        return f" {' '.join(found)} " in self.corpus
 
     def grounded(self, word: str) -> bool:
         """Whether the templates use `word`, a word of the same stem ('chairing', 'chair') or one of its
@@ -704,6 +882,22 @@ _SALARY = re.compile(
 _TRAINING_COSTS = re.compile(
     r"\b(?:fund\w*|pays? for|paid for|cost\w*) (?:the |their |my |a |an )?(?:training|course|cpd)", re.I
 )
+_PRICE = re.compile(
+    r"\bhow much\b[^?.]{0,80}\b(?:cost|costs|charge|charged|fees?)\b|\b(?:tuition|course) fees?\b|\bfees\b"
+    r"|\bwho pays for (?:the |a |my )?dbs\b|\bdbs (?:check )?(?:cost|fee|price)s?\b|\bprices?\b",
+    re.I,
+)
+_LOCAL_CONTACT = re.compile(
+    r"\b(?:who|person|someone)\b[^?.]{0,40}\b(?:contact|ask|speak to|talk to)\b[^?.]{0,40}"
+    r"\b(?:(?:at|in) (?:my|our|the) (?:trust|organisation|hospital|ward|team)|locally|to book)\b",
+    re.I,
+)
+# "what Agenda for Change band is the ACP?": a role's band (not how levels and bands relate)
+_ROLE_BAND = re.compile(
+    r"\b(?:what|which)\s+(?:agenda for change\s+|afc\s+|nhs\s+|pay\s+)?band\b(?![^?]*\b(?:levels?|same|equivalent"
+    r"|relate|map|correspond|match)\b)",
+    re.I,
+)
 _ABOUT = re.compile(r"\b(?:about|on|around|regarding|concerning)\b", re.I)
 _PRODUCE = re.compile(
     r"^\s*(?:can|could|would|will) you (?:please )?(?:write|draft|create|make|produce|generate|book|send|email|suggest"
@@ -713,7 +907,10 @@ _PRODUCE = re.compile(
 # Employment terms no role profile template covers
 _NEVER_IN_TEMPLATES = re.compile(
     r"\b(?:annual leave|holidays?|sick (?:leave|pay)|pensions?|notice period|overtime|mileage|expenses|parking"
-    r"|dress code|uniform|shift patterns?|rota|probation(?:ary)? period)\b",
+    r"|dress code|uniform|shift patterns?|rota patterns?|rota|probation(?:ary)? period|part[- ]time|full[- ]time"
+    r"|flexible working"
+    r"|working hours|hours (?:a|per) week|work(?:ing)? from home|home working|maternity|sickness absence"
+    r"|interview questions?|nights|night shifts?|weekends)\b",
     re.I,
 )
 _CONTENT_TOPICS = ("training", "competences", "experience")
@@ -736,6 +933,10 @@ WHICH_ROLE = direct.WHICH_ROLE
 
 def _no_count(focus: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w for w in focus if w != "how many")
+
+
+def _stem_in(stem: str, stems: set[str]) -> bool:
+    return stem in stems or (len(stem) == 4 and any(s.startswith(stem) for s in stems))
 
 
 def _support(answer: Answer) -> float:

@@ -13,7 +13,7 @@ from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
 from .competences import THEMES, alternatives, competences, names_theme, select
 from .direct import WHICH_ROLE, operation_of
-from .understanding import Question
+from .understanding import Question, words
 from .wording import sections_named
 
 if TYPE_CHECKING:
@@ -27,6 +27,9 @@ def _experience_focus(text: str) -> str | None:
     if re.search(r"qualif|nvq|diploma|degree|certificate", lowered):
         return "qualification"
     return None
+
+
+_CLAIMED_LEVEL = re.compile(r"\b(?:career framework )?(?:level|lvl)\s*(\d{1,2})\b", re.IGNORECASE)
 
 
 def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vector: Vector) -> Answer:
@@ -122,6 +125,12 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
                 fallback.append(p)
 
     answer = engine.finish(q, profiles, write, suggestions=engine.follow_ups(profiles[0], q.topic))
+    claimed = {int(n) for n in _CLAIMED_LEVEL.findall(q.text)}
+    yes_no = re.match(r"^\W*(?:is|are|was|isn'?t|aren'?t)\b", q.text, re.IGNORECASE)
+    if q.topic == "level" and operation == "check" and yes_no and len(claimed) == 1 and len(profiles) == 1:
+        # "the EW is a level 3 post, isn't it?": the claim, answered by the level the template gives
+        right = profiles[0].level == claimed.pop()
+        answer = replace(answer, text=f"{'Yes' if right else 'No'}.\n{answer.text}")
     if operation == "check" and plain_check:  # "are there any locality specific competences?"
         listed = any(select(p, sections, None, []) for p in profiles)
         answer = replace(answer, text=f"{'Yes' if listed else 'No'}.\n{answer.text}")
@@ -164,6 +173,40 @@ def which_blank(engine: Context, q: Question, profiles: list[RoleProfile]) -> An
     return engine.finish(
         q, blank or profiles[:1], write, suggestions=engine.follow_ups((blank or profiles)[0], "training")
     )
+
+
+def which_filled(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer | None:
+    """'Which roles lead to registration with a professional body?', 'which templates have formal endorsed
+    learning filled in?': the templates that fill in the field the question names, each with what it says.
+    None when no field's label shares more of the question's words than every other (a learning item named
+    in the question is answered before this, from the training matrix)."""
+    asked = {w[:5] for w in words(q.text) if len(w) >= 4}
+    fields = [(p, f) for p in profiles for f in (*p.learning, *p.cpd)]
+    scored = sorted(
+        {f.key: len(asked & {w[:5] for w in words(f.label) if len(w) >= 4}) for _, f in fields}.items(),
+        key=lambda kv: -kv[1],
+    )
+    if not scored or scored[0][1] == 0 or (len(scored) > 1 and scored[1][1] == scored[0][1]):
+        return None
+    key = scored[0][0]
+    chosen = list({p.role: (p, f) for p, f in reversed(fields) if f.key == key}.values())[::-1]  # one a template
+    label = {w[:5] for _, f in chosen for w in words(f.label)}
+    values = " ".join(f.value.lower() for _, f in chosen)
+    if any(t[:5] not in label and re.search(rf"\b{re.escape(t[:5])}", values) for t in engine.theme_of(q, strict=True)):
+        return None  # "which role lists data protection under stat and mand?": an entry, not the field
+    filled = [(p, f) for p, f in chosen if not f.is_blank]
+
+    def write(w: compose.Writer) -> None:
+        label = compose.short_label(chosen[0][1].label)
+        if not filled:
+            w.add(f"None: every one of the {len(profiles)} templates leaves {label} blank.")
+        else:
+            w.add(f"{len(filled)} of the {len(profiles)} templates fill in {label}:")
+        for p, f in filled:
+            w.field(p, f, title=p.short_name)
+
+    shown = [p for p, _ in filled] or profiles[:1]
+    return engine.finish(q, shown, write, suggestions=engine.follow_ups(shown[0], "training"))
 
 
 _DOES_WITH = re.compile(r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for)\b", re.I)

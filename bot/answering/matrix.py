@@ -203,8 +203,10 @@ _MATRIX_FOR = re.compile(
 )
 # Only the plural: "which role needs X?" keeps its own composer (one role or a comparison).
 _WHICH_ROLES = re.compile(
-    r"^(?:which|what)\s+roles\s+(?:need|needs|require|requires|list|lists|have\s+to\s+(?:do|complete)"
-    r"|must\s+(?:do|complete|have))\s+(?:to\s+(?:do|complete|have)\s+)?(?:the\s+)?(?P<item>.+?)(?:\s+training)?$",
+    r"^(?:which|what|how\s+many)\s+(?:of\s+the\s+)?(?:roles|templates?|profiles?)\s+(?:need|needs|require|requires|list"
+    r"|lists|have\s+to\s+(?:do|complete)|must\s+(?:do|complete|have))\s+(?:to\s+(?:do|complete|have)\s+)?(?:the\s+)?"
+    r"(?P<item>.+?)(?:\s+(?:in|as|under)\s+(?:(?:their|the|its)\s+)?(?:statutory|mandatory|informal|learning|training)[\w\s/&]*)?"
+    r"(?:\s+training)?$",
     re.I,
 )
 _CACHE: dict[str, Matrix] = {}

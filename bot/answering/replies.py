@@ -21,6 +21,16 @@ NOT_COVERED = "The role profile templates don't cover that."
 # Where to look instead, first match wins: what the templates leave to the employer, and where it is set.
 ELSEWHERE = (
     (
+        re.compile(r"\b(?:cost|costs|fees?|price|prices|tuition|how much)\b", re.I),
+        "The role profile templates don't cover that: they give no prices or fees. Ask your L&D team or the"
+        " course provider; the templates' CPD rows say how learning is funded.",
+    ),
+    (
+        re.compile(r"\b(?:contact|book|booking|who do i (?:ask|speak to|talk to))\b", re.I),
+        "The role profile templates don't cover that: they name no local contacts. Ask your line manager or"
+        " your L&D or training team.",
+    ),
+    (
         re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn\w*|bands?|pensions?|mileage|expenses)\b", re.I),
         "The role profile templates don't cover that: pay is set locally. Ask HR, or see the job description"
         " and your contract."
@@ -29,7 +39,7 @@ ELSEWHERE = (
     (
         re.compile(
             r"\b(?:leave|holidays?|notice|probation\w*|hours|shifts?|rota|on-call|home|hybrid|dress|uniform"
-            r"|driving|parking|equipment|contract|line manage)\b",
+            r"|driving|parking|equipment|contract|line manage|part[- ]time|full[- ]time|flexible)\b",
             re.I,
         ),
         "The role profile templates don't cover that: your employer sets it. Ask your line manager or HR, or"
@@ -105,14 +115,27 @@ def roles_reply(engine: Context, q: Question | None = None) -> Answer:
     highest or lowest ("which role has the lowest level?")."""
     chosen = list(engine.kb.profiles)
     lead = f"I have role profile templates for {len(chosen)} roles:"
-    if q is not None and q.roles.profiles and not q.roles.everyone:
+    ranged = LEVEL_RANGE.search(q.text) if q is not None else None
+    if ranged:  # "how many roles are at level 8 or above?"
+        above = not re.search(r"below|lower|less|under|up to", ranged.group(0), re.I)
+        level = int(ranged.group(1) or ranged.group(2))
+        if ranged.group(2) and re.match(r"above|over|below|under", ranged.group(0), re.I):
+            level += 1 if above else -1  # "above level 7": 8 and up
+        chosen = [p for p in chosen if (p.level >= level if above else p.level <= level)]
+        lead = (
+            f"{len(chosen)} of the {len(engine.kb.profiles)} roles are at career framework level {level} or"
+            f" {'above' if above else 'below'}:"
+        )
+    elif q is not None and q.roles.profiles and not q.roles.everyone:
         chosen = list(q.roles.profiles)
         lead = f"{len(chosen)} of the {len(engine.kb.profiles)} templates:"
-    elif q is not None and (extreme := EXTREME.search(q.text)):
+    elif q is not None and (extreme := EXTREME.search(q.text)) and not LEVEL_ORDER.search(q.text):
         highest = extreme.group(1).lower() in ("highest", "most senior", "top", "senior-most")
         level = (max if highest else min)(p.level for p in chosen)
         chosen = [p for p in chosen if p.level == level]
         lead = f"The {'highest' if highest else 'lowest'} career framework level is {level}:"
+    if q is not None and (order := LEVEL_ORDER.search(q.text)):  # "in order of level, lowest first"
+        chosen.sort(key=lambda p: p.level, reverse=bool(re.search(r"highest|top|senior", order.group(0), re.I)))
     w = compose.Writer(engine.kb)
     w.add(lead)
     for p in chosen:
@@ -122,4 +145,14 @@ def roles_reply(engine: Context, q: Question | None = None) -> Answer:
     return Answer(text, citations, tuple(p.role for p in chosen), "roles", False, engine.starter_questions())
 
 
+LEVEL_RANGE = re.compile(
+    r"\blevel\s*(\d{1,2})\s*(?:\+|or (?:above|higher|more|over|below|lower|less|under)|and (?:above|over|below|under))"
+    r"|\b(?:at least|above|over|below|under|up to) (?:career framework )?level\s*(\d{1,2})",
+    re.I,
+)
+LEVEL_ORDER = re.compile(
+    r"\b(?:in|by) (?:the )?order of (?:career framework )?level\b[^?.]{0,30}|\b(?:sorted|ordered|ranked) by level\b"
+    r"[^?.]{0,30}|\b(?:lowest|highest) (?:level )?first\b",
+    re.I,
+)
 EXTREME = re.compile(r"\b(highest|lowest|most senior|most junior|senior-most|top|bottom|entry)(?: level)?\b", re.I)

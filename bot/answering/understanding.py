@@ -69,6 +69,11 @@ _SHORT_WORDS = frozenset(
 )
 _DOCUMENT_WORDS = frozenset({"template", "templates", "profile", "profiles", "document", "documents"})
 _IGNORED_PHRASES = ("line manager", "manager's", "case worker")
+_BARE_TITLE_WORD = re.compile(r"\b(?:a|an|the)\s+([a-z]+)(?:\s+(?:one|role|post|version))?\s*(?:[?.!,;]|$)")
+_GROUP = re.compile(
+    r"\b(?:both|all|each|the two|the three|the|our|of the)\s+(?:of\s+)?(?:the\s+)?(?:two\s+|three\s+)?"
+    r"(?P<what>[a-z&][a-z& -]{1,40}?)\s+(?:roles|posts|jobs|templates|profiles)\b"
+)
 _ALL_ROLES = re.compile(
     r"\b(?:both|all|each|every|either)\s+(?:of\s+(?:the\s+|these\s+|those\s+)?)?(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
     r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b",
@@ -82,6 +87,9 @@ _LEVEL = re.compile(
 
 
 # Words after which "level N" names a role's level ("a level 4", "is it level 8", "career framework level 7").
+# Words before "level N" that make it name a role beside one named by its title ("the EW and the level 8
+# role"); after others ("is the EW a level 3 post?", "the SM level 7?") it is said of the role named.
+_LEVEL_NAMING = frozenset("the and or with vs versus than from to".split())
 _LEVEL_INTRODUCERS = frozenset(
     """a an the at is are was for framework career of to from as what which any all both each every this that
     and or in on with their my our your its role roles job post i am be being become""".split()
@@ -143,6 +151,9 @@ class RoleFinder:
         self.area_words = frozenset(w for w in area_words if len(w) >= 4 and w != "service")
         self.role_words = {w for alias, _ in self.aliases for w in alias.split()} - _SHARED_WORDS | set(self.distinct)
         self._alias_targets = _Targets(alias for alias, _ in self.aliases)
+        titles = sorted({alias for alias, _ in self.aliases if " " in alias}, key=len, reverse=True)
+        spelled = "|".join(r"\s+".join(map(re.escape, t.split())) for t in titles) or "(?!)"
+        self._alias_possessive = re.compile(rf"\b({spelled})[’']s\b", re.IGNORECASE)
 
     def initials_in(self, token: str) -> RoleProfile | None:
         """The role a token abbreviates: "EW", "SMs", "EW's", and in lower case ("ew", "sms")."""
@@ -183,6 +194,53 @@ class RoleFinder:
             kept = [t for t in kept if t.strip("?!.,;:'\"()").lower() not in _DOCUMENT_WORDS]
         return " ".join(kept)
 
+    def _is_role_token(self, token: str) -> bool:
+        bare = token.strip("?!.,;:'\"()")
+        ws = [w.removesuffix("'s") for w in words(bare)]
+        return bool(ws) and (
+            all(w in self.role_words or w.rstrip("s") in self.role_words for w in ws)
+            or self.initials_in(bare) is not None
+        )
+
+    def with_roles(self, text: str, titles: str) -> str:
+        """`text` asked of other roles: its role mentions replaced by `titles` ("When was the EW template
+        last revised?" -> "When was the Team Leader template last revised?"); without a mention, `titles`
+        is added at the end."""
+        tokens = re.findall(r"\S+", _LEVEL.sub(" ", text))
+        out: list[str] = []
+        replaced = False
+        for token in tokens:
+            if not self._is_role_token(token):
+                out.append(token)
+            elif not replaced:
+                tail = re.search(r"(?:'s|’s)?[?!.,;:]*$", token)
+                out.append(titles + (tail.group(0) if tail else ""))
+                replaced = True
+            elif token[-1:] in "?!.":
+                out[-1] += token[-1]  # a later mention goes; the sentence keeps its end
+        if not replaced:
+            return f"{' '.join(out).rstrip(' ?.!')} for the {titles}?"
+        return " ".join(out)
+
+    def _group(self, lowered: str) -> list[RoleProfile]:
+        """The templates a group names by their area or a word of their titles: "both crisis roles", "the
+        liaison and diversion roles", "all the support worker posts"."""
+        for m in _GROUP.finditer(lowered):
+            named = [w for w in words(m.group("what")) if w not in ("and", "of", "the", "two", "three")]
+            if not named:
+                continue
+            fits = [
+                p
+                for p in self.profiles
+                if all(
+                    any(_close(w, t) or t.startswith(w) for t in words(f"{p.short_name} {p.area_of_work}"))
+                    for w in named
+                )
+            ]
+            if len(fits) >= 2:
+                return fits
+        return []
+
     def _fitting(self, lowered: str) -> list[RoleProfile]:
         """The templates whose short name ends with a job title the text names ('support worker',
         'practitioner'), when more than one does: the title is ambiguous between them."""
@@ -196,6 +254,8 @@ class RoleFinder:
         return []
 
     def find(self, text: str) -> RoleMatch:
+        # "the service manager's competences": a title's possessive names it ("my manager's" does not)
+        text = self._alias_possessive.sub(lambda m: m.group(1), text)
         for phrase in _IGNORED_PHRASES:
             text = re.sub(rf"\b{re.escape(phrase)}s?\b", " ", text, flags=re.IGNORECASE)
         lowered = text.lower()
@@ -220,6 +280,9 @@ class RoleFinder:
         for i, token in enumerate(re.findall(r"[A-Za-z0-9&']+", text)):
             for abbreviated in self.abbreviated(token):
                 note(abbreviated, i)
+        for m in _BARE_TITLE_WORD.finditer(lowered):  # "what would I need to become a senior?"
+            if m.group(1) in self.distinct and m.group(1) not in self.area_words:
+                note(self.distinct[m.group(1)], len(words(lowered[: m.start()])))
         if not found:  # "the secure estate template": an area of work only one template has
             for area, p in self.areas:
                 at = _fuzzy_find(tokens, area)
@@ -234,6 +297,8 @@ class RoleFinder:
             by_level = [p for p in self.profiles if p.level == level]
             if before and before[-1] not in _LEVEL_INTRODUCERS and not by_level:
                 continue  # "safeguarding level 3", "NVQ level 3": the level of a course, not of a role
+            if found and before and before[-1] not in _LEVEL_NAMING:
+                continue  # "is the EW a level 3 post?": a level said of the role named, not another role
             for p in by_level:
                 note(p, at)
             if not by_level and 1 <= level <= 9:
@@ -249,9 +314,11 @@ class RoleFinder:
             known = _fuzzy_find_many(words(phrase), self._alias_targets)
             if known:
                 continue
-            as_content = r"\s+".join(rf"{re.escape(w[:5])}\w*" for w in [*modifiers, head])
-            if modifiers and re.search(rf"\b{as_content}", self.content):
-                continue  # "manage lone workers" is a competence, not a "lone worker" role
+            if modifiers and any(
+                re.search(r"\b" + r"\s+".join(rf"{re.escape(w[:5])}\w*" for w in [*modifiers[i:], head]), self.content)
+                for i in range(len(modifiers))
+            ):
+                continue  # "(have) managing lone workers" is a competence, not a "lone worker" role
             if modifiers:
                 # a typo, or an abbreviation ("strat manager"), of a distinctive word of a known title
                 if any(_close(m, w) for m in modifiers for w in self.distinct):
@@ -283,6 +350,10 @@ class RoleFinder:
                     if len(token) >= 5 and _close(token, w):
                         note(p, i)
         everyone = bool(_ALL_ROLES.search(text))
+        group = self._group(lowered)
+        if group and len(group) < len(self.profiles):  # "both crisis roles", "the L&D roles": those templates
+            found = {p.role: (i, p) for i, p in enumerate(group)}
+            everyone = False
         if found:
             unknown = [u for u in unknown if not u.startswith("level ")]
         elif not everyone and not unknown:
@@ -292,7 +363,7 @@ class RoleFinder:
             ambiguous = bool(found)
         # "for the service manager, not the strategic manager": a role named only to rule it out
         excluded = {role for role, (at, _) in found.items() if _ruled_out(tokens[:at])}
-        if excluded and len(excluded) < len(found):
+        if excluded:
             found = {role: pair for role, pair in found.items() if role not in excluded}
         ordered = sorted(found.values(), key=lambda pair: pair[0])
         return RoleMatch(
@@ -369,7 +440,11 @@ def _fuzzy_find_many(tokens: list[str], targets: _Targets) -> dict[str, int]:
                 for alias, _, _ in process.extract(
                     window, fuzzy, scorer=fuzz.ratio, score_cutoff=threshold * 100 - 1e-6, limit=None
                 ):
-                    if alias not in at and SequenceMatcher(None, window, alias).ratio() >= threshold:
+                    if (
+                        alias not in at
+                        and window[:1] == alias[:1]
+                        and SequenceMatcher(None, window, alias).ratio() >= threshold
+                    ):
                         at[alias] = i
         for alias in aliases:  # the first size (in _fuzzy_find's order) where it was found
             for size in {n, n - 1} - {0}:
@@ -388,7 +463,8 @@ def _fuzzy_find(tokens: list[str], alias: list[str]) -> int | None:
             window = " ".join(tokens[i : i + size])
             if window == target:
                 return i
-            if len(target) >= 8 and _similar(window, target, 0.88 if size == n else 0.93):
+            # a typo keeps a title's first letter: "for crisis support workers" is not "senior crisis support worker"
+            if len(target) >= 8 and window[:1] == target[:1] and _similar(window, target, 0.88 if size == n else 0.93):
                 return i
     return None
 
@@ -398,9 +474,11 @@ def _fuzzy_find(tokens: list[str], alias: list[str]) -> int | None:
 _REWRITES = (
     (r"\bwhats\b", "what is"),
     (r"\bteh\b", "the"),
-    (r"\bstat(?:utory)?\s*(?:and|&|/|n)\s*mand(?:atory)?\b", "statutory and mandatory"),
+    (r"\bstat(?:utory)?\s*(?:and|&|/|n)?\s*mand(?:atory)?\b", "statutory and mandatory"),
     (r"\bmand(?:atory)?\s+training\b", "mandatory training"),
     (r"\bquals?\b", "qualifications"),
+    (r"\blvl\b", "level"),
+    (r"\blrn(?:in)?g?\b", "learning"),
     (r"\bcompetenc(?:ies|y)\b", "competences"),
     (r"\bcompetance?s?\b", "competences"),
     (r"\bcomps?\b", "competences"),
@@ -423,7 +501,9 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "roles",
         r"(?:which|what) (?:roles|jobs|templates|profiles)\b|list (?:the |all )?(?:roles|templates|profiles)"
-        r"|how many (?:role )?(?:templates|roles|profiles)\b"
+        r"|how many (?:role )?(?:profile )?(?:templates|roles|profiles)\b"
+        r"|how many of the (?:roles|templates|profiles|jobs)\b"
+        r"|\b(?:roles|templates|profiles) in (?:the )?order of\b"
         r"|roles? (?:do you|can you) (?:cover|know|have)|(?:which|what) roles? (?:are|is) (?:there|covered|available)"
         r"|do you (?:have|know|cover) (?:a |any )?(?:template|profile)s?\b",
     ),
@@ -484,7 +564,12 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bwhat is (?:a |the )?level \d+\b|\bwhat level\b|\bcareer framework level\b(?! \d)|\blevel of autonomy"
         r"|\bdefinition of the level\b|'s (?:career framework )?level\b(?! \d)"
         r"|\b(?:their|its|the role's) level\b(?! \d)|\bhow much responsibility\b"
-        r"|\blevel \d+ (?:definition|descriptor)\b|\bexpected to know\b",
+        r"|\blevel \d+ (?:definition|descriptor)\b|\bexpected to know\b|^[\w\s'&]{0,40}\blevel\W*$"
+        # a level said of a role: "is the EW a level 3 post?", "the SM is level 7, isn't it?"
+        r"|\b(?:is|be|being)\s+(?:at\s+)?(?:an?\s+)?(?:career framework\s+)?level\s+\d+"
+        r"(?!\s*(?:nvq|diploma|qualification|safeguarding|training|certificate|award|course|credits?)\b)"
+        r"|\ban?\s+(?:career framework\s+)?level\s+\d+\s+(?:post|role|job|position)\b"
+        r"|^\W*(?:is|are|isn'?t)\b[^?]{0,60}\blevel\s+\d+\W*$",
     ),
     (
         "competences",
@@ -699,6 +784,15 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
     if "compare" in present and (len(roles.profiles) > 1 or roles.everyone or across):
         return "compare"
     # "qualifications" usually means the experience required, unless it is about formal learning.
+    if (
+        "competences" in present
+        and "training" in present
+        and re.search(r"\bcompetences\b", lowered)  # "keep my competence" is about learning
+        and not re.search(
+            r"\btrain|\bcourses?\b|\blearning\b|\bcpd\b|\bstatutory|\bmandatory|\bformal|\baccredit", lowered
+        )
+    ):
+        present.discard("training")  # "appraisal prep: list the role specific competences": competences asked
     if "experience" in present and "training" in present:
         if re.search(r"\btrain|\bcourses?\b|\blearning\b|\bcpd\b|\bstatutory|\bmandatory|\bformal|\baccredit", lowered):
             return "training"

@@ -8,6 +8,7 @@ entries of the list a conversation is on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -64,3 +65,40 @@ def nth_entry(listed: Answer, word: str) -> Answer:
         replace(c, position=positions[c.position], abstract=shorten(title, ABSTRACT_LIMIT)) for c in cited
     )
     return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
+
+
+def locate(ctx: Context, q: Question, profiles: Sequence[RoleProfile], stop: frozenset[str]) -> Answer | None:
+    """'Where does "Lead clinical governance across a system of services" sit?', 'is X core or role
+    specific?', 'which reference function is the rota competence under?': the competence the question
+    names (quoted, or most of its title's words), and where it is: its table, principle and function."""
+    quoted = re.findall(r"['‘’\"“”]([^'‘’\"“”]{8,})['‘’\"“”]", q.text)
+    asked = _stems(" ".join(quoted) if quoted else q.text, stop)
+    if len(asked) < 2:
+        return None
+    scored = []
+    for p in profiles:
+        for c in p.competences:
+            title = _stems(c.title, stop)
+            hit = len(asked & title)
+            if title and hit >= 2 and hit / len(title) >= 0.6:
+                scored.append((hit / len(title), hit, p, c))
+    if not scored:
+        return None
+    best = max(s[:2] for s in scored)
+    chosen = [(p, c) for ratio, hit, p, c in scored if (ratio, hit) == best][:3]
+
+    def write(w: compose.Writer) -> None:
+        for p, c in chosen:
+            section = {"core": "core", "role-specific": "role specific", "locality-specific": "locality specific"}
+            w.add(
+                f"'{c.title}' is a {section.get(c.section, c.section)} competence in the **{p.short_name}**"
+                f" template, under the principle {c.principle}, reference function '{c.function}'."
+                f" {w.cite(p, c.source, c.title)}"
+            )
+
+    shown = list({p.role: p for p, _ in chosen}.values())
+    return ctx.finish(replace(q, topic="competences"), shown, write, ctx.follow_ups(shown[0], "competences"))
+
+
+def _stems(text: str, stop: frozenset[str]) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3 and w not in stop}
