@@ -527,3 +527,32 @@ def test_a_forwarded_email_is_answered_for_its_question(model_runtime) -> None:
     )
     answer, _ = ask(model_runtime, message)
     assert "Data Protection" in answer.text and "Gareth" not in answer.text
+
+
+def test_questions_about_the_framework_are_answered_from_its_text(model_runtime) -> None:
+    """Whichever role is named: the framework every template shares, with the first word it supports."""
+    answer, _ = ask(model_runtime, "Can we reword the NOS competence titles in our EW JD to make them friendlier?")
+    assert answer.text.startswith("No, not their content or wording:") and "cannot be changed" in answer.text
+    answer, _ = ask(
+        model_runtime, "can we use the competences of the SM template on its own, or is it meant to be whole?"
+    )
+    assert answer.text.startswith("No: the template is designed to be used as a whole.")
+    answer, _ = ask(model_runtime, "are the engagement worker competences linked to the KSF at all?")
+    assert answer.text.startswith("Yes.") and "knowledge and skills framework" in answer.text.lower()
+    # a competence that names change is not a question about changing the NOS
+    answer, _ = ask(model_runtime, "Which role has 'Implement change' as a competence?")
+    assert "Implement change" in answer.text
+
+
+def test_where_a_competence_sits_and_which_templates_list_it(model_runtime) -> None:
+    answer, _ = ask(
+        model_runtime, "'Peer training and mentoring' - it's in the SM template, what function does it come under?"
+    )
+    assert answer.text.startswith(
+        "'Peer training and mentoring' is a role specific competence in the **Strategic Manager**"
+    )
+    assert "2. Personal and People Development" in answer.text
+    answer, _ = ask(model_runtime, "Which templates include the competence 'Manage lone workers'?")
+    assert answer.text.startswith("2 of the 2 templates list 'Manage lone workers'")
+    answer, _ = ask(model_runtime, "Which roles lead to registration with a professional body?")
+    assert answer.text.startswith("None: every one of the 2 templates leaves Leading to registration")

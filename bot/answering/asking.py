@@ -162,6 +162,8 @@ def sentences(message: str) -> list[str]:
             and not _QUESTION_START.match(situation.group("lead"))
             and len(situation.group("lead").split()) >= 6  # "multi agency working - what does ... have?": its subject
             and not _INDIRECT.search(situation.group("lead"))  # "can someone confirm what ... covers - which women?"
+            # "... look at my core competences first - what are they?": the question is about the lead
+            and not re.match(r"^\W*\w+ (?:are|is|were|was) (?:they|it|those|these)\W*$", situation.group("rest"), re.I)
             and not _POINTS_BACK.search(situation.group("rest"))  # "... looks empty - is it blank?": one sentence
         ):
             out += [situation.group("lead").strip(), situation.group("rest").strip()]

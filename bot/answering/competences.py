@@ -134,6 +134,8 @@ def alternatives(text: str, theme: Sequence[str]) -> bool:
         first, second, after = m.group(1)[:5], m.group(2)[:5], (m.group(3) or "")[:5]
         if first in stems and second in stems and first != second and after not in stems:
             return True
+        if first in stems and second not in stems and after in stems and after != first:
+            return True  # "audit and quality assurance": audit, or quality assurance
     return False
 
 

@@ -84,6 +84,45 @@ _LOCATE_STOP = frozenset(
     function reference area template profile competence competences core role specific locality its their from are
     is was how who when fall falls listed heading group category""".split()
 )
+_SCOPE_NAMED = re.compile(r"\bscope\b", re.IGNORECASE)
+# Questions about the framework every template shares, the words of its passages that answer them, and the
+# first word of a yes/no to them that those passages support
+_FRAMEWORK_CUES: tuple[tuple[re.Pattern[str], list[str], str], ...] = (
+    (
+        re.compile(
+            r"\b(?:can|could|may|should|allowed to)\b[^?]{0,30}\b(?:reword|rewrit|edit|tweak|amend|adapt|modif|alter"
+            r"|rename|shorten|chang)\w*\b[^?]{0,60}\b(?:nos|competences?|titles?|wording|standards?)\b"
+            r"|\b(?:nos|competences?|titles?|wording|standards?)\b[^?]{0,40}\bbe (?:changed|reworded|edited|amended"
+            r"|adapted|altered|modified|tweaked)\b",
+            re.IGNORECASE,
+        ),
+        ["cannot be changed"],
+        "No, not their content or wording:",
+    ),
+    (
+        re.compile(
+            r"\b(?:use|used|using) [^?]{0,40}\bon (?:its|their) own\b|\bin isolation\b|\bpick and choose\b"
+            r"|\bused? (?:as a )?whole\b|\bas a whole\b",
+            re.IGNORECASE,
+        ),
+        ["used as a whole"],
+        "No: the template is designed to be used as a whole.",
+    ),
+    (
+        re.compile(r"\bksf\b|\bknowledge and skills framework\b", re.IGNORECASE),
+        ["knowledge and skills framework"],
+        "Yes.",
+    ),
+    (
+        re.compile(
+            r"\bwhat (?:is|are) (?:the )?[\w' -]{0,40}(?:locality|local)[\w' -]{0,30}\b(?:section|part|bit|table|box"
+            r"|column)s? (?:for|about)\b",
+            re.IGNORECASE,
+        ),
+        ["in this space", "specific to the locality"],
+        "",
+    ),
+)
 _LIST_THEM = "list them"  # the part added when a count is to be shown with its list
 _COMPETENCES = re.compile(r"\bcompetenc(?:es|ies)\b|\bcomps\b|\bnos\b", re.IGNORECASE)
 _AREA_FILLER = frozenset({"and", "of", "the", "service", "services", "care"})
@@ -567,8 +606,16 @@ class Engine:
                 )
                 lead = f"{len(having)} of the {len(self.kb.profiles)} templates list {section} competences:"
                 return replace(listed, text=f"{lead}\n\n{listed.text}")
-        if _WHERE_SITS.search(q.text) and (
-            placed := units.locate(self, q, profiles or list(self.kb.profiles), _LOCATE_STOP)
+        if topic != "compare" and (about := self._about_the_framework(q, vector)):
+            return about
+        if (_WHERE_SITS.search(q.text) or (operation == "which" and _QUOTED.search(q.text))) and (
+            placed := units.locate(
+                self,
+                q,
+                list(self.kb.profiles) if operation == "which" else profiles or list(self.kb.profiles),
+                _LOCATE_STOP,
+                which=operation == "which",
+            )
         ):
             return placed  # "which reference function is the 'plan and organise the work rota' competence under?"
         if operation == "which" and (fields := training_fields(q.text)) and not q.roles.profiles:
@@ -597,7 +644,7 @@ class Engine:
             return replies.decline(self, q, profiles)
         if _SALARY.search(q.text) and not _TRAINING_COSTS.search(q.text):
             return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
-        if _PRICE.search(q.text) or _LOCAL_CONTACT.search(q.text) or _ROLE_BAND.search(q.text):
+        if any(r.search(q.text) for r in (_PRICE, _LOCAL_CONTACT, _ROLE_BAND, _INTERVIEW)):
             # "how much does the foundation degree cost?", "who do I contact at my trust to book it?", "what
             # band is the CSW?": no template gives prices, local contacts or a role's Agenda for Change band
             return replies.decline(self, q, profiles)
@@ -610,8 +657,10 @@ class Engine:
         if named and topic not in ("compare", "onboarding") and operation != "count":
             # "what does the EW template say about APEL and progression?": that field, as the template has it
             return lists.fields(self, q, profiles or list(self.kb.profiles), list(dict.fromkeys(f.key for f in named)))
-        if self.principle_of(q.text) and (
-            (topic == "free" and profiles) or topic in ("training", "experience", "progression", "level", "scope")
+        if (
+            self.principle_of(q.text)
+            and ((topic == "free" and profiles) or topic in ("training", "experience", "progression", "level", "scope"))
+            and not _SCOPE_NAMED.search(q.text)  # "what does the SM's scope of role say about service improvement?"
         ):
             # "how many ... under Education, Learning and Research": the principle's words are not training
             q = replace(q, topic="competences")
@@ -708,6 +757,26 @@ class Engine:
                 suggestions=self.follow_ups(profiles[0], "onboarding"),
             )
         return lists.about_roles(self, q, profiles, vector)
+
+    def _about_the_framework(self, q: Question, vector: LazyVector) -> Answer | None:
+        """'Can we reword the NOS titles?', 'is it meant to be used whole?', 'are the competences linked to the
+        KSF?', 'what is the locality specific section for?': the framework's own text (the same in every
+        template), the passages that use the words of what is asked, with the first word they support."""
+        cue = next((c for c in _FRAMEWORK_CUES if c[0].search(q.text)), None)
+        if cue is None:
+            return None
+        _, terms, first = cue
+        check = bool(re.match(r"^\W*(?:can|could|may|should|are|is|do|does|must)\b", q.text, re.IGNORECASE))
+        added = 0
+
+        def write(w: compose.Writer) -> None:
+            nonlocal added
+            if check and first:
+                w.add(first)
+            added = compose.framework(w, self.kb.general, terms, limit=2)
+
+        answer = self.finish(replace(q, topic="framework"), [], write, self.starter_questions())
+        return answer if added else None
 
     def _ordinal(self, q: Question, state: ConversationState, lazy: LazyVector) -> Answer:
         """'which one is last?', 'what's the first one?': that entry of the list the conversation is on."""
@@ -893,6 +962,8 @@ _LOCAL_CONTACT = re.compile(
     re.I,
 )
 # "what Agenda for Change band is the ACP?": a role's band (not how levels and bands relate)
+_INTERVIEW = re.compile(r"\binterview questions?\b|\bquestions to ask (?:at|in) (?:the |an )?interview\b", re.I)
+_QUOTED = re.compile(r"['‘’\"“”][^'‘’\"“”]{8,}['‘’\"“”]")
 _ROLE_BAND = re.compile(
     r"\b(?:what|which)\s+(?:agenda for change\s+|afc\s+|nhs\s+|pay\s+)?band\b(?![^?]*\b(?:levels?|same|equivalent"
     r"|relate|map|correspond|match)\b)",

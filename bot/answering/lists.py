@@ -191,9 +191,9 @@ def which_filled(engine: Context, q: Question, profiles: list[RoleProfile]) -> A
     key = scored[0][0]
     chosen = list({p.role: (p, f) for p, f in reversed(fields) if f.key == key}.values())[::-1]  # one a template
     label = {w[:5] for _, f in chosen for w in words(f.label)}
-    values = " ".join(f.value.lower() for _, f in chosen)
-    if any(t[:5] not in label and re.search(rf"\b{re.escape(t[:5])}", values) for t in engine.theme_of(q, strict=True)):
-        return None  # "which role lists data protection under stat and mand?": an entry, not the field
+    items = " | ".join(i.text.lower() for _, f in chosen if len(f.items) > 1 for i in f.items)
+    if any(t[:5] not in label and re.search(rf"\b{re.escape(t[:5])}", items) for t in engine.theme_of(q, strict=True)):
+        return None  # "which role lists data protection under stat and mand?": an entry of a list, not the field
     filled = [(p, f) for p, f in chosen if not f.is_blank]
 
     def write(w: compose.Writer) -> None:

@@ -205,7 +205,8 @@ _MATRIX_FOR = re.compile(
 _WHICH_ROLES = re.compile(
     r"^(?:which|what|how\s+many)\s+(?:of\s+the\s+)?(?:roles|templates?|profiles?)\s+(?:need|needs|require|requires|list"
     r"|lists|have\s+to\s+(?:do|complete)|must\s+(?:do|complete|have))\s+(?:to\s+(?:do|complete|have)\s+)?(?:the\s+)?"
-    r"(?P<item>.+?)(?:\s+(?:in|as|under)\s+(?:(?:their|the|its)\s+)?(?:statutory|mandatory|informal|learning|training)[\w\s/&]*)?"
+    r"(?P<item>.+?)(?:\s+(?:in|as|under)\s+(?:(?:their|the|its)\s+)?"
+    r"(?P<where>statutory|mandatory|informal|learning|training)[\w\s/&]*)?"
     r"(?:\s+training)?$",
     re.I,
 )
@@ -233,7 +234,10 @@ def answer_matrix(kb: KnowledgeBase, question: str) -> Answer | None:
         return _area_matrix(kb, text)
     asked = _WHICH_ROLES.match(text)
     if asked:
-        return _which_roles(kb, asked.group("item"))
+        where = {"statutory": "statutory", "mandatory": "statutory", "informal": "informal"}.get(
+            (asked.group("where") or "").lower(), ""
+        )
+        return _which_roles(kb, asked.group("item"), where)
     return None
 
 
@@ -241,7 +245,8 @@ def _words(text: str) -> set[str]:
     return set(normalise(text).split()) - {"and", "or", "of", "the", "in", "for", "to", "training", "e", "g"}
 
 
-def _which_roles(kb: KnowledgeBase, item: str) -> Answer | None:
+def _which_roles(kb: KnowledgeBase, item: str, where: str = "") -> Answer | None:
+    """The roles whose training lists `item`; `where`: only in that kind of learning ("statutory", "informal")."""
     matrix = matrix_of(kb.profiles, kb.fingerprint)
     wanted = _words(item)
     if not wanted:
@@ -259,6 +264,8 @@ def _which_roles(kb: KnowledgeBase, item: str) -> Answer | None:
     for g in groups:
         for role, cells in g.cells.items():
             for c in cells:
+                if where and where not in g.heading.lower():
+                    continue  # "... in their statutory and mandatory learning": not the informal list
                 (exact if wanted <= _words(c.text) else other).append((by_role[role], g, c))
     w = Writer(kb)
     named = " ".join(item.split())

@@ -34,6 +34,7 @@ appraisal funding frequency informal formal endorsed specific locality core prin
 function functions responsible responsibilities duties scope descriptor leave salary recruit
 recruiting recruitment induction onboarding checklist through first month week next anything
 something everything explain describe mean meaning practice similar same expected expect
+reword rephrase rewrite tweak amend adapt
 """.split()
 # A word is left alone when it is this common in English (per million of the list's total count)...
 _COMMON = 1_000_000

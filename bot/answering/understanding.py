@@ -68,7 +68,13 @@ _SHORT_WORDS = frozenset(
     """.split()
 )
 _DOCUMENT_WORDS = frozenset({"template", "templates", "profile", "profiles", "document", "documents"})
-_IGNORED_PHRASES = ("line manager", "manager's", "case worker")
+_IGNORED_PHRASES = (
+    "line manager",
+    "manager's",
+    "case worker",
+    # a person the asker knows, not a role: "my manager said ...", "her manager told her ..."
+    *(f"{whose} {who}" for whose in ("my", "our", "your", "her", "his", "their") for who in ("manager", "boss")),
+)
 _BARE_TITLE_WORD = re.compile(r"\b(?:a|an|the)\s+([a-z]+)(?:\s+(?:one|role|post|version))?\s*(?:[?.!,;]|$)")
 _GROUP = re.compile(
     r"\b(?:both|all|each|the two|the three|the|our|of the)\s+(?:of\s+)?(?:the\s+)?(?:two\s+|three\s+)?"
@@ -478,6 +484,7 @@ _REWRITES = (
     (r"\bmand(?:atory)?\s+training\b", "mandatory training"),
     (r"\bquals?\b", "qualifications"),
     (r"\blvl\b", "level"),
+    (r"\b(?:trng|trg)\b", "training"),
     (r"\blrn(?:in)?g?\b", "learning"),
     (r"\bcompetenc(?:ies|y)\b", "competences"),
     (r"\bcompetance?s?\b", "competences"),
@@ -566,7 +573,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:their|its|the role's) level\b(?! \d)|\bhow much responsibility\b"
         r"|\blevel \d+ (?:definition|descriptor)\b|\bexpected to know\b|^[\w\s'&]{0,40}\blevel\W*$"
         # a level said of a role: "is the EW a level 3 post?", "the SM is level 7, isn't it?"
-        r"|\b(?:is|be|being)\s+(?:at\s+)?(?:an?\s+)?(?:career framework\s+)?level\s+\d+"
+        r"|\bis\s+(?:at\s+)?(?:an?\s+)?(?:career framework\s+)?level\s+\d+"
         r"(?!\s*(?:nvq|diploma|qualification|safeguarding|training|certificate|award|course|credits?)\b)"
         r"|\ban?\s+(?:career framework\s+)?level\s+\d+\s+(?:post|role|job|position)\b"
         r"|^\W*(?:is|are|isn'?t)\b[^?]{0,60}\blevel\s+\d+\W*$",

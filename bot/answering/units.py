@@ -67,7 +67,9 @@ def nth_entry(listed: Answer, word: str) -> Answer:
     return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
 
 
-def locate(ctx: Context, q: Question, profiles: Sequence[RoleProfile], stop: frozenset[str]) -> Answer | None:
+def locate(
+    ctx: Context, q: Question, profiles: Sequence[RoleProfile], stop: frozenset[str], which: bool = False
+) -> Answer | None:
     """'Where does "Lead clinical governance across a system of services" sit?', 'is X core or role
     specific?', 'which reference function is the rota competence under?': the competence the question
     names (quoted, or most of its title's words), and where it is: its table, principle and function."""
@@ -85,9 +87,12 @@ def locate(ctx: Context, q: Question, profiles: Sequence[RoleProfile], stop: fro
     if not scored:
         return None
     best = max(s[:2] for s in scored)
-    chosen = [(p, c) for ratio, hit, p, c in scored if (ratio, hit) == best][:3]
+    # "which templates include 'Manage lone workers'?": every template that does; else the best three
+    chosen = [(p, c) for ratio, hit, p, c in scored if (ratio, hit) == best][: None if which else 3]
 
     def write(w: compose.Writer) -> None:
+        if which:
+            w.add(f"{len(chosen)} of the {len(ctx.kb.profiles)} templates list '{chosen[0][1].title}':")
         for p, c in chosen:
             section = {"core": "core", "role-specific": "role specific", "locality-specific": "locality specific"}
             w.add(
