@@ -192,3 +192,26 @@ def test_the_same_question_again_for_another_role(family_runtime) -> None:
     # a role alone answers "which role?"; it does not ask the last question again
     answer = ask_turns(family_runtime, "i am new", "engagement worker", "what now?")
     assert not answer.declined and "Engagement Worker" in cited(family_runtime, answer)
+
+
+def test_initials_of_the_templates_own_phrases_and_the_role_a_subject_names(family_runtime) -> None:
+    """'MHFA', 'PGDs' are the initials of phrases the templates use; with no role named, the templates that
+    say what is asked are the roles asked about."""
+    answer = ask_turns(family_runtime, "does the CSW need MHFA?")
+    assert answer.text.startswith("Yes.") and "Mental Health First Aid" in answer.text
+    answer = ask_turns(family_runtime, "Which competence in the profile covers PGDs?")
+    assert cited(family_runtime, answer) == {"Clinical Practitioner"} and "patient group direction" in answer.text
+    # two capitals are too often something else ("an ACP post in ED" is not Equality and Diversity)
+    answer = ask_turns(family_runtime, "thinking about an ACP post in ED. What experience does that template want?")
+    assert "Equality" not in answer.text
+
+
+def test_seniority_and_a_short_same_question_are_answered_yes_or_no(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "Is a community rehab team leader more senior than a senior crisis support worker?"
+    )
+    assert answer.text.startswith("Yes: the Team Leader is level 5, the Senior Crisis Support Worker level 4.")
+    answer = ask_turns(family_runtime, "same stat/mand for both crisis roles?")
+    assert answer.text.startswith("No, they differ.")
+    answer = ask_turns(family_runtime, "whats the highest level role in the templates and what does that level mean")
+    assert "Clinical Director" in answer.text and "People at level 9" in answer.text

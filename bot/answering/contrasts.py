@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 _LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
 
 
+_MORE_SENIOR = re.compile(
+    r"\b(?:more senior|higher|above|senior to|outrank)|\b(less senior|lower|below|junior to|more junior)\b", re.I
+)
+
+
 def compare_roles(
     engine: Context, q: Question, profiles: list[RoleProfile], state: ConversationState | None = None
 ) -> Answer:
@@ -39,7 +44,8 @@ def compare_roles(
         if len(named) == 2 and _LACKS.search(q.text):  # "... that the EW doesn't (have)?"
             lacking = named[1]
             profiles = named
-        check = operation_of(q.text) == "check"
+        # "same stat/mand for both crisis roles?": a yes/no, however short
+        check = operation_of(q.text) == "check" or bool(re.match(r"^\W*(?:the )?same\b", q.text, re.IGNORECASE))
         rows: tuple[tuple[str, ...], ...] = ()
 
         def write_aspects(w: compose.Writer) -> None:
@@ -48,6 +54,15 @@ def compare_roles(
 
         follow_ups = engine.follow_ups(profiles[-1], "compare")
         found = engine.finish(replace(q, topic="compare"), profiles, write_aspects, suggestions=follow_ups)
+        if len(named) == 2 and (senior := _MORE_SENIOR.search(q.text)):
+            # "is a team leader more senior than a senior crisis support worker?": by their levels
+            first, second = named
+            higher = first.level > second.level if senior.group(1) is None else first.level < second.level
+            lead = (
+                f"{'Yes' if higher else 'No'}: the {first.short_name} is level {first.level}, the"
+                f" {second.short_name} level {second.level}."
+            )
+            found = replace(found, text=f"{lead}\n\n{found.text}")
         return replace(found, table=rows)
     aspect = next(
         (t for t in ("training", "experience", "competences", "level", "scope") if t in topics_in(q.text)),

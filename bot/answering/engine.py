@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -235,6 +235,16 @@ class Engine:
             for w in re.findall(r"[A-Za-z]+", text)
         ]
         self.speller = Speller(used)
+        self.acronyms = _acronyms(
+            text
+            for p in kb.profiles
+            for text in (
+                *(c.title for c in p.competences),
+                *(i.text for f in (*p.cpd, *p.learning) for i in f.items),
+                *(i.text for i in p.experience_items),
+                *(para.text for para in p.scope),
+            )
+        )
         self.corpus = f" {' '.join(w.lower() for w in used)} "  # every word the templates use, in order
         # Every word the templates use (not the speller's question words: "salary", "leave"), and its first
         # five letters: what a question's subject can be grounded in
@@ -431,7 +441,8 @@ class Engine:
         lazy: LazyVector,
         mode: str = "rules",
     ) -> tuple[Answer, ConversationState]:
-        question = self.speller.correct(rewrite(question, self.finder.shorthand))  # shorthand first: "stat and mand"
+        # shorthand first ("stat and mand"), then initials of the templates' own phrases ("PGDs", "MHFA")
+        question = self.speller.correct(self._spelled_out(rewrite(question, self.finder.shorthand)))
         matrix = answer_matrix(self.kb, question)  # "training matrix for <area>", "which roles need <training>?"
         if matrix is not None:
             return matrix, state
@@ -478,10 +489,25 @@ class Engine:
             words_.append("how many")
         return tuple(words_)
 
+    def _spelled_out(self, text: str) -> str:
+        """'which competence covers PGDs?' -> '... patient group directions?': capitals that are the initials
+        of a phrase the templates use, when they are no role's initials and no word of the templates."""
+
+        def expand(m: re.Match[str]) -> str:
+            token, letters, plural = m.group(0), m.group(1), m.group(2)
+            if token.lower() in self.template_words or letters.lower() in self.template_words:
+                return token
+            if self.finder.abbreviated(token):
+                return token
+            phrase = self.acronyms.get(letters)
+            return f"{phrase}{'s' if plural and not phrase.endswith('s') else ''}" if phrase else token
+
+        return _CAPITALS.sub(expand, text)
+
     def retrieval_text(self, question: str) -> str:
         """What to embed for a question: its words less the role mentions (roles filter instead)."""
         stripped = self.finder.without_roles(
-            self.speller.correct(rewrite(" ".join(question.split()), self.finder.shorthand))
+            self.speller.correct(self._spelled_out(rewrite(" ".join(question.split()), self.finder.shorthand)))
         )
         return stripped if len(words(stripped)) >= 1 else question
 
@@ -729,8 +755,12 @@ class Engine:
             if not found.declined:
                 return found
         if not profiles:
+            theme = self.theme_of(q, strict=True)
+            saying = [p for p in self.kb.profiles if theme and themes.count(p, theme) > 0]
             if len(self.kb.profiles) <= SIDE_BY_SIDE_LIMIT:
                 profiles = list(self.kb.profiles)
+            elif 1 <= len(saying) <= SIDE_BY_SIDE_LIMIT:
+                profiles = saying  # "which competence covers PGDs?": the templates that say it are the roles asked
             else:
                 return replies.which_role(self, q)
         if topic == "onboarding":
@@ -1004,6 +1034,32 @@ WHICH_ROLE = direct.WHICH_ROLE
 
 def _no_count(focus: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w for w in focus if w != "how many")
+
+
+_CAPITALS = re.compile(r"\b([A-Z]{3,5})(s?)\b")  # two letters ("ED", "IG") are too often something else
+_INITIALS_SKIP = frozenset("and of the to in for a an with or on by at".split())
+
+
+def _acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """The phrases of the templates (2 to 5 words) by their initials ("PGD": "patient group direction"), where
+    one phrase is clearly the most used for those initials."""
+    found: dict[str, Counter[str]] = {}
+    for text in texts:
+        tokens = re.findall(r"[A-Za-z]+", text.lower())
+        for size in range(2, 6):
+            for i in range(len(tokens) - size + 1):
+                phrase = tokens[i : i + size]
+                if phrase[0] in _INITIALS_SKIP or phrase[-1] in _INITIALS_SKIP:
+                    continue
+                letters = "".join(w[0] for w in phrase if w not in _INITIALS_SKIP).upper()
+                if 2 <= len(letters) <= 5:
+                    found.setdefault(letters, Counter())[" ".join(phrase)] += 1
+    out = {}
+    for letters, counts in found.items():
+        (best, n), *rest = [*counts.most_common(2), ("", 0)]
+        if n > rest[0][1]:
+            out[letters] = best
+    return out
 
 
 def _stem_in(stem: str, stems: set[str]) -> bool:

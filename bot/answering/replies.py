@@ -141,6 +141,9 @@ def roles_reply(engine: Context, q: Question | None = None) -> Answer:
     for p in chosen:
         src = compose.basic_source(p, "role")
         w.add(f"- **{p.short_name}**: {p.role}, career framework level {p.level}, {p.area_of_work} {w.cite(p, src)}")
+    if q is not None and MEANING.search(q.text) and len(chosen) <= 2:
+        for p in chosen:  # "the highest level role and what does that level actually mean"
+            compose.level(w, p, ())
     text, citations = w.citations.finish(w.text())
     return Answer(text, citations, tuple(p.role for p in chosen), "roles", False, engine.starter_questions())
 
@@ -155,4 +158,5 @@ LEVEL_ORDER = re.compile(
     r"[^?.]{0,30}|\b(?:lowest|highest) (?:level )?first\b",
     re.I,
 )
+MEANING = re.compile(r"\bmean(?:s|ing)?\b|\bdescriptor\b|\bexpected\b|\binvolve", re.IGNORECASE)
 EXTREME = re.compile(r"\b(highest|lowest|most senior|most junior|senior-most|top|bottom|entry)(?: level)?\b", re.I)

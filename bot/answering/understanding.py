@@ -327,7 +327,11 @@ class RoleFinder:
                 continue  # "(have) managing lone workers" is a competence, not a "lone worker" role
             if modifiers:
                 # a typo, or an abbreviation ("strat manager"), of a distinctive word of a known title
-                if any(_close(m, w) for m in modifiers for w in self.distinct):
+                close = [self.distinct[w] for m in modifiers for w in self.distinct if _close(m, w)]
+                if close:  # "advanced practitioner": the Advanced Clinical Practitioner, when it is one
+                    fits = [p for p in close if words(p.short_name)[-1] == head]
+                    if len(fits) == 1:
+                        note(fits[0], at)
                     continue
                 named = [
                     self.distinct[w]
@@ -572,6 +576,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bdefinition of the level\b|'s (?:career framework )?level\b(?! \d)"
         r"|\b(?:their|its|the role's) level\b(?! \d)|\bhow much responsibility\b"
         r"|\blevel \d+ (?:definition|descriptor)\b|\bexpected to know\b|^[\w\s'&]{0,40}\blevel\W*$"
+        r"|\bwhat (?:mean|means)\b.{0,20}\blevel\b|\bmeaning of (?:career framework )?level\b"
         # a level said of a role: "is the EW a level 3 post?", "the SM is level 7, isn't it?"
         r"|\bis\s+(?:at\s+)?(?:an?\s+)?(?:career framework\s+)?level\s+\d+"
         r"(?!\s*(?:nvq|diploma|qualification|safeguarding|training|certificate|award|course|credits?)\b)"
