@@ -215,3 +215,9 @@ def test_seniority_and_a_short_same_question_are_answered_yes_or_no(family_runti
     assert answer.text.startswith("No, they differ.")
     answer = ask_turns(family_runtime, "whats the highest level role in the templates and what does that level mean")
     assert "Clinical Director" in answer.text and "People at level 9" in answer.text
+
+
+def test_which_roles_do_not_list_something(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Which roles don't have hand hygiene in their core competences?")
+    assert answer.text.startswith("2 of the 10 templates do not list hand hygiene in their core competences:")
+    assert cited(family_runtime, answer) == {"Clinical Director", "Service Manager"}

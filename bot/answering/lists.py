@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from knowledge.records import RoleProfile
+from knowledge.records import CompetenceSection, RoleProfile
 
 from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
@@ -93,6 +93,8 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
             described = [p for p in profiles if themes.count(p, theme) > 0]
             if described:
                 return which_by_theme(engine, q, profiles, described, theme)
+        if _NEGATED.search(q.text) and (listing or theme):
+            return _which_lack(engine, q, profiles, listing, theme, sections)  # "which roles don't have X?"
         if listing and len(listing) < len(profiles):
             names = " and ".join(f"**{p.short_name}**" for p in listing)
             lead = f"{names}: only {'its template lists' if len(listing) == 1 else 'their templates list'} it."
@@ -173,6 +175,36 @@ def which_blank(engine: Context, q: Question, profiles: list[RoleProfile]) -> An
     return engine.finish(
         q, blank or profiles[:1], write, suggestions=engine.follow_ups((blank or profiles)[0], "training")
     )
+
+
+_NEGATED = re.compile(r"\b(?:don'?t|do not|doesn'?t|does not|without|lacks?|lacking|missing|not have|not list)\b", re.I)
+
+
+def _which_lack(
+    engine: Context,
+    q: Question,
+    profiles: list[RoleProfile],
+    listing: list[RoleProfile],
+    theme: list[str],
+    sections: list[CompetenceSection],
+) -> Answer:
+    """'Which roles don't have hand hygiene in their core competences?': the templates that do not list it,
+    each cited where it was looked for."""
+    lacking = [p for p in profiles if p not in listing]
+    where = f" in their {sections[0].replace('-', ' ')} competences" if sections else ""
+
+    def write(w: compose.Writer) -> None:
+        if not lacking:
+            w.add(f"None: all {len(profiles)} templates list {' '.join(theme)}{where}.")
+            return
+        w.add(f"{len(lacking)} of the {len(profiles)} templates do not list {' '.join(theme)}{where}:")
+        for p in lacking:
+            looked = [c for c in p.competences if not sections or c.section in sections]
+            source = looked[0].source if looked else p.title_source
+            w.add(f"- **{p.role}** {w.cite(p, source)}")
+
+    shown = lacking or profiles[:1]
+    return engine.finish(q, shown, write, suggestions=engine.follow_ups(shown[0], q.topic))
 
 
 def which_filled(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer | None:
