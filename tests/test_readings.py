@@ -125,7 +125,7 @@ def test_a_yes_no_names_only_words_the_templates_use_as_its_subject(model_runtim
     assert not answer.text.startswith("Yes")
     answer = ask_turns(model_runtime, "Is 'Manage budgets' one of the strategic manager's core competences?")
     assert answer.text.startswith("No.")
-    assert "Manage budgets (role specific)" in answer.text
+    assert "'Manage budgets' is a role specific competence in the **Strategic Manager** template" in answer.text
 
 
 def test_a_no_about_what_the_template_says_elsewhere_gives_way_to_where_it_says_it(family_runtime) -> None:

@@ -79,7 +79,8 @@ _PURPOSE = re.compile(
 )
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
 _TRAILING_WANTS = re.compile(
-    r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list)|one (?:per|a) line|(?:in )?bullets?(?: points?)?|no commentary"
+    r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list|items|entries)|one (?:per|a) line|(?:in )?bullets?(?: points?)?"
+    r"|no commentary"
     r"|(?:short|quick|brief) answer|briefly)(?:[,;\s]+(?:please|pls|thanks))*\W*$",
     re.IGNORECASE,
 )
@@ -114,6 +115,9 @@ _ONLY_A_REQUEST = re.compile(
     r"^\W*(?:(?:can|could|would) you|please)\s+(?:please\s+)?(?:help|check|confirm|advise|assist|look)"
     r"(?:\s+(?:me|us|please|with this|on this|into this|at this))*\W*$",
     re.IGNORECASE,
+)
+_REMARK = re.compile(
+    r"^\W*(?:seems|sounds|looks|feels|that'?s|thats|it'?s|weird|odd|strange|funny|lol|haha|just|cheers|thanks)\b", re.I
 )
 _ABBREVIATION_DOT = re.compile(r"\b(?:e\.g|i\.e|etc|approx|no|vs|dr|mr|mrs|ms)\.$", re.IGNORECASE)
 
@@ -177,7 +181,12 @@ def _joined_asks(sentence: str) -> list[str]:
     profile list, and how is the impact captured?': two joined by ', and' and a question word."""
     pieces = [
         p.strip()
-        for p in re.split(r"\s\+\s|,\s+and\s+(?=(?:what|which|how|is|are|does|do|who|where|when)\b)", sentence)
+        for p in re.split(
+            r"\s\+\s|,\s+and\s+(?=(?:what|which|how|is|are|does|do|who|where|when)\b)"
+            r"|(?<=\w{4})\s+and\s+(?=(?:what|which|how)\s+(?:is|are|does|do|training|experience|level)\b)"
+            r"(?![^?]*\b(?:that|this|it|they|those|these)\b)",
+            sentence,
+        )
     ]
     if len(pieces) == 1 or any(len(p.split()) < 2 for p in pieces):
         return [sentence]
@@ -381,6 +390,7 @@ def find_ask(message: str) -> Ask:
             and not _SELF.match(sentence)
             and not _SIGN_OFF.match(sentence)
             and not _OPENS_WITH_CONTEXT.match(sentence)  # "I'll then map them": the asker's plan
+            and not _REMARK.match(sentence)  # "Seems odd for a manager": a remark, not part of the question
             and len(sentence.split()) <= 6
         ):
             context.remove(sentence)

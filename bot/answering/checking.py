@@ -37,6 +37,12 @@ CHAT_NOISE = frozenset(
 )
 
 
+ASKING_WORDS = frozenset(
+    """her his him she he hers them they asked ask asking supposed made make sent told allowed able ref refs
+    reference sit sits included part particular certain""".split()
+)
+
+
 def check(
     engine: Context,
     q: Question,
@@ -85,6 +91,15 @@ def check(
     ]
     # Chat noise is not what is asked ("do they hav to do hand hygine?? lol", "supervise ppl per the template")
     asked = [w for w in asked if not (not engine.grounded(w) and ("'" in w or w in CHAT_NOISE))]
+    # Who is asked and how ("can she be asked to ...", "is he supposed to ..."), and a role's area shortened
+    # ("a community rehab team leader"), are not what is asked about
+    asked = [
+        w
+        for w in asked
+        if w not in ASKING_WORDS
+        and w.rstrip("s") not in engine.name_words  # "can transport assistants be made to ...": the role
+        and not (len(w) >= 4 and any(n.startswith(w) and n != w for n in engine.name_words))
+    ]
     # Words no template uses: the subject of a "No", or a misread question (then another reading is tried)
     ungrounded = [w for w in asked if not engine.grounded(w)]
     found = {p.role: evidence(p) for p in profiles}

@@ -56,7 +56,7 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 
 
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
-_AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of)\b", re.IGNORECASE)
+_AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now)\b", re.IGNORECASE)
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\bsame\b", re.IGNORECASE)
 # "the person who ...", "the perinatal manager", "the crisis lead at band 4", "the rehab team boss"
 _DESCRIBED = re.compile(
@@ -65,6 +65,7 @@ _DESCRIBED = re.compile(
     r"|woman|man|role|post|job|staff|colleague|member of staff)s?\b",
     re.IGNORECASE,
 )
+_WHICH_IS_THAT = re.compile(r"\bwhich (?:role|job|post|template|one) (?:is|would) (?:that|this|it|they|she|he)\b", re.I)
 _TITLE_HEADS = frozenset("worker manager assistant practitioner director".split())
 _PROFESSION_WORDS = frozenset(
     "nurse doctor paramedic pharmacist midwife physiotherapist psychologist psychiatrist radiographer dietitian"
@@ -349,8 +350,8 @@ class Engine:
         """The role a question names by what it does or where ("the person who drives patients to their
         appointments", "the perinatal manager", "the crisis lead who runs the shift"): the template whose
         title, area and scope share the most of the description's words, when one clearly does."""
-        if WHICH_ROLE.search(text) or len(self.kb.profiles) < 2:
-            return None
+        if (WHICH_ROLE.search(text) and not _WHICH_IS_THAT.search(text)) or len(self.kb.profiles) < 2:
+            return None  # "which role ...?" asks across roles; "... - which role is that?" asks which one this is
         m = _DESCRIBED.search(text)
         if not m or any(w in _PROFESSION_WORDS for w in words(m.group(0))):
             return None  # "a paramedic": a job no template has, not a description
@@ -358,7 +359,7 @@ class Engine:
         if words(m.group(0))[-1] != head:
             return None  # "the liaison and diversion roles": several roles, not one described
         modifiers = [w for w in words(m.group(0))[1:-1] if w not in THEME_STOP]
-        if head in _TITLE_HEADS and any(
+        if (head in _TITLE_HEADS or head == "leader") and any(
             not any(a.startswith(w[:5]) for a in self.finder.area_words) for w in modifiers
         ):
             return None  # "the operational manager": a title no template has, not a description of one
@@ -376,6 +377,11 @@ class Engine:
             for p in self.kb.profiles
             if not (ruled_out & set(words(p.short_name)))
             and (head not in _TITLE_HEADS or any(w.startswith(head[:5]) for w in words(p.short_name)))
+            # "a rehabilitation assistant" is no assistant of another area
+            and (
+                head not in _TITLE_HEADS
+                or all(any(a.startswith(w[:5]) for a in words(p.area_of_work)) for w in modifiers)
+            )
         ]
         ranked = sorted(((score(p), i, p) for i, p in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
         if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1):
@@ -634,13 +640,21 @@ class Engine:
                 return replace(listed, text=f"{lead}\n\n{listed.text}")
         if topic != "compare" and (about := self._about_the_framework(q, vector)):
             return about
-        if (_WHERE_SITS.search(q.text) or (operation == "which" and _QUOTED.search(q.text))) and (
+        if (
+            _WHERE_SITS.search(q.text)
+            or (
+                operation in ("which", "check")
+                and _QUOTED.search(q.text)
+                and topic in ("competences", "free", "framework")
+            )
+        ) and (
             placed := units.locate(
                 self,
                 q,
                 list(self.kb.profiles) if operation == "which" else profiles or list(self.kb.profiles),
                 _LOCATE_STOP,
                 which=operation == "which",
+                check=operation == "check",
             )
         ):
             return placed  # "which reference function is the 'plan and organise the work rota' competence under?"
@@ -819,7 +833,10 @@ class Engine:
         operation = operation_of(q.text)
         if operation == "count":
             return units.NOTHING
-        return units.about(self, q, self._profiles(q, state), self._subject(q.text), operation == "which")
+        found = units.about(self, q, self._profiles(q, state), self._subject(q.text), operation == "which")
+        if operation == "check" and found.grounded and not found.declined:
+            found = replace(found, text=f"Yes.\n{found.text}")  # "is supervision mentioned anywhere in it?"
+        return found
 
     # -- direct answers ----------------------------------------------------------------------
 
@@ -1011,7 +1028,8 @@ _NEVER_IN_TEMPLATES = re.compile(
     r"|dress code|uniform|shift patterns?|rota patterns?|rota|probation(?:ary)? period|part[- ]time|full[- ]time"
     r"|flexible working"
     r"|working hours|hours (?:a|per) week|work(?:ing)? from home|home working|maternity|sickness absence"
-    r"|interview questions?|nights|night shifts?|weekends)\b",
+    r"|interview questions?|nights|night shifts?|weekends"
+    r"|(?:agency|bank) (?:or (?:agency|bank) )?(?:staff|workers?))\b",
     re.I,
 )
 _CONTENT_TOPICS = ("training", "competences", "experience")

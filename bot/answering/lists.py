@@ -168,9 +168,7 @@ def which_blank(engine: Context, q: Question, profiles: list[RoleProfile]) -> An
             w.add(f"{len(blank)} of the {len(profiles)} templates leave it blank:")
         for p in blank:
             f = found[p.role][0]
-            w.add(
-                f"- **{p.short_name}**: {compose.short_label(f.label)} left blank {w.cite(p, f.source, None, f.label)}"
-            )
+            w.add(f"- **{p.role}**: {compose.short_label(f.label)} left blank {w.cite(p, f.source, None, f.label)}")
 
     return engine.finish(
         q, blank or profiles[:1], write, suggestions=engine.follow_ups((blank or profiles)[0], "training")

@@ -126,6 +126,8 @@ def roles_reply(engine: Context, q: Question | None = None) -> Answer:
             f"{len(chosen)} of the {len(engine.kb.profiles)} roles are at career framework level {level} or"
             f" {'above' if above else 'below'}:"
         )
+    elif q is not None and re.search(r"\bhow many\b", q.text, re.I) and not q.roles.profiles:
+        lead = f"{len(chosen)} roles have a role profile template:"  # "how many templates have you got?"
     elif q is not None and q.roles.profiles and not q.roles.everyone:
         chosen = list(q.roles.profiles)
         lead = f"{len(chosen)} of the {len(engine.kb.profiles)} templates:"

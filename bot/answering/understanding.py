@@ -577,6 +577,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:their|its|the role's) level\b(?! \d)|\bhow much responsibility\b"
         r"|\blevel \d+ (?:definition|descriptor)\b|\bexpected to know\b|^[\w\s'&]{0,40}\blevel\W*$"
         r"|\bwhat (?:mean|means)\b.{0,20}\blevel\b|\bmeaning of (?:career framework )?level\b"
+        r"|\bwhat (?:does|do) (?:career framework )?level \d+\b.{0,25}\bmean\b"
         # a level said of a role: "is the EW a level 3 post?", "the SM is level 7, isn't it?"
         r"|\bis\s+(?:at\s+)?(?:an?\s+)?(?:career framework\s+)?level\s+\d+"
         r"(?!\s*(?:nvq|diploma|qualification|safeguarding|training|certificate|award|course|credits?)\b)"
@@ -592,6 +593,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "scope",
         r"\bwhat (?:the|this|that) (?:role|job|post) is\b.{0,30}\babout\b|\bin a nutshell\b"
+        r"|\b(?:my|the|their|his|her) (?:role|job|post) is (?:all )?about\b"
         r"|\bwhat (?:is|are) .{0,30}\bfor\?|\btarget (?:group|population)|\bclient group|\bservice users?\b"
         r"|\bwho (?:do|does|will|would) .{0,40}"
         r"\b(?:support|help|see)\b|\bwho (?:is|are) .{0,30}\bfor\b|"

@@ -19,6 +19,7 @@ from . import compose, lists, themes
 from .answer import ABSTRACT_LIMIT, Answer, list_items, shorten
 from .competences import alternatives
 from .understanding import Question
+from .wording import sections_named
 
 if TYPE_CHECKING:
     from .context import Context
@@ -68,7 +69,12 @@ def nth_entry(listed: Answer, word: str) -> Answer:
 
 
 def locate(
-    ctx: Context, q: Question, profiles: Sequence[RoleProfile], stop: frozenset[str], which: bool = False
+    ctx: Context,
+    q: Question,
+    profiles: Sequence[RoleProfile],
+    stop: frozenset[str],
+    which: bool = False,
+    check: bool = False,
 ) -> Answer | None:
     """'Where does "Lead clinical governance across a system of services" sit?', 'is X core or role
     specific?', 'which reference function is the rota competence under?': the competence the question
@@ -90,7 +96,17 @@ def locate(
     # "which templates include 'Manage lone workers'?": every template that does; else the best three
     chosen = [(p, c) for ratio, hit, p, c in scored if (ratio, hit) == best][: None if which else 3]
 
+    claim = ""
+    if check and not which and not _WHERE_ASKED.search(q.text):
+        # "is 'Manage budgets' one of the SM's core competences?", "... in both templates?", "does the SM have
+        # 'Chair meetings'?": yes when every template asked lists it, in the part of the template named
+        named = sections_named(q.text)
+        having = {p.role for p, c in chosen if not named or c.section in named}
+        claim = "Yes." if having and all(p.role in having for p in profiles) else "No."
+
     def write(w: compose.Writer) -> None:
+        if claim:
+            w.add(claim)
         if which:
             w.add(f"{len(chosen)} of the {len(ctx.kb.profiles)} templates list '{chosen[0][1].title}':")
         for p, c in chosen:
@@ -103,6 +119,9 @@ def locate(
 
     shown = list({p.role: p for p, _ in chosen}.values())
     return ctx.finish(replace(q, topic="competences"), shown, write, ctx.follow_ups(shown[0], "competences"))
+
+
+_WHERE_ASKED = re.compile(r"\bwhere\b|\bwhich (?:part|section|principle|function)\b|\bunder\b", re.IGNORECASE)
 
 
 def _stems(text: str, stop: frozenset[str]) -> set[str]:

@@ -37,7 +37,7 @@ THEME_STOP = frozenset(
     should could would shall total overall altogether entire whole full complete recommend recommended
     suggest suggested wanting want wants someone somebody best good useful helpful relevant important
     anywhere somewhere everywhere anything something added filled populated completed entered section sections
-    box boxes table tables across
+    box boxes table tables across well too separately individually respectively
     going getting become becoming move moving keep keeping stay read begin terms regard regards respect
     responsible responsibility responsibilities carry carries carried setting anyone anybody
     true false correct wrong makes making long
