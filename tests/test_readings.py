@@ -221,3 +221,20 @@ def test_which_roles_do_not_list_something(family_runtime) -> None:
     answer = ask_turns(family_runtime, "Which roles don't have hand hygiene in their core competences?")
     assert answer.text.startswith("2 of the 10 templates do not list hand hygiene in their core competences:")
     assert cited(family_runtime, answer) == {"Clinical Director", "Service Manager"}
+
+
+def test_the_last_question_asked_again_is_read_every_way_and_embedded_itself(family_runtime) -> None:
+    """'same for the SM?' after a question only retrieval answers; 'is that the same for the senior one?' finds
+    both titles though one is written inside the other."""
+    answer = ask_turns(
+        family_runtime,
+        "what's the method of capturing impact for the engagement worker?",
+        "same for the strategic manager?",
+    )
+    assert cited(family_runtime, answer) == {"Strategic Manager"} and "Method of capturing impact" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "What's the informal learning for the crisis support worker?",
+        "is that the same for the senior one?",
+    )
+    assert answer.text.startswith("No, they differ.") and "Coaching and mentoring skills" in answer.text

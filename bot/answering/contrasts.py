@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 _LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
 
 
+_ARE_THEY_SAME = re.compile(r"\bare (?:they|these|those|the two) the same\b", re.IGNORECASE)
 _MORE_SENIOR = re.compile(
     r"\b(?:more senior|higher|above|senior to|outrank)|\b(less senior|lower|below|junior to|more junior)\b", re.I
 )
@@ -45,7 +46,9 @@ def compare_roles(
             lacking = named[1]
             profiles = named
         # "same stat/mand for both crisis roles?": a yes/no, however short
-        check = operation_of(q.text) == "check" or bool(re.match(r"^\W*(?:the )?same\b", q.text, re.IGNORECASE))
+        check = operation_of(q.text) == "check" or bool(
+            re.match(r"^\W*(?:the )?same\b", q.text, re.IGNORECASE) or _ARE_THEY_SAME.search(q.text)
+        )
         rows: tuple[tuple[str, ...], ...] = ()
 
         def write_aspects(w: compose.Writer) -> None:

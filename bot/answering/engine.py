@@ -152,6 +152,7 @@ class Reading:
 
     parts: tuple[str, ...]
     mode: str = "rules"
+    own_vector: bool = False  # embedded itself (the last question asked again), not the message's ask
 
 
 class VectorNeeded(Exception):
@@ -303,7 +304,8 @@ class Engine:
         best: tuple[Answer, ConversationState] | None = None
         asked = ask.text
         for reading in self._readings(question, ask, state):
-            found = self._answer_reading(reading, context_roles, state, lazy)
+            own = LazyVector(self, reading.parts[0], embed, None) if reading.own_vector else lazy
+            found = self._answer_reading(reading, context_roles, state, own)
             if found is None:
                 continue
             if best is None or _support(found[0]) > _support(best[0]):
@@ -343,7 +345,7 @@ class Engine:
         if _SAME_ASKED.search(ask.text) and before:
             # "is that the same for the SM?": the two compared on what was last asked, yes or no first
             both = " and the ".join(p.short_name for p in (*profiles, *before))
-            return f"are the {both} the same in {' '.join(self._content_words(state.ask))}?"
+            return f"compare the {both}: are they the same in {' '.join(self._content_words(state.ask))}?"
         return self.finder.with_roles(state.ask, " and ".join(p.short_name for p in profiles))
 
     def _described_in(self, text: str) -> RoleProfile | None:
@@ -413,8 +415,8 @@ class Engine:
         elif "number" in ask.wants and operation_of(parts[-1]) == "list":
             parts.insert(-1, f"how many {parts[-1]}")  # "the number first, then the list: the EW's core competences"
         readings = [Reading(tuple(parts))]
-        if again := self._again_for(ask, state):
-            readings.insert(0, Reading((again,)))
+        if again := self._again_for(ask, state):  # "same for the SM?": the last question, in every mode
+            readings[:0] = [Reading((again,), mode, own_vector=True) for mode in ("rules", "units", "retrieve")]
         if len(parts) > 1:
             readings.append(Reading((ask.text,)))
         if ask.split:  # the message as a whole; first when its question points into the context
@@ -529,6 +531,10 @@ class Engine:
         vector = self.embedder.embed(text)
         self._remember(text, vector)
         return vector
+
+    def remember(self, text: str, vector: np.ndarray) -> None:
+        """Keep the embedding of `text` (as `VectorNeeded` named it) for the questions that need it."""
+        self._remember(text, vector)
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
         self._vectors[text] = vector

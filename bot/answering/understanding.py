@@ -279,6 +279,13 @@ class RoleFinder:
             at = at_alias.get(alias)
             if at is not None:
                 spans.append((at, at + len(alias.split()), p))
+                # every other place it is written: "the senior crisis support worker and the crisis support worker"
+                size = len(alias.split())
+                spans += [
+                    (i, i + size, p)
+                    for i in range(at + 1, len(tokens) - size + 1)
+                    if " ".join(tokens[i : i + size]) == alias
+                ]
         for at, end, p in spans:
             # the most specific title: "senior crisis support worker" is not also a "crisis support worker"
             if not any(o is not p and a <= at and end <= e and e - a > end - at for a, e, o in spans):
@@ -489,6 +496,8 @@ _REWRITES = (
     (r"\bquals?\b", "qualifications"),
     (r"\blvl\b", "level"),
     (r"\b(?:trng|trg)\b", "training"),
+    (r"\bmtgs?\b", "meetings"),
+    (r"\s*\by/n\b\??", "? yes or no"),
     (r"\blrn(?:in)?g?\b", "learning"),
     (r"\bcompetenc(?:ies|y)\b", "competences"),
     (r"\bcompetance?s?\b", "competences"),

@@ -37,7 +37,8 @@ THEME_STOP = frozenset(
     should could would shall total overall altogether entire whole full complete recommend recommended
     suggest suggested wanting want wants someone somebody best good useful helpful relevant important
     anywhere somewhere everywhere anything something added filled populated completed entered section sections
-    box boxes table tables across well too separately individually respectively
+    box boxes table tables across well too separately individually respectively common otherwise particular
+    relevance
     going getting become becoming move moving keep keeping stay read begin terms regard regards respect
     responsible responsibility responsibilities carry carries carried setting anyone anybody
     true false correct wrong makes making long

@@ -303,11 +303,12 @@ class RoleBot(ActivityHandler):
         event loop, unless its embedding is cached."""
         if self.batcher is None:
             return self.engine.answer(question, memory)
-        try:
-            return self.engine.answer(question, memory, embed=False)
-        except VectorNeeded as needed:
-            vector = await self.batcher.embed(needed.text)
-            return self.engine.answer(question, memory, vector)
+        for _ in range(3):  # the message's ask, and a reading that asks the last question again, may each need one
+            try:
+                return self.engine.answer(question, memory, embed=False)
+            except VectorNeeded as needed:
+                self.engine.remember(needed.text, await self.batcher.embed(needed.text))
+        return self.engine.answer(question, memory)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
