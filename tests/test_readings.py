@@ -238,3 +238,19 @@ def test_the_last_question_asked_again_is_read_every_way_and_embedded_itself(fam
         "is that the same for the senior one?",
     )
     assert answer.text.startswith("No, they differ.") and "Coaching and mentoring skills" in answer.text
+
+
+def test_no_template_for_a_title_whatever_the_next_sentence_asks(family_runtime) -> None:
+    for question in (
+        "Is there a role profile for a Paramedic? What are its competences?",
+        "Is there a template for a Rehabilitation Assistant? I need its core competences.",
+    ):
+        answer = ask_turns(family_runtime, question)
+        assert answer.declined and answer.topic == "unknown-role" and not answer.citations, question
+    answer = ask_turns(
+        family_runtime, "Which is the most senior role by career framework level, and which is the most junior?"
+    )
+    assert (
+        "The highest career framework level is 9" in answer.text
+        and "The lowest career framework level is 2" in answer.text
+    )

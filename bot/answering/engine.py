@@ -352,7 +352,11 @@ class Engine:
         """The role a question names by what it does or where ("the person who drives patients to their
         appointments", "the perinatal manager", "the crisis lead who runs the shift"): the template whose
         title, area and scope share the most of the description's words, when one clearly does."""
-        if (WHICH_ROLE.search(text) and not _WHICH_IS_THAT.search(text)) or len(self.kb.profiles) < 2:
+        if (
+            (WHICH_ROLE.search(text) and not _WHICH_IS_THAT.search(text))
+            or len(self.kb.profiles) < 2
+            or replies.EXTREME.search(text)  # "the most senior role": by level, not a description
+        ):
             return None  # "which role ...?" asks across roles; "... - which role is that?" asks which one this is
         m = _DESCRIBED.search(text)
         if not m or any(w in _PROFESSION_WORDS for w in words(m.group(0))):
@@ -438,6 +442,11 @@ class Engine:
             answer, state = self._answer_one(part, context_roles, state, lazy, reading.mode)
             answers.append(answer)
         kept = [a for a in answers if not a.declined] or answers[-1:]
+        unknown = [a for a in answers if a.topic == "unknown-role"]
+        if unknown and not any(a.citations for a in kept):
+            # "Is there a template for a paramedic? What are its competences?": no such template, whatever the
+            # part after it would ask
+            kept = unknown
         combined = combine(kept)
         return None if combined is None else (combined, state)
 
@@ -673,7 +682,11 @@ class Engine:
             if mentioned.grounded:
                 return mentioned
         if (
-            (operation == "which" or (_ROLES_WORD.search(q.text) and not q.roles.profiles))
+            (
+                operation == "which"
+                or (_ROLES_WORD.search(q.text) and not q.roles.profiles)
+                or re.search(r"\bwhich (?:is|one is) (?:the )?(?:most|least|highest|lowest)\b", q.text, re.I)
+            )
             and _LEVELS.search(q.text)
             and (
                 replies.EXTREME.search(q.text)

@@ -263,7 +263,7 @@ def bands(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     of each role asked about."""
 
     def write(w: compose.Writer) -> None:
-        if re.search(r"\b(?:same|equal|equivalent|match(?:es)?|correspond)\b", q.text, re.I):
+        if re.search(r"\b(?:same|equal|equivalent|match(?:es)?|correspond|means?|so)\b", q.text, re.I):
             w.add("No, not the same thing. The templates say:")
         else:
             w.add(f"{'Yes. ' if operation_of(q.text) == 'check' else ''}The templates say:")

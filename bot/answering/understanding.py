@@ -72,6 +72,11 @@ _IGNORED_PHRASES = (
     "line manager",
     "manager's",
     "case worker",
+    # seniority, not a title: "which is the most senior role?"
+    "most senior",
+    "more senior",
+    "most junior",
+    "more junior",
     # a person the asker knows, not a role: "my manager said ...", "her manager told her ..."
     *(f"{whose} {who}" for whose in ("my", "our", "your", "her", "his", "their") for who in ("manager", "boss")),
 )
@@ -351,7 +356,16 @@ class RoleFinder:
                     continue
                 unknown.append(" ".join([*modifiers, head]))
             elif head in self.distinct and not found:
-                note(self.distinct[head], at)
+                # "a rehabilitation assistant": an assistant of another area is no template's title
+                other_area = [
+                    w
+                    for w in words(match.group(1))[-2:]
+                    if w in self.area_words and w not in words(self.distinct[head].area_of_work)
+                ]
+                if other_area:
+                    unknown.append(" ".join([*other_area, head]))
+                else:
+                    note(self.distinct[head], at)
             elif head in _PROFESSIONS:
                 professions.append(head)
             elif set(words(match.group(1))) & self.area_words and head not in self.distinct:
