@@ -254,3 +254,17 @@ def test_no_template_for_a_title_whatever_the_next_sentence_asks(family_runtime)
         "The highest career framework level is 9" in answer.text
         and "The lowest career framework level is 2" in answer.text
     )
+
+
+def test_registration_is_answered_from_the_registration_row_and_the_experience(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "I heard the L&D Strategic Manager has to hold a nursing registration, is that right?"
+    )
+    assert answer.text.startswith("No.") and "Recognised management qualification" in answer.text
+    answer = ask_turns(
+        family_runtime, "I am nurse and I want to work as Clinical Practitioner. Which registration I need?"
+    )
+    assert "Nursing and Midwifery Council (NMC)" in answer.text and "Registered nurse or midwife" in answer.text
+    # a question put in the negative gets the facts, not a Yes or No that could be read either way
+    answer = ask_turns(family_runtime, "The Clinical Director doesn't need to be a registered clinician, right?")
+    assert not answer.text.startswith(("Yes", "No")) and "Registered clinician" in answer.text

@@ -656,6 +656,15 @@ class Engine:
         if topic != "compare" and (about := self._about_the_framework(q, vector)):
             return about
         if (
+            lists.REGISTRATION.search(q.text)
+            and profiles
+            and len(profiles) <= SIDE_BY_SIDE_LIMIT
+            and operation != "which"
+            and topic in ("training", "experience", "free")
+            and not q.roles.everyone
+        ):
+            return lists.registration(self, q, profiles)  # "which registration do I need for the CP?"
+        if (
             _WHERE_SITS.search(q.text)
             or (
                 operation in ("which", "check")

@@ -12,6 +12,7 @@ from knowledge.records import CompetenceSection, RoleProfile
 from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
 from .competences import THEMES, alternatives, competences, names_theme, select
+from .compose import KIND_TITLES
 from .direct import WHICH_ROLE, operation_of
 from .understanding import Question, words
 from .wording import sections_named
@@ -254,6 +255,46 @@ def fields(engine: Context, q: Question, profiles: list[RoleProfile], keys: list
                 f = next((f for f in (*p.basic_information, *p.learning) if f.key == key), None)
                 if f is not None:
                     w.field(p, f)
+
+    return engine.finish(replace(q, topic="training"), profiles, write, engine.follow_ups(profiles[0], "training"))
+
+
+_BODIES = ("nmc", "hcpc", "gmc", "nursing", "midwifery", "medical", "health and care professions")
+REGISTRATION = re.compile(r"\bregist(?:er|ered|ration)\b|\b(?:nmc|hcpc|gmc)\b|\bcouncil\b", re.IGNORECASE)
+
+
+def registration(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
+    """'Which registration does the CP need?', 'does the SM have to hold a nursing registration?': the
+    template's registration row, and what its experience required says about registration and qualifications."""
+
+    said = " ".join(
+        [
+            *(f.value for p in profiles if (f := p.learning_field("registration")) is not None),
+            *(i.text for p in profiles for i in p.experience_items if REGISTRATION.search(i.text)),
+        ]
+    ).lower()
+    bodies = [b for b in _BODIES if re.search(rf"\b{b}", q.text, re.IGNORECASE)]
+    first = ""
+    if operation_of(q.text) == "check" and not re.search(r"n't\b|\b(?:not|never|no)\b", q.text, re.IGNORECASE):
+        # "has the SM to hold a nursing registration?": what its rows say, yes or no
+        first = "Yes." if (all(b in said for b in bodies) if bodies else bool(said.strip())) else "No."
+
+    def write(w: compose.Writer) -> None:
+        if first:
+            w.add(first)
+        for p in profiles:
+            w.heading(p, "registration")
+            field = p.learning_field("registration")
+            if field is not None:
+                value = "left blank in the template" if field.is_blank else field.value
+                w.add(
+                    f"- {compose.short_label(field.label)}: {value} {w.cite(p, field.source, field.value, field.label)}"
+                )
+            for item in p.experience_items:
+                if item.kind == "qualification" or REGISTRATION.search(item.text):
+                    w.add(
+                        f"- {KIND_TITLES[item.kind]}: {item.text} {w.cite(p, p.experience.source, p.experience.value)}"
+                    )
 
     return engine.finish(replace(q, topic="training"), profiles, write, engine.follow_ups(profiles[0], "training"))
 
