@@ -135,7 +135,8 @@ class Ask:
     @property
     def refers_back(self) -> bool:
         """Whether the question points into its context ("what does their template say about it?")."""
-        return bool(self.context) and bool(_POINTS_BACK.search(self.text.removeprefix(CLAIM)))
+        # only the first question can point into the context: a later one points at the question before it
+        return bool(self.context) and bool(_POINTS_BACK.search(self.parts[0].removeprefix(CLAIM)))
 
     @property
     def split(self) -> bool:
@@ -245,6 +246,7 @@ _REPORTED = re.compile(
     r"^\W*(?:(?:my|our|the|a|an|her|his|their|one of our) [\w' ]{1,60}? "
     r"(?:says?|said|told (?:me|us|her|him|them)|thinks?"
     r"|reckons?|claims?)"
+    r"|i (?:thought|assumed|believed|was told)(?: that)?\b"
     r"|i(?:'ve| have)? (?:been told|heard|read)|someone (?:said|told me)|apparently)(?: that)?\s+",
     re.IGNORECASE,
 )
@@ -280,10 +282,16 @@ _TAG_QUESTION = re.compile(
 )
 
 
+_I_THOUGHT = re.compile(r"^\W*(?:but |so |and )?i (?:thought|assumed|believed)(?: that)?\s+", re.IGNORECASE)
+
+
 def _claims_with_their_tag(parts: list[str]) -> list[str]:
     """'A member says the EW template requires her to manage a budget. Is that right?': one claim, asked."""
     out: list[str] = []
     for sentence in parts:
+        if (thought := _I_THOUGHT.match(sentence)) and sentence.rstrip().endswith("?"):
+            out.append(f"{CLAIM}{sentence[thought.end() :].rstrip(' ?')}?")  # "But I thought EWs are level 4??"
+            continue
         if out and _TAG_QUESTION.match(sentence) and (reported := _REPORTED.search(out[-1])):
             said = out[-1][reported.end() :].rstrip(" .!")
             while nested := _REPORTED.match(said):  # "says her manager told her the template ..."

@@ -61,10 +61,14 @@ def compare_roles(
             # "is a team leader more senior than a senior crisis support worker?": by their levels
             first, second = named
             higher = first.level > second.level if senior.group(1) is None else first.level < second.level
-            lead = (
-                f"{'Yes' if higher else 'No'}: the {first.short_name} is level {first.level}, the"
-                f" {second.short_name} level {second.level}."
-            )
+            levels = f"the {first.short_name} is level {first.level}, the {second.short_name} level {second.level}."
+            if re.match(r"^\W*(?:is|are|does|do)\b", q.text, re.IGNORECASE):
+                lead = f"{'Yes' if higher else 'No'}: {levels}"
+            else:  # "which is more senior, the EW or the SM?"
+                top = (
+                    max(named, key=lambda p: p.level) if senior.group(1) is None else min(named, key=lambda p: p.level)
+                )
+                lead = f"The {top.short_name}: {levels}"
             found = replace(found, text=f"{lead}\n\n{found.text}")
         return replace(found, table=rows)
     aspect = next(

@@ -308,6 +308,8 @@ class Engine:
             found = self._answer_reading(reading, context_roles, state, own)
             if found is None:
                 continue
+            if ask.context and _names_words_of(found[0], ask.context, ask.text):
+                found = (replace(found[0], grounded=False), found[1])  # "No ... names band nurse gynae": misread
             if best is None or _support(found[0]) > _support(best[0]):
                 best, asked = found, next(p for p in reversed(reading.parts) if p != _LIST_THEM)
             if _support(best[0]) >= 1.0:
@@ -442,6 +444,8 @@ class Engine:
             answer, state = self._answer_one(part, context_roles, state, lazy, reading.mode)
             answers.append(answer)
         kept = [a for a in answers if not a.declined] or answers[-1:]
+        if any(_support(a) >= 1.0 for a in kept):
+            kept = [a for a in kept if _support(a) >= 1.0]  # a part the templates do not support is left out
         unknown = [a for a in answers if a.topic == "unknown-role"]
         if unknown and not any(a.citations for a in kept):
             # "Is there a template for a paramedic? What are its competences?": no such template, whatever the
@@ -1106,6 +1110,18 @@ def _acronyms(texts: Iterable[str]) -> dict[str, str]:
         if n > rest[0][1]:
             out[letters] = best
     return out
+
+
+_NAMES_ABSENT = re.compile(
+    r"(?:mentions|do not mention|does not mention|has no entry naming|no training entry names) (?P<what>[^.,\[\n:;]+)",
+    re.IGNORECASE,
+)
+
+
+def _names_words_of(answer: Answer, context: str, ask: str) -> bool:
+    """Whether the answer says the templates do not name words the asker wrote only as context."""
+    only_context = set(words(context)) - set(words(ask)) - THEME_STOP
+    return any(set(words(m.group("what"))) & only_context for m in _NAMES_ABSENT.finditer(answer.text))
 
 
 def _stem_in(stem: str, stems: set[str]) -> bool:

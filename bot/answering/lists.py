@@ -304,10 +304,15 @@ def bands(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     of each role asked about."""
 
     def write(w: compose.Writer) -> None:
-        if re.search(r"\b(?:same|equal|equivalent|match(?:es)?|correspond|means?|so)\b", q.text, re.I):
+        yes_no = re.match(r"^\W*(?:is|are|does|do|did|can|will|would|so)\b", q.text, re.IGNORECASE)
+        relates = re.search(r"\blevel|\bcareer framework|\bcfl\b", q.text, re.IGNORECASE)
+        same = re.search(r"\b(?:same|equal|equivalent|match(?:es)?|correspond)\b", q.text, re.IGNORECASE)
+        if yes_no and (relates or same):  # "is level 8 the same as band 8?", "does level 4 make me band 4?"
             w.add("No, not the same thing. The templates say:")
+        elif re.search(r"\b(?:same|equal|equivalent|match(?:es)?|correspond)\b", q.text, re.IGNORECASE) and relates:
+            w.add("Not the same thing. The templates say:")
         else:
-            w.add(f"{'Yes. ' if operation_of(q.text) == 'check' else ''}The templates say:")
+            w.add(f"{'Yes. ' if yes_no else ''}The templates say:")
         if not compose.framework(w, engine.kb.general, ["agenda for change banding", "agenda for change"], limit=1):
             w.add("The templates do not relate career framework levels to Agenda for Change bands.")
         for p in profiles:
