@@ -109,3 +109,11 @@ def test_a_situation_before_a_dash_is_context_and_ta_is_a_role_not_thanks() -> N
     assert find_ask("same for the TA?").parts == ("same for the TA?",)
     assert find_ask("what does the EW need? ta").parts == ("what does the EW need?",)
     assert find_ask("how many core competences has the EW got and what are they").wants == {"list"}
+
+
+def test_punctuation_dictated_as_words() -> None:
+    found = find_ask(
+        "can you tell me whether information governance appears in the strategic manager template full stop"
+        " also does the engagement worker have it too question mark"
+    )
+    assert len(found.parts) == 2 and found.parts[1] == "Also does the engagement worker have it too?"

@@ -39,6 +39,9 @@ BLIND5_FLOOR = 0.78
 BLIND6_FLOOR = 0.80
 BLIND7_FLOOR = 0.87
 BLIND8_FLOOR = 0.78
+# The ninth: written and scored once at the end of the round (70.6 %), the round's last honest estimate; a few
+# classes fixed after, its floor only keeps it from slipping.
+BLIND9_FLOOR = 0.75
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -91,6 +94,7 @@ def _with_family(model_runtime, family_runtime, name: str) -> Report:
         ("blind6.json", BLIND6_FLOOR, 110),
         ("blind7.json", BLIND7_FLOOR, 160),
         ("blind8.json", BLIND8_FLOOR, 170),
+        ("blind9.json", BLIND9_FLOOR, 160),
     ],
 )
 def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, floor: float, size: int) -> None:
@@ -124,7 +128,15 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
     reports.append((fixtures, run_eval(fixtures.engine, default_eval_file().with_name("fixtures.json"))))
     reports += [
         (family_runtime, _with_family(model_runtime, family_runtime, n))
-        for n in ("blind3.json", "blind4.json", "blind5.json", "blind6.json", "blind7.json", "blind8.json")
+        for n in (
+            "blind3.json",
+            "blind4.json",
+            "blind5.json",
+            "blind6.json",
+            "blind7.json",
+            "blind8.json",
+            "blind9.json",
+        )
     ]
     problems = [
         f"{r.id}: {r.question} -> {found}"

@@ -268,3 +268,21 @@ def test_registration_is_answered_from_the_registration_row_and_the_experience(f
     # a question put in the negative gets the facts, not a Yes or No that could be read either way
     answer = ask_turns(family_runtime, "The Clinical Director doesn't need to be a registered clinician, right?")
     assert not answer.text.startswith(("Yes", "No")) and "Registered clinician" in answer.text
+
+
+def test_short_forms_and_yes_no_put_loosely(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "eng worker CF level?")
+    assert "career framework level 4" in answer.text and "Engagement Worker" in cited(family_runtime, answer)
+    answer = ask_turns(family_runtime, "The transport assistant is level 3, yes?")
+    assert answer.text.startswith("No.\nThe **Transport Assistant** is at career framework level 2.")
+    answer = ask_turns(
+        family_runtime,
+        "Many of our clients not speak English. The crisis support worker profile say something about interpreters?",
+    )
+    assert answer.text.startswith("Yes.") and "interpreting" in answer.text
+    answer = ask_turns(
+        family_runtime, "Is the L&D strategic manager expected to report service performance to commissioners?"
+    )
+    assert answer.text.startswith("Yes.") and "health and justice commissioners" in answer.text
+    answer = ask_turns(family_runtime, "What role profiles do you have loaded? Just the titles.")
+    assert answer.text.startswith("I have role profile templates for 10 roles")

@@ -240,7 +240,8 @@ _INDIRECT = re.compile(
 
 # "my rep says the SCSW profile makes them responsible for the rota, is that true": the claim is what is asked
 _TAG = re.compile(
-    r"[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)|right|true|correct)\W*$", re.I
+    r"[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)|right|true|correct|yes|yeah|no)\W*$",
+    re.I,
 )
 _REPORTED = re.compile(
     r"^\W*(?:(?:my|our|the|a|an|her|his|their|one of our) [\w' ]{1,60}? "
@@ -339,9 +340,27 @@ def strip_purpose(sentence: str) -> str:
     return stripped + end
 
 
+# Punctuation a dictation app wrote as words: "... in the SM template full stop also does the EW have it question mark"
+_SPOKEN = (
+    (re.compile(r"\s*\b(?:full stop|period)\b", re.I), ". "),
+    (re.compile(r"\s*\bquestion mark\b", re.I), "? "),
+    (re.compile(r"\s*\bcomma\b", re.I), ", "),
+    (re.compile(r"\s*\bnew (?:line|paragraph)\b", re.I), "\n"),
+)
+
+
+def _dictated(text: str) -> str:
+    if not re.search(r"\b(?:full stop|question mark|new paragraph)\b", text, re.IGNORECASE):
+        return text
+    for pattern, mark in _SPOKEN:
+        text = pattern.sub(mark, text)
+    return re.sub(r"([.?])\s+(\w)", lambda m: f"{m.group(1)} {m.group(2).upper()}", text).strip()
+
+
 def find_ask(message: str) -> Ask:
     """Split `message` into its question(s), context and output instructions."""
     text = " ".join(message.split()) if "\n" not in message else message.strip()
+    text = _dictated(text)
     parts = sentences(text)
     if len(parts) == 1:
         parts = _run_on(parts[0])

@@ -44,7 +44,9 @@ _TERSE_CHECK = re.compile(
     r"^(?!\s*(?:what|whats|what's|which|who|whom|how|where|when|why|list|show|tell|give)\b)"
     r"(?!\s*(?:can|could|would|will) you (?:please |just )?(?:give|tell|list|show|send|provide|share)\b)[^?]*"
     r"\b(?:needed|required|necessary|essential|compulsory)\b[^?]*\?\s*$"
-    r"|(?:^|[-:–]\s*)any\b",
+    r"|(?:^|[-:–]\s*)any\b"
+    # "SM - peer mentoring in there?? y/n", "The CSW profile say something about interpreters?"
+    r"|\byes or no\W*$|\bin there\W*$|\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$",
     re.IGNORECASE,
 )
 

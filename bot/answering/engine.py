@@ -65,6 +65,14 @@ _DESCRIBED = re.compile(
     r"|woman|man|role|post|job|staff|colleague|member of staff)s?\b",
     re.IGNORECASE,
 )
+# A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
+# "can you pull what the template says ...")
+_YES_NO_FORM = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|right|hi|also)[,\s]+)*(?:is|are|does|do|did|will|would|must|should|has|have)\b"
+    r"|^(?!\W*(?:can|could|would|will) you\b)[^?]*"
+    r"\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$",
+    re.IGNORECASE,
+)
 _WHICH_IS_THAT = re.compile(r"\bwhich (?:role|job|post|template|one) (?:is|would) (?:that|this|it|they|she|he)\b", re.I)
 _TITLE_HEADS = frozenset("worker manager assistant practitioner director".split())
 _PROFESSION_WORDS = frozenset(
@@ -483,6 +491,13 @@ class Engine:
             answer = self._ordinal(q, state, lazy)
         else:
             answer = self._dispatch(q, state, lazy)
+        if (
+            _YES_NO_FORM.match(question)
+            and answer.citations
+            and not answer.declined
+            and "what the template says about" in answer.text.split("\n", 1)[0]
+        ):
+            answer = replace(answer, text=f"Yes.\n{answer.text}")  # a yes/no the template's lines on it answer
         # The conversation stays on the role the question is about (named, or carried from earlier), even
         # when the answer cites another role's template ("the EW template doesn't; the SM's does").
         focus = tuple(p.role for p in q.roles.profiles)
@@ -739,7 +754,7 @@ class Engine:
             topic = "competences"
         if (
             topic in ("framework", "scope", "free")
-            and operation == "list"
+            and (operation == "list" or (operation == "check" and _YES_NO_FORM.match(q.text)))
             and q.roles.profiles
             and (about := _ABOUT.search(q.text))
             and (theme := self.theme_of(q, strict=True))
@@ -750,6 +765,8 @@ class Engine:
             if said:
 
                 def write_about(w: compose.Writer) -> None:
+                    if _YES_NO_FORM.match(q.text) and len(said) == len(q.roles.profiles):
+                        w.add("Yes.")  # "does the CSW profile say something about interpreters?"
                     for p in said:
                         themes.about_theme(w, p, theme, any_word)
 

@@ -46,6 +46,24 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
     principle = engine.principle_of(q.text)
     if principle:  # the principle's own words are not a theme as well ("health, safety and security")
         theme = [t for t in theme if t not in principle.split() and not all(w in principle for w in t.split())]
+    if (
+        q.topic == "scope"
+        and re.match(r"^\W*(?:is|are|does|do|will|would|must|should|has|have)\b", q.text, re.IGNORECASE)
+        and (asked := engine.theme_of(q, strict=True))
+    ):
+        # "is the SM expected to report service performance to commissioners?": what the template says on it
+        either = alternatives(q.text, asked)
+        saying = [p for p in profiles if themes.count(p, asked, any_word=either)]
+        if saying and len(saying) == len(profiles):
+
+            def write_yes(w: compose.Writer) -> None:
+                w.add("Yes.")
+                for p in saying:
+                    themes.about_theme(w, p, asked, either)
+
+            return engine.finish(
+                replace(q, topic="competences"), saying, write_yes, engine.follow_ups(saying[0], "scope")
+            )
     if q.topic == "scope" and _DOES_WITH.search(q.text) and engine.theme_of(q, strict=True):
         # "what does the SM do with contracts and budgets?": what the template says on that, not the whole scope
         chosen = engine.theme_of(q, strict=True)

@@ -233,6 +233,10 @@ class RoleFinder:
             return f"{' '.join(out).rstrip(' ?.!')} for the {titles}?"
         return " ".join(out)
 
+    def _prefix_shared(self, short: str) -> bool:
+        """Whether more than one title word starts with `short` ("eng" is only "engagement")."""
+        return sum(w.startswith(short) for w in self.distinct) > 1
+
     def _group(self, lowered: str) -> list[RoleProfile]:
         """The templates a group names by their area or a word of their titles: "both crisis roles", "the
         liaison and diversion roles", "all the support worker posts"."""
@@ -349,7 +353,8 @@ class RoleFinder:
                     self.distinct[w]
                     for m in modifiers
                     for w in self.distinct
-                    if _abbreviates(m, w) and words(self.distinct[w].short_name)[-1] == head
+                    if (_abbreviates(m, w) or (len(m) >= 3 and w.startswith(m) and not self._prefix_shared(m)))
+                    and words(self.distinct[w].short_name)[-1] == head
                 ]
                 if named:
                     note(named[0], at)
@@ -534,7 +539,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "roles",
-        r"(?:which|what) (?:roles|jobs|templates|profiles)\b|list (?:the |all )?(?:roles|templates|profiles)"
+        r"(?:which|what) (?:role )?(?:roles|jobs|templates|profiles)\b"
+        r"|list (?:the |all (?:the )?|all of the )?(?:role )?(?:roles|templates|profiles)"
         r"|how many (?:role )?(?:profile )?(?:templates|roles|profiles)\b"
         r"|how many of the (?:roles|templates|profiles|jobs)\b"
         r"|\b(?:roles|templates|profiles) in (?:the )?order of\b"
@@ -601,6 +607,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\blevel \d+ (?:definition|descriptor)\b|\bexpected to know\b|^[\w\s'&]{0,40}\blevel\W*$"
         r"|\bwhat (?:mean|means)\b.{0,20}\blevel\b|\bmeaning of (?:career framework )?level\b"
         r"|\bwhat (?:does|do) (?:career framework )?level \d+\b.{0,25}\bmean\b"
+        r"|\bwhat (?:does|do) (?:that|this|the|their|its|his|her) level (?:\w+ )?mean\b"
         # a level said of a role: "is the EW a level 3 post?", "the SM is level 7, isn't it?"
         r"|\bis\s+(?:at\s+)?(?:an?\s+)?(?:career framework\s+)?level\s+\d+"
         r"(?!\s*(?:nvq|diploma|qualification|safeguarding|training|certificate|award|course|credits?)\b)"
@@ -622,6 +629,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:support|help|see)\b|\bwho (?:is|are) .{0,30}\bfor\b|"
         r"\bwhat (?:does|do|would|will) (?:an? |the )?.{0,60}\b(?:do|doing)\b|\bduties\b|\bresponsibilit"
         r"|\bscope\b|\bday[- ]to[- ]day\b|\bjob description\b|\brole involve|\binvolve\b|\bpurpose\b"
+        r"|\bwhat (?:is|are) [^?]{0,60}\bresponsible for\b"
         r"|\b(?:role|job|post) (?:actually |really )?(?:involves|entails|covers)\b"
         r"|\btell me about\b|\bdescribe\b|\bmain tasks\b|\bexpected to\b|\bwhat is (?:an? |the )?.{0,40}"
         r"\b(?:role|job)\b|\bwhat'?s (?:an? |the )?.{0,40}\b(?:role|job)\b|\bwho (?:do|does|will) .{0,40}work with"

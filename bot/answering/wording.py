@@ -38,7 +38,7 @@ THEME_STOP = frozenset(
     suggest suggested wanting want wants someone somebody best good useful helpful relevant important
     anywhere somewhere everywhere anything something added filled populated completed entered section sections
     box boxes table tables across well too separately individually respectively common otherwise particular
-    particularly item items entry entries
+    particularly item items entry entries loaded available held stored uploaded
     relevance
     going getting become becoming move moving keep keeping stay read begin terms regard regards respect
     responsible responsibility responsibilities carry carries carried setting anyone anybody
