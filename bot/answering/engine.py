@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -31,7 +31,20 @@ from index.store import Index
 from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 from knowledge.text import normalise
 
-from . import checking, comparing, compose, contrasts, direct, lists, replies, retrieving, themes, units
+from . import (
+    checking,
+    comparing,
+    compose,
+    contrasts,
+    describing,
+    direct,
+    framework,
+    lists,
+    replies,
+    retrieving,
+    themes,
+    units,
+)
 from .answer import Answer, Suggestion, combine
 from .asking import Ask, find_ask
 from .competences import (
@@ -44,7 +57,7 @@ from .context import ConversationState
 from .direct import operation_of
 from .intents import IntentMatcher
 from .matrix import answer_matrix
-from .spelling import QUESTION_WORDS, Speller
+from .spelling import QUESTION_WORDS, Speller, phrase_initials, spell_out
 from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, training_fields, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
 
@@ -58,13 +71,6 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
 _AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now)\b", re.IGNORECASE)
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\bsame\b", re.IGNORECASE)
-# "the person who ...", "the perinatal manager", "the crisis lead at band 4", "the rehab team boss"
-_DESCRIBED = re.compile(
-    r"\b(?:the|a|an|our|my|her|his|their|this|that)\s+(?:[\w&'-]+\s+){0,4}?"
-    r"(?P<head>person|people|one|worker|manager|lead|leader|boss|assistant|practitioner|director|driver|guy|lady"
-    r"|woman|man|role|post|job|staff|colleague|member of staff)s?\b",
-    re.IGNORECASE,
-)
 # A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
 # "can you pull what the template says ...")
 _YES_NO_FORM = re.compile(
@@ -73,13 +79,6 @@ _YES_NO_FORM = re.compile(
     r"\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$",
     re.IGNORECASE,
 )
-_WHICH_IS_THAT = re.compile(r"\bwhich (?:role|job|post|template|one) (?:is|would) (?:that|this|it|they|she|he)\b", re.I)
-_TITLE_HEADS = frozenset("worker manager assistant practitioner director".split())
-_PROFESSION_WORDS = frozenset(
-    "nurse doctor paramedic pharmacist midwife physiotherapist psychologist psychiatrist radiographer dietitian"
-    " surgeon gp receptionist porter chaplain counsellor therapist".split()
-)
-_NOT_THE = re.compile(r"\bnot (?:the|a|an|my|our) ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
 # "where does X sit?", "which principle is X under?", "is X core or role specific?"
 _WHERE_SITS = re.compile(
     r"\b(?:which|what) (?:part|section|table|principle|underpinning principle|function|reference function|area|heading"
@@ -94,47 +93,8 @@ _LOCATE_STOP = frozenset(
     is was how who when fall falls listed heading group category""".split()
 )
 _SCOPE_NAMED = re.compile(r"\bscope\b", re.IGNORECASE)
-# Questions about the framework every template shares, the words of its passages that answer them, and the
-# first word of a yes/no to them that those passages support
-_FRAMEWORK_CUES: tuple[tuple[re.Pattern[str], list[str], str], ...] = (
-    (
-        re.compile(
-            r"\b(?:can|could|may|should|allowed to)\b[^?]{0,30}\b(?:reword|rewrit|edit|tweak|amend|adapt|modif|alter"
-            r"|rename|shorten|chang)\w*\b[^?]{0,60}\b(?:nos|competences?|titles?|wording|standards?)\b"
-            r"|\b(?:nos|competences?|titles?|wording|standards?)\b[^?]{0,40}\bbe (?:changed|reworded|edited|amended"
-            r"|adapted|altered|modified|tweaked)\b",
-            re.IGNORECASE,
-        ),
-        ["cannot be changed"],
-        "No, not their content or wording:",
-    ),
-    (
-        re.compile(
-            r"\b(?:use|used|using) [^?]{0,40}\bon (?:its|their) own\b|\bin isolation\b|\bpick and choose\b"
-            r"|\bused? (?:as a )?whole\b|\bas a whole\b",
-            re.IGNORECASE,
-        ),
-        ["used as a whole"],
-        "No: the template is designed to be used as a whole.",
-    ),
-    (
-        re.compile(r"\bksf\b|\bknowledge and skills framework\b", re.IGNORECASE),
-        ["knowledge and skills framework"],
-        "Yes.",
-    ),
-    (
-        re.compile(
-            r"\bwhat (?:is|are) (?:the )?[\w' -]{0,40}(?:locality|local)[\w' -]{0,30}\b(?:section|part|bit|table|box"
-            r"|column)s? (?:for|about)\b",
-            re.IGNORECASE,
-        ),
-        ["in this space", "specific to the locality"],
-        "",
-    ),
-)
 _LIST_THEM = "list them"  # the part added when a count is to be shown with its list
 _COMPETENCES = re.compile(r"\bcompetenc(?:es|ies)\b|\bcomps\b|\bnos\b", re.IGNORECASE)
-_AREA_FILLER = frozenset({"and", "of", "the", "service", "services", "care"})
 # Short words a question is made of, kept with the template words when the last question is remembered.
 _FUNCTION_WORDS = frozenset(
     """
@@ -245,7 +205,7 @@ class Engine:
             for w in re.findall(r"[A-Za-z]+", text)
         ]
         self.speller = Speller(used)
-        self.acronyms = _acronyms(
+        self.acronyms = phrase_initials(
             text
             for p in kb.profiles
             for text in (
@@ -307,7 +267,11 @@ class Engine:
             self.finder.find(self.speller.correct(rewrite(ask.context, self.finder.shorthand))) if ask.context else None
         )
         context_roles = named.profiles if named else ()
-        if ask.context and not context_roles and (described := self._described_in(ask.context)):
+        if (
+            ask.context
+            and not context_roles
+            and (described := describing.described_role(self.finder, self.kb.profiles, ask.context))
+        ):
             context_roles = (described,)  # "the person who drives patients to appointments - what ...?"
         best: tuple[Answer, ConversationState] | None = None
         asked = ask.text
@@ -350,73 +314,13 @@ class Engine:
         named = self.finder.find(self.speller.correct(rewrite(ask.text, self.finder.shorthand)))
         if not named.profiles or named.everyone or len(self.finder.find(state.ask).profiles) > 1:
             return None
-        profiles = self._near(named.profiles, ask.text, state.roles)
+        profiles = describing.near(self.finder, self.kb.profiles, named.profiles, ask.text, state.roles)
         before = [p for p in self.kb.profiles if p.role in state.roles and p not in profiles]
         if _SAME_ASKED.search(ask.text) and before:
             # "is that the same for the SM?": the two compared on what was last asked, yes or no first
             both = " and the ".join(p.short_name for p in (*profiles, *before))
             return f"compare the {both}: are they the same in {' '.join(self._content_words(state.ask))}?"
         return self.finder.with_roles(state.ask, " and ".join(p.short_name for p in profiles))
-
-    def _described_in(self, text: str) -> RoleProfile | None:
-        """The role a question names by what it does or where ("the person who drives patients to their
-        appointments", "the perinatal manager", "the crisis lead who runs the shift"): the template whose
-        title, area and scope share the most of the description's words, when one clearly does."""
-        if (
-            (WHICH_ROLE.search(text) and not _WHICH_IS_THAT.search(text))
-            or len(self.kb.profiles) < 2
-            or replies.EXTREME.search(text)  # "the most senior role": by level, not a description
-        ):
-            return None  # "which role ...?" asks across roles; "... - which role is that?" asks which one this is
-        m = _DESCRIBED.search(text)
-        if not m or any(w in _PROFESSION_WORDS for w in words(m.group(0))):
-            return None  # "a paramedic": a job no template has, not a description
-        head = words(m.group("head"))[-1]
-        if words(m.group(0))[-1] != head:
-            return None  # "the liaison and diversion roles": several roles, not one described
-        modifiers = [w for w in words(m.group(0))[1:-1] if w not in THEME_STOP]
-        if (head in _TITLE_HEADS or head == "leader") and any(
-            not any(a.startswith(w[:5]) for a in self.finder.area_words) for w in modifiers
-        ):
-            return None  # "the operational manager": a title no template has, not a description of one
-        ruled_out = {w for w in words(" ".join(_NOT_THE.findall(text)))}
-        asked = {w[:5] for w in words(text) if len(w) >= 4 and w not in THEME_STOP and w not in ruled_out}
-
-        def score(p: RoleProfile) -> int:
-            title = {w[:5] for w in words(f"{p.short_name} {p.area_of_work}")}
-            scope = {w[:5] for para in p.scope for w in words(para.text) if len(w) >= 4} - title
-            # "lead" is "leading": a four-letter word matches the longer words it starts
-            return sum(2 if _stem_in(w, title) else 1 if _stem_in(w, scope) else 0 for w in asked)
-
-        candidates = [
-            p
-            for p in self.kb.profiles
-            if not (ruled_out & set(words(p.short_name)))
-            and (head not in _TITLE_HEADS or any(w.startswith(head[:5]) for w in words(p.short_name)))
-            # "a rehabilitation assistant" is no assistant of another area
-            and (
-                head not in _TITLE_HEADS
-                or all(any(a.startswith(w[:5]) for a in words(p.area_of_work)) for w in modifiers)
-            )
-        ]
-        ranked = sorted(((score(p), i, p) for i, p in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
-        if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1):
-            return None
-        return ranked[0][2]
-
-    def _near(self, profiles: Sequence[RoleProfile], text: str, roles: Sequence[str]) -> Sequence[RoleProfile]:
-        """Of the roles one mention fits ("SM": a Strategic Manager and a Service Manager), those in the
-        area of work of the roles the conversation is on; all of them when none is."""
-        shared = any(len(self.finder.abbreviated(t)) > 1 for t in re.findall(r"[A-Za-z0-9&']+", text))
-        if len(profiles) < 2 or not shared or not roles:
-            return profiles
-
-        def area(p: RoleProfile) -> set[str]:
-            return set(words(p.area_of_work)) - _AREA_FILLER
-
-        current = set().union(*(area(p) for p in self.kb.profiles if p.role in roles))
-        near = [p for p in profiles if area(p) & current]
-        return near or profiles
 
     def _readings(self, question: str, ask: Ask, state: ConversationState) -> list[Reading]:
         """The ways to read a message, best first: its ask (in parts when it asks more than one, with
@@ -476,10 +380,16 @@ class Engine:
         if matrix is not None:
             return matrix, state
         q = understand(question, self.finder, context_roles)
-        near = self._near(q.roles.profiles, q.text, state.roles or tuple(p.role for p in context_roles))
+        near = describing.near(
+            self.finder, self.kb.profiles, q.roles.profiles, q.text, state.roles or tuple(p.role for p in context_roles)
+        )
         if len(near) < len(q.roles.profiles):  # "the SM" after the EW: the Strategic Manager of its service
             q = replace(q, roles=replace(q.roles, profiles=tuple(near), ambiguous=False))
-        if not q.roles.profiles and not q.roles.everyone and (described := self._described_in(q.text)):
+        if (
+            not q.roles.profiles
+            and not q.roles.everyone
+            and (described := describing.described_role(self.finder, self.kb.profiles, q.text))
+        ):
             q = understand(question, self.finder, (described,))  # "the person who drives patients to ..."
             q = replace(q, roles=RoleMatch(profiles=(described,)))
         q = self._with_context(q, state)
@@ -526,19 +436,12 @@ class Engine:
         return tuple(words_)
 
     def _spelled_out(self, text: str) -> str:
-        """'which competence covers PGDs?' -> '... patient group directions?': capitals that are the initials
-        of a phrase the templates use, when they are no role's initials and no word of the templates."""
-
-        def expand(m: re.Match[str]) -> str:
-            token, letters, plural = m.group(0), m.group(1), m.group(2)
-            if token.lower() in self.template_words or letters.lower() in self.template_words:
-                return token
-            if self.finder.abbreviated(token):
-                return token
-            phrase = self.acronyms.get(letters)
-            return f"{phrase}{'s' if plural and not phrase.endswith('s') else ''}" if phrase else token
-
-        return _CAPITALS.sub(expand, text)
+        """'which competence covers PGDs?' -> '... patient group directions?' (see `spelling.spell_out`)."""
+        return spell_out(
+            text,
+            self.acronyms,
+            lambda token: token.lower() in self.template_words or bool(self.finder.abbreviated(token)),
+        )
 
     def retrieval_text(self, question: str) -> str:
         """What to embed for a question: its words less the role mentions (roles filter instead)."""
@@ -672,8 +575,8 @@ class Engine:
                 )
                 lead = f"{len(having)} of the {len(self.kb.profiles)} templates list {section} competences:"
                 return replace(listed, text=f"{lead}\n\n{listed.text}")
-        if topic != "compare" and (about := self._about_the_framework(q, vector)):
-            return about
+        if topic != "compare" and (framework_answer := framework.about_the_framework(self, q)):
+            return framework_answer
         if (
             lists.REGISTRATION.search(q.text)
             and profiles
@@ -850,26 +753,6 @@ class Engine:
                 suggestions=self.follow_ups(profiles[0], "onboarding"),
             )
         return lists.about_roles(self, q, profiles, vector)
-
-    def _about_the_framework(self, q: Question, vector: LazyVector) -> Answer | None:
-        """'Can we reword the NOS titles?', 'is it meant to be used whole?', 'are the competences linked to the
-        KSF?', 'what is the locality specific section for?': the framework's own text (the same in every
-        template), the passages that use the words of what is asked, with the first word they support."""
-        cue = next((c for c in _FRAMEWORK_CUES if c[0].search(q.text)), None)
-        if cue is None:
-            return None
-        _, terms, first = cue
-        check = bool(re.match(r"^\W*(?:can|could|may|should|are|is|do|does|must)\b", q.text, re.IGNORECASE))
-        added = 0
-
-        def write(w: compose.Writer) -> None:
-            nonlocal added
-            if check and first:
-                w.add(first)
-            added = compose.framework(w, self.kb.general, terms, limit=2)
-
-        answer = self.finish(replace(q, topic="framework"), [], write, self.starter_questions())
-        return answer if added else None
 
     def _ordinal(self, q: Question, state: ConversationState, lazy: LazyVector) -> Answer:
         """'which one is last?', 'what's the first one?': that entry of the list the conversation is on."""
@@ -1057,9 +940,10 @@ _LOCAL_CONTACT = re.compile(
     r"\b(?:(?:at|in) (?:my|our|the) (?:trust|organisation|hospital|ward|team)|locally|to book)\b",
     re.I,
 )
-# "what Agenda for Change band is the ACP?": a role's band (not how levels and bands relate)
 _INTERVIEW = re.compile(r"\binterview questions?\b|\bquestions to ask (?:at|in) (?:the |an )?interview\b", re.I)
+# "'Manage lone workers'": an entry's title quoted
 _QUOTED = re.compile(r"['‘’\"“”][^'‘’\"“”]{8,}['‘’\"“”]")
+# "what Agenda for Change band is the ACP?": a role's band (not how levels and bands relate)
 _ROLE_BAND = re.compile(
     r"\b(?:what|which)\s+(?:agenda for change\s+|afc\s+|nhs\s+|pay\s+)?band\b(?![^?]*\b(?:levels?|same|equivalent"
     r"|relate|map|correspond|match)\b)",
@@ -1103,32 +987,6 @@ def _no_count(focus: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w for w in focus if w != "how many")
 
 
-_CAPITALS = re.compile(r"\b([A-Z]{3,5})(s?)\b")  # two letters ("ED", "IG") are too often something else
-_INITIALS_SKIP = frozenset("and of the to in for a an with or on by at".split())
-
-
-def _acronyms(texts: Iterable[str]) -> dict[str, str]:
-    """The phrases of the templates (2 to 5 words) by their initials ("PGD": "patient group direction"), where
-    one phrase is clearly the most used for those initials."""
-    found: dict[str, Counter[str]] = {}
-    for text in texts:
-        tokens = re.findall(r"[A-Za-z]+", text.lower())
-        for size in range(2, 6):
-            for i in range(len(tokens) - size + 1):
-                phrase = tokens[i : i + size]
-                if phrase[0] in _INITIALS_SKIP or phrase[-1] in _INITIALS_SKIP:
-                    continue
-                letters = "".join(w[0] for w in phrase if w not in _INITIALS_SKIP).upper()
-                if 2 <= len(letters) <= 5:
-                    found.setdefault(letters, Counter())[" ".join(phrase)] += 1
-    out = {}
-    for letters, counts in found.items():
-        (best, n), *rest = [*counts.most_common(2), ("", 0)]
-        if n > rest[0][1]:
-            out[letters] = best
-    return out
-
-
 _NAMES_ABSENT = re.compile(
     r"(?:mentions|do not mention|does not mention|has no entry naming|no training entry names) (?P<what>[^.,\[\n:;]+)",
     re.IGNORECASE,
@@ -1139,10 +997,6 @@ def _names_words_of(answer: Answer, context: str, ask: str) -> bool:
     """Whether the answer says the templates do not name words the asker wrote only as context."""
     only_context = set(words(context)) - set(words(ask)) - THEME_STOP
     return any(set(words(m.group("what"))) & only_context for m in _NAMES_ABSENT.finditer(answer.text))
-
-
-def _stem_in(stem: str, stems: set[str]) -> bool:
-    return stem in stems or (len(stem) == 4 and any(s.startswith(stem) for s in stems))
 
 
 def _support(answer: Answer) -> float:

@@ -49,17 +49,17 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
     if (
         q.topic == "scope"
         and re.match(r"^\W*(?:is|are|does|do|will|would|must|should|has|have)\b", q.text, re.IGNORECASE)
-        and (asked := engine.theme_of(q, strict=True))
+        and (subject := engine.theme_of(q, strict=True))
     ):
         # "is the SM expected to report service performance to commissioners?": what the template says on it
-        either = alternatives(q.text, asked)
-        saying = [p for p in profiles if themes.count(p, asked, any_word=either)]
+        either = alternatives(q.text, subject)
+        saying = [p for p in profiles if themes.count(p, subject, any_word=either)]
         if saying and len(saying) == len(profiles):
 
             def write_yes(w: compose.Writer) -> None:
                 w.add("Yes.")
                 for p in saying:
-                    themes.about_theme(w, p, asked, either)
+                    themes.about_theme(w, p, subject, either)
 
             return engine.finish(
                 replace(q, topic="competences"), saying, write_yes, engine.follow_ups(saying[0], "scope")

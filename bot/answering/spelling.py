@@ -14,7 +14,8 @@ Distances are optimal string alignment (a swapped pair of letters is one edit), 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,3 +119,43 @@ class Speller:
             return self.correct_word(head) + apostrophe + tail
 
         return re.sub(r"([A-Za-z]+)(?:(['’])([A-Za-z]+))?", mend, text)
+
+
+_CAPITALS = re.compile(r"\b([A-Z]{3,5})(s?)\b")  # two letters ("ED", "IG") are too often something else
+_INITIALS_SKIP = frozenset("and of the to in for a an with or on by at".split())
+
+
+def phrase_initials(texts: Iterable[str]) -> dict[str, str]:
+    """The phrases of the templates (2 to 5 words) by their initials ("PGD": "patient group direction"), where
+    one phrase is clearly the most used for those initials."""
+    found: dict[str, Counter[str]] = {}
+    for text in texts:
+        tokens = re.findall(r"[A-Za-z]+", text.lower())
+        for size in range(2, 6):
+            for i in range(len(tokens) - size + 1):
+                phrase = tokens[i : i + size]
+                if phrase[0] in _INITIALS_SKIP or phrase[-1] in _INITIALS_SKIP:
+                    continue
+                letters = "".join(w[0] for w in phrase if w not in _INITIALS_SKIP).upper()
+                if 2 <= len(letters) <= 5:
+                    found.setdefault(letters, Counter())[" ".join(phrase)] += 1
+    out = {}
+    for letters, counts in found.items():
+        (best, n), *rest = [*counts.most_common(2), ("", 0)]
+        if n > rest[0][1]:
+            out[letters] = best
+    return out
+
+
+def spell_out(text: str, initials: dict[str, str], keep: Callable[[str], bool]) -> str:
+    """Capitals that are the initials of a phrase the templates use, written out ("PGDs" -> "patient group
+    directions"), unless `keep` says the token means something as it is (a template word, a role's initials)."""
+
+    def expand(m: re.Match[str]) -> str:
+        token, letters, plural = m.group(0), m.group(1), m.group(2)
+        if keep(token) or keep(letters):
+            return token
+        phrase = initials.get(letters)
+        return f"{phrase}{'s' if plural and not phrase.endswith('s') else ''}" if phrase else token
+
+    return _CAPITALS.sub(expand, text)

@@ -1,0 +1,107 @@
+"""Roles named by what they do, not by their titles, and a shared mention narrowed by the conversation.
+
+    'the person who drives patients to their appointments'  -> the Transport Assistant
+    'the perinatal manager'                                  -> the Service Manager of that area
+    'and the SM one?' (after the Engagement Worker)          -> the Strategic Manager, not the Service Manager
+
+A description names the template whose title, area and scope share clearly more of its words than any
+other's. A title no template has ("the operational manager", "a rehabilitation assistant") is not a
+description of one that does, and a profession ("a paramedic") is never matched to a role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from knowledge.records import RoleProfile
+
+from .direct import WHICH_ROLE
+from .replies import EXTREME
+from .understanding import RoleFinder, words
+from .wording import THEME_STOP
+
+# "the person who ...", "the perinatal manager", "the crisis lead at band 4", "the rehab team boss"
+_DESCRIBED = re.compile(
+    r"\b(?:the|a|an|our|my|her|his|their|this|that)\s+(?:[\w&'-]+\s+){0,4}?"
+    r"(?P<head>person|people|one|worker|manager|lead|leader|boss|assistant|practitioner|director|driver|guy|lady"
+    r"|woman|man|role|post|job|staff|colleague|member of staff)s?\b",
+    re.IGNORECASE,
+)
+_WHICH_IS_THAT = re.compile(r"\bwhich (?:role|job|post|template|one) (?:is|would) (?:that|this|it|they|she|he)\b", re.I)
+# Job nouns that end a template's title: a description ending in one names only a template with it
+_TITLE_HEADS = frozenset("worker manager assistant practitioner director".split())
+_PROFESSION_WORDS = frozenset(
+    "nurse doctor paramedic pharmacist midwife physiotherapist psychologist psychiatrist radiographer dietitian"
+    " surgeon gp receptionist porter chaplain counsellor therapist".split()
+)
+_NOT_THE = re.compile(r"\bnot (?:the|a|an|my|our) ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+_AREA_FILLER = frozenset({"and", "of", "the", "service", "services", "care"})
+
+
+def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: str) -> RoleProfile | None:
+    """The role `text` names by what it does or where; None unless one template clearly fits best."""
+    if (
+        (WHICH_ROLE.search(text) and not _WHICH_IS_THAT.search(text))
+        or len(profiles) < 2
+        or EXTREME.search(text)  # "the most senior role": by level, not a description
+    ):
+        return None  # "which role ...?" asks across roles; "... - which role is that?" asks which one this is
+    m = _DESCRIBED.search(text)
+    if not m or any(w in _PROFESSION_WORDS for w in words(m.group(0))):
+        return None  # "a paramedic": a job no template has, not a description
+    head = words(m.group("head"))[-1]
+    if words(m.group(0))[-1] != head:
+        return None  # "the liaison and diversion roles": several roles, not one described
+    modifiers = [w for w in words(m.group(0))[1:-1] if w not in THEME_STOP]
+    if (head in _TITLE_HEADS or head == "leader") and any(
+        not any(a.startswith(w[:5]) for a in finder.area_words) for w in modifiers
+    ):
+        return None  # "the operational manager": a title no template has, not a description of one
+    ruled_out = set(words(" ".join(_NOT_THE.findall(text))))
+    asked = {w[:5] for w in words(text) if len(w) >= 4 and w not in THEME_STOP and w not in ruled_out}
+
+    def score(p: RoleProfile) -> int:
+        title = {w[:5] for w in words(f"{p.short_name} {p.area_of_work}")}
+        scope = {w[:5] for para in p.scope for w in words(para.text) if len(w) >= 4} - title
+        # "lead" is "leading": a four-letter word matches the longer words it starts
+        return sum(2 if _stem_in(w, title) else 1 if _stem_in(w, scope) else 0 for w in asked)
+
+    candidates = [
+        p
+        for p in profiles
+        if not (ruled_out & set(words(p.short_name)))
+        and (head not in _TITLE_HEADS or any(w.startswith(head[:5]) for w in words(p.short_name)))
+        # "a rehabilitation assistant" is no assistant of another area
+        and (
+            head not in _TITLE_HEADS or all(any(a.startswith(w[:5]) for a in words(p.area_of_work)) for w in modifiers)
+        )
+    ]
+    ranked = sorted(((score(p), i, p) for i, p in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
+    if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1):
+        return None
+    return ranked[0][2]
+
+
+def near(
+    finder: RoleFinder,
+    everyone: Sequence[RoleProfile],
+    found: Sequence[RoleProfile],
+    text: str,
+    roles: Sequence[str],
+) -> Sequence[RoleProfile]:
+    """Of the roles one mention fits ("SM": a Strategic Manager and a Service Manager), those in the area
+    of work of the roles the conversation is on (`roles`); all of them when none is."""
+    shared = any(len(finder.abbreviated(t)) > 1 for t in re.findall(r"[A-Za-z0-9&']+", text))
+    if len(found) < 2 or not shared or not roles:
+        return found
+
+    def area(p: RoleProfile) -> set[str]:
+        return set(words(p.area_of_work)) - _AREA_FILLER
+
+    current = set().union(*(area(p) for p in everyone if p.role in roles))
+    return [p for p in found if area(p) & current] or found
+
+
+def _stem_in(stem: str, stems: set[str]) -> bool:
+    return stem in stems or (len(stem) == 4 and any(s.startswith(stem) for s in stems))
