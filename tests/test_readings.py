@@ -286,3 +286,15 @@ def test_short_forms_and_yes_no_put_loosely(family_runtime) -> None:
     assert answer.text.startswith("Yes.") and "health and justice commissioners" in answer.text
     answer = ask_turns(family_runtime, "What role profiles do you have loaded? Just the titles.")
     assert answer.text.startswith("I have role profile templates for 10 roles")
+
+
+def test_a_quoted_entry_the_template_asked_about_does_not_list(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "is 'Work as part of a team' core for the senior crisis support worker?")
+    assert answer.text.startswith("No: the Senior Crisis Support Worker template does not list it.")
+    assert "Crisis Support Worker" in cited(family_runtime, answer)
+    answer = ask_turns(family_runtime, "The Clinical Director template has 'Manage a budget' in it, right?")
+    assert answer.text.startswith("No: the Clinical Director template does not list it.")
+    answer = ask_turns(
+        family_runtime, "my line manager reckons the team leader in rehab has to do the budget. does she?"
+    )
+    assert answer.text.startswith("No.") and "reckons" not in answer.text

@@ -246,7 +246,7 @@ _TAG = re.compile(
 _REPORTED = re.compile(
     r"^\W*(?:(?:my|our|the|a|an|her|his|their|one of our) [\w' ]{1,60}? "
     r"(?:says?|said|told (?:me|us|her|him|them)|thinks?"
-    r"|reckons?|claims?)"
+    r"|reckons?|claims?|insists?)"
     r"|i (?:thought|assumed|believed|was told)(?: that)?\b"
     r"|i(?:'ve| have)? (?:been told|heard|read)|someone (?:said|told me)|apparently)(?: that)?\s+",
     re.IGNORECASE,
@@ -278,7 +278,8 @@ _ASKED_WHETHER = re.compile(
 # "Is that right?", "Is that in there?", "True?": a tag that asks whether the sentence before it holds
 _TAG_QUESTION = re.compile(
     r"^\W*(?:(?:is|was) (?:that|this|it) (?:true|right|correct|so|accurate|the case|in there|in the template)"
-    r"|(?:true|right|correct)|(?:does|do) (?:it|the template|the profile) (?:say|include) (?:that|this))\W*$",
+    r"|(?:true|right|correct)|(?:does|do) (?:it|the template|the profile) (?:say|include) (?:that|this)"
+    r"|(?:does|do|is|has|must) (?:she|he|it|they))\W*$",
     re.IGNORECASE,
 )
 

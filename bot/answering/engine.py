@@ -401,6 +401,8 @@ class Engine:
             answer = self._ordinal(q, state, lazy)
         else:
             answer = self._dispatch(q, state, lazy)
+        if answer.text.startswith("Yes") and (corrected := self._not_listed(q)):
+            answer = corrected  # a "Yes" about a quoted entry the template asked about does not list
         if (
             _YES_NO_FORM.match(question)
             and answer.citations
@@ -753,6 +755,21 @@ class Engine:
                 suggestions=self.follow_ups(profiles[0], "onboarding"),
             )
         return lists.about_roles(self, q, profiles, vector)
+
+    def _not_listed(self, q: Question) -> Answer | None:
+        """'is 'Work as part of a team' core for the SCSW?', 'the CD has 'Manage a budget', right?': when the
+        quoted entry is in no template asked about, "No" and where it is instead (None when it is listed, or
+        is nowhere)."""
+        if not (operation_of(q.text) == "check" and _QUOTED.search(q.text) and q.roles.profiles):
+            return None
+        if units.locate(self, q, q.roles.profiles, _LOCATE_STOP) is not None:
+            return None
+        others = [p for p in self.kb.profiles if p not in q.roles.profiles]
+        elsewhere = units.locate(self, q, others, _LOCATE_STOP, which=True)
+        if elsewhere is None:
+            return None
+        names = " and ".join(p.short_name for p in q.roles.profiles)
+        return replace(elsewhere, text=f"No: the {names} template does not list it.\n{elsewhere.text}")
 
     def _ordinal(self, q: Question, state: ConversationState, lazy: LazyVector) -> Answer:
         """'which one is last?', 'what's the first one?': that entry of the list the conversation is on."""

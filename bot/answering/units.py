@@ -108,7 +108,8 @@ def locate(
         if claim:
             w.add(claim)
         if which:
-            w.add(f"{len(chosen)} of the {len(ctx.kb.profiles)} templates list '{chosen[0][1].title}':")
+            verb = "lists" if len(chosen) == 1 else "list"
+            w.add(f"{len(chosen)} of the {len(ctx.kb.profiles)} templates {verb} '{chosen[0][1].title}':")
         for p, c in chosen:
             section = {"core": "core", "role-specific": "role specific", "locality-specific": "locality specific"}
             w.add(
