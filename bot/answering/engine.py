@@ -408,6 +408,7 @@ class Engine:
             and answer.citations
             and not answer.declined
             and "what the template says about" in answer.text.split("\n", 1)[0]
+            and {p.role for p in q.roles.profiles} <= {c.role for c in answer.citations}  # every role asked says it
         ):
             answer = replace(answer, text=f"Yes.\n{answer.text}")  # a yes/no the template's lines on it answer
         # The conversation stays on the role the question is about (named, or carried from earlier), even
@@ -670,8 +671,6 @@ class Engine:
             if said:
 
                 def write_about(w: compose.Writer) -> None:
-                    if _YES_NO_FORM.match(q.text) and len(said) == len(q.roles.profiles):
-                        w.add("Yes.")  # "does the CSW profile say something about interpreters?"
                     for p in said:
                         themes.about_theme(w, p, theme, any_word)
 
