@@ -298,3 +298,20 @@ def test_a_quoted_entry_the_template_asked_about_does_not_list(family_runtime) -
         family_runtime, "my line manager reckons the team leader in rehab has to do the budget. does she?"
     )
     assert answer.text.startswith("No.") and "reckons" not in answer.text
+
+
+def test_tables_set_aside_principles_by_part_of_their_name_and_working_alone(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "What health and safety competences are specific to the Strategic Manager (not the core ones)?"
+    )
+    assert "**Role specific competences** (3)" in answer.text and "Manage lone workers" in answer.text
+    assert "Core competences" not in answer.text
+    answer = ask_turns(family_runtime, "What health promotion competences does the engagement worker have?")
+    assert "competences under C. Health Promotion and Protection: 8 listed" in answer.text
+    assert "Model pro-social behaviour when working with individuals" in answer.text
+    answer = ask_turns(family_runtime, "what does the crisis support worker profile say about lone working?")
+    assert "Minimise risks to yourself when working alone" in answer.text
+    answer = ask_turns(family_runtime, "which roles have competences about working alone or lone working?")
+    assert {"Crisis Support Worker", "Transport Assistant", "Engagement Worker", "Team Leader"} <= cited(
+        family_runtime, answer
+    )

@@ -245,3 +245,40 @@ def test_a_title_that_fits_many_templates_is_ambiguous_and_the_most_specific_win
     assert answer.text.startswith("Which one do you mean? 4 templates fit that title")
     assert not answer.citations and len(answer.suggestions) == 3
     assert answer.suggestions[0].question.endswith(f"({workers.profiles[0].short_name.lower()})?")
+
+
+@pytest.mark.parametrize(
+    ("question", "sections"),
+    [
+        ("list the core competences", ["core"]),
+        ("What health and safety competences are specific to the SM (not the core ones)?", ["role-specific"]),
+        ("what are the EW's non-core competences?", ["role-specific", "locality-specific"]),
+        ("competences other than the core ones", ["role-specific", "locality-specific"]),
+        ("anything not in the core list but in the role specific table?", ["role-specific"]),
+        ("the core competences specific to the SM", ["core"]),  # its core ones, not two tables
+        ("competences specific to this area", []),
+        ("role specific and locality competences", ["role-specific", "locality-specific"]),
+    ],
+)
+def test_the_tables_a_question_names_and_those_it_sets_aside(question: str, sections: list[str]) -> None:
+    from bot.answering.wording import sections_named
+
+    assert sections_named(question) == sections
+
+
+def test_a_principle_is_named_by_its_own_words_or_a_part_no_other_principle_shares(kb: KnowledgeBase) -> None:
+    from bot.answering.competences import principle_in, principle_names, principle_phrases
+
+    phrases = principle_phrases(principle_names(kb.profiles))
+    assert principle_in("equality and diversity competences", phrases) == "equality diversity"
+    assert principle_in("what health promotion competences does the EW have?", phrases) == (
+        "health promotion and protection"
+    )
+    assert principle_in("health and safety comps", phrases) == "health safety and security"
+    assert principle_in("the people development ones", phrases) == "personal and people development"
+    assert principle_in("information management competences", phrases) == (
+        "information management information and communication technology"
+    )
+    # a one-word part ("protection", "security") is not enough, nor words of two principles apart
+    assert principle_in("what about protection?", phrases) is None
+    assert principle_in("health checks and promotion", phrases) is None

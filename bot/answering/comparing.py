@@ -165,7 +165,7 @@ def aspects_of(
             out.append(_field_aspect(f.key, short_label(f.label), group, len(f.items) > 1))
     competence_words = re.search(r"\bcompeten|\bnos\b|\bstandards\b", lowered)
     training_words = re.search(r"\btraining\b|\blearning\b|\bcourses?\b", lowered) and not cpd
-    if competence_words or sections or principle:
+    if competence_words or sections or (principle and not training_words):  # "the E&D training": training
         out.append(_competence_aspect(sections, principle, theme, profiles))
     if training_words and not theme and not any(a.title.startswith("Statutory") for a in out):
         if re.search(r"\binformal\b", lowered):

@@ -60,7 +60,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "records": ("record", "information", "filing", "store"),
     "data": ("data", "information", "filing", "digital", "confidentiality"),
     "record": ("record", "information", "filing", "store"),
-    "lone": ("lone",),
+    "lone": ("lone", "alone"),
     "alone": ("lone", "alone"),
     "assessment": ("assess", "assessment", "assessments"),
     "assess": ("assess", "assessment", "assessments"),
@@ -161,6 +161,37 @@ def principle_names(profiles: Sequence[RoleProfile]) -> dict[str, str]:
         for c in p.competences:
             names.setdefault(principle_key(c.principle), c.principle)
     return names
+
+
+_PRINCIPLE_FILLER = {"and", "of", "the"}
+
+
+def principle_phrases(names: dict[str, str]) -> dict[str, str]:
+    """How a question can name each principle (principle key -> as written, to key -> key): its words without "and"
+    ("equality diversity", "health safety security"), and each part of two or more words that no other
+    principle shares ("health promotion" for Health Promotion and Protection, "people development")."""
+    phrases: dict[str, str] = {}
+    shared: set[str] = set()
+    for name, written in names.items():
+        content = " ".join(w for w in name.split() if w not in _PRINCIPLE_FILLER)
+        phrases[content] = name
+        for part in re.split(r"\band\b|[/&]", re.sub(r"^(?:\d+\.?|[A-Z]\.)\s*", "", written).lower()):
+            part_words = [w for w in normalise(part).split() if w not in _PRINCIPLE_FILLER]
+            if len(part_words) >= 2 and (part_words != content.split()):
+                key = " ".join(part_words)
+                if key in phrases and phrases[key] != name:
+                    shared.add(key)
+                phrases.setdefault(key, name)
+    return {k: v for k, v in phrases.items() if k not in shared and k}
+
+
+def principle_in(text: str, phrases: dict[str, str]) -> str | None:
+    """The principle a question names, by the longest phrase of `principle_phrases` it contains."""
+    content = " ".join(w for w in normalise(text).split() if w not in _PRINCIPLE_FILLER)
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if len(phrase) > 4 and re.search(rf"\b{re.escape(phrase)}\b", content):
+            return phrases[phrase]
+    return None
 
 
 def principles(w: Writer, p: RoleProfile) -> None:

@@ -29,7 +29,6 @@ import numpy as np
 from index.embedder import Embedder, HashEmbedder
 from index.store import Index
 from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
-from knowledge.text import normalise
 
 from . import (
     checking,
@@ -50,7 +49,9 @@ from .asking import Ask, find_ask
 from .competences import (
     SECTION_TITLES,
     THEMES,
+    principle_in,
     principle_names,
+    principle_phrases,
     select,
 )
 from .context import ConversationState
@@ -170,6 +171,7 @@ class Engine:
         self.embedder = embedder
         self.finder = RoleFinder(kb.profiles)
         self.principles = principle_names(kb.profiles)
+        self.principle_phrases = principle_phrases(self.principles)
         self.name_words = {w for p in kb.profiles for w in words(f"{p.role} {p.short_name} {p.area_of_work}")}
         # The words of competence titles and functions and of learning entries: what a theme can name.
         self.vocabulary = {
@@ -901,11 +903,7 @@ class Engine:
         return [found[0][2]] if found and found[0][0] else []
 
     def principle_of(self, text: str) -> str | None:
-        norm = normalise(text)
-        for name in sorted(self.principles, key=len, reverse=True):
-            if name and re.search(rf"\b{re.escape(name)}\b", norm) and len(name) > 4:
-                return name
-        return None
+        return principle_in(text, self.principle_phrases)
 
     def follow_ups(self, p: RoleProfile, topic: str) -> tuple[Suggestion, ...]:
         """Up to three next questions about role `p`; button titles are short, the questions name the role."""

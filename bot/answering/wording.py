@@ -70,13 +70,37 @@ def topics_in(text: str) -> set[str]:
     return set(topics_of(text))
 
 
+_SECTION_WORDS: dict[CompetenceSection, str] = {
+    "core": r"core|common",
+    "role-specific": r"role[- ]specific|specific to (?:the|this|that) role|specialist",
+    "locality-specific": r"locality|local",
+}
+# "not the core ones", "non-core", "other than the core", "apart from the core": that part is set aside
+_SECTION_NOT = (
+    r"(?:\bnot (?:in |from |among |part of )?(?:the |any |its )?|\bnon-?\s?"
+    r"|\b(?:other than|apart from|except(?: for)?|excluding|besides|outside) (?:the |its |their )?)"
+)
+
+# "specific to the SM": the role's own table, when no other table is named ("the core ones specific to the SM"
+# are its core ones)
+_SPECIFIC_TO = re.compile(
+    r"\bspecific to (?!(?:the |this |that |an? |my |our )?(?:local|area|trust|organi[sz]ation|service)\b)\w"
+)
+
+
 def sections_named(text: str) -> list[CompetenceSection]:
+    """The competence tables a question names; one it sets aside ("not the core ones") is left out, and a
+    question that only sets parts aside means the others."""
     lowered = text.lower()
-    found: list[CompetenceSection] = []
-    if re.search(r"\bcore\b|\bcommon\b", lowered):
-        found.append("core")
-    if re.search(r"\brole[- ]specific\b|\bspecific to (?:the|this|that) role\b|\bspecialist\b", lowered):
-        found.append("role-specific")
-    if re.search(r"\blocality\b|\blocal\b", lowered):
-        found.append("locality-specific")
-    return found
+    named: list[CompetenceSection] = []
+    negated: list[CompetenceSection] = []
+    for section, pattern in _SECTION_WORDS.items():
+        if re.search(_SECTION_NOT + rf"(?:{pattern})\b", lowered):
+            negated.append(section)
+        elif re.search(rf"\b(?:{pattern})\b", lowered):
+            named.append(section)
+    if not named and _SPECIFIC_TO.search(lowered):
+        named.append("role-specific")  # "health and safety competences specific to the SM (not the core ones)"
+    if negated and not named:
+        return [s for s in _SECTION_WORDS if s not in negated]
+    return named
