@@ -59,6 +59,24 @@ def test_two_questions_are_two_parts_and_a_trailing_fragment_joins_the_last() ->
     assert not found.context
 
 
+def test_a_question_joined_to_another_by_and_and_a_question_word() -> None:
+    assert find_ask("what's the minimum experience and what mandatory training does the EW need").parts == (
+        "what's the minimum experience?",
+        "what mandatory training does the EW need?",
+    )
+    assert find_ask("is manage budgets in the SM & whats the ref function").parts == (
+        "is manage budgets in the SM?",
+        "whats the ref function?",
+    )
+    # the second points back, or the first is not a question itself, or the second is too short: one question
+    for one in (
+        "what's the minimum and how is it captured",
+        "compare the level and what each does",
+        "tell me which roles need safeguarding and which dont",
+    ):
+        assert len(find_ask(one).parts) == 1, one
+
+
 def test_sentences_keep_abbreviations_and_split_a_lead_in() -> None:
     assert sentences("Does it need experience, e.g. mental health? thanks") == [
         "Does it need experience, e.g. mental health?",

@@ -315,3 +315,10 @@ def test_tables_set_aside_principles_by_part_of_their_name_and_working_alone(fam
     assert {"Crisis Support Worker", "Transport Assistant", "Engagement Worker", "Team Leader"} <= cited(
         family_runtime, answer
     )
+
+
+def test_where_an_entry_sits_asked_of_the_last_answer_s_subject(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "is manage budgets in the strategic manager profile?", "which reference function is it under?"
+    )
+    assert "Manage budgets (Manage a budget)" in answer.text

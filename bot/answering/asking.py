@@ -177,15 +177,29 @@ def sentences(message: str) -> list[str]:
     return [p for piece in out for p in _joined_asks(piece)]
 
 
+# In a sentence that is itself a question: "and" or "&" then a question word and two words or more, not pointing
+# back ("is manage budgets in the SM & whats the ref function")
+_AND_ASKS = (
+    r"|(?<=\w{2})\s+(?:and|&)\s+(?=(?:what's|whats|what|which|how)(?:\s+[\w'-]+){2})"
+    r"(?![^?]*\b(?:that|this|it|they|those|these|them|its|their)\b)"
+)
+_ASKED_FIRST = re.compile(
+    r"^\W*(?:what|what's|whats|which|how|who|where|when|is|are|does|do|can|could|should|will|would|has|have|must)\b",
+    re.IGNORECASE,
+)
+
+
 def _joined_asks(sentence: str) -> list[str]:
     """'TL stat & mand + how CPD impact is captured?': two questions joined by a plus sign; 'which ... does the
-    profile list, and how is the impact captured?': two joined by ', and' and a question word."""
+    profile list, and how is the impact captured?': two joined by ', and' and a question word; "what's the minimum
+    experience and what mandatory training": two joined by 'and' and a question word of three words or more,
+    unless the second points back ("... and how is it captured?": one question)."""
     pieces = [
         p.strip()
         for p in re.split(
             r"\s\+\s|,\s+and\s+(?=(?:what|which|how|is|are|does|do|who|where|when)\b)"
             r"|(?<=\w{4})\s+and\s+(?=(?:what|which|how)\s+(?:is|are|does|do|training|experience|level)\b)"
-            r"(?![^?]*\b(?:that|this|it|they|those|these)\b)",
+            r"(?![^?]*\b(?:that|this|it|they|those|these)\b)" + (_AND_ASKS if _ASKED_FIRST.match(sentence) else ""),
             sentence,
         )
     ]

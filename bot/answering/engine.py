@@ -82,7 +82,8 @@ _YES_NO_FORM = re.compile(
 )
 # "where does X sit?", "which principle is X under?", "is X core or role specific?"
 _WHERE_SITS = re.compile(
-    r"\b(?:which|what) (?:part|section|table|principle|underpinning principle|function|reference function|area|heading"
+    r"\b(?:what(?:'s|s| is)?|which) (?:the |its )?(?:underpinning principle|ref(?:erence)? function)\b"
+    r"|\b(?:which|what) (?:part|section|table|principle|underpinning principle|function|reference function|area|heading"
     r"|group|category|bit)\b|\bwhere (?:does|do|is|are|would)\b[^?]{0,100}\b(?:sit|sits|come|comes|fall|falls|go|goes"
     r"|listed|found|appear|appears)\b|\b(?:come|comes|fall|falls|sit|sits|listed) under\b|\bcore or role[- ]specific\b"
     r"|\bunder which\b",
@@ -90,7 +91,7 @@ _WHERE_SITS = re.compile(
 )
 _LOCATE_STOP = frozenset(
     """the and for with your you own that this which what where does sit sits come comes under part section principle
-    function reference area template profile competence competences core role specific locality its their from are
+    function reference ref area template profile competence competences core role specific locality its their from are
     is was how who when fall falls listed heading group category""".split()
 )
 _SCOPE_NAMED = re.compile(r"\bscope\b", re.IGNORECASE)
@@ -501,6 +502,14 @@ class Engine:
             others = [p for p in self.kb.profiles if p.role not in state.roles]
             if len(others) == 1:  # "and the other role?" when there is exactly one other
                 q = replace(q, roles=RoleMatch(profiles=(others[0],)))
+        if (
+            state.theme
+            and _WHERE_SITS.search(q.text)
+            and not _QUOTED.search(q.text)
+            and (_IT.search(q.text) or not [w for w in self._subject(q.text) if w not in _LOCATE_STOP])
+        ):
+            # "is manage budgets in the SM?" then "which reference function is it under?": that subject
+            return replace(q, text=" ".join([q.text, *state.theme]))
         if q.topic != "free" or not state.topic:
             return q
         if not self._content_words(q.text):
@@ -981,6 +990,7 @@ _NEVER_IN_TEMPLATES = re.compile(
 )
 _CONTENT_TOPICS = ("training", "competences", "experience")
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
+_IT = re.compile(r"\b(?:it|that|that one|this one|they|those|these)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
 # "which one is last in the table?", "what's the first one?": an entry of the list just given
 _ORDINAL = re.compile(
