@@ -322,3 +322,16 @@ def test_where_an_entry_sits_asked_of_the_last_answer_s_subject(model_runtime) -
         model_runtime, "is manage budgets in the strategic manager profile?", "which reference function is it under?"
     )
     assert "Manage budgets (Manage a budget)" in answer.text
+
+
+def test_a_service_by_its_everyday_short_name_and_the_person_asked_about_is_not_the_subject(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "what training does the nurse in the GUM clinic need?")
+    assert cited(family_runtime, answer) == {"Clinical Practitioner"}
+    assert "does not mention nurse" not in answer.text and "Patient group directions training" in answer.text
+    answer = ask_turns(family_runtime, "what experience does the A&E practitioner need?")
+    assert cited(family_runtime, answer) == {"Advanced Clinical Practitioner"}
+    answer = ask_turns(family_runtime, "what does the ICB director do?")
+    assert cited(family_runtime, answer) == {"Clinical Director"}
+    # a profession asked about is still what is asked
+    answer = ask_turns(family_runtime, "does the clinical practitioner have to be a nurse?")
+    assert answer.text.startswith("Yes") and "Nursing and Midwifery Council" in answer.text

@@ -834,7 +834,11 @@ class Engine:
         """The words a question narrows its topic by; `strict`: only words the templates use."""
         names = self.name_words
         theme = []
+        # "the nurse in the GUM clinic": a job noun naming the person asked about, not what is asked
+        people = {m.group(1).lower() for m in _THE_PERSON.finditer(q.text)} if q.roles.profiles else set()
         for word in words(q.text):
+            if word in people:
+                continue
             word = word.removesuffix("'s")  # "the manager's competences": the manager, a role word
             singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
             if word in THEME_STOP or singular in THEME_STOP or word in names or len(word) < 4 or word.isdigit():
@@ -990,6 +994,9 @@ _NEVER_IN_TEMPLATES = re.compile(
 )
 _CONTENT_TOPICS = ("training", "competences", "experience")
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
+_THE_PERSON = re.compile(
+    rf"\b(?:the|our|my|this|that|their|your)\s+(?:[\w&-]+\s+){{0,2}}?({'|'.join(sorted(JOB_NOUNS))})s?\b", re.I
+)
 _IT = re.compile(r"\b(?:it|that|that one|this one|they|those|these)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
 # "which one is last in the table?", "what's the first one?": an entry of the list just given

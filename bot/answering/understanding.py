@@ -527,6 +527,10 @@ _REWRITES = (
     (r"\bR\s*&\s*D\b", "research and development"),
     (r"\bH\s*&\s*S\b", "health and safety"),
     (r"\bE\s*&\s*D\b", "equality and diversity"),
+    # NHS services by their everyday short names, in the words a template's area of work uses
+    (r"\bA\s*&\s*E\b", "emergency"),
+    (r"\bGUM\b", "sexual health"),
+    (r"\bIC[SB]\b", "integrated care"),
     (r"\bexp\b\.?", "experience"),
     (r"\breqs?\b\.?", "required"),
 )
