@@ -335,3 +335,18 @@ def test_a_service_by_its_everyday_short_name_and_the_person_asked_about_is_not_
     # a profession asked about is still what is asked
     answer = ask_turns(family_runtime, "does the clinical practitioner have to be a nurse?")
     assert answer.text.startswith("Yes") and "Nursing and Midwifery Council" in answer.text
+
+
+def test_a_job_of_an_area_is_each_worker_of_it_and_a_description_narrows_a_shared_mention(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "what training does the crisis worker need?")
+    assert cited(family_runtime, answer) == {"Crisis Support Worker", "Senior Crisis Support Worker"}
+    assert "**Crisis Support Worker**" in answer.text and "**Senior Crisis Support Worker**" in answer.text
+    answer = ask_turns(family_runtime, "what training does a rehabilitation assistant need?")
+    assert answer.declined and "no role profile template for rehabilitation assistant" in answer.text
+    for message in (
+        "the level 8 manager for the mother and baby mental health service - what informal learning have they got",
+        "what informal learning does the level 8 manager for the mother and baby mental health service have?",
+    ):
+        answer = ask_turns(family_runtime, message)
+        assert cited(family_runtime, answer) == {"Service Manager"}, message
+        assert "Perinatal mental health awareness" in answer.text

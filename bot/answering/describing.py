@@ -59,13 +59,10 @@ def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: st
     ):
         return None  # "the operational manager": a title no template has, not a description of one
     ruled_out = set(words(" ".join(_NOT_THE.findall(text))))
-    asked = {w[:5] for w in words(text) if len(w) >= 4 and w not in THEME_STOP and w not in ruled_out}
+    asked = _asked(text, ruled_out)
 
     def score(p: RoleProfile) -> int:
-        title = {w[:5] for w in words(f"{p.short_name} {p.area_of_work}")}
-        scope = {w[:5] for para in p.scope for w in words(para.text) if len(w) >= 4} - title
-        # "lead" is "leading": a four-letter word matches the longer words it starts
-        return sum(2 if _stem_in(w, title) else 1 if _stem_in(w, scope) else 0 for w in asked)
+        return _fit(p, asked)
 
     candidates = [
         p
@@ -81,6 +78,29 @@ def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: st
     if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1):
         return None
     return ranked[0][2]
+
+
+def narrowed(found: Sequence[RoleProfile], text: str) -> Sequence[RoleProfile]:
+    """Of the roles one mention fits ("the level 8 manager", "the crisis worker"), the one the rest of the
+    question describes clearly best ("... for the mother and baby mental health service"); all of them else."""
+    if len(found) < 2:
+        return found
+    asked = _asked(text, set())
+    ranked = sorted(((_fit(p, asked), i, p) for i, p in enumerate(found)), key=lambda t: (-t[0], t[1]))
+    return [ranked[0][2]] if ranked[0][0] >= ranked[1][0] + 2 else found
+
+
+def _asked(text: str, ruled_out: set[str]) -> set[str]:
+    return {w[:5] for w in words(text) if len(w) >= 4 and w not in THEME_STOP and w not in ruled_out}
+
+
+def _fit(p: RoleProfile, asked: set[str]) -> int:
+    """How much of a description a template's title, area and scope share: a word of the title or area counts
+    twice, one of the scope once."""
+    title = {w[:5] for w in words(f"{p.short_name} {p.area_of_work}")}
+    scope = {w[:5] for para in p.scope for w in words(para.text) if len(w) >= 4} - title
+    # "lead" is "leading": a four-letter word matches the longer words it starts
+    return sum(2 if _stem_in(w, title) else 1 if _stem_in(w, scope) else 0 for w in asked)
 
 
 def near(

@@ -270,6 +270,8 @@ class Engine:
             self.finder.find(self.speller.correct(rewrite(ask.context, self.finder.shorthand))) if ask.context else None
         )
         context_roles = named.profiles if named else ()
+        if named and named.ambiguous:  # "the level 8 manager for the mother and baby service - what ...?"
+            context_roles = tuple(describing.narrowed(context_roles, ask.context))
         if (
             ask.context
             and not context_roles
@@ -388,6 +390,8 @@ class Engine:
         )
         if len(near) < len(q.roles.profiles):  # "the SM" after the EW: the Strategic Manager of its service
             q = replace(q, roles=replace(q.roles, profiles=tuple(near), ambiguous=False))
+        if q.roles.ambiguous and len(best := describing.narrowed(q.roles.profiles, q.text)) == 1:
+            q = replace(q, roles=replace(q.roles, profiles=tuple(best), ambiguous=False))  # "... for mother and baby"
         if (
             not q.roles.profiles
             and not q.roles.everyone

@@ -312,6 +312,7 @@ class RoleFinder:
                     note(p, at)
         unknown: list[str] = []
         professions: list[str] = []  # a bare profession is unknown only when no known role is named
+        found_before = bool(found)
         for match in _LEVEL.finditer(text):
             level = int(match.group(1))
             before = words(text[: match.start()])
@@ -323,6 +324,7 @@ class RoleFinder:
                 continue  # "is the EW a level 3 post?": a level said of the role named, not another role
             for p in by_level:
                 note(p, at)
+            ambiguous = ambiguous or (len(by_level) > 1 and not found_before)
             if not by_level and 1 <= level <= 9:
                 unknown.append(f"level {level}")
         for match in _JOB_PHRASE.finditer(lowered):
@@ -373,9 +375,18 @@ class RoleFinder:
                     note(self.distinct[head], at)
             elif head in _PROFESSIONS:
                 professions.append(head)
-            elif set(words(match.group(1))) & self.area_words and head not in self.distinct:
-                # "a liaison and diversion practitioner": a job in the area that no template has
-                unknown.append(" ".join([*(w for w in words(match.group(1)) if w not in _NOT_QUALIFIERS), head]))
+            elif (area := set(words(match.group(1))) & self.area_words) and head not in self.distinct:
+                in_area = [
+                    p
+                    for p in self.profiles
+                    if words(p.short_name)[-1] == head and area <= set(words(f"{p.area_of_work} {p.short_name}"))
+                ]
+                if in_area:  # "the crisis worker": the workers of that area, each of them when there are several
+                    for p in in_area:
+                        note(p, at)
+                    ambiguous = ambiguous or len(in_area) > 1
+                else:  # "a liaison and diversion practitioner": a job in the area that no template has
+                    unknown.append(" ".join([*(w for w in words(match.group(1)) if w not in _NOT_QUALIFIERS), head]))
         if not found:
             unknown += professions
         if not found and not unknown:
