@@ -350,3 +350,9 @@ def test_a_job_of_an_area_is_each_worker_of_it_and_a_description_narrows_a_share
         answer = ask_turns(family_runtime, message)
         assert cited(family_runtime, answer) == {"Service Manager"}, message
         assert "Perinatal mental health awareness" in answer.text
+
+
+def test_a_role_named_in_the_plural_is_not_the_subject(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Do transport assistants do basic life support?")
+    assert answer.text.startswith("Yes.") and "Provide basic life support" in answer.text
+    assert "assistants" not in answer.text.splitlines()[0]

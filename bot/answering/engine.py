@@ -845,7 +845,14 @@ class Engine:
                 continue
             word = word.removesuffix("'s")  # "the manager's competences": the manager, a role word
             singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-            if word in THEME_STOP or singular in THEME_STOP or word in names or len(word) < 4 or word.isdigit():
+            if (
+                word in THEME_STOP
+                or singular in THEME_STOP
+                or word in names
+                or singular in names  # "do transport assistants do basic life support?"
+                or len(word) < 4
+                or word.isdigit()
+            ):
                 continue
             if any(n.startswith(word) for n in names if len(n) > len(word)):
                 continue  # "the team leader in community rehab": a shortened name of the role's area, not a theme
