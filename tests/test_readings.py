@@ -356,3 +356,10 @@ def test_a_role_named_in_the_plural_is_not_the_subject(family_runtime) -> None:
     answer = ask_turns(family_runtime, "Do transport assistants do basic life support?")
     assert answer.text.startswith("Yes.") and "Provide basic life support" in answer.text
     assert "assistants" not in answer.text.splitlines()[0]
+
+
+def test_all_the_role_profiles_is_every_role(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Can you list all the role profiles you have with their career framework level?")
+    assert not answer.text.startswith("Which role do you mean?")
+    assert "The **Transport Assistant** is at career framework level 2." in answer.text
+    assert "The **Clinical Director** is at career framework level 9." in answer.text

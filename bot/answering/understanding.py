@@ -86,7 +86,9 @@ _GROUP = re.compile(
     r"(?P<what>[a-z&][a-z& -]{1,40}?)\s+(?:roles|posts|jobs|templates|profiles)\b"
 )
 _ALL_ROLES = re.compile(
-    r"\b(?:both|all|each|every|either)\s+(?:of\s+(?:the\s+|these\s+|those\s+)?)?(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
+    r"\b(?:both|all|each|every|either|any)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+|your\s+)?(?:role\s+)?"
+    r"(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
+    r"|\bacross\s+(?:all\s+)?(?:the\s+)?(?:roles|profiles|templates)\b"
     r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b",
     re.IGNORECASE,
 )
