@@ -363,3 +363,38 @@ def test_all_the_role_profiles_is_every_role(family_runtime) -> None:
     assert not answer.text.startswith("Which role do you mean?")
     assert "The **Transport Assistant** is at career framework level 2." in answer.text
     assert "The **Clinical Director** is at career framework level 9." in answer.text
+
+
+def test_every_role_named_by_number_both_of_those_named_and_either_of_them_after_a_list(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Table please: each of the ten roles and its career framework level.")
+    assert "The **Transport Assistant** is at career framework level 2." in answer.text
+    answer = ask_turns(family_runtime, "lowest level role?")
+    assert answer.text.startswith("The Transport Assistant has the lowest career framework level, 2:")
+    answer = ask_turns(
+        family_runtime,
+        "The engagement worker and the senior crisis support worker are both level 4 - is the level definition worded"
+        " the same in both?",
+    )
+    assert answer.text.startswith("Yes") and cited(family_runtime, answer) == {
+        "Engagement Worker",
+        "Senior Crisis Support Worker",
+    }
+    answer = ask_turns(
+        family_runtime, "which roles are level 8", "do either of them have statutory and mandatory learning listed?"
+    )
+    assert answer.text.startswith("No.") and {"Strategic Manager", "Service Manager"} <= cited(family_runtime, answer)
+    answer = ask_turns(
+        family_runtime, "what roles are in mental health crisis services", "which one mentors new support workers?"
+    )
+    assert not answer.declined and "Mentor new support workers in the workplace" in answer.text
+
+
+def test_a_claim_with_a_tag_is_answered_yes_or_no(family_runtime) -> None:
+    for claim in (
+        "SM is lvl 7 yeah? core comps heading says level 7",
+        "so the strategic manager is a level 7 post then?",
+    ):
+        answer = ask_turns(family_runtime, claim)
+        assert answer.text.startswith("No.") and "career framework level 8" in answer.text, claim
+    answer = ask_turns(family_runtime, "The perinatal service manager is level 9, same as the clinical director?")
+    assert answer.text.startswith("No, they differ.")

@@ -124,6 +124,7 @@ def aspects_of(
     out: list[Aspect] = []
     if re.search(
         r"\bdescriptors?\b|\blevels? \d+ and (?:level )?\d+\b|\blevels? mean\b|\bresponsibilit"
+        r"|\blevel (?:definition|description)s?\b|\bdefinitions? of (?:the |their |each )?levels?\b"
         r"|\b(?:more|most|less|how) senior\b|\bseniority\b|\bhigher level\b",
         lowered,
     ):

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 _LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
 
 
-_ARE_THEY_SAME = re.compile(r"\bare (?:they|these|those|the two) the same\b", re.IGNORECASE)
+# "are they the same?", "... is level 9, same as the clinical director?"
+_ARE_THEY_SAME = re.compile(
+    r"\bare (?:they|these|those|the two) the same\b|[,-]\s*(?:the )?same as (?:the |an? )?[^,.;?]{1,60}\?\s*$", re.I
+)
 _MORE_SENIOR = re.compile(
     r"\b(?:more senior|higher|above|senior to|outrank)|\b(less senior|lower|below|junior to|more junior)\b", re.I
 )
@@ -93,6 +96,9 @@ def compare_roles(
         write,
         suggestions=engine.follow_ups(profiles[-1], "compare"),
     )
+    if _ARE_THEY_SAME.search(q.text) and table:  # "the SM is level 9, same as the CD?": the answer first
+        differ = any(len(set(row[1:])) > 1 for row in table[1:])
+        answer = replace(answer, text=f"{'No, they differ' if differ else 'Yes, the same in both'}.\n{answer.text}")
     return replace(answer, table=table)
 
 

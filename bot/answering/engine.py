@@ -502,6 +502,10 @@ class Engine:
     def _with_context(self, q: Question, state: ConversationState) -> Question:
         """'and the strategic manager?' carries the last topic over; a question with its own content
         (e.g. 'what is the salary of an engagement worker?') does not."""
+        if q.roles.everyone and not q.roles.profiles and len(state.roles) >= 2 and _OF_THEM.search(q.text):
+            # "which roles are level 8?" then "do either of them have stat and mand?": those roles
+            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
+            q = replace(q, roles=RoleMatch(profiles=those))
         if _OTHER_ROLE.search(q.text) and not q.roles.profiles and state.roles:
             others = [p for p in self.kb.profiles if p.role not in state.roles]
             if len(others) == 1:  # "and the other role?" when there is exactly one other
@@ -1008,6 +1012,7 @@ _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", r
 _THE_PERSON = re.compile(
     rf"\b(?:the|our|my|this|that|their|your)\s+(?:[\w&-]+\s+){{0,2}}?({'|'.join(sorted(JOB_NOUNS))})s?\b", re.I
 )
+_OF_THEM = re.compile(r"\b(?:both|either|each|all|any|neither|none) of (?:them|those|these)\b", re.I)
 _IT = re.compile(r"\b(?:it|that|that one|this one|they|those|these)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
 # "which one is last in the table?", "what's the first one?": an entry of the list just given

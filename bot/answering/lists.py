@@ -30,6 +30,8 @@ def _experience_focus(text: str) -> str | None:
     return None
 
 
+# "SM is lvl 7 yeah?", "so that's a level 7 post then?": a claim put with a tag
+_TAGGED = re.compile(r"\b(?:right|correct|yeah|yes|true|then|innit|n'?t (?:it|she|he|they|that))\W*\?", re.IGNORECASE)
 _CLAIMED_LEVEL = re.compile(r"\b(?:career framework )?(?:level|lvl)\s*(\d{1,2})\b", re.IGNORECASE)
 
 
@@ -147,7 +149,7 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
 
     answer = engine.finish(q, profiles, write, suggestions=engine.follow_ups(profiles[0], q.topic))
     claimed = {int(n) for n in _CLAIMED_LEVEL.findall(q.text)}
-    yes_no = re.match(r"^\W*(?:is|are|was|isn'?t|aren'?t)\b", q.text, re.IGNORECASE)
+    yes_no = re.match(r"^\W*(?:is|are|was|isn'?t|aren'?t)\b", q.text, re.IGNORECASE) or _TAGGED.search(q.text)
     if q.topic == "level" and operation == "check" and yes_no and len(claimed) == 1 and len(profiles) == 1:
         # "the EW is a level 3 post, isn't it?": the claim, answered by the level the template gives
         right = profiles[0].level == claimed.pop()

@@ -135,7 +135,9 @@ def roles_reply(engine: Context, q: Question | None = None) -> Answer:
         highest = extreme.group(1).lower() in ("highest", "most senior", "top", "senior-most")
         level = (max if highest else min)(p.level for p in chosen)
         chosen = [p for p in chosen if p.level == level]
-        lead = f"The {'highest' if highest else 'lowest'} career framework level is {level}:"
+        named = " and the ".join(p.short_name for p in chosen)
+        verb = "has" if len(chosen) == 1 else "have"
+        lead = f"The {named} {verb} the {'highest' if highest else 'lowest'} career framework level, {level}:"
     if q is not None and (order := LEVEL_ORDER.search(q.text)):  # "in order of level, lowest first"
         chosen.sort(key=lambda p: p.level, reverse=bool(re.search(r"highest|top|senior", order.group(0), re.I)))
     w = compose.Writer(engine.kb)

@@ -28,7 +28,7 @@ _JOB_NOUNS = (
 )
 _JOB_NOUN_SET = frozenset(_JOB_NOUNS.split("|"))
 # Words before a job noun that do not make it a job title ("which role leads the team?")
-_NOT_QUALIFIERS = frozenset("role roles job jobs post which what who whose each every".split())
+_NOT_QUALIFIERS = frozenset("role roles job jobs post which what who whose each every one ones".split())
 JOB_NOUNS = _JOB_NOUN_SET
 # A title may be several job nouns in a row ("nurse practitioner", "support worker lead").
 _JOB_PHRASE = re.compile(rf"((?:[a-z&'-]+\s+){{0,3}}?)((?:(?:{_JOB_NOUNS})s?\s+)*(?:{_JOB_NOUNS}))s?\b")
@@ -86,12 +86,15 @@ _GROUP = re.compile(
     r"(?P<what>[a-z&][a-z& -]{1,40}?)\s+(?:roles|posts|jobs|templates|profiles)\b"
 )
 _ALL_ROLES = re.compile(
-    r"\b(?:both|all|each|every|either|any)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+|your\s+)?(?:role\s+)?"
+    r"\b(?:both|all|each|every|either|any)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+|your\s+)?"
+    r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+)?(?:role\s+)?"
     r"(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
-    r"|\bacross\s+(?:all\s+)?(?:the\s+)?(?:roles|profiles|templates)\b"
+    r"|\bacross\s+(?:all\s+)?(?:the\s+)?(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+)?"
+    r"(?:roles|profiles|templates)\b"
     r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b",
     re.IGNORECASE,
 )
+_BOTH_OF_THOSE = re.compile(r"\b(?:both|either|each)\b(?!\s+(?:of\s+)?(?:the\s+)?(?:roles|templates|profiles))", re.I)
 _LEVEL = re.compile(
     r"\b(?:career\s+framework\s+)?(?:level|lvl|l)\s*(\d{1,2})\b(?!\s*(?:nvq|diploma|qualification|safeguarding|"
     r"training|certificate|award|course|\)|-))",
@@ -398,7 +401,11 @@ class RoleFinder:
                 for w, p in self.distinct.items():
                     if len(token) >= 5 and _close(token, w):
                         note(p, i)
-        everyone = bool(_ALL_ROLES.search(text))
+        everyone_said = _ALL_ROLES.search(text)
+        # "the EW and the SCSW are both level 4 - ...": both of those named, not every role
+        everyone = bool(everyone_said) and not (
+            len(found) >= 2 and re.match(r"(?:both|either|each|the\s+two|two)\b", everyone_said.group(0), re.I)
+        )
         group = self._group(lowered)
         if group and len(group) < len(self.profiles):  # "both crisis roles", "the L&D roles": those templates
             found = {p.role: (i, p) for i, p in enumerate(group)}
@@ -544,6 +551,8 @@ _REWRITES = (
     (r"\bA\s*&\s*E\b", "emergency"),
     (r"\bGUM\b", "sexual health"),
     (r"\bIC[SB]\b", "integrated care"),
+    (r"\bUTC\b", "urgent care"),
+    (r"\brefs\b", "references"),
     (r"\bexp\b\.?", "experience"),
     (r"\breqs?\b\.?", "required"),
 )
@@ -799,7 +808,8 @@ def understand(question: str, finder: RoleFinder, context_roles: Sequence[RolePr
     else:
         text = _ROLE_TEMPLATE_SAYS.sub(r"\1 about", text)
         roles = finder.find(text)
-        if context_roles and not roles.profiles and not roles.everyone:
+        if context_roles and not roles.profiles and (not roles.everyone or _BOTH_OF_THOSE.search(text)):
+            # "The EW and the SCSW are both level 4 - is it worded the same in both?": the two named before
             roles = RoleMatch(profiles=tuple(context_roles), unknown=roles.unknown)
     topics = topics_of(text)
     topic = _choose(topics, text, roles)
