@@ -251,8 +251,8 @@ def test_no_template_for_a_title_whatever_the_next_sentence_asks(family_runtime)
         family_runtime, "Which is the most senior role by career framework level, and which is the most junior?"
     )
     assert (
-        "The highest career framework level is 9" in answer.text
-        and "The lowest career framework level is 2" in answer.text
+        "The Clinical Director has the highest career framework level, 9" in answer.text
+        and "The Transport Assistant has the lowest career framework level, 2" in answer.text
     )
 
 
@@ -389,12 +389,12 @@ def test_every_role_named_by_number_both_of_those_named_and_either_of_them_after
     assert not answer.declined and "Mentor new support workers in the workplace" in answer.text
 
 
-def test_a_claim_with_a_tag_is_answered_yes_or_no(family_runtime) -> None:
+def test_a_claim_with_a_tag_is_answered_yes_or_no(model_runtime, family_runtime) -> None:
     for claim in (
         "SM is lvl 7 yeah? core comps heading says level 7",
         "so the strategic manager is a level 7 post then?",
     ):
-        answer = ask_turns(family_runtime, claim)
+        answer = ask_turns(model_runtime, claim)
         assert answer.text.startswith("No.") and "career framework level 8" in answer.text, claim
     answer = ask_turns(family_runtime, "The perinatal service manager is level 9, same as the clinical director?")
     assert answer.text.startswith("No, they differ.")

@@ -29,10 +29,6 @@ _MORE_SENIOR = re.compile(
     r"\b(?:more senior|higher|above|senior to|outrank)|\b(less senior|lower|below|junior to|more junior)\b", re.I
 )
 
-_TRAINING_NOT_COMPETENCES = re.compile(
-    r"^(?!.*\b(?:competen|nos\b|standards\b)).*\b(?:training|learning|courses?)\b", re.I
-)
-
 
 def compare_roles(
     engine: Context, q: Question, profiles: list[RoleProfile], state: ConversationState | None = None
@@ -40,8 +36,6 @@ def compare_roles(
     if len(profiles) < 2:
         profiles = list(engine.kb.profiles)
     sections, principle = sections_named(q.text), engine.principle_of(q.text)
-    if principle and _TRAINING_NOT_COMPETENCES.search(q.text):
-        principle = None  # "is the equality and diversity training the same?": a theme of the training
     theme = [t for t in engine.theme_of(q, strict=True) if not principle or t not in principle.split()]
     aspects = comparing.aspects_of(q.text, sections, principle, theme, profiles)
     if not aspects and state is not None and state.topic in ROLE_TOPICS:

@@ -931,7 +931,11 @@ class Engine:
         return [found[0][2]] if found and found[0][0] else []
 
     def principle_of(self, text: str) -> str | None:
-        return principle_in(text, self.principle_phrases)
+        found = principle_in(text, self.principle_phrases)
+        # "the health and safety training", "is the E&D training the same?": a theme of the training, unless
+        # "training" is in a quoted title ('Peer training and mentoring') or the principle's own name
+        rest = " ".join(w for w in words(_QUOTED_TEXT.sub(" ", text)) if not found or w not in found.split())
+        return None if found and _TRAINING_NOT_COMPETENCES.search(rest) else found
 
     def follow_ups(self, p: RoleProfile, topic: str) -> tuple[Suggestion, ...]:
         """Up to three next questions about role `p`; button titles are short, the questions name the role."""
@@ -1012,6 +1016,10 @@ _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", r
 _THE_PERSON = re.compile(
     rf"\b(?:the|our|my|this|that|their|your)\s+(?:[\w&-]+\s+){{0,2}}?({'|'.join(sorted(JOB_NOUNS))})s?\b", re.I
 )
+_TRAINING_NOT_COMPETENCES = re.compile(
+    r"^(?!.*\b(?:competen|nos\b|standards\b|comps?\b)).*\b(?:training|learning|courses?)\b", re.I
+)
+_QUOTED_TEXT = re.compile(r"['\"\u2018\u201c][^'\"\u2019\u201d]{3,}['\"\u2019\u201d]")
 _OF_THEM = re.compile(r"\b(?:both|either|each|all|any|neither|none) of (?:them|those|these)\b", re.I)
 _IT = re.compile(r"\b(?:it|that|that one|this one|they|those|these)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
