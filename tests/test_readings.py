@@ -398,3 +398,17 @@ def test_a_claim_with_a_tag_is_answered_yes_or_no(model_runtime, family_runtime)
         assert answer.text.startswith("No.") and "career framework level 8" in answer.text, claim
     answer = ask_turns(family_runtime, "The perinatal service manager is level 9, same as the clinical director?")
     assert answer.text.startswith("No, they differ.")
+
+
+def test_which_roles_lack_a_field_fill_it_or_how_many_roles_have_something(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "which roles dont have anything listed for stat and mand")
+    assert answer.text.startswith("2 of the 10 templates leave it blank")
+    assert cited(family_runtime, answer) == {"Strategic Manager", "Service Manager"}
+    answer = ask_turns(family_runtime, "which templates lead to registration or membership with a professional body?")
+    assert answer.text.startswith("2 of the 10 templates fill in") and "General Medical Council (GMC)" in answer.text
+    answer = ask_turns(family_runtime, "Which of the ten templates actually name a formal endorsed qualification?")
+    assert answer.text.startswith("3 of the 10 templates fill in") and "MSc Advanced Clinical Practice" in answer.text
+    answer = ask_turns(family_runtime, "how many roles require DBS clearance")
+    assert answer.text.startswith("All 10")
+    answer = ask_turns(family_runtime, "how many templates do you have?")
+    assert answer.text.startswith("10 roles have a role profile template")

@@ -280,7 +280,13 @@ def _not_searched(p: RoleProfile, subject: list[str]) -> bool:
 
 
 _EVERY = re.compile(r"\b(?:both|all|each|every)\b", re.IGNORECASE)
-BLANK = re.compile(r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed|filled))\b", re.IGNORECASE)
+BLANK = re.compile(
+    r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed|filled)"
+    r"|(?:do ?n[o']?t|does ?n[o']?t|do not|does not) (?:have|list|give|name)"
+    r" (?:anything|any(?:thing)? (?:listed|filled))"
+    r"|(?:have|has|list|lists) nothing)\b",
+    re.IGNORECASE,
+)
 
 
 def _left_blank(found: tuple[list[direct.Evidence], list[Field]]) -> bool:

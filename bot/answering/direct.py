@@ -33,8 +33,11 @@ _LIST = re.compile(
     re.I,
 )
 WHICH_ROLE = re.compile(
-    r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?|one|of the (?:two|roles|templates))\b"
-    r"|\bwho (?:needs?|has|have|does|should|must|would|carries|is responsible)\b|\bwhich role\b",
+    r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?|one|of the (?:two|roles|templates)"
+    r"|of the (?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?:roles|templates|profiles))\b"
+    r"|\bwho (?:needs?|has|have|does|should|must|would|carries|is responsible)\b|\bwhich role\b"
+    r"|\bhow many (?:of the )?(?:roles|jobs|profiles|templates|posts)"
+    r" (?!(?:are|is) (?:there|loaded|covered|available)\b|(?:do|does|have|has|can) (?:you|it|the bot|rolebot)\b)",
     re.IGNORECASE,
 )
 

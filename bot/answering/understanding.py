@@ -28,7 +28,10 @@ _JOB_NOUNS = (
 )
 _JOB_NOUN_SET = frozenset(_JOB_NOUNS.split("|"))
 # Words before a job noun that do not make it a job title ("which role leads the team?")
-_NOT_QUALIFIERS = frozenset("role roles job jobs post which what who whose each every one ones".split())
+_NOT_QUALIFIERS = frozenset(
+    """role roles job jobs post posts template templates profile profiles which what who whose each every one
+    ones""".split()
+)
 JOB_NOUNS = _JOB_NOUN_SET
 # A title may be several job nouns in a row ("nurse practitioner", "support worker lead").
 _JOB_PHRASE = re.compile(rf"((?:[a-z&'-]+\s+){{0,3}}?)((?:(?:{_JOB_NOUNS})s?\s+)*(?:{_JOB_NOUNS}))s?\b")
