@@ -135,3 +135,13 @@ def test_punctuation_dictated_as_words() -> None:
         " also does the engagement worker have it too question mark"
     )
     assert len(found.parts) == 2 and found.parts[1] == "Also does the engagement worker have it too?"
+
+
+def test_an_example_after_the_question_is_context() -> None:
+    found = find_ask("Does the EW template cover boundaries - like keeping professional boundaries with clients?")
+    assert found.parts == ("Does the EW template cover boundaries?",)
+    assert found.context == "like keeping professional boundaries with clients"
+    # an example inside the question, or with too little before it, stays
+    assert find_ask("what training, like courses, does the EW need?").parts == (
+        "what training, like courses, does the EW need?",
+    )

@@ -241,8 +241,11 @@ def test_several_misspellings_at_once(model_runtime) -> None:
 
 
 def test_a_yes_needs_an_entry_naming_every_word(model_runtime) -> None:
-    answer, _ = ask(model_runtime, "does the engagement worker need CPR training?")  # no template word at all
-    assert answer.text.startswith("No.\nThe Engagement Worker template's training sections do not mention cpr")
+    # CPR, in the templates' words basic life support: no shipped template lists it (not any "support" entry)
+    answer, _ = ask(model_runtime, "does the engagement worker need CPR training?")
+    assert answer.text.startswith(
+        "No.\nThe Engagement Worker template's training sections do not mention basic life support"
+    )
     answer, _ = ask(model_runtime, "does the engagement worker need health and safety training?")
     assert answer.text.startswith("No.\n") and "mental health" not in answer.text  # not every "health"
     assert "The **Strategic Manager** template does:\n- Health and Safety [" in answer.text

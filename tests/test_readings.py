@@ -412,3 +412,18 @@ def test_which_roles_lack_a_field_fill_it_or_how_many_roles_have_something(famil
     assert answer.text.startswith("All 10")
     answer = ask_turns(family_runtime, "how many templates do you have?")
     assert answer.text.startswith("10 roles have a role profile template")
+
+
+def test_a_subject_by_example_a_list_of_any_and_everyday_words(model_runtime, family_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "Does the EW template cover boundaries - like keeping professional boundaries with clients?"
+    )
+    assert answer.text.startswith("Yes.") and "Make and maintain personal and professional boundaries" in answer.text
+    answer = ask_turns(
+        model_runtime, "Does the strategic manager have anything around money - budgets, contracts, that kind of thing?"
+    )
+    assert "Manage budgets" in answer.text and "Specify, commission and manage external contracts" in answer.text
+    answer = ask_turns(model_runtime, "wat does sm do re incidents")
+    assert "Investigate and evaluate incidents of violence at work" in answer.text
+    answer = ask_turns(family_runtime, "does the transport assistant need to know CPR?")
+    assert answer.text.startswith("Yes.") and "Provide basic life support" in answer.text

@@ -441,5 +441,14 @@ def find_ask(message: str) -> Ask:
     cleaned = [
         strip_purpose(re.sub(r"^\W*(?:and )?(?:if (?:not|so|yes|no)|otherwise)\W+", "", a, flags=re.I)) for a in asks
     ]
+    for i, a in enumerate(cleaned):
+        # "does the EW template cover boundaries - like keeping professional boundaries with clients?": the
+        # example is context; the message as a whole is still read when the question alone finds nothing
+        if (example := _EXAMPLE.search(a)) and len(a[: example.start()].split()) >= 4:
+            cleaned[i] = a[: example.start()].rstrip(" ,-–") + "?"
+            context.append(example.group(0).strip(" ,-–?"))
     joined = " ".join(cleaned)
     return Ask(joined, tuple(cleaned), " ".join(context).strip(), frozenset(wants))
+
+
+_EXAMPLE = re.compile(r"\s*(?:\s-|–|,)\s*(?:like|such as|e\.?g\.?|for example|for instance)\s+[^?]+\?*\s*$", re.I)

@@ -118,7 +118,9 @@ def check(
         exact = [p for p in having if either or any(e.names_all(named) for e in found[p.role][0])]
         # "hand hygiene training": the competence that names it answers too
         by_competence = {
-            p.role: [e for e in direct.competence_evidence(p, (), None, theme) if e.names_all(theme)] for p in profiles
+            # and the words asked that no template uses: "basic life support" is not any entry naming "support"
+            p.role: [e for e in direct.competence_evidence(p, (), None, theme) if e.names_all([*theme, *ungrounded])]
+            for p in profiles
         }
         trained_elsewhere = any(
             e.names_all(theme) for o in engine.kb.profiles if o not in profiles for e in evidence(o)[0]

@@ -130,6 +130,11 @@ def alternatives(text: str, theme: Sequence[str]) -> bool:
             right = {w[:5] for w in tokens[i + 1 : i + 3]} & stems
             if left and right and left != right:
                 return True
+    if re.search(r"\b[a-z]+\s*(?:-|–|:)\s*[a-z]+(?:,\s*[a-z]+)+", lowered):
+        listed = re.search(r"\b([a-z]+)\s*(?:-|–|:)\s*([a-z]+(?:,\s*[a-z]+)+)", lowered)
+        assert listed is not None  # "anything around money - budgets, contracts, that kind of thing": any of them
+        if len({w[:5] for w in re.findall(r"[a-z]+", listed.group(0))} & stems) >= 2:
+            return True
     for m in re.finditer(r"\b([a-z]+)\s*(?:\band\b|/|&)\s*([a-z]+)\b(?:\s+([a-z]+))?", lowered):
         first, second, after = m.group(1)[:5], m.group(2)[:5], (m.group(3) or "")[:5]
         if first in stems and second in stems and first != second and after not in stems:

@@ -49,6 +49,7 @@ from .asking import Ask, find_ask
 from .competences import (
     SECTION_TITLES,
     THEMES,
+    alternatives,
     principle_in,
     principle_names,
     principle_phrases,
@@ -685,7 +686,7 @@ class Engine:
             and (theme := self.theme_of(q, strict=True))
         ):
             # "what does the EW template say about data and information handling?": all it says on that
-            any_word = bool(re.search(r"\b\w+ (?:and|or) \w+", q.text[about.end() :]))
+            any_word = bool(re.search(r"\b\w+ (?:and|or) \w+", q.text[about.end() :])) or alternatives(q.text, theme)
             said = [p for p in q.roles.profiles if themes.count(p, theme, any_word=any_word)]
             if said:
 

@@ -555,6 +555,8 @@ _REWRITES = (
     (r"\bGUM\b", "sexual health"),
     (r"\bIC[SB]\b", "integrated care"),
     (r"\bUTC\b", "urgent care"),
+    (r"\bCPR\b", "basic life support"),
+    (r"(?<=\w) re:? (?=\w)", " about "),  # "wat does sm do re incidents"
     (r"\brefs\b", "references"),
     (r"\bexp\b\.?", "experience"),
     (r"\breqs?\b\.?", "required"),
