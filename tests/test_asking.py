@@ -145,3 +145,12 @@ def test_an_example_after_the_question_is_context() -> None:
     assert find_ask("what training, like courses, does the EW need?").parts == (
         "what training, like courses, does the EW need?",
     )
+
+
+def test_what_the_answer_is_needed_for_at_the_end_of_a_run_on_is_not_asked() -> None:
+    found = find_ask(
+        "hi there can you tell me what training the transport assistant needs to do as statutory and mandatory"
+        " i need it for the induction pack thanks"
+    )
+    assert found.parts == ("what training the transport assistant needs to do as statutory and mandatory",)
+    assert not found.refers_back

@@ -74,7 +74,8 @@ _PURPOSE = re.compile(
     r"|checklist|meeting|panel|shortlist(?:ing)?|paperwork|reference)\b[^?.!]*"
     r"|(?:the )?number first\b[^?.!]*|(?:and )?(?:then )?list them\b[^?.!]*|in bullet points?\b[^?.!]*"
     r"|and (?:what|which) (?:are|were) (?:they|those|these)\b[^?.!]*|and what (?:is|was) it\W*$"
-    r"|(?:thanks|thank you|cheers|(?<!the )(?-i:ta)|pls|please)\W*$)",
+    r"|(?:thanks|thank you|cheers|(?<!the )(?-i:ta)|pls|please)\W*$"
+    r"|(?:i|we) (?:need|want) (?:it|this|them|these|that) for\b[^?.!]*)",  # "... i need it for the induction pack"
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
