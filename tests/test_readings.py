@@ -427,3 +427,33 @@ def test_a_subject_by_example_a_list_of_any_and_everyday_words(model_runtime, fa
     assert "Investigate and evaluate incidents of violence at work" in answer.text
     answer = ask_turns(family_runtime, "does the transport assistant need to know CPR?")
     assert answer.text.startswith("Yes.") and "Provide basic life support" in answer.text
+
+
+def test_follow_ups_on_the_roles_of_the_last_answer(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "Which roles list Freedom to Speak Up?", "and which of those is the most junior?"
+    )
+    assert answer.text.startswith("The Crisis Support Worker has the lowest career framework level, 3")
+    answer = ask_turns(family_runtime, "which roles hv BLS in stat/mand", "how many is that?")
+    assert answer.text.startswith("4 of the 10 templates")
+    answer = ask_turns(
+        family_runtime, "Which roles have 'Manage lone workers'?", "and which of them is the lowest level?"
+    )
+    assert cited(family_runtime, answer) == {"Engagement Worker", "Senior Crisis Support Worker"}
+    answer = ask_turns(
+        family_runtime,
+        "list the locality specific competences for the ACP",
+        "and does the clinical practitioner have any?",
+    )
+    assert "Deliver sexual health outreach to groups at higher risk" in answer.text
+
+
+def test_a_no_cites_where_it_looked(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "which competences relate to research in the SM template?", "and does the EW have any of those?"
+    )
+    assert answer.text.startswith("No.\nNo competence in the Engagement Worker template mentions research [1]")
+    assert answer.citations[0].role == "Liaison and Diversion Service Engagement Worker"
+    answer = ask_turns(model_runtime, "which competences relate to research in the SM template?", "and the EW?")
+    assert answer.text.startswith("No competence in the Engagement Worker template mentions research. [1]")
+    assert answer.citations[0].role == "Liaison and Diversion Service Engagement Worker"

@@ -111,7 +111,7 @@ _FOLLOW_UP_FILLER = frozenset(
     and or what about how for a an the of is it its it's they them their that this same also too please ok
     okay then so whats what's tell me more one role roles job jobs for their theirs there
     how many number are in total altogether list them those these items entries things other now next
-    mean means meaning practice explain does do level is that this
+    mean means meaning practice explain does do level is that this have has got any anything listed
     """.split()
 )
 
@@ -340,7 +340,9 @@ class Engine:
             parts.insert(-1, f"how many {parts[-1]}")  # "the number first, then the list: the EW's core competences"
         readings = [Reading(tuple(parts))]
         if again := self._again_for(ask, state):  # "same for the SM?": the last question, in every mode
-            readings[:0] = [Reading((again,), mode, own_vector=True) for mode in ("rules", "units", "retrieve")]
+            # "and does the EW have any of those?" is a yes/no of its own first; the last question asked again after
+            at = 1 if _YES_NO_FORM.match(ask.text) and not _SAME_ASKED.search(ask.text) else 0
+            readings[at:at] = [Reading((again,), mode, own_vector=True) for mode in ("rules", "units", "retrieve")]
         if len(parts) > 1:
             readings.append(Reading((ask.text,)))
         if ask.split:  # the message as a whole; first when its question points into the context
@@ -383,8 +385,8 @@ class Engine:
         # shorthand first ("stat and mand"), then initials of the templates' own phrases ("PGDs", "MHFA")
         question = self.speller.correct(self._spelled_out(rewrite(question, self.finder.shorthand)))
         matrix = answer_matrix(self.kb, question)  # "training matrix for <area>", "which roles need <training>?"
-        if matrix is not None:
-            return matrix, state
+        if matrix is not None:  # the roles it names are the conversation's now ("which of those is the most junior?")
+            return matrix, replace(state, roles=matrix.roles or state.roles)
         q = understand(question, self.finder, context_roles)
         near = describing.near(
             self.finder, self.kb.profiles, q.roles.profiles, q.text, state.roles or tuple(p.role for p in context_roles)
@@ -503,6 +505,25 @@ class Engine:
     def _with_context(self, q: Question, state: ConversationState) -> Question:
         """'and the strategic manager?' carries the last topic over; a question with its own content
         (e.g. 'what is the salary of an engagement worker?') does not."""
+        if (
+            not q.roles.profiles
+            and len(state.roles) >= 2
+            and replies.EXTREME.search(q.text)
+            and (_BACK_REFERENCE.search(q.text) or _OF_THEM.search(q.text) or re.search(r"\bwhich one\b", q.text, re.I))
+        ):
+            # "which roles list Freedom to Speak Up?" then "which of those is the most junior?": of those roles
+            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
+            return replace(q, topic="roles", roles=RoleMatch(profiles=those))
+        if (
+            not q.roles.profiles
+            and len(state.roles) >= 2
+            and WHICH_ROLE.search(state.ask)
+            and operation_of(q.text) == "count"
+            and not self._content_words(q.text)
+        ):
+            # "which roles have BLS in stat/mand?" then "how many is that?": the roles just listed, counted
+            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
+            return replace(q, topic="roles", roles=RoleMatch(profiles=those))
         if q.roles.everyone and not q.roles.profiles and len(state.roles) >= 2 and _OF_THEM.search(q.text):
             # "which roles are level 8?" then "do either of them have stat and mand?": those roles
             those = tuple(p for p in self.kb.profiles if p.role in state.roles)
@@ -571,6 +592,12 @@ class Engine:
             return replies.which_role(self, q, among=q.roles.profiles)  # "a worker": which of the four?
         if topic == "roles" and retrieving.PROVENANCE.search(q.text.lower()):
             return retrieving.provenance(self, q, list(q.roles.profiles))  # "which templates are still drafts?"
+        if (
+            topic == "roles"
+            and _QUOTED.search(q.text)
+            and (placed := units.locate(self, q, list(self.kb.profiles), _LOCATE_STOP, which=True))
+        ):
+            return placed  # "which roles have 'Manage lone workers'?": the templates listing that entry
         if topic == "roles":
             # "which roles include lone working?" asks about more than the list of roles: a weak reading then
             listed = replies.roles_reply(self, q)
@@ -614,7 +641,7 @@ class Engine:
             or (
                 operation in ("which", "check")
                 and _QUOTED.search(q.text)
-                and topic in ("competences", "free", "framework")
+                and topic in ("competences", "free", "framework", "roles")
             )
         ) and (
             placed := units.locate(

@@ -11,7 +11,7 @@ from knowledge.records import CompetenceSection, RoleProfile
 
 from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
-from .competences import THEMES, alternatives, competences, names_theme, select
+from .competences import THEMES, alternatives, competences, group_source, names_theme, select
 from .compose import KIND_TITLES
 from .direct import WHICH_ROLE, operation_of
 from .understanding import Question, words
@@ -166,7 +166,10 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
         if others:
 
             def write_others(w: compose.Writer) -> None:
-                w.add(f"{missing} The {' and '.join(p.short_name for p in others)} template lists:")
+                # the "No" cites where it looked: the asked templates' competence tables
+                looked = " ".join(w.cite(p, group_source(p.competences)) for p in profiles if p.competences)
+                w.add(f"{missing} {looked}".rstrip())
+                w.add(f"The {' and '.join(p.short_name for p in others)} template lists:")
                 for p in others:
                     competences(w, p, sections, principle, theme, q.count, False)
 

@@ -128,16 +128,24 @@ def roles_reply(engine: Context, q: Question | None = None) -> Answer:
         )
     elif q is not None and re.search(r"\bhow many\b", q.text, re.I) and not q.roles.profiles:
         lead = f"{len(chosen)} roles have a role profile template:"  # "how many templates have you got?"
-    elif q is not None and q.roles.profiles and not q.roles.everyone:
-        chosen = list(q.roles.profiles)
-        lead = f"{len(chosen)} of the {len(engine.kb.profiles)} templates:"
-    elif q is not None and (extreme := EXTREME.search(q.text)) and not LEVEL_ORDER.search(q.text):
+    elif (
+        q is not None
+        and (extreme := EXTREME.search(q.text))
+        and not LEVEL_ORDER.search(q.text)
+        and (len(q.roles.profiles) != 1 or q.roles.everyone)
+    ):
+        # "which role has the lowest level?", and of the roles named: "which of those is the most junior?"
+        if q.roles.profiles and not q.roles.everyone:
+            chosen = list(q.roles.profiles)
         highest = extreme.group(1).lower() in ("highest", "most senior", "top", "senior-most")
         level = (max if highest else min)(p.level for p in chosen)
         chosen = [p for p in chosen if p.level == level]
         named = " and the ".join(p.short_name for p in chosen)
         verb = "has" if len(chosen) == 1 else "have"
         lead = f"The {named} {verb} the {'highest' if highest else 'lowest'} career framework level, {level}:"
+    elif q is not None and q.roles.profiles and not q.roles.everyone:
+        chosen = list(q.roles.profiles)
+        lead = f"{len(chosen)} of the {len(engine.kb.profiles)} templates:"
     if q is not None and (order := LEVEL_ORDER.search(q.text)):  # "in order of level, lowest first"
         chosen.sort(key=lambda p: p.level, reverse=bool(re.search(r"highest|top|senior", order.group(0), re.I)))
     w = compose.Writer(engine.kb)
@@ -163,4 +171,7 @@ LEVEL_ORDER = re.compile(
     re.I,
 )
 MEANING = re.compile(r"\bmean(?:s|ing)?\b|\bdescriptor\b|\bexpected\b|\binvolve", re.IGNORECASE)
-EXTREME = re.compile(r"\b(highest|lowest|most senior|most junior|senior-most|top|bottom|entry)(?: level)?\b", re.I)
+EXTREME = re.compile(
+    r"\b(highest|lowest|most senior|most junior|senior-most|top|bottom|entry|least senior|junior-most)(?: level)?\b",
+    re.I,
+)

@@ -97,6 +97,7 @@ _ALL_ROLES = re.compile(
     r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b",
     re.IGNORECASE,
 )
+_QUOTED_PHRASE = re.compile(r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,80})['\"\u2019\u201d]")
 _BOTH_OF_THOSE = re.compile(r"\b(?:both|either|each)\b(?!\s+(?:of\s+)?(?:the\s+)?(?:roles|templates|profiles))", re.I)
 _LEVEL = re.compile(
     r"\b(?:career\s+framework\s+)?(?:level|lvl|l)\s*(\d{1,2})\b(?!\s*(?:nvq|diploma|qualification|safeguarding|"
@@ -277,6 +278,10 @@ class RoleFinder:
         return []
 
     def find(self, text: str) -> RoleMatch:
+        # "which roles have 'Manage lone workers'?": an entry the templates list, quoted, names no role
+        text = _QUOTED_PHRASE.sub(
+            lambda m: " " if f" {' '.join(words(m.group(1)))} " in f" {self.content} " else m.group(0), text
+        )
         # "the service manager's competences": a title's possessive names it ("my manager's" does not)
         text = self._alias_possessive.sub(lambda m: m.group(1), text)
         for phrase in _IGNORED_PHRASES:
