@@ -457,3 +457,22 @@ def test_a_no_cites_where_it_looked(model_runtime) -> None:
     answer = ask_turns(model_runtime, "which competences relate to research in the SM template?", "and the EW?")
     assert answer.text.startswith("No competence in the Engagement Worker template mentions research. [1]")
     assert answer.citations[0].role == "Liaison and Diversion Service Engagement Worker"
+
+
+def test_the_formal_endorsed_learning_part_by_part_and_its_credits_first(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "acp msc how many credits")
+    assert answer.text.startswith("180 credits: the MSc Advanced Clinical Practice")
+    answer = ask_turns(family_runtime, "How many credits is the team leader's foundation degree?")
+    assert answer.text.startswith("240 credits: the Foundation Degree in Health and Social Care")
+    answer = ask_turns(
+        family_runtime,
+        "What formal endorsed learning is in the ACP template - title, awarding body, credits and level?",
+    )
+    assert "Awarding body: Higher education institution" in answer.text and "Credit: 180 credits" in answer.text
+    assert "Wherever possible learning should be credit rated" not in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "What's the formal endorsed learning for the advanced clinical practitioner?",
+        "how many credits?",
+    )
+    assert answer.text.startswith("180 credits")

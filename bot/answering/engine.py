@@ -693,6 +693,15 @@ class Engine:
         if _LEVEL_AND_BAND.search(q.text) and not _PAY.search(q.text):
             # "is career framework level 8 the same as band 8?": what the templates say on levels and bands
             return lists.bands(self, q, profiles or [p for p in self.kb.profiles if p.role in state.roles])
+        if (
+            lists.FORMAL_PARTS.search(q.text)
+            and (lists.FORMAL_NAMED.search(q.text) or lists.FORMAL_NAMED.search(state.ask))
+            and profiles
+            and topic != "compare"
+            and operation != "which"
+            and (formal := lists.formal_learning(self, q, profiles))
+        ):
+            return formal  # "how many credits is the ACP's MSc?", "... - title, awarding body, credits and level?"
         named = comparing.labelled_fields(q.text.lower(), profiles or self.kb.profiles)
         if named and topic not in ("compare", "onboarding") and operation != "count":
             # "what does the EW template say about APEL and progression?": that field, as the template has it

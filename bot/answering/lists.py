@@ -282,6 +282,45 @@ def fields(engine: Context, q: Question, profiles: list[RoleProfile], keys: list
     return engine.finish(replace(q, topic="training"), profiles, write, engine.follow_ups(profiles[0], "training"))
 
 
+# "how many credits is the ACP's MSc?", "the formal endorsed learning - title, awarding body, credits and level?"
+FORMAL_PARTS = re.compile(r"\bcredits?\b|\bawarding bod(?:y|ies)\b|\bwho awards\b", re.IGNORECASE)
+FORMAL_NAMED = re.compile(
+    r"\bformal(?:ly)?\b|\bendorsed\b|\bmsc\b|\bmasters?\b|\bmaster's\b|\bdegree\b|\bdiploma\b"
+    r"|\bqualifications?\b|\bfoundation\b",
+    re.IGNORECASE,
+)
+_HOW_MANY_CREDITS = re.compile(r"\bhow many credits\b|\bcredit value\b|\bcredits? (?:is|are) (?:it|that|the)\b", re.I)
+
+
+def formal_learning(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer | None:
+    """The formal endorsed learning a template's CPD part names, part by part (title, awarding body, credit,
+    level); the credit first when that is what is asked. None when no template asked fills it in."""
+    found = [
+        (p, f)
+        for p in profiles
+        if (f := next((f for f in p.cpd if f.key == "formal_endorsed"), None)) is not None
+        and any(part.value.strip() for part in f.parts)
+    ]
+    if not found:
+        return None
+    credits_first = bool(_HOW_MANY_CREDITS.search(q.text))
+
+    def write(w: compose.Writer) -> None:
+        for p, f in found:
+            parts = {part.key.rsplit(".", 1)[-1]: part for part in f.parts}
+            credit, title = parts.get("credit"), parts.get("title")
+            if credits_first and credit is not None and credit.value.strip():
+                named = f"the {title.value} " if title is not None and title.value.strip() else ""
+                mark = w.cite(p, f.source, f"{credit.label}: {credit.value}", compose.short_label(f.label))
+                w.add(f"{credit.value}: {named}({p.short_name}, formal endorsed learning) {mark}")
+            w.heading(p, "formal endorsed learning")
+            w.field(p, f, "Formal endorsed learning")
+
+    return engine.finish(
+        replace(q, topic="training"), [p for p, _ in found], write, engine.follow_ups(found[0][0], "training")
+    )
+
+
 _BODIES = ("nmc", "hcpc", "gmc", "nursing", "midwifery", "medical", "health and care professions")
 REGISTRATION = re.compile(r"\bregist(?:er|ered|ration)\b|\b(?:nmc|hcpc|gmc)\b|\bcouncil\b", re.IGNORECASE)
 
