@@ -476,3 +476,15 @@ def test_the_formal_endorsed_learning_part_by_part_and_its_credits_first(family_
         "how many credits?",
     )
     assert answer.text.startswith("180 credits")
+
+
+def test_the_most_recent_reference_by_the_year_it_gives(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "List the references in the strategic manager template", "which one is the most recent?"
+    )
+    assert answer.text.startswith(
+        "The most recent reference in the Strategic Manager template: NHS England Liaison and Diversion Standard"
+        " Service Specification (2019)"
+    )
+    answer = ask_turns(model_runtime, "what is the oldest reference in the EW template?")
+    assert "Summary of Attributes and Definitions for Career (2010)" in answer.text.splitlines()[0]

@@ -103,7 +103,7 @@ _FUNCTION_WORDS = frozenset(
     """
     a an the of for in on to and or is are was were be do does did how who why what which any has have it its
     they them their this that these those me my our can may will with about under from by at as than same not
-    all each every last revised updated published date version
+    all each every last revised updated published date version references reference sources
     """.split()
 )
 _FOLLOW_UP_FILLER = frozenset(
@@ -505,6 +505,10 @@ class Engine:
     def _with_context(self, q: Question, state: ConversationState) -> Question:
         """'and the strategic manager?' carries the last topic over; a question with its own content
         (e.g. 'what is the salary of an engagement worker?') does not."""
+        if retrieving.NEWEST.search(q.text) and re.search(r"\breferences?\b", state.ask, re.I) and state.roles:
+            # "list the references in the SM template" then "which one is the most recent?"
+            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
+            return replace(q, text=f"{q.text} references", topic="framework", roles=RoleMatch(profiles=those))
         if (
             not q.roles.profiles
             and len(state.roles) >= 2

@@ -106,6 +106,15 @@ def provenance(engine: Context, q: Question, profiles: list[RoleProfile]) -> Ans
     return engine.finish(replace(q, topic="framework"), chosen, write)
 
 
+NEWEST = re.compile(r"\b(?:most recent|latest|newest|(oldest|earliest))\b", re.IGNORECASE)
+
+
+def _year(text: str) -> int | None:
+    """The year a reference gives: "(2019)", "(2013/14)"; the last one when it gives several."""
+    years = re.findall(r"\((\d{4})(?:/\d{2})?\)", text)
+    return int(years[-1]) if years else None
+
+
 def framework(engine: Context, q: Question, vector: Vector, profiles: list[RoleProfile]) -> Answer:
     lowered = q.text.lower()
     if PROVENANCE.search(lowered):
@@ -113,8 +122,17 @@ def framework(engine: Context, q: Question, vector: Vector, profiles: list[RoleP
     if re.search(r"\breferences?\b|\bsources?\b|\bbased on\b", lowered) and not re.search(r"\bfunction", lowered):
         chosen = profiles or list(engine.kb.profiles)
 
+        newest = NEWEST.search(q.text)
+
         def write_refs(w: compose.Writer) -> None:
             for p in chosen:
+                dated = [(year, ref) for ref in p.references if (year := _year(ref.text)) is not None]
+                if newest and dated:  # "which one is the most recent?": by the year each reference gives
+                    pick = (max if newest.group(1) is None else min)(dated, key=lambda t: t[0])
+                    which = "most recent" if newest.group(1) is None else "oldest"
+                    mark = w.cite(p, pick[1].source)
+                    w.add(f"The {which} reference in the {p.short_name} template: {pick[1].text} {mark}")
+                    continue
                 if operation_of(q.text) == "count":  # "how many references ...?": the number first
                     w.add(f"{len(p.references)} references are listed in the {p.short_name} template:")
                     for ref in p.references:
