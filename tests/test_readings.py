@@ -488,3 +488,16 @@ def test_the_most_recent_reference_by_the_year_it_gives(model_runtime) -> None:
     )
     answer = ask_turns(model_runtime, "what is the oldest reference in the EW template?")
     assert "Summary of Attributes and Definitions for Career (2010)" in answer.text.splitlines()[0]
+
+
+def test_people_to_contact_pay_days_and_benefits_are_declined(family_runtime) -> None:
+    for question in (
+        "Is there a lease car or essential car user allowance with the strategic manager job?",
+        "Who is the named safeguarding lead I should contact in the sexual health service?",
+        "who do I speak to about swapping my rota? im a rehab assistant on the team leader's team",
+        "when do I get paid, is it monthly?",
+    ):
+        answer = ask_turns(family_runtime, question)
+        assert answer.declined and not answer.citations, question
+    answer = ask_turns(family_runtime, "who does the SM work with?")
+    assert not answer.declined

@@ -683,7 +683,7 @@ class Engine:
         never = _NEVER_IN_TEMPLATES.search(q.text)
         if never and self._phrase_grounded(never.group(0)):
             never = None  # a template that does say it ("the team's rota"): not an employment term to decline
-        if _PRODUCE.search(q.text) or (never and topic not in _CONTENT_TOPICS):
+        if _PRODUCE.search(q.text) or (never and topic not in _CONTENT_TOPICS) or _BENEFITS.search(q.text):
             # "can you write me a job advert?", "can I take annual leave in my first month?": not in a template
             return replies.decline(self, q, profiles)
         if _SALARY.search(q.text) and not _TRAINING_COSTS.search(q.text):
@@ -1009,7 +1009,7 @@ _LEVEL_AND_BAND = re.compile(
 )
 _SALARY = re.compile(
     r"\b(?:salary|salaries|wages?|earnings?|paid at|pay (?:band|scale|grade|rise|point)"
-    r"|(?:the|their|my|what is|hourly|annual|basic|starting|rate of) pay)\b"
+    r"|(?:the|their|my|what is|hourly|annual|basic|starting|rate of) pay|get paid|paid (?:monthly|weekly)|pay ?day)\b"
     r"(?! for (?:the |their |my |a |an )?(?:training|course|courses|cpd|learning|qualification))",
     re.I,
 )
@@ -1024,7 +1024,10 @@ _PRICE = re.compile(
 )
 _LOCAL_CONTACT = re.compile(
     r"\b(?:who|person|someone)\b[^?.]{0,40}\b(?:contact|ask|speak to|talk to)\b[^?.]{0,40}"
-    r"\b(?:(?:at|in) (?:my|our|the) (?:trust|organisation|hospital|ward|team)|locally|to book)\b",
+    r"\b(?:(?:at|in) (?:my|our|the) (?:trust|organisation|hospital|ward|team)|locally|to book)\b"
+    # "who do I speak to about swapping my rota?", "the named lead I should contact": a person to ask, not a role
+    r"|\bwho (?:do|should|can|could|would) (?:i|we)\b[^?.]{0,20}\b(?:contact|ask|speak|talk|email|call|phone|go to)\b"
+    r"|\b(?:i|we) (?:should|need to|can|could) (?:contact|speak to|talk to|call|email|phone)\b",
     re.I,
 )
 _INTERVIEW = re.compile(r"\binterview questions?\b|\bquestions to ask (?:at|in) (?:the |an )?interview\b", re.I)
@@ -1053,6 +1056,10 @@ _NEVER_IN_TEMPLATES = re.compile(
     re.I,
 )
 _CONTENT_TOPICS = ("training", "competences", "experience")
+# Terms of employment no template has, whatever else the question names ("a lease car with the SM job?")
+_BENEFITS = re.compile(
+    r"\b(?:lease cars?|car (?:user|allowance)s?|allowances?|benefits package|staff benefits)\b", re.I
+)
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
 _THE_PERSON = re.compile(
     rf"\b(?:the|our|my|this|that|their|your)\s+(?:[\w&-]+\s+){{0,2}}?({'|'.join(sorted(JOB_NOUNS))})s?\b", re.I
