@@ -91,3 +91,13 @@ def test_yes_no_comparisons_answer_for_what_was_named(model_runtime) -> None:
     assert "Title page" not in cited.section
     senior = ask_turns(model_runtime, "which role is more senior?")
     assert "Level 8: People at level 8" in senior.text and "Level 4: People at level 4" in senior.text
+
+
+def test_what_one_role_has_that_is_not_in_the_others_list(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime,
+        "Which core competences does the Strategic Manager have that aren't in the Engagement Worker's core list?",
+    )
+    assert answer.text.startswith("Listed for the **Strategic Manager** and not for the **Engagement Worker**:")
+    assert "Synthesise new knowledge into the development of your own practice" in answer.text
+    assert "Support the safeguarding of individuals" not in answer.text  # in both core lists

@@ -18,7 +18,11 @@ from .wording import ROLE_TOPICS, sections_named, topics_in
 if TYPE_CHECKING:
     from .context import Context, ConversationState, Vector
 
-_LACKS = re.compile(r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in)\b", re.I)
+_LACKS = re.compile(
+    r"\b(?:does ?n[o']t|does not|do ?n[o']t|has ?n[o']t|lacks?|is ?n[o']t in|are ?n[o']t in|are not in|is not in"
+    r"|not in the|missing from|absent from)\b",
+    re.I,
+)
 
 
 # "are they the same?", "... is level 9, same as the clinical director?"
