@@ -501,3 +501,20 @@ def test_people_to_contact_pay_days_and_benefits_are_declined(family_runtime) ->
         assert answer.declined and not answer.citations, question
     answer = ask_turns(family_runtime, "who does the SM work with?")
     assert not answer.declined
+
+
+def test_subjects_in_everyday_words_and_two_roles_named_before_templates(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "crisis worker helping someone who's homeless tonight - anything in the CSW template about housing?",
+    )
+    assert "Support individuals to access emergency accommodation" in answer.text
+    answer = ask_turns(family_runtime, "wat r the SM core comps for health n safety")
+    assert "Support the safeguarding of individuals" in answer.text
+    answer = ask_turns(family_runtime, "What does the ACP profile say about teaching juniors and the wider team?")
+    assert "Lead the clinical education of the multidisciplinary team" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "What do the transport assistant and the clinical practitioner templates say about record keeping?",
+    )
+    assert cited(family_runtime, answer) == {"Transport Assistant", "Clinical Practitioner"}

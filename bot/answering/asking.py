@@ -23,7 +23,7 @@ from dataclasses import dataclass
 # Words that open a question or a request ("list the ...", "give me ...").
 _OPENERS = (
     r"what|what's|whats|which|who|whom|whose|how|where|when|why|is|are|was|were|do|does|did|can|could|should"
-    r"|would|will|must|may|might|has|have|had|any|list|give|tell|show|name|explain|describe|compare|summarise"
+    r"|would|will|must|may|might|has|have|had|any|anything|list|give|tell|show|name|explain|describe|compare|summarise"
     r"|summarize|outline|please|pls|need|just"
 )
 _QUESTION_START = re.compile(rf"^\W*(?:{_OPENERS})\b", re.IGNORECASE)

@@ -415,7 +415,9 @@ class RoleFinder:
             len(found) >= 2 and re.match(r"(?:both|either|each|the\s+two|two)\b", everyone_said.group(0), re.I)
         )
         group = self._group(lowered)
-        if group and len(group) < len(self.profiles):  # "both crisis roles", "the L&D roles": those templates
+        # "both crisis roles", "the L&D roles": those templates; not when a role outside the group is named too
+        # ("the transport assistant and the clinical practitioner templates" is two templates, not a group)
+        if group and len(group) < len(self.profiles) and not set(found) - {p.role for p in group}:
             found = {p.role: (i, p) for i, p in enumerate(group)}
             everyone = False
         if found:
@@ -562,6 +564,7 @@ _REWRITES = (
     (r"\bUTC\b", "urgent care"),
     (r"\bCPR\b", "basic life support"),
     (r"(?<=\w) re:? (?=\w)", " about "),  # "wat does sm do re incidents"
+    (r"(?<=[a-z]{3}) n (?=[a-z]{3})", " and "),  # "health n safety", "violence n aggression"
     (r"\brefs\b", "references"),
     (r"\bexp\b\.?", "experience"),
     (r"\breqs?\b\.?", "required"),
