@@ -154,3 +154,23 @@ def test_what_the_answer_is_needed_for_at_the_end_of_a_run_on_is_not_asked() -> 
     )
     assert found.parts == ("what training the transport assistant needs to do as statutory and mandatory",)
     assert not found.refers_back
+
+
+def test_formats_asked_for_before_a_colon_or_after_the_question_are_not_its_subject() -> None:
+    for message, ask in (
+        (
+            "Just the titles, comma separated: perinatal service manager role specific competences.",
+            "perinatal service manager role specific competences",
+        ),
+        (
+            "Bullet points for a slide: the locality specific competences in the crisis support worker template.",
+            "the locality specific competences in the crisis support worker template",
+        ),
+        (
+            "Give me the clinical practitioner's role specific competences as bullet points for a slide, no intro,"
+            " no outro.",
+            "Give me the clinical practitioner's role specific competences",
+        ),
+    ):
+        found = find_ask(message)
+        assert found.parts == (ask,) and "list" in found.wants, message

@@ -60,6 +60,8 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bevery (?:one|single one)\b"
             r"|\bthe (?:full|whole|complete) list\b|\bin full\b|\ball of them\b|\btick (?:them|it|each) off\b"
             r"|\bone (?:per|a) line\b|\bbullets?(?: points?)?\b|\bjust the (?:titles|names|list)\b"
+            r"|\bcomma[- ]separated\b|\bas a (?:list|table)\b|\bno (?:intro|outro|preamble|commentary)\b"
+            r"|\bfor (?:a|the|my|our) (?:slide|slides|presentation|poster|email|handout)\b"
             r"|\band (?:what|which) (?:are|were) (?:they|those|these|them)\b|^\W*which ones\W*$"
             r"|\band what (?:is|was) it\W*$|^\W*what (?:is|was) it\W*$|^\W*what are they\W*$",
             re.IGNORECASE,
@@ -80,8 +82,9 @@ _PURPOSE = re.compile(
 )
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
 _TRAILING_WANTS = re.compile(
-    r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list|items|entries)|one (?:per|a) line|(?:in )?bullets?(?: points?)?"
-    r"|no commentary"
+    r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list|items|entries)|one (?:per|a) line"
+    r"|(?:in |as )?bullets?(?: points?)?"
+    r"|no commentary|comma[- ]separated|no intro|no outro|for (?:a|the|my|our) (?:slide|slides|presentation|handout)"
     r"|(?:short|quick|brief) answer|briefly)(?:[,;\s]+(?:please|pls|thanks))*\W*$",
     re.IGNORECASE,
 )
@@ -349,7 +352,8 @@ def strip_purpose(sentence: str) -> str:
     """The question without what its answer is for ('so I can check the shortlist') or how to give it."""
     end = "?" if sentence.rstrip().endswith("?") else ""
     core = _LEADING_PURPOSE.sub("", sentence.rstrip(" ?.!"))
-    core = _TRAILING_WANTS.sub("", core)  # ", just the titles", ", one per line"
+    while (shorter := _TRAILING_WANTS.sub("", core)) != core:  # ", just the titles", ", one per line", "no outro"
+        core = shorter
     stripped = _PURPOSE.sub("", core).strip(" ,-–")
     if len(re.findall(r"[A-Za-z]{2,}", stripped)) < 2:
         return sentence
