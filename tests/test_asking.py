@@ -174,3 +174,14 @@ def test_formats_asked_for_before_a_colon_or_after_the_question_are_not_its_subj
     ):
         found = find_ask(message)
         assert found.parts == (ask,) and "list" in found.wants, message
+
+
+def test_a_principle_s_letter_does_not_end_the_sentence() -> None:
+    found = find_ask(
+        "how many engagement worker role specific competences sit under H. Management and Administration?"
+        " number then the list"
+    )
+    assert found.parts == (
+        "how many engagement worker role specific competences sit under H. Management and Administration?",
+    )
+    assert len(sentences("I work in team B. What training do I need?")) == 2

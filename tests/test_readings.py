@@ -518,3 +518,13 @@ def test_subjects_in_everyday_words_and_two_roles_named_before_templates(family_
         "What do the transport assistant and the clinical practitioner templates say about record keeping?",
     )
     assert cited(family_runtime, answer) == {"Transport Assistant", "Clinical Practitioner"}
+
+
+def test_a_count_under_a_principle_named_by_its_letter(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime,
+        "how many engagement worker role specific competences sit under H. Management and Administration?"
+        " number then the list",
+    )
+    assert answer.text.startswith("5 role specific competences under H. Management and Administration")
+    assert "Represent one's own agency at meetings" in answer.text

@@ -123,7 +123,10 @@ _ONLY_A_REQUEST = re.compile(
 _REMARK = re.compile(
     r"^\W*(?:seems|sounds|looks|feels|that'?s|thats|it'?s|weird|odd|strange|funny|lol|haha|just|cheers|thanks)\b", re.I
 )
-_ABBREVIATION_DOT = re.compile(r"\b(?:e\.g|i\.e|etc|approx|no|vs|dr|mr|mrs|ms)\.$", re.IGNORECASE)
+# "e.g. learning disabilities", "under H. Management and Administration": one sentence
+_ABBREVIATION_DOT = re.compile(
+    r"\b(?:(?i:e\.g|i\.e|etc|approx|no|vs|dr|mr|mrs|ms)|(?i:under|principle|section|in) [A-H])\.$"
+)
 
 
 @dataclass(frozen=True)

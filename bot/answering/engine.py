@@ -641,7 +641,7 @@ class Engine:
         ):
             return lists.registration(self, q, profiles)  # "which registration do I need for the CP?"
         if (
-            _WHERE_SITS.search(q.text)
+            (_WHERE_SITS.search(q.text) and operation != "count")  # "how many ... sit under H. ...?" is a count
             or (
                 operation in ("which", "check")
                 and _QUOTED.search(q.text)
