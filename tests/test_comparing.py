@@ -101,3 +101,18 @@ def test_what_one_role_has_that_is_not_in_the_others_list(model_runtime) -> None
     assert answer.text.startswith("Listed for the **Strategic Manager** and not for the **Engagement Worker**:")
     assert "Synthesise new knowledge into the development of your own practice" in answer.text
     assert "Support the safeguarding of individuals" not in answer.text  # in both core lists
+
+
+def test_registration_compared_and_the_same_wording_asked_again(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "whats the difference between the clinical practitioner and the advanced clinical practitioner in terms of"
+        " who they register with",
+    )
+    assert "Nursing and Midwifery Council (NMC)" in answer.text and "leading to registration" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "what's the level descriptor for the engagement worker",
+        "is it the same wording for the strategic manager?",
+    )
+    assert answer.text.startswith("No, they differ.") and "highly specialised knowledge" in answer.text

@@ -158,6 +158,9 @@ def aspects_of(
             ]
 
         out.append(Aspect("Experience required", experience))
+    if re.search(r"\bregist(?:er|ered|ration)\b|\b(?:nmc|hcpc|gmc)\b|\bprofessional bod", lowered):
+        # "the CP and the ACP - who do they register with?": the registration row
+        out.append(_field_aspect("registration", "Leading to registration or membership", "learning"))
     if re.search(r"\bscope\b|\bwhat (?:the|each) roles? (?:is|are) for\b", lowered):
         out.append(Aspect("Scope of the role", lambda p: [Entry(x.text, x.source) for x in p.scope], False))
     for f in _labelled_fields(lowered, profiles):

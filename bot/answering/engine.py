@@ -111,7 +111,8 @@ _FOLLOW_UP_FILLER = frozenset(
     and or what about how for a an the of is it its it's they them their that this same also too please ok
     okay then so whats what's tell me more one role roles job jobs for their theirs there
     how many number are in total altogether list them those these items entries things other now next
-    mean means meaning practice explain does do level is that this have has got any anything listed
+    mean means meaning practice explain does do level is that this have has got any anything listed wording
+    worded words
     """.split()
 )
 
