@@ -528,3 +528,26 @@ def test_a_count_under_a_principle_named_by_its_letter(model_runtime) -> None:
     )
     assert answer.text.startswith("5 role specific competences under H. Management and Administration")
     assert "Represent one's own agency at meetings" in answer.text
+
+
+def test_drafts_counted_a_formal_part_checked_a_quoted_no_cited_and_training_as_one_subject(
+    model_runtime, family_runtime
+) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "How many of the ten templates are still drafts rather than final? Number first, then which ones.",
+    )
+    assert answer.text.startswith("4 of the 10 templates are drafts: Team Leader, Clinical Director")
+    answer = ask_turns(
+        family_runtime,
+        "Answer yes or no only: does the community rehab team leader template name an awarding body for its formal"
+        " learning?",
+    )
+    assert answer.text.startswith("Yes.") and "Higher education institution" in answer.text
+    answer = ask_turns(family_runtime, "Is 'Lead your team' one of the perinatal service manager's competences?")
+    assert answer.text.startswith("No: the Service Manager template does not list it. [1]")
+    assert "Service Manager" in cited(family_runtime, answer)
+    answer = ask_turns(
+        model_runtime, "What does the strategic manager template say about supervising, training or mentoring others?"
+    )
+    assert "Provide supervision to other individuals" in answer.text and "Peer training and mentoring" in answer.text

@@ -50,6 +50,7 @@ from .competences import (
     SECTION_TITLES,
     THEMES,
     alternatives,
+    group_source,
     principle_in,
     principle_names,
     principle_phrases,
@@ -720,7 +721,11 @@ class Engine:
             q = replace(q, topic="competences")
             topic = "competences"
         if (
-            topic in ("framework", "scope", "free")
+            (
+                topic in ("framework", "scope", "free")
+                # "say about supervising, training or mentoring others?": training is one of the subjects listed
+                or (topic == "training" and re.search(r"\b(?:about|on|around)\b[^?]*\btraining,? or\b", q.text, re.I))
+            )
             and (operation == "list" or (operation == "check" and _YES_NO_FORM.match(q.text)))
             and q.roles.profiles
             and (about := _ABOUT.search(q.text))
@@ -829,7 +834,16 @@ class Engine:
         if elsewhere is None:
             return None
         names = " and ".join(p.short_name for p in q.roles.profiles)
-        return replace(elsewhere, text=f"No: the {names} template does not list it.\n{elsewhere.text}")
+
+        def write_no(w: compose.Writer) -> None:  # the "No" cites where it looked: the asked templates' tables
+            looked = " ".join(w.cite(p, group_source(p.competences)) for p in q.roles.profiles if p.competences)
+            w.add(f"No: the {names} template does not list it. {looked}".rstrip())
+
+        no = self.finish(q, list(q.roles.profiles), write_no)
+        both = combine([no, elsewhere])
+        if both is None:
+            return replace(elsewhere, text=f"No: the {names} template does not list it.\n{elsewhere.text}")
+        return replace(both, text=both.text.replace("\n\n", "\n", 1), topic=elsewhere.topic)
 
     def _ordinal(self, q: Question, state: ConversationState, lazy: LazyVector) -> Answer:
         """'which one is last?', 'what's the first one?': that entry of the list the conversation is on."""

@@ -304,8 +304,20 @@ def formal_learning(engine: Context, q: Question, profiles: list[RoleProfile]) -
     if not found:
         return None
     credits_first = bool(_HOW_MANY_CREDITS.search(q.text))
+    # "does the TL template name an awarding body for its formal learning?": yes when each part asked is filled
+    asked = [
+        part
+        for _, f in found
+        for part in f.parts
+        if re.search(rf"\b{re.escape(part.label.lower().split()[0])}", q.text, re.IGNORECASE)
+    ]
+    first = ""
+    if operation_of(q.text) == "check" and asked and len(found) == len(profiles):
+        first = "Yes." if all(part.value.strip() for part in asked) else "No."
 
     def write(w: compose.Writer) -> None:
+        if first:
+            w.add(first)
         for p, f in found:
             parts = {part.key.rsplit(".", 1)[-1]: part for part in f.parts}
             credit, title = parts.get("credit"), parts.get("title")

@@ -94,6 +94,11 @@ def provenance(engine: Context, q: Question, profiles: list[RoleProfile]) -> Ans
             if final or asked_draft:
                 yes = draft if asked_draft else not draft
                 w.add(f"{'Yes' if yes else 'No'}: its status is '{chosen[0].status or 'not stated'}'.")
+        drafts = [p for p in chosen if re.search(r"\bdraft|\bconsultation", p.status or "", re.I)]
+        if operation_of(q.text) in ("count", "which") and re.search(r"\bdrafts?\b", q.text, re.I):
+            # "how many of the templates are still drafts?": the number first, then which
+            names = ", ".join(p.short_name for p in drafts)
+            w.add(f"{len(drafts)} of the {len(chosen)} templates are drafts{': ' + names if drafts else ''}.")
         w.add("About the templates:")
         for p in chosen:
             made = f"published by {p.publisher}" if p.publisher else "publisher not stated"
