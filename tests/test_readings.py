@@ -551,3 +551,13 @@ def test_drafts_counted_a_formal_part_checked_a_quoted_no_cited_and_training_as_
         model_runtime, "What does the strategic manager template say about supervising, training or mentoring others?"
     )
     assert "Provide supervision to other individuals" in answer.text and "Peer training and mentoring" in answer.text
+
+
+def test_hold_is_how_it_is_asked_and_a_service_s_full_initials(model_runtime, family_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "does the strat manager hold a budget? one of our members was told it's not part of the job"
+    )
+    assert answer.text.startswith("Yes") and "Manage budgets" in answer.text
+    answer = ask_turns(family_runtime, "pts assistant scope?")
+    assert cited(family_runtime, answer) == {"Transport Assistant"}
+    assert "hospital appointments, clinics and day services" in answer.text

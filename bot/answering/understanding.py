@@ -775,6 +775,8 @@ def area_shorthand(profiles: Sequence[RoleProfile]) -> list[tuple[str, str]]:
     for p in profiles:
         core = [w for w in re.findall(r"[A-Za-z]+", p.area_of_work) if w.lower() not in ("and", "of", "the")]
         if words(p.area_of_work)[-1:] == ["service"] and len(core) > 2:
+            # "Patient Transport Service": staff say "PTS" as well
+            out.setdefault(rf"\b{''.join(w[0] for w in core)}\b", " ".join(w.lower() for w in core))
             core = core[:-1]  # "Liaison and Diversion Service": staff say "L&D"
         if len(core) == 2:  # "L&D", "L and D"
             pattern = rf"\b{core[0][0]}\s*(?:&|and)\s*{core[1][0]}\b"

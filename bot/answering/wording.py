@@ -40,7 +40,8 @@ THEME_STOP = frozenset(
     box boxes table tables across well too separately individually respectively common otherwise particular
     particularly item items entry entries loaded available held stored uploaded
     relevance
-    going getting become becoming move moving keep keeping stay read begin terms regard regards respect
+    going getting become becoming move moving keep keeping hold holds holding stay read begin terms regard
+    regards respect
     responsible responsibility responsibilities carry carries carried setting anyone anybody
     true false correct wrong makes making long
     similar equivalent likewise itself themselves himself herself actually really exactly specifically even
