@@ -561,3 +561,13 @@ def test_hold_is_how_it_is_asked_and_a_service_s_full_initials(model_runtime, fa
     answer = ask_turns(family_runtime, "pts assistant scope?")
     assert cited(family_runtime, answer) == {"Transport Assistant"}
     assert "hospital appointments, clinics and day services" in answer.text
+
+
+def test_where_a_role_works_and_who_it_works_alongside_are_its_scope(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "im picking up bank shifts with the crisis cafe team - where does the support worker actually work?",
+    )
+    assert not answer.declined and "crisis cafes and in safe havens" in answer.text
+    answer = ask_turns(family_runtime, "Who does the perinatal boss have to work alongside, according to the profile?")
+    assert cited(family_runtime, answer) == {"Service Manager"} and "mother and baby unit" in answer.text

@@ -35,7 +35,11 @@ _LIST = re.compile(
 WHICH_ROLE = re.compile(
     r"\b(?:which|what) (?:roles?|jobs?|profiles?|templates?|posts?|one|of the (?:two|roles|templates)"
     r"|of the (?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (?:roles|templates|profiles))\b"
-    r"|\bwho (?:needs?|has|have|does|should|must|would|carries|is responsible)\b|\bwhich role\b"
+    r"|\bwho (?:needs?|has|have|should|must|carries|is responsible)\b"
+    # not "who does the perinatal boss work alongside?": who a role works with, asked of that role
+    r"|\bwho (?:does|would)\b(?!\s+(?:the|a|an|my|our|their|this|that|her|his)\s[^?]{0,50}"
+    r"\b(?:work|report|liaise|care|look)\w*\s+(?:with|alongside|to|for|after)\b)"
+    r"|\bwhich role\b"
     r"|\bhow many (?:of the )?(?:roles|jobs|profiles|templates|posts)"
     r" (?!(?:are|is) (?:there|loaded|covered|available)\b|(?:do|does|have|has|can) (?:you|it|the bot|rolebot)\b)",
     re.IGNORECASE,

@@ -669,6 +669,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:support|help|see)\b|\bwho (?:is|are) .{0,30}\bfor\b|"
         r"\bwhat (?:does|do|would|will) (?:an? |the )?.{0,60}\b(?:do|doing)\b|\bduties\b|\bresponsibilit"
         r"|\bscope\b|\bday[- ]to[- ]day\b|\bjob description\b|\brole involve|\binvolve\b|\bpurpose\b"
+        r"|\bwhere (?:does|do|will|would|is|are) (?:an? |the |my |our )?[\w ]{0,40}?\b(?:work|based|working)\b"
+        r"|\bwho (?:does|do|will|would) (?:an? |the |my |our )?[\w ]{0,40}?\b(?:work (?:with|alongside)|report to)\b"
         r"|\bwhat (?:is|are) [^?]{0,60}\bresponsible for\b"
         r"|\b(?:role|job|post) (?:actually |really )?(?:involves|entails|covers)\b"
         r"|\btell me about\b|\bdescribe\b|\bmain tasks\b|\bexpected to\b|\bwhat is (?:an? |the )?.{0,40}"
