@@ -571,3 +571,11 @@ def test_where_a_role_works_and_who_it_works_alongside_are_its_scope(family_runt
     assert not answer.declined and "crisis cafes and in safe havens" in answer.text
     answer = ask_turns(family_runtime, "Who does the perinatal boss have to work alongside, according to the profile?")
     assert cited(family_runtime, answer) == {"Service Manager"} and "mother and baby unit" in answer.text
+
+
+def test_a_qualification_the_template_accepts_willingness_for_is_not_a_must(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "Does the advanced clinical practitioner already need to hold the master's when they start?"
+    )
+    assert answer.text.startswith("No, not necessarily: the template accepts a willingness to complete it instead.")
+    assert "Master's degree in Advanced Clinical Practice or willingness to complete one" in answer.text

@@ -144,7 +144,8 @@ def check(
         and bool(_MUST.search(q.text))
         and bool(_QUALIFICATION.search(q.text))
         and any(
-            e.text.startswith(KIND_TITLES["qualification"]) and re.search(r"\bor equivalent\b", e.text, re.I)
+            e.text.startswith(KIND_TITLES["qualification"])
+            and re.search(r"\bor equivalent\b|\bor (?:a )?willingness to\b", e.text, re.I)
             for p in having
             for e in found[p.role][0]
         )
@@ -161,7 +162,17 @@ def check(
             w.add("No, it is not blank.")
         elif having and len(having) == len(profiles) and alternative:
             # "must she hold a management qualification?": not if the template accepts equivalent experience
-            w.add("No, not necessarily: the template accepts equivalent experience instead.")
+            said = " ".join(e.text for p in having for e in found[p.role][0])
+            willing = re.search(r"\bwillingness to\b", said, re.I)
+            equivalent = re.search(r"\bor equivalent\b", said, re.I)
+            instead = (
+                "equivalent experience, or a willingness to work towards it,"
+                if willing and equivalent
+                else "a willingness to complete it"
+                if willing
+                else "equivalent experience"
+            )
+            w.add(f"No, not necessarily: the template accepts {instead} instead.")
         elif having and len(having) == len(profiles):
             # the limit on what was asked, not on everything the field says ("any experience?": a plain yes)
             but = qualifier(
@@ -264,7 +275,7 @@ def check(
 
 
 _MUST = re.compile(
-    r"\b(?:must|have to|has to|need|needs|required?|requires|absolutely|essential|necessary|already hold|mandatory"
+    r"\b(?:must|have to|has to|need|needs|required?|requires|absolutely|essential|necessary|already(?: hold)?|mandatory"
     r"|rules? (?:her|him|them)? ?out)\b",
     re.IGNORECASE,
 )
