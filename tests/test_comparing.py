@@ -116,3 +116,16 @@ def test_registration_compared_and_the_same_wording_asked_again(family_runtime) 
         "is it the same wording for the strategic manager?",
     )
     assert answer.text.startswith("No, they differ.") and "highly specialised knowledge" in answer.text
+
+
+def test_sharing_a_competence_is_a_yes_when_one_is_in_both(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "do the rehab team leader and the senior crisis worker share the competence about allocating and monitoring"
+        " work?",
+    )
+    assert answer.text.startswith(
+        "Yes: both list “Allocate and monitor the progress and quality of work in your area of responsibility”."
+    )
+    answer = ask_turns(family_runtime, "senior crisis worker is level 5 isnt it")
+    assert answer.text.startswith("No.") and "career framework level 4" in answer.text

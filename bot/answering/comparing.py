@@ -226,6 +226,7 @@ _SAME = re.compile(r"\bsame\b|\bidentical\b|\balike\b|\bmatch\b", re.I)
 _DIFFERENT = re.compile(r"\bdiffer|\bdifferences?\b|\bdistinct\b", re.I)
 _COUNTING = re.compile(r"\bnumbers? of\b|\bhow many\b|\bcounts?\b", re.I)
 _BOTH = re.compile(r"\bboth\b|\beach\b|\ball\b|\beither\b", re.I)
+_SHARE = re.compile(r"\bshare[ds]?\b|\bin common\b", re.I)
 
 
 LONG_LIST = 6  # a side's entries over this many are shown one a line, not run together
@@ -239,6 +240,7 @@ class Outcome:
     differ: bool = False
     reworded: bool = False
     having: set[str] = field(default_factory=set)
+    shared: list[str] = field(default_factory=list)  # entries every role lists, in the same words
 
 
 def compare_aspects(
@@ -288,7 +290,11 @@ def compare_aspects(
     if outcome.reworded and not outcome.differ:
         same = "Yes, the same subjects, but worded differently in each template (both wordings below)."
     all_have = len(outcome.having) == len(profiles)
-    if check and _SAME.search(question):
+    if check and _SHARE.search(question) and outcome.shared:
+        # "do the TL and the SCSW share the competence about allocating work?": yes, when one is in both
+        listed = "; ".join(f"“{t}”" for t in outcome.shared)
+        w.add(f"Yes: {'both' if len(profiles) == 2 else 'all of them'} list {listed}.")
+    elif check and _SAME.search(question):
         w.add("No, they differ." if outcome.differ else same)
     elif check and _DIFFERENT.search(question):
         w.add("Yes, they differ." if outcome.differ else f"No: {same[5:]}")
@@ -321,6 +327,7 @@ def _compare_lists(
 ) -> None:
     keyed = [{normalise(e.text): e for e in entries} for entries in per]
     common = set.intersection(*(set(k) for k in keyed)) if keyed else set()
+    outcome.shared += [keyed[0][k].text for k in keyed[0] if k in common]
     related: set[str] = set()
 
     def marks() -> str:  # cited only when a line shows both sides; the abstract can quote any of the entries

@@ -57,7 +57,7 @@ _TERSE_CHECK = re.compile(
     # a claim with a tag: "SM is lvl 7 yeah?", "..., correct?", "... isn't it?", "so that's a level 7 post then?"
     r"|^(?!\s*(?:what|whats|what's|which|who|whom|how|where|when|why|list|show|tell|give)\b)[^?]*"
     r"(?:\b(?:right|correct|yeah|yes|true|then|innit|is that (?:right|correct|true|so))"
-    r"|\b(?:is|does|do|are|has|have|did|was|were|can|should|must)n'?t (?:it|she|he|they|that|there))\W*\?",
+    r"|\b(?:is|does|do|are|has|have|did|was|were|can|should|must)n'?t (?:it|she|he|they|that|there))(?:\W*\?|\W*$)",
     re.IGNORECASE,
 )
 

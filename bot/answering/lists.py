@@ -31,7 +31,9 @@ def _experience_focus(text: str) -> str | None:
 
 
 # "SM is lvl 7 yeah?", "so that's a level 7 post then?": a claim put with a tag
-_TAGGED = re.compile(r"\b(?:right|correct|yeah|yes|true|then|innit|n'?t (?:it|she|he|they|that))\W*\?", re.IGNORECASE)
+_TAGGED = re.compile(
+    r"(?:\b(?:right|correct|yeah|yes|true|then|innit)|n'?t (?:it|she|he|they|that))(?:\W*\?|\W*$)", re.IGNORECASE
+)
 _CLAIMED_LEVEL = re.compile(r"\b(?:career framework )?(?:level|lvl)\s*(\d{1,2})\b", re.IGNORECASE)
 
 

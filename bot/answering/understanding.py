@@ -326,6 +326,8 @@ class RoleFinder:
         unknown: list[str] = []
         professions: list[str] = []  # a bare profession is unknown only when no known role is named
         found_before = bool(found)
+        said_of: set[str] = set()
+        by_levels: set[str] = set()
         for match in _LEVEL.finditer(text):
             level = int(match.group(1))
             before = words(text[: match.start()])
@@ -336,6 +338,9 @@ class RoleFinder:
             if found and before and before[-1] not in _LEVEL_NAMING:
                 continue  # "is the EW a level 3 post?": a level said of the role named, not another role
             for p in by_level:
+                if p.role not in found and before and before[-1] not in _LEVEL_NAMING:
+                    said_of.add(p.role)  # dropped if a title names a role after all ("... worker is level 5")
+                by_levels.add(p.role)
                 note(p, at)
             ambiguous = ambiguous or (len(by_level) > 1 and not found_before)
             if not by_level and 1 <= level <= 9:
@@ -394,12 +399,17 @@ class RoleFinder:
                     for p in self.profiles
                     if words(p.short_name)[-1] == head and area <= set(words(f"{p.area_of_work} {p.short_name}"))
                 ]
+                said = set(words(match.group(1)))
+                if len(in_area) > 1 and (titled := [p for p in in_area if said & set(words(p.short_name)) - area]):
+                    in_area = titled  # "the senior crisis worker": the one whose title has the word said
                 if in_area:  # "the crisis worker": the workers of that area, each of them when there are several
                     for p in in_area:
                         note(p, at)
                     ambiguous = ambiguous or len(in_area) > 1
                 else:  # "a liaison and diversion practitioner": a job in the area that no template has
                     unknown.append(" ".join([*(w for w in words(match.group(1)) if w not in _NOT_QUALIFIERS), head]))
+        if said_of and set(found) - by_levels:  # "senior crisis worker is level 5 isnt it": the level is a claim
+            found = {role: pair for role, pair in found.items() if role not in said_of}
         if not found:
             unknown += professions
         if not found and not unknown:
