@@ -579,3 +579,21 @@ def test_a_qualification_the_template_accepts_willingness_for_is_not_a_must(fami
     )
     assert answer.text.startswith("No, not necessarily: the template accepts a willingness to complete it instead.")
     assert "Master's degree in Advanced Clinical Practice or willingness to complete one" in answer.text
+
+
+def test_the_service_area_of_each_and_the_experience_with_the_formal_qualification(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "We have a clinical director and a clinical practitioner - easy to mix up on the intranet. What level is each,"
+        " and which service area is each in?",
+    )
+    assert (
+        "**Area of Work**: Integrated Care" in answer.text and "**Area of Work**: Sexual Health Services" in answer.text
+    )
+    answer = ask_turns(
+        family_runtime,
+        "we are recruiting a team leader for the community rehab service and i need to get the advert out this week can"
+        " you tell me the experience required and the formal qualification the template names",
+    )
+    assert "Experience of leading a small team" in answer.text
+    assert "Foundation Degree in Health and Social Care" in answer.text

@@ -207,6 +207,8 @@ def labelled_fields(lowered: str, profiles: Sequence[RoleProfile]) -> list[Field
 def _labelled_fields(lowered: str, profiles: Sequence[RoleProfile], basic: Sequence[RoleProfile] = ()) -> list[Field]:
     """Fields whose label's own words the question uses ("APEL and progression", "funding")."""
     asked = {w[:6] for w in re.findall(r"[a-z]+", lowered)}
+    if re.search(r"\b(?:service|clinical|which|what) area\b|\barea (?:is|are) (?:it|they|each|the)\b", lowered):
+        asked |= {"area", "work"}  # "which service area is each in?": the Area of Work row
     seen: dict[str, Field] = {}
     for p in profiles:
         for f in (*(p.basic_information if p in basic else ()), *p.learning, *p.cpd):

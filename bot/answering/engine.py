@@ -708,6 +708,15 @@ class Engine:
             and (formal := lists.formal_learning(self, q, profiles))
         ):
             return formal  # "how many credits is the ACP's MSc?", "... - title, awarding body, credits and level?"
+        if (
+            topic == "experience"
+            and operation == "list"
+            and _FORMAL_TOO.search(q.text)
+            and profiles
+            and (formal := lists.formal_learning(self, q, profiles))
+            and (both := combine([lists.about_roles(self, q, profiles, vector), formal]))
+        ):
+            return both  # "the experience required and the formal qualification the template names"
         named = comparing.labelled_fields(q.text.lower(), profiles or self.kb.profiles)
         if named and topic not in ("compare", "onboarding") and operation != "count":
             # "what does the EW template say about APEL and progression?": that field, as the template has it
@@ -1083,6 +1092,7 @@ _TRAINING_NOT_COMPETENCES = re.compile(
     r"^(?!.*\b(?:competen|nos\b|standards\b|comps?\b)).*\b(?:training|learning|courses?)\b", re.I
 )
 _QUOTED_TEXT = re.compile(r"['\"\u2018\u201c][^'\"\u2019\u201d]{3,}['\"\u2019\u201d]")
+_FORMAL_TOO = re.compile(r"\band (?:the |its |their )?formal (?:qualification|learning|endorsed)", re.I)
 _OF_THEM = re.compile(r"\b(?:both|either|each|all|any|neither|none) of (?:them|those|these)\b", re.I)
 _IT = re.compile(r"\b(?:it|that|that one|this one|they|those|these)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
