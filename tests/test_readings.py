@@ -597,3 +597,11 @@ def test_the_service_area_of_each_and_the_experience_with_the_formal_qualificati
     )
     assert "Experience of leading a small team" in answer.text
     assert "Foundation Degree in Health and Social Care" in answer.text
+
+
+def test_which_roles_have_a_quoted_reference_function(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Which roles have 'Provide leadership' as a reference function?")
+    assert answer.text.startswith(
+        "3 of the 10 templates have competences under the reference function 'Provide leadership':"
+    )
+    assert "Provide strategic leadership across organisations" in answer.text and "Lead your team" in answer.text

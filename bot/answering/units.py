@@ -68,6 +68,9 @@ def nth_entry(listed: Answer, word: str) -> Answer:
     return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
 
 
+_AS_FUNCTION = re.compile(r"\bas (?:a |the |its |their )?(?:ref(?:erence)? )?function\b", re.I)
+
+
 def locate(
     ctx: Context,
     q: Question,
@@ -84,9 +87,11 @@ def locate(
     if len(asked) < 2:
         return None
     scored = []
+    # "which roles have 'Provide leadership' as a reference function?": the quoted words are a function's
+    as_function = bool(quoted) and bool(_AS_FUNCTION.search(q.text))
     for p in profiles:
         for c in p.competences:
-            title = _stems(c.title, stop)
+            title = _stems(c.function if as_function else c.title, stop)
             hit = len(asked & title)
             if title and hit >= 2 and hit / len(title) >= 0.6:
                 scored.append((hit / len(title), hit, p, c))
@@ -107,7 +112,14 @@ def locate(
     def write(w: compose.Writer) -> None:
         if claim:
             w.add(claim)
-        if which:
+        if which and as_function:
+            having = len({p.role for p, _ in chosen})
+            verb = "has" if having == 1 else "have"
+            w.add(
+                f"{having} of the {len(ctx.kb.profiles)} templates {verb} competences under the reference function"
+                f" '{chosen[0][1].function}':"
+            )
+        elif which:
             verb = "lists" if len(chosen) == 1 else "list"
             w.add(f"{len(chosen)} of the {len(ctx.kb.profiles)} templates {verb} '{chosen[0][1].title}':")
         for p, c in chosen:
