@@ -393,14 +393,14 @@ class RoleFinder:
                     note(self.distinct[head], at)
             elif head in _PROFESSIONS:
                 professions.append(head)
-            elif (area := set(words(match.group(1))) & self.area_words) and head not in self.distinct:
+            elif (area_said := set(words(match.group(1))) & self.area_words) and head not in self.distinct:
                 in_area = [
                     p
                     for p in self.profiles
-                    if words(p.short_name)[-1] == head and area <= set(words(f"{p.area_of_work} {p.short_name}"))
+                    if words(p.short_name)[-1] == head and area_said <= set(words(f"{p.area_of_work} {p.short_name}"))
                 ]
                 said = set(words(match.group(1)))
-                if len(in_area) > 1 and (titled := [p for p in in_area if said & set(words(p.short_name)) - area]):
+                if len(in_area) > 1 and (titled := [p for p in in_area if said & set(words(p.short_name)) - area_said]):
                     in_area = titled  # "the senior crisis worker": the one whose title has the word said
                 if in_area:  # "the crisis worker": the workers of that area, each of them when there are several
                     for p in in_area:
@@ -421,7 +421,7 @@ class RoleFinder:
                         note(p, i)
         everyone_said = _ALL_ROLES.search(text)
         # "the EW and the SCSW are both level 4 - ...": both of those named, not every role
-        everyone = bool(everyone_said) and not (
+        everyone = everyone_said is not None and not (
             len(found) >= 2 and re.match(r"(?:both|either|each|the\s+two|two)\b", everyone_said.group(0), re.I)
         )
         group = self._group(lowered)
