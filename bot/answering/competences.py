@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from knowledge.records import (
     COMPETENCE_SECTIONS,
@@ -197,10 +198,15 @@ def principle_phrases(names: dict[str, str]) -> dict[str, str]:
 def principle_in(text: str, phrases: dict[str, str]) -> str | None:
     """The principle a question names, by the longest phrase of `principle_phrases` it contains."""
     content = " ".join(w for w in normalise(text).split() if w not in _PRINCIPLE_FILLER)
-    for phrase in sorted(phrases, key=len, reverse=True):
-        if len(phrase) > 4 and re.search(rf"\b{re.escape(phrase)}\b", content):
-            return phrases[phrase]
-    return None
+    found = _phrase_pattern(tuple(phrases)).findall(content)
+    return phrases[max(found, key=len)] if found else None
+
+
+@lru_cache(maxsize=16)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all the phrases (compiled once per set of templates), longest first."""
+    usable = sorted((p for p in phrases if len(p) > 4), key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, usable))})\b" if usable else r"(?!)")
 
 
 def principles(w: Writer, p: RoleProfile) -> None:
