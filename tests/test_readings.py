@@ -605,3 +605,14 @@ def test_which_roles_have_a_quoted_reference_function(family_runtime) -> None:
         "3 of the 10 templates have competences under the reference function 'Provide leadership':"
     )
     assert "Provide strategic leadership across organisations" in answer.text and "Lead your team" in answer.text
+
+
+def test_a_few_words_of_subject_before_a_dash_and_the_formal_qualification_compared(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "hiring and workforce - what's in the perinatal service manager role?")
+    assert "Recruit, select and keep colleagues" in answer.text and "Plan the workforce of a service" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "clinical practitioner vs advanced clinical practitioner - level and formal qualification for each?",
+    )
+    assert "Diploma of the Faculty of Sexual and Reproductive Healthcare" in answer.text
+    assert "MSc Advanced Clinical Practice" in answer.text

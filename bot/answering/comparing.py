@@ -158,6 +158,9 @@ def aspects_of(
             ]
 
         out.append(Aspect("Experience required", experience))
+    if re.search(r"\bformal (?:qualification|endorsed|learning)s?\b", lowered):
+        # "CP vs ACP - level and formal qualification for each?": the formal endorsed learning, part by part
+        out.append(_field_aspect("formal_endorsed", "Formal endorsed learning (indicative)", "learning"))
     if re.search(r"\bregist(?:er|ered|ration)\b|\b(?:nmc|hcpc|gmc)\b|\bprofessional bod", lowered):
         # "the CP and the ACP - who do they register with?": the registration row
         out.append(_field_aspect("registration", "Leading to registration or membership", "learning"))

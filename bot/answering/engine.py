@@ -348,7 +348,15 @@ class Engine:
         if len(parts) > 1:
             readings.append(Reading((ask.text,)))
         if ask.split:  # the message as a whole; first when its question points into the context
-            empty = not self._subject(ask.text) and not set(topics_in(ask.text)) - {"framework", "help"}
+            empty = not self._subject(ask.text) and (
+                not set(topics_in(ask.text)) - {"framework", "help"}
+                # "hiring and workforce - what's in the SM role?": a few words of subject before the question
+                or (
+                    len(ask.context.split()) <= 4
+                    and re.match(r"^\W*[^.?!]{2,40}?\s[-–:]\s", question) is not None
+                    and bool(self._subject(ask.context))
+                )
+            )
             readings.insert(0 if ask.refers_back or empty else len(readings), Reading((question,)))
         if state.theme and _SIMILAR.search(ask.text):
             # "and does the EW have anything similar?": the subject of the conversation, for the role named now

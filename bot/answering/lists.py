@@ -68,7 +68,11 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
             return engine.finish(
                 replace(q, topic="competences"), saying, write_yes, engine.follow_ups(saying[0], "scope")
             )
-    if q.topic == "scope" and _DOES_WITH.search(q.text) and engine.theme_of(q, strict=True):
+    if (
+        (q.topic == "scope" or (q.topic == "experience" and _SUBJECT_FIRST.match(q.text)))
+        and _DOES_WITH.search(q.text)
+        and engine.theme_of(q, strict=True)
+    ):
         # "what does the SM do with contracts and budgets?": what the template says on that, not the whole scope
         chosen = engine.theme_of(q, strict=True)
         either = alternatives(q.text, chosen)
@@ -265,7 +269,14 @@ def which_filled(engine: Context, q: Question, profiles: list[RoleProfile]) -> A
     return engine.finish(q, shown, write, suggestions=engine.follow_ups(shown[0], "training"))
 
 
-_DOES_WITH = re.compile(r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for)\b", re.I)
+# "hiring and workforce - what's in the perinatal service manager role?": the subject, then the question
+_SUBJECT_FIRST = re.compile(
+    r"^\W*[a-z][\w ,&/'-]{2,40}?\s[-–:]\s*(?:what(?:'s| is)? in|anything (?:in|for|on))\b", re.I
+)
+_DOES_WITH = re.compile(
+    r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for)\b|" + _SUBJECT_FIRST.pattern,
+    re.I,
+)
 
 
 def fields(engine: Context, q: Question, profiles: list[RoleProfile], keys: list[str]) -> Answer:
