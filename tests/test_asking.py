@@ -185,3 +185,9 @@ def test_a_principle_s_letter_does_not_end_the_sentence() -> None:
         "how many engagement worker role specific competences sit under H. Management and Administration?",
     )
     assert len(sentences("I work in team B. What training do I need?")) == 2
+
+
+def test_an_example_with_a_clause_after_it_stays_in_the_question() -> None:
+    found = find_ask("What competences does the TL have, such as budgets or contracts, that the EW does not?")
+    assert found.parts == ("What competences does the TL have, such as budgets or contracts, that the EW does not?",)
+    assert len(find_ask("Is there a difference between what the EW does and what the SCSW does?").parts) == 1

@@ -616,3 +616,23 @@ def test_a_few_words_of_subject_before_a_dash_and_the_formal_qualification_compa
     )
     assert "Diploma of the Faculty of Sexual and Reproductive Healthcare" in answer.text
     assert "MSc Advanced Clinical Practice" in answer.text
+
+
+def test_review_findings_of_the_sixth_round_stay_fixed(family_runtime) -> None:
+    """Questions a reviewer found misread by this round's rules, each the ordinary reading again."""
+    answer = ask_turns(family_runtime, "Does the EW have any role specific competences?")
+    assert cited(family_runtime, answer) == {"Engagement Worker"}  # "any role specific" is not every role
+    answer = ask_turns(family_runtime, "Which roles list Freedom to Speak Up?", "which one needs a degree for entry?")
+    assert "lowest career framework level" not in answer.text  # "entry" is no ranking by level
+    answer = ask_turns(family_runtime, "Does the SM template have anything about supporting the team leaders?")
+    assert "Lead your team" in answer.text  # the role named after "about" is the subject
+    answer = ask_turns(family_runtime, "Is the ACP MSc worth 60 credits?")
+    assert answer.text.startswith("No.") and "180 credits" in answer.text
+    answer = ask_turns(family_runtime, "I am starting as an EW next month, what training do I need to do then?")
+    assert not answer.text.startswith(("Yes", "No"))  # "then?" after a question word is no claim
+    answer = ask_turns(family_runtime, "Is there a difference between what the EW does and what the SCSW does?")
+    assert cited(family_runtime, answer) == {"Engagement Worker", "Senior Crisis Support Worker"}
+    answer = ask_turns(family_runtime, "Does the SM template make any allowance for prior learning?")
+    assert not answer.declined
+    answer = ask_turns(family_runtime, "Who do I go to for clinical supervision as a CP?")
+    assert not answer.declined

@@ -190,6 +190,8 @@ _AND_ASKS = (
     r"|(?<=\w{2})\s+(?:and|&)\s+(?=(?:what's|whats|what|which|how)(?:\s+[\w'-]+){2})"
     r"(?![^?]*\b(?:that|this|it|they|those|these|them|its|their)\b)"
 )
+# "is there a difference between what the EW does and what the SCSW does?": one question
+_ONE_COMPARISON = re.compile(r"\b(?:between|difference|differ|compare|versus|vs)\b", re.I)
 _ASKED_FIRST = re.compile(
     r"^\W*(?:what|what's|whats|which|how|who|where|when|is|are|does|do|can|could|should|will|would|has|have|must)\b",
     re.IGNORECASE,
@@ -206,7 +208,8 @@ def _joined_asks(sentence: str) -> list[str]:
         for p in re.split(
             r"\s\+\s|,\s+and\s+(?=(?:what|which|how|is|are|does|do|who|where|when)\b)"
             r"|(?<=\w{4})\s+and\s+(?=(?:what|which|how)\s+(?:is|are|does|do|training|experience|level)\b)"
-            r"(?![^?]*\b(?:that|this|it|they|those|these)\b)" + (_AND_ASKS if _ASKED_FIRST.match(sentence) else ""),
+            r"(?![^?]*\b(?:that|this|it|they|those|these)\b)"
+            + (_AND_ASKS if _ASKED_FIRST.match(sentence) and not _ONE_COMPARISON.search(sentence) else ""),
             sentence,
         )
     ]
@@ -459,4 +462,4 @@ def find_ask(message: str) -> Ask:
     return Ask(joined, tuple(cleaned), " ".join(context).strip(), frozenset(wants))
 
 
-_EXAMPLE = re.compile(r"\s*(?:\s-|–|,)\s*(?:like|such as|e\.?g\.?|for example|for instance)\s+[^?]+\?*\s*$", re.I)
+_EXAMPLE = re.compile(r"\s*(?:\s-|–|,)\s*(?:like|such as|e\.?g\.?|for example|for instance)\s+[^?,;]+\?*\s*$", re.I)

@@ -55,7 +55,7 @@ _TERSE_CHECK = re.compile(
     # "SM - peer mentoring in there?? y/n", "The CSW profile say something about interpreters?"
     r"|\byes or no\W*$|\bin there\W*$|\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$"
     # a claim with a tag: "SM is lvl 7 yeah?", "..., correct?", "... isn't it?", "so that's a level 7 post then?"
-    r"|^(?!\s*(?:what|whats|what's|which|who|whom|how|where|when|why|list|show|tell|give)\b)[^?]*"
+    r"|^(?!\s*(?:list|show|tell|give)\b)(?![^?]*\b(?:what|whats|what's|which|who|whom|how|where|when|why)\b)[^?]*"
     r"(?:\b(?:right|correct|yeah|yes|true|then|innit|is that (?:right|correct|true|so))"
     r"|\b(?:is|does|do|are|has|have|did|was|were|can|should|must)n'?t (?:it|she|he|they|that|there))(?:\W*\?|\W*$)",
     re.IGNORECASE,

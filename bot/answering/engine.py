@@ -515,7 +515,12 @@ class Engine:
     def _with_context(self, q: Question, state: ConversationState) -> Question:
         """'and the strategic manager?' carries the last topic over; a question with its own content
         (e.g. 'what is the salary of an engagement worker?') does not."""
-        if retrieving.NEWEST.search(q.text) and re.search(r"\breferences?\b", state.ask, re.I) and state.roles:
+        if (
+            retrieving.NEWEST.search(q.text)
+            and re.search(r"\breferences?\b", state.ask, re.I)
+            and state.roles
+            and not re.search(r"\b(?:version|template|update|draft|status)\b", q.text, re.I)
+        ):
             # "list the references in the SM template" then "which one is the most recent?"
             those = tuple(p for p in self.kb.profiles if p.role in state.roles)
             return replace(q, text=f"{q.text} references", topic="framework", roles=RoleMatch(profiles=those))
@@ -523,6 +528,7 @@ class Engine:
             not q.roles.profiles
             and len(state.roles) >= 2
             and replies.EXTREME.search(q.text)
+            and re.search(r"\b(?:senior|junior|level|highest|lowest)\b", q.text, re.I)
             and (_BACK_REFERENCE.search(q.text) or _OF_THEM.search(q.text) or re.search(r"\bwhich one\b", q.text, re.I))
         ):
             # "which roles list Freedom to Speak Up?" then "which of those is the most junior?": of those roles
@@ -916,7 +922,12 @@ class Engine:
         names = self.name_words
         theme = []
         # "the nurse in the GUM clinic": a job noun naming the person asked about, not what is asked
-        people = {m.group(1).lower() for m in _THE_PERSON.finditer(q.text)} if q.roles.profiles else set()
+        # ... but what follows "about" is the subject ("anything about supporting the team leaders?")
+        about = _ABOUT.search(q.text)
+        asked_of = q.text[: about.start()] if about else q.text
+        people = {m.group(1).lower() for m in _THE_PERSON.finditer(asked_of)} if q.roles.profiles else set()
+        role_side = set(words(asked_of))
+        first_named = set(words(q.roles.profiles[0].short_name)) if q.roles.profiles else set()
         for word in words(q.text):
             if word in people:
                 continue
@@ -926,7 +937,8 @@ class Engine:
                 word in THEME_STOP
                 or singular in THEME_STOP
                 or word in names
-                or singular in names  # "do transport assistants do basic life support?"
+                # "do transport assistants do basic life support?": the role asked about, not the subject
+                or (singular in names and (word in role_side or singular in first_named))
                 or len(word) < 4
                 or word.isdigit()
             ):
@@ -1058,7 +1070,7 @@ _LOCAL_CONTACT = re.compile(
     r"\b(?:who|person|someone)\b[^?.]{0,40}\b(?:contact|ask|speak to|talk to)\b[^?.]{0,40}"
     r"\b(?:(?:at|in) (?:my|our|the) (?:trust|organisation|hospital|ward|team)|locally|to book)\b"
     # "who do I speak to about swapping my rota?", "the named lead I should contact": a person to ask, not a role
-    r"|\bwho (?:do|should|can|could|would) (?:i|we)\b[^?.]{0,20}\b(?:contact|ask|speak|talk|email|call|phone|go to)\b"
+    r"|\bwho (?:do|should|can|could|would) (?:i|we)\b[^?.]{0,20}\b(?:contact|ask|speak|talk|email|call|phone)\b"
     r"|\b(?:i|we) (?:should|need to|can|could) (?:contact|speak to|talk to|call|email|phone)\b",
     re.I,
 )
@@ -1090,7 +1102,9 @@ _NEVER_IN_TEMPLATES = re.compile(
 _CONTENT_TOPICS = ("training", "competences", "experience")
 # Terms of employment no template has, whatever else the question names ("a lease car with the SM job?")
 _BENEFITS = re.compile(
-    r"\b(?:lease cars?|car (?:user|allowance)s?|allowances?|benefits package|staff benefits)\b", re.I
+    r"\b(?:lease cars?|car (?:user|allowance)s?|(?:travel|mileage|uniform|london|area|on-call|shift) allowances?"
+    r"|benefits package|staff benefits)\b",
+    re.I,
 )
 _PAY = re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn|earns|money)\b", re.I)
 _THE_PERSON = re.compile(

@@ -326,7 +326,14 @@ def formal_learning(engine: Context, q: Question, profiles: list[RoleProfile]) -
     ]
     first = ""
     if operation_of(q.text) == "check" and asked and len(found) == len(profiles):
-        first = "Yes." if all(part.value.strip() for part in asked) else "No."
+        # "is the ACP MSc worth 60 credits?": a number asked must be the template's; else whether it is named
+        numbers = re.findall(r"\b\d+\b", q.text)
+        first = (
+            "Yes."
+            if all(part.value.strip() for part in asked)
+            and all(any(n in re.findall(r"\b\d+\b", part.value) for part in asked) for n in numbers)
+            else "No."
+        )
 
     def write(w: compose.Writer) -> None:
         if first:

@@ -89,9 +89,11 @@ _GROUP = re.compile(
     r"(?P<what>[a-z&][a-z& -]{1,40}?)\s+(?:roles|posts|jobs|templates|profiles)\b"
 )
 _ALL_ROLES = re.compile(
-    r"\b(?:both|all|each|every|either|any)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+|your\s+)?"
+    r"\b(?:both|all|each|every|either)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+|your\s+)?"
     r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+)?(?:role\s+)?"
-    r"(?:roles?|profiles?|templates?|jobs?|posts?|them)\b"
+    r"(?:roles?|profiles?|templates?|jobs?|posts?|them)\b(?![- ]specific)"
+    # "any of the templates", "any roles": not "any role specific competences", "any job experience"
+    r"|\bany\s+(?:of\s+(?:the\s+|these\s+|those\s+|your\s+)?)?(?:\w+\s+)?(?:roles|profiles|templates)\b"
     r"|\bacross\s+(?:all\s+)?(?:the\s+)?(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+)?"
     r"(?:roles|profiles|templates)\b"
     r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b",
