@@ -522,8 +522,9 @@ class Engine:
             and not re.search(r"\b(?:version|template|update|draft|status)\b", q.text, re.I)
         ):
             # "list the references in the SM template" then "which one is the most recent?"
-            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
-            return replace(q, text=f"{q.text} references", topic="framework", roles=RoleMatch(profiles=those))
+            return replace(
+                q, text=f"{q.text} references", topic="framework", roles=RoleMatch(profiles=self._roles_of(state))
+            )
         if (
             not q.roles.profiles
             and len(state.roles) >= 2
@@ -532,8 +533,7 @@ class Engine:
             and (_BACK_REFERENCE.search(q.text) or _OF_THEM.search(q.text) or re.search(r"\bwhich one\b", q.text, re.I))
         ):
             # "which roles list Freedom to Speak Up?" then "which of those is the most junior?": of those roles
-            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
-            return replace(q, topic="roles", roles=RoleMatch(profiles=those))
+            return replace(q, topic="roles", roles=RoleMatch(profiles=self._roles_of(state)))
         if (
             not q.roles.profiles
             and len(state.roles) >= 2
@@ -542,12 +542,10 @@ class Engine:
             and not self._content_words(q.text)
         ):
             # "which roles have BLS in stat/mand?" then "how many is that?": the roles just listed, counted
-            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
-            return replace(q, topic="roles", roles=RoleMatch(profiles=those))
+            return replace(q, topic="roles", roles=RoleMatch(profiles=self._roles_of(state)))
         if q.roles.everyone and not q.roles.profiles and len(state.roles) >= 2 and _OF_THEM.search(q.text):
             # "which roles are level 8?" then "do either of them have stat and mand?": those roles
-            those = tuple(p for p in self.kb.profiles if p.role in state.roles)
-            q = replace(q, roles=RoleMatch(profiles=those))
+            q = replace(q, roles=RoleMatch(profiles=self._roles_of(state)))
         if _OTHER_ROLE.search(q.text) and not q.roles.profiles and state.roles:
             others = [p for p in self.kb.profiles if p.role not in state.roles]
             if len(others) == 1:  # "and the other role?" when there is exactly one other
@@ -598,7 +596,11 @@ class Engine:
             return list(q.roles.profiles)
         if WHICH_ROLE.search(q.text):  # "which role needs X?" asks across roles, whatever was discussed
             return list(self.kb.profiles)
-        return [p for p in self.kb.profiles if p.role in state.roles]
+        return list(self._roles_of(state))
+
+    def _roles_of(self, state: ConversationState) -> tuple[RoleProfile, ...]:
+        """The templates of the roles the conversation is on, in the knowledge base's order."""
+        return tuple(p for p in self.kb.profiles if p.role in state.roles)
 
     # -- dispatch -----------------------------------------------------------------------------
 
@@ -712,7 +714,7 @@ class Engine:
             return retrieving.provenance(self, q, profiles)  # "is the support worker template still a draft?"
         if _LEVEL_AND_BAND.search(q.text) and not _PAY.search(q.text):
             # "is career framework level 8 the same as band 8?": what the templates say on levels and bands
-            return lists.bands(self, q, profiles or [p for p in self.kb.profiles if p.role in state.roles])
+            return lists.bands(self, q, profiles or list(self._roles_of(state)))
         if (
             lists.FORMAL_PARTS.search(q.text)
             and (lists.FORMAL_NAMED.search(q.text) or lists.FORMAL_NAMED.search(state.ask))

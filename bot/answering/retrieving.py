@@ -82,19 +82,22 @@ PROVENANCE = re.compile(
 )
 
 
+_DRAFT = re.compile(r"\bdraft|\bconsultation", re.I)
+
+
 def provenance(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     """Each template's status and date, publisher and who it was developed with, as its title page has it."""
     chosen = profiles or list(engine.kb.profiles)
+    drafts = [p for p in chosen if _DRAFT.search(p.status or "")]
 
     def write(w: compose.Writer) -> None:
         if operation_of(q.text) == "check" and len(chosen) == 1:  # "is the CD template final?"
-            draft = bool(re.search(r"\bdraft|\bconsultation", chosen[0].status or "", re.I))
+            draft = bool(drafts)
             final = re.search(r"\b(?:final|finished|finalised|signed off|approved|published|complete)\b", q.text, re.I)
-            asked_draft = re.search(r"\bdraft|\bconsultation", q.text, re.I)
+            asked_draft = _DRAFT.search(q.text)
             if final or asked_draft:
                 yes = draft if asked_draft else not draft
                 w.add(f"{'Yes' if yes else 'No'}: its status is '{chosen[0].status or 'not stated'}'.")
-        drafts = [p for p in chosen if re.search(r"\bdraft|\bconsultation", p.status or "", re.I)]
         if operation_of(q.text) in ("count", "which") and re.search(r"\bdrafts?\b", q.text, re.I):
             # "how many of the templates are still drafts?": the number first, then which
             names = ", ".join(p.short_name for p in drafts)
