@@ -636,3 +636,29 @@ def test_review_findings_of_the_sixth_round_stay_fixed(family_runtime) -> None:
     assert not answer.declined
     answer = ask_turns(family_runtime, "Who do I go to for clinical supervision as a CP?")
     assert not answer.declined
+
+
+def test_the_first_word_of_a_yes_no_is_what_its_own_lines_say(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Is the ACP MSc funded by the employer?")
+    assert answer.text.startswith("Yes") and "Funded by the employer for the MSc" in answer.text
+    answer = ask_turns(family_runtime, "does the crisis support worker need safeguarding adults level 3?")
+    assert answer.text.startswith("No") and "Safeguarding Adults (Level 2)" in answer.text
+    answer = ask_turns(family_runtime, "does the crisis support worker need safeguarding adults level 2?")
+    assert answer.text.startswith("Yes")
+
+
+def test_a_clause_that_sets_the_scene_and_a_level_before_a_title(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "Before I challenge that at the contract meeting, does the transport assistant template say anything"
+        " about basic life support?",
+    )
+    assert answer.text.startswith("Yes") and "Provide basic life support" in answer.text
+    # a question word earlier in the clause: "what ... does the template say" is no yes/no
+    answer = ask_turns(family_runtime, "what experience does the template say the engagement worker needs?")
+    assert not answer.text.startswith(("Yes", "No")) and "Previous experience of working with adults" in answer.text
+    # "the level 4 engagement worker" is one role, not also the other level 4 role
+    answer = ask_turns(
+        family_runtime, "For the level 4 engagement worker post, which diploma does the template mention?"
+    )
+    assert cited(family_runtime, answer) == {"Engagement Worker"}

@@ -94,6 +94,14 @@ _LEADING_PURPOSE = re.compile(
     r"|induction pack|checklist|meeting|panel|paperwork)\b[^,:]{0,40}[,:]\s*",
     re.IGNORECASE,
 )
+# "Before I challenge that at the contract meeting, does the TA template say ...?": a clause that sets the
+# scene, ahead of the question it leads into, is context
+_LEADING_CLAUSE = re.compile(
+    r"^\W*(?:before|when|whenever|after|while|once|until)\b"
+    r"[^,?]{3,140},\s+(?=(?:does|do|did|is|are|can|could|would|will|should|must|has|have|what|whats|what's"
+    r"|which|how|where|who|when)\b)",
+    re.IGNORECASE,
+)
 _INSTRUCTION_WORDS = (
     r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well|per|each|one|line|role|which"
     r"|ones|what|is|are|they)\b"
@@ -453,6 +461,9 @@ def find_ask(message: str) -> Ask:
         strip_purpose(re.sub(r"^\W*(?:and )?(?:if (?:not|so|yes|no)|otherwise)\W+", "", a, flags=re.I)) for a in asks
     ]
     for i, a in enumerate(cleaned):
+        if (opening := _LEADING_CLAUSE.match(a)) and len(a[opening.end() :].split()) >= 4:
+            cleaned[i] = a = a[opening.end() :]
+            context.append(opening.group(0).strip(" ,"))
         # "does the EW template cover boundaries - like keeping professional boundaries with clients?": the
         # example is context; the message as a whole is still read when the question alone finds nothing
         if (example := _EXAMPLE.search(a)) and len(a[: example.start()].split()) >= 4:

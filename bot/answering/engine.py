@@ -43,6 +43,7 @@ from . import (
     retrieving,
     themes,
     units,
+    verdict,
 )
 from .answer import Answer, Suggestion, combine
 from .asking import Ask, find_ask
@@ -63,6 +64,7 @@ from .matrix import answer_matrix
 from .spelling import QUESTION_WORDS, Speller, phrase_initials, spell_out
 from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, training_fields, understand, words
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
+from .wording import stem as _stem
 
 MAX_QUESTION_CHARS = 2000
 VECTOR_CACHE_SIZE = 4096  # embeddings of recent questions (1.5 KB each with MiniLM)
@@ -175,6 +177,10 @@ class Engine:
         self.embedder = embedder
         self.finder = RoleFinder(kb.profiles)
         self.principles = principle_names(kb.profiles)
+        self.lines_by_role: dict[str, list[str]] = {}  # every line of each role's template, to check a "No"
+        for passage in index.passages:
+            if passage.role:
+                self.lines_by_role.setdefault(passage.role, []).append(passage.quote)
         self.principle_phrases = principle_phrases(self.principles)
         self.name_words = {w for p in kb.profiles for w in words(f"{p.role} {p.short_name} {p.area_of_work}")}
         # The words of competence titles and functions and of learning entries: what a theme can name.
@@ -431,6 +437,15 @@ class Engine:
             and {p.role for p in q.roles.profiles} <= {c.role for c in answer.citations}  # every role asked says it
         ):
             answer = replace(answer, text=f"Yes.\n{answer.text}")  # a yes/no the template's lines on it answer
+        elif _YES_NO_FORM.match(question):  # "Yes" first when its own cited lines hold what was asked
+            answer = verdict.settle(
+                question,
+                answer,
+                {p.role for p in q.roles.profiles},
+                self._subject(question),
+                self.finder.numbers_asked(question, {p.level for p in q.roles.profiles}),
+                self.lines_by_role,
+            )
         # The conversation stays on the role the question is about (named, or carried from earlier), even
         # when the answer cites another role's template ("the EW template doesn't; the SM's does").
         focus = tuple(p.role for p in q.roles.profiles)
@@ -1158,14 +1173,6 @@ def _support(answer: Answer) -> float:
     if answer.grounded:
         return 1.0
     return 0.0 if answer.declined else 0.3
-
-
-def _stem(word: str) -> str:
-    """A crude stem for matching a question's word to the templates' ('chairing' and 'chair')."""
-    for suffix in ("ing", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 # Vague words that say where or how something is mentioned, not what: no help to keyword search.

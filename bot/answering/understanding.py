@@ -10,7 +10,7 @@ worker") is reported as unknown. Topics are recognised from staff wording ("stat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -216,6 +216,21 @@ class RoleFinder:
             kept = [t for t in kept if t.strip("?!.,;:'\"()").lower() not in _DOCUMENT_WORDS]
         return " ".join(kept)
 
+    def numbers_asked(self, text: str, levels: Collection[int]) -> list[str]:
+        """The numbers a question asks about, less the level of a role it asks of (`levels`) said as one
+        ("the level 4 EW", "is it level 8?"): 'safeguarding adults level 3', 'held for 2 years', '60 credits'."""
+        role_levels = {
+            m.span(1)
+            for m in _LEVEL.finditer(text)
+            if int(m.group(1)) in levels
+            and (
+                not (before := words(text[: m.start()]))
+                or before[-1] in _LEVEL_INTRODUCERS
+                or self._is_role_token(before[-1])  # "is the EW level 4?"
+            )
+        }
+        return [m.group(0) for m in re.finditer(r"\b\d{1,3}\b", text) if m.span() not in role_levels]
+
     def _is_role_token(self, token: str) -> bool:
         bare = token.strip("?!.,;:'\"()")
         ws = [w.removesuffix("'s") for w in words(bare)]
@@ -339,6 +354,8 @@ class RoleFinder:
                 continue  # "safeguarding level 3", "NVQ level 3": the level of a course, not of a role
             if found and before and before[-1] not in _LEVEL_NAMING:
                 continue  # "is the EW a level 3 post?": a level said of the role named, not another role
+            if any(p.level == level and at + 2 <= i <= at + 3 for i, p in found.values()):
+                continue  # "the level 4 engagement worker": the level of the title that follows it
             for p in by_level:
                 if p.role not in found and before and before[-1] not in _LEVEL_NAMING:
                     said_of.add(p.role)  # dropped if a title names a role after all ("... worker is level 5")
@@ -826,8 +843,15 @@ def understand(question: str, finder: RoleFinder, context_roles: Sequence[RolePr
 
         def plain(m: re.Match[str]) -> str:  # "does the template say X?" asks yes/no; "what does ..." does not
             asks = (
-                m.group("aux") and not re.search(r"\b(?:what|how|where|when|why|who)\W*$", text[: m.start()], re.I)
-            ) or re.search(r"\b(?:whether|if)\W*$", text[: m.start()], re.I)
+                (
+                    m.group("aux")
+                    # "what experience does the template say ...": a question word earlier in the clause
+                    and not re.search(
+                        r"\b(?:what|whats|what's|which|how|where|when|why|who)\b[^.?!]*$", text[: m.start()], re.I
+                    )
+                )
+                or re.search(r"\b(?:whether|if)\W*$", text[: m.start()], re.I)
+            )
             return " is there anything about " if asks else " about "
 
         stripped = _TEMPLATES_SAY.sub(plain, text)

@@ -105,3 +105,11 @@ def sections_named(text: str) -> list[CompetenceSection]:
     if negated and not named:
         return [s for s in _SECTION_WORDS if s not in negated]
     return named
+
+
+def stem(word: str) -> str:
+    """A crude stem for matching a question's word to the templates' ('chairing' and 'chair')."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
