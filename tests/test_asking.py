@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.asking import CLAIM, find_ask, sentences, strip_purpose
+from bot.answering.asking import CLAIM, find_ask, instructions_only, sentences, strip_purpose
 
 
 @pytest.mark.parametrize(
@@ -191,3 +191,10 @@ def test_an_example_with_a_clause_after_it_stays_in_the_question() -> None:
     found = find_ask("What competences does the TL have, such as budgets or contracts, that the EW does not?")
     assert found.parts == ("What competences does the TL have, such as budgets or contracts, that the EW does not?",)
     assert len(find_ask("Is there a difference between what the EW does and what the SCSW does?").parts) == 1
+
+
+def test_a_message_that_only_says_how_to_answer() -> None:
+    assert instructions_only("number first pls") == {"number"}
+    assert instructions_only("put them as a numbered list, titles only") == {"list"}
+    assert instructions_only("number first, then the EW's core competences") == set()
+    assert instructions_only("what training does an EW need?") == set()

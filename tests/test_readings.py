@@ -662,3 +662,14 @@ def test_a_clause_that_sets_the_scene_and_a_level_before_a_title(family_runtime)
         family_runtime, "For the level 4 engagement worker post, which diploma does the template mention?"
     )
     assert cited(family_runtime, answer) == {"Engagement Worker"}
+
+
+def test_a_follow_up_that_only_says_how_to_answer_shapes_the_last_answer(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "transport assistant stat man?", "number first pls")
+    assert answer.text.startswith("4 ") and "Fire Safety" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "What are the strategic manager's research competences?",
+        "put them as a numbered list, titles only",
+    )
+    assert "Produce a detailed research and development plan" in answer.text

@@ -99,6 +99,8 @@ def test_topics(finder: RoleFinder, question: str, topic: str, subtopics: tuple[
 
 def test_staff_shorthand_is_rewritten() -> None:
     assert rewrite("stat & mand") == "statutory and mandatory"
+    assert rewrite("ew stat man?") == "ew statutory and mandatory?"
+    assert rewrite("the stat manager") == "the stat manager"  # a word that starts "man" is no shorthand
     assert rewrite("what competencies") == "what competences"
     assert "training" in rewrite("traning")
     assert rewrite("ew trainng") == "ew training"

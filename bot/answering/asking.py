@@ -60,6 +60,7 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bevery (?:one|single one)\b"
             r"|\bthe (?:full|whole|complete) list\b|\bin full\b|\ball of them\b|\btick (?:them|it|each) off\b"
             r"|\bone (?:per|a) line\b|\bbullets?(?: points?)?\b|\bjust the (?:titles|names|list)\b"
+            r"|\bnumbered list\b|\b(?:titles|names) only\b|\bonly the (?:titles|names)\b"
             r"|\bcomma[- ]separated\b|\bas a (?:list|table)\b|\bno (?:intro|outro|preamble|commentary)\b"
             r"|\bfor (?:a|the|my|our) (?:slide|slides|presentation|poster|email|handout)\b"
             r"|\band (?:what|which) (?:are|were) (?:they|those|these|them)\b|^\W*which ones\W*$"
@@ -349,6 +350,17 @@ def _indirect(sentence: str) -> str | None:
 
 def _wants(text: str) -> set[str]:
     return {name for name, pattern in _WANTS if pattern.search(text)}
+
+
+def instructions_only(message: str) -> frozenset[str]:
+    """What a message that only says how to answer wants ('number first pls', 'as bullets, titles only');
+    nothing for a message that asks something."""
+    wants = _wants(message)
+    rest = message
+    for _, pattern in _WANTS:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(_INSTRUCTION_WORDS, " ", rest, flags=re.IGNORECASE)
+    return frozenset(wants) if wants and len(re.findall(r"[a-z]{3,}", rest.lower())) <= 1 else frozenset()
 
 
 def _instruction_only(sentence: str) -> bool:

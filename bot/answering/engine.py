@@ -46,7 +46,7 @@ from . import (
     verdict,
 )
 from .answer import Answer, Suggestion, combine
-from .asking import Ask, find_ask
+from .asking import Ask, find_ask, instructions_only
 from .competences import (
     SECTION_TITLES,
     THEMES,
@@ -273,6 +273,9 @@ class Engine:
                 declined=True,
             ), state
         ask = find_ask(question)
+        if state.ask and (wants := instructions_only(question)):  # "number first pls": the last question, so
+            again = find_ask(state.ask)
+            ask = replace(again, wants=again.wants | wants)
         lazy = LazyVector(self, ask.text, embed, vector)  # one embedding per message: its ask's
         # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
         named = (

@@ -569,7 +569,7 @@ def _fuzzy_find(tokens: list[str], alias: list[str]) -> int | None:
 _REWRITES = (
     (r"\bwhats\b", "what is"),
     (r"\bteh\b", "the"),
-    (r"\bstat(?:utory)?\s*(?:and|&|/|n)?\s*mand(?:atory)?\b", "statutory and mandatory"),
+    (r"\bstat(?:utory)?\s*(?:and|&|/|n)?\s*(?:mand(?:atory)?|man)\b", "statutory and mandatory"),  # "stat man"
     (r"\bmand(?:atory)?\s+training\b", "mandatory training"),
     (r"\bquals?\b", "qualifications"),
     (r"\blvl\b", "level"),
