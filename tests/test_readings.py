@@ -162,6 +162,27 @@ def test_a_role_named_by_what_it_does_or_where(family_runtime) -> None:
     assert "Senior Crisis Support Worker" not in short_names(family_runtime, answer)
 
 
+def test_a_role_the_asker_describes_as_their_own_job(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "I run the perinatal team. What's on my statutory and mandatory training list?")
+    assert cited(family_runtime, answer) == {"Service Manager"}
+    answer = ask_turns(
+        family_runtime, "I drive patients to their hospital appointments. What do I need before I start?"
+    )
+    assert cited(family_runtime, answer) == {"Transport Assistant"} and "Full UK driving licence" in answer.text
+    answer = ask_turns(
+        family_runtime, "I lead the rehab assistants who go into people's homes. What experience does my template want?"
+    )
+    assert cited(family_runtime, answer) == {"Team Leader"}
+    # "transport" is not "transfer": the one template whose title says it
+    answer = ask_turns(family_runtime, "the ambulance transport person - what level are they?")
+    assert cited(family_runtime, answer) == {"Transport Assistant"}
+    answer = ask_turns(family_runtime, "perinatal mgr role spec comps - bullets")
+    assert cited(family_runtime, answer) == {"Service Manager"} and "Manage a budget" in answer.text
+    # a job no template fits is still asked about: "which role do you mean?"
+    answer = ask_turns(family_runtime, "I work on the wards. What training do I need?")
+    assert not answer.citations or len(cited(family_runtime, answer)) != 1
+
+
 def test_a_group_of_roles_and_the_role_one_step_up(family_runtime) -> None:
     answer = ask_turns(family_runtime, "same stat/mand for both crisis roles?")
     assert cited(family_runtime, answer) == {"Crisis Support Worker", "Senior Crisis Support Worker"}

@@ -19,13 +19,20 @@ from knowledge.records import RoleProfile
 from .direct import WHICH_ROLE
 from .replies import EXTREME
 from .understanding import RoleFinder, words
-from .wording import THEME_STOP
+from .wording import THEME_STOP, stem
 
 # "the person who ...", "the perinatal manager", "the crisis lead at band 4", "the rehab team boss"
 _DESCRIBED = re.compile(
     r"\b(?:the|a|an|our|my|her|his|their|this|that)\s+(?:[\w&'-]+\s+){0,4}?"
     r"(?P<head>person|people|one|worker|manager|lead|leader|boss|assistant|practitioner|director|driver|guy|lady"
     r"|woman|man|role|post|job|staff|colleague|member of staff)s?\b",
+    re.IGNORECASE,
+)
+# "I drive patients to ...", "I run the perinatal team", "I'm the one who leads ...": the asker's own job
+_SELF_DESCRIBED = re.compile(
+    r"\b(?:i|i'm|im|i am)\s+(?:(?:currently|now|also|mainly|basically|the one who)\s+)?"
+    r"(?:drive|run|lead|manage|work|support|look after|care for|assess|treat|supervise|deliver|coordinate"
+    r"|oversee|transport|visit|help|head up|am in charge of|in charge of)\b[^.?!]*",
     re.IGNORECASE,
 )
 _WHICH_IS_THAT = re.compile(r"\bwhich (?:role|job|post|template|one) (?:is|would) (?:that|this|it|they|she|he)\b", re.I)
@@ -36,19 +43,33 @@ _PROFESSION_WORDS = frozenset(
     " surgeon gp receptionist porter chaplain counsellor therapist".split()
 )
 _NOT_THE = re.compile(r"\bnot (?:the|a|an|my|our) ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+# Words every kind of job uses: no help telling one template's job from another's ("I run the perinatal team")
+_GENERIC = frozenset({"team", "teams", "people"})
 _AREA_FILLER = frozenset({"and", "of", "the", "service", "services", "care"})
 
 
 def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: str) -> RoleProfile | None:
-    """The role `text` names by what it does or where; None unless one template clearly fits best."""
+    """The role `text` names by what it does or where ("the person who drives patients ...", "I run the
+    perinatal team"); None unless one template clearly fits best."""
     if (
         (WHICH_ROLE.search(text) and not _WHICH_IS_THAT.search(text))
         or len(profiles) < 2
         or EXTREME.search(text)  # "the most senior role": by level, not a description
     ):
         return None  # "which role ...?" asks across roles; "... - which role is that?" asks which one this is
+    ruled_out = set(words(" ".join(_NOT_THE.findall(text))))
     m = _DESCRIBED.search(text)
-    if not m or any(w in _PROFESSION_WORDS for w in words(m.group(0))):
+    found = _described(finder, profiles, text, m, ruled_out) if m else None
+    if found is None and (mine := _SELF_DESCRIBED.search(text)):
+        # "I lead the rehab assistants who go into people's homes": what the asker does, not a title
+        found = _best_fit(profiles, _asked(mine.group(0), ruled_out))
+    return found
+
+
+def _described(
+    finder: RoleFinder, profiles: Sequence[RoleProfile], text: str, m: re.Match[str], ruled_out: set[str]
+) -> RoleProfile | None:
+    if any(w in _PROFESSION_WORDS for w in words(m.group(0))):
         return None  # "a paramedic": a job no template has, not a description
     head = words(m.group("head"))[-1]
     if words(m.group(0))[-1] != head:
@@ -58,12 +79,6 @@ def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: st
         not any(a.startswith(w[:5]) for a in finder.area_words) for w in modifiers
     ):
         return None  # "the operational manager": a title no template has, not a description of one
-    ruled_out = set(words(" ".join(_NOT_THE.findall(text))))
-    asked = _asked(text, ruled_out)
-
-    def score(p: RoleProfile) -> int:
-        return _fit(p, asked)
-
     candidates = [
         p
         for p in profiles
@@ -74,7 +89,12 @@ def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: st
             head not in _TITLE_HEADS or all(any(a.startswith(w[:5]) for a in words(p.area_of_work)) for w in modifiers)
         )
     ]
-    ranked = sorted(((score(p), i, p) for i, p in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
+    return _best_fit(candidates, _asked(text, ruled_out))
+
+
+def _best_fit(candidates: Sequence[RoleProfile], asked: set[str]) -> RoleProfile | None:
+    """The template a description fits clearly best: by two points or more, at least two."""
+    ranked = sorted(((_fit(p, asked), i, p) for i, p in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
     if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1):
         return None
     return ranked[0][2]
@@ -91,16 +111,15 @@ def narrowed(found: Sequence[RoleProfile], text: str) -> Sequence[RoleProfile]:
 
 
 def _asked(text: str, ruled_out: set[str]) -> set[str]:
-    return {w[:5] for w in words(text) if len(w) >= 4 and w not in THEME_STOP and w not in ruled_out}
+    return {w for w in words(text) if len(w) >= 4 and w not in THEME_STOP and w not in _GENERIC and w not in ruled_out}
 
 
 def _fit(p: RoleProfile, asked: set[str]) -> int:
     """How much of a description a template's title, area and scope share: a word of the title or area counts
     twice, one of the scope once."""
-    title = {w[:5] for w in words(f"{p.short_name} {p.area_of_work}")}
-    scope = {w[:5] for para in p.scope for w in words(para.text) if len(w) >= 4} - title
-    # "lead" is "leading": a four-letter word matches the longer words it starts
-    return sum(2 if _stem_in(w, title) else 1 if _stem_in(w, scope) else 0 for w in asked)
+    title = set(words(f"{p.short_name} {p.area_of_work}"))
+    scope = {w for para in p.scope for w in words(para.text) if len(w) >= 4} - title
+    return sum(2 if _said_in(w, title) else 1 if _said_in(w, scope) else 0 for w in asked)
 
 
 def near(
@@ -123,5 +142,7 @@ def near(
     return [p for p in found if area(p) & current] or found
 
 
-def _stem_in(stem: str, stems: set[str]) -> bool:
-    return stem in stems or (len(stem) == 4 and any(s.startswith(stem) for s in stems))
+def _said_in(word: str, said: set[str]) -> bool:
+    """Whether a template uses `word`: itself, a longer word it starts ("rehab": "rehabilitation", "lead":
+    "leading") or one of the same stem ("drive": "driving"); "transport" is not "transfer"."""
+    return word in said or any(w.startswith(word) or stem(w) == stem(word) for w in said)

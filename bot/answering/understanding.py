@@ -580,6 +580,8 @@ _REWRITES = (
     (r"\bcompetenc(?:ies|y)\b", "competences"),
     (r"\bcompetance?s?\b", "competences"),
     (r"\bcomps?\b", "competences"),
+    (r"\bmgrs?\b", "manager"),
+    (r"\brole spec\b", "role specific"),
     (r"\b(?:traning|trainning|trainig|trainng|traing|trianing)\b", "training"),
     (r"\bexperiance|experince\b", "experience"),
     (r"\bsafegaurding|safeguading\b", "safeguarding"),
