@@ -694,3 +694,17 @@ def test_a_follow_up_that_only_says_how_to_answer_shapes_the_last_answer(family_
         "put them as a numbered list, titles only",
     )
     assert "Produce a detailed research and development plan" in answer.text
+
+
+def test_an_entry_named_in_a_roles_own_words_and_where_it_is_listed(family_runtime) -> None:
+    """'Mental Health First Aid' uses the crisis roles' area words; it is still the entry asked about."""
+    answer = ask_turns(family_runtime, "Is Mental Health First Aid mandatory for the crisis support worker?")
+    assert answer.text.startswith("No") and "Mental Health First Aid (under Informal learning)" in answer.text
+    answer = ask_turns(family_runtime, "does the crisis support worker do mental health first aid?")
+    assert answer.text.startswith("Yes") and "Mental Health First Aid" in answer.text
+    answer = ask_turns(
+        family_runtime, "the formal learning for the sexual health clinical practitioner is an MSc isn't it?"
+    )
+    assert (
+        answer.text.startswith("No") and "Diploma of the Faculty of Sexual and Reproductive Healthcare" in answer.text
+    )

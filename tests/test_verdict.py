@@ -24,12 +24,12 @@ def test_only_quoted_lines_that_do_not_say_what_is_missing_are_evidence() -> Non
 
 def test_yes_first_when_a_cited_line_holds_every_word_asked() -> None:
     found = answer("Here is what the role profile templates say:\n- Funded by the employer for the MSc [1]")
-    settled = settle("Is the MSc funded by the employer?", found, {ACP}, ["msc", "funded", "employer"], [], {})
+    settled = settle("Is the MSc funded by the employer?", found, {ACP}, ["msc", "funded", "employer"], [], {}, {})
     assert settled.text.startswith("Yes.\nHere is what")
     # a word no cited line holds ("self"), or a question a "Yes" would not answer plainly, gets no first word
-    assert settle("Is the MSc self funded?", found, {ACP}, ["msc", "self", "funded"], [], {}) == found
-    assert settle("Is the MSc not funded by the employer?", found, {ACP}, ["msc", "funded"], [], {}) == found
-    assert settle("Is the MSc funded or free?", found, {ACP}, ["msc", "funded", "free"], [], {}) == found
+    assert settle("Is the MSc self funded?", found, {ACP}, ["msc", "self", "funded"], [], {}, {}) == found
+    assert settle("Is the MSc not funded by the employer?", found, {ACP}, ["msc", "funded"], [], {}, {}) == found
+    assert settle("Is the MSc funded or free?", found, {ACP}, ["msc", "funded", "free"], [], {}, {}) == found
 
 
 def test_a_bare_no_its_own_lines_contradict_is_turned_round_unless_a_place_was_asked() -> None:
@@ -37,31 +37,31 @@ def test_a_bare_no_its_own_lines_contradict_is_turned_round_unless_a_place_was_a
         "No, not in those words: no training entry names funding msc employer. Related entries:\n"
         "- Funded by the employer for the MSc [1]"
     )
-    settled = settle("Is the MSc funded by the employer?", wrong, {ACP}, ["msc", "funded", "employer"], [], {})
+    settled = settle("Is the MSc funded by the employer?", wrong, {ACP}, ["msc", "funded", "employer"], [], {}, {})
     assert settled.text == "Yes. The template says:\n- Funded by the employer for the MSc [1]"
     # "is it a core competence?": the No is about the table it is in, which these lines do not show
     core = answer("No.\n- Manage budgets (role specific) [1]")
-    assert settle("Is manage budgets a core competence?", core, {ACP}, ["manage", "budgets"], [], {}) == core
+    assert settle("Is manage budgets a core competence?", core, {ACP}, ["manage", "budgets"], [], {}, {}) == core
     # a reasoned No stays
     reasoned = answer("No, not necessarily: the template accepts equivalent experience instead.\n- Doctorate [1]")
-    assert settle("Does it require a doctorate?", reasoned, {ACP}, ["doctorate"], [], {}) == reasoned
+    assert settle("Does it require a doctorate?", reasoned, {ACP}, ["doctorate"], [], {}, {}) == reasoned
 
 
 def test_a_number_the_template_does_not_give_is_a_no() -> None:
     found = answer("Yes.\nThe **CSW** template lists safeguarding adults:\n- Safeguarding Adults (Level 2) [1]", CSW)
     lines = {CSW: ["Safeguarding Adults (Level 2)", "Safeguarding Children (Level 3)"]}
     settled = settle(
-        "does the CSW need safeguarding adults level 3?", found, {CSW}, ["safeguarding", "adults"], ["3"], lines
+        "does the CSW need safeguarding adults level 3?", found, {CSW}, ["safeguarding", "adults"], ["3"], lines, {}
     )
     assert settled.text.startswith("No: the template gives a different level.\nThe **CSW** template")
     same = settle(
-        "does the CSW need safeguarding adults level 2?", found, {CSW}, ["safeguarding", "adults"], ["2"], lines
+        "does the CSW need safeguarding adults level 2?", found, {CSW}, ["safeguarding", "adults"], ["2"], lines, {}
     )
     assert same == found
     licence = answer("- Full UK driving licence held for at least two years [1]")
     lines = {ACP: ["Full UK driving licence held for at least two years"]}
-    assert settle("need a licence held 2 years?", licence, {ACP}, ["licence"], ["2"], lines).text.startswith("Yes.")
-    assert settle("need a licence held 5 years?", licence, {ACP}, ["licence"], ["5"], lines).text.startswith(
+    assert settle("need a licence held 2 years?", licence, {ACP}, ["licence"], ["2"], lines, {}).text.startswith("Yes.")
+    assert settle("need a licence held 5 years?", licence, {ACP}, ["licence"], ["5"], lines, {}).text.startswith(
         "No: the template gives a different figure."
     )
 
@@ -72,3 +72,22 @@ def test_the_numbers_a_question_asks_about_are_not_its_roles_levels(kb) -> None:
     assert finder.numbers_asked("does the EW template say safeguarding has to be level 3?", {4}) == ["3"]
     assert finder.numbers_asked("is the EW level 4?", {4}) == []
     assert finder.numbers_asked("a licence held for 2 years", set()) == ["2"]
+
+
+def test_a_bare_yes_that_no_cited_line_supports_is_a_no_unless_a_synonym_says_it() -> None:
+    wrong = answer("Yes.\n- Qualification: Doctorate, Master's degree or equivalent experience. [1]")
+    lines = {ACP: ["Doctorate, Master's degree or equivalent experience."]}
+    settled = settle("is it true that she has to be a doctor?", wrong, {ACP}, ["doctor"], [], lines, {})
+    assert settled.text.startswith("No.\n- Qualification: Doctorate")  # "doctor" is not "doctorate"
+    alone = answer("Yes.\n- Manage lone workers [1]")
+    lines = {ACP: ["Manage lone workers"]}
+    assert settle("does she work alone?", alone, {ACP}, ["alone"], [], lines, {"alone": ("lone",)}) == alone
+    # some word asked is said: the Yes may rest on it, and stays
+    partly = answer("Yes.\n- MSc Advanced Clinical Practice [1]")
+    assert settle("do I need the MSc already?", partly, {ACP}, ["msc", "already"], [], {}, {}) == partly
+
+
+def test_a_request_gets_no_yes() -> None:
+    asked = answer("Yes.\nThe **SM** template lists frequency:\n- Annual learning needs [1]")
+    settled = settle("Can the bot tell me what to put for frequency?", asked, {ACP}, ["frequency"], [], {}, {})
+    assert settled.text.startswith("The **SM** template lists frequency:")

@@ -133,6 +133,8 @@ def check(
         for p in having:
             found[p.role] = (found[p.role][0] + by_competence[p.role][:2], found[p.role][1])
     shown = [*asked[:4], *(f"level {t}" for t in theme if t.isdigit())]  # "safeguarding level 3"
+    if any(" " in t for t in theme):  # an entry named as the template names it ("mental health first aid")
+        shown = theme
     what = direct.what_it_is(q.topic, shown if (theme or unnamed) and asked else theme, focus, q.subtopics)
     # Where it is not in the asked templates, the other templates that do list it
     elsewhere = {p.role: evidence(p)[0] for p in engine.kb.profiles if p not in profiles and not having and not unnamed}
@@ -246,6 +248,18 @@ def check(
                         if near:
                             w.add("Related:")
                             direct.write_evidence(w, p, near, 3)
+                    elif (
+                        q.topic == "training"
+                        and q.subtopics
+                        and theme
+                        and (listed_in := direct.training_evidence(p, theme, ())[0])
+                    ):
+                        # "is MHFA mandatory for the CSW?": no, but the template lists it under another heading
+                        place = direct.what_it_is(q.topic, (), None, q.subtopics)
+                        w.add(f"Not in its {place} {where}; the template lists it elsewhere:")
+                        for e in listed_in[:3]:
+                            under = f" (under {e.group})" if e.group else ""
+                            w.add(f"- {e.text}{under} {w.cite(p, e.source, e.quote, e.group)}")
                     elif q.topic == "training":
                         w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
                     else:

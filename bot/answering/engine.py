@@ -232,6 +232,21 @@ class Engine:
         # five letters: what a question's subject can be grounded in
         self.template_words = frozenset(w.lower() for w in used if len(w) >= 3)
         self.known_stems = {w[:5] for w in self.template_words if len(w) >= 5}
+        # Entries whose titles use a role's words ("Mental Health First Aid"): named in a question, those words
+        # are what is asked, not a role
+        self.entry_names = sorted(
+            {
+                name
+                for p in kb.profiles
+                for text in (*(c.title for c in p.competences), *(i.text for f in p.learning for i in f.items))
+                if 2 <= len(name_words := words(text)) <= 8
+                and set(name_words) & self.name_words
+                and set(name_words) - self.name_words - THEME_STOP
+                and (name := " ".join(name_words))
+            },
+            key=len,
+            reverse=True,
+        )
         self.by_stem: dict[str, str] = {}
         for w in sorted(self.vocabulary):
             self.by_stem.setdefault(_stem(w), w)
@@ -440,7 +455,7 @@ class Engine:
             and {p.role for p in q.roles.profiles} <= {c.role for c in answer.citations}  # every role asked says it
         ):
             answer = replace(answer, text=f"Yes.\n{answer.text}")  # a yes/no the template's lines on it answer
-        elif _YES_NO_FORM.match(question):  # "Yes" first when its own cited lines hold what was asked
+        if _YES_NO_FORM.match(question) or operation_of(question) == "check":  # the first word its own lines say
             answer = verdict.settle(
                 question,
                 answer,
@@ -448,6 +463,7 @@ class Engine:
                 self._subject(question),
                 self.finder.numbers_asked(question, {p.level for p in q.roles.profiles}),
                 self.lines_by_role,
+                THEMES,
             )
         # The conversation stays on the role the question is about (named, or carried from earlier), even
         # when the answer cites another role's template ("the EW template doesn't; the SM's does").
@@ -948,6 +964,19 @@ class Engine:
         people = {m.group(1).lower() for m in _THE_PERSON.finditer(asked_of)} if q.roles.profiles else set()
         role_side = set(words(asked_of))
         first_named = set(words(q.roles.profiles[0].short_name)) if q.roles.profiles else set()
+        said = f" {' '.join(words(q.text))} "
+        # "is Mental Health First Aid ...?": an entry that the words left after its role's are removed ("aid") no
+        # longer name
+        named_entry = next(
+            (
+                e
+                for e in self.entry_names
+                if f" {e} " in said and len([w for w in e.split() if w not in names | THEME_STOP and len(w) >= 4]) <= 1
+            ),
+            "",
+        )
+        if named_entry:  # the entry, as the template names it: its words are a role's too ("mental health")
+            return [named_entry]
         for word in words(q.text):
             if word in people:
                 continue

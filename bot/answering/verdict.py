@@ -15,10 +15,15 @@ from dataclasses import replace
 
 from .answer import Answer
 from .understanding import words
-from .wording import stem
+from .wording import root, stem
 
 # A question whose "Yes" would be ambiguous: negated ("doesn't need"), restricted ("only the SM"), either/or.
 _UNSURE = re.compile(r"n't\b|\bnot\b|\bno\b|\bnever\b|\bwithout\b|\bonly\b|\bexcept\b|\bor\b|\binstead\b", re.I)
+
+# A question put as a yes/no: a bare "Yes" that nothing under it supports is turned round only for these
+_ASKED_YES_NO = re.compile(r"^\W*(?:is|are|does|do|did|will|would|must|should|has|have|can|could)\b", re.I)
+# "Could you check what experience ...?", "Can the bot tell me ...?": a request, which no "Yes" answers
+_REQUEST = re.compile(r"^\W*(?:can|could|would|will)\s+(?:you|u|the bot|rolebot|someone|anyone|somebody)\b", re.I)
 
 # A first line that already answers directly.
 _DIRECT = re.compile(r"^\W*(?:yes|no|both|neither|only|all|none|not|\d)\b", re.I)
@@ -56,22 +61,37 @@ def cited_lines(answer: Answer) -> dict[str, list[str]]:
     return by_role
 
 
-def _holds(line: str, stems: Collection[str], numbers: Collection[str]) -> bool:
-    """Whether `line` uses every stem ("fund" in "Funded", "annually" in "Annual") and every number."""
+# What may follow a question's word in a template's ("fund": "funded", "annual": "annually"); "doctor" is
+# not "doctorate"
+_ENDINGS = frozenset({"", "s", "es", "d", "ed", "ing", "er", "ers", "ly", "al", "ally", "e", "ion", "ions", "ment"})
+
+Terms = Sequence[frozenset[str]]  # each word asked, as the stems that say it (its own and its synonyms')
+
+
+def _uses(said: Sequence[str], stems: frozenset[str]) -> bool:
+    return any(
+        stem(w) == s
+        or root(w) == root(s)
+        or (w.startswith(s) and w[len(s) :] in _ENDINGS)
+        or (s.startswith(w) and s[len(w) :] in _ENDINGS)
+        for w in said
+        for s in stems
+    )
+
+
+def _holds(line: str, terms: Terms, numbers: Collection[str]) -> bool:
+    """Whether `line` says every term and every number ("2" or "two")."""
     said = words(line)
-    said_stems = {stem(w) for w in said}
-    return all(
-        s in said_stems or any(w.startswith(s) or (len(w) >= 5 and s.startswith(w)) for w in said) for s in stems
-    ) and all(n in said or _NUMBER_WORDS.get(n) in said for n in numbers)
+    return all(_uses(said, t) for t in terms) and all(n in said or _NUMBER_WORDS.get(n) in said for n in numbers)
 
 
-def _stems(subject: Sequence[str]) -> set[str]:
-    return {stem(w) for w in subject if not w.isdigit()}
+def _terms(subject: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> list[frozenset[str]]:
+    return [frozenset(stem(a) for a in (w, *synonyms.get(w, ()))) for w in subject if not w.isdigit()]
 
 
-def _said_by_all(answer: Answer, roles: Collection[str], stems: set[str], numbers: Collection[str]) -> bool:
+def _said_by_all(answer: Answer, roles: Collection[str], terms: Terms, numbers: Collection[str]) -> bool:
     lines = cited_lines(answer)
-    return bool(stems) and all(any(_holds(line, stems, numbers) for line in lines.get(role, ())) for role in roles)
+    return bool(terms) and all(any(_holds(line, terms, numbers) for line in lines.get(role, ())) for role in roles)
 
 
 def settle(
@@ -81,31 +101,45 @@ def settle(
     subject: Sequence[str],
     numbers: Collection[str],
     said: Mapping[str, Sequence[str]],
+    synonyms: Mapping[str, Sequence[str]],
 ) -> Answer:
     """The answer to the yes/no `question`, its first word checked against its own cited lines: `subject`
     is the question's words of substance and `numbers` the numbers it asks about, neither counting its
-    role mentions; `said` is every line each role's template has.
+    role mentions; `said` is every line each role's template has, `synonyms` the words that say a word too.
 
     - "Yes" first when a cited line of every role in `roles` holds all of it, also in place of a "No"
       those lines contradict ("No, not in those words: ..." over "Funded by the employer for the MSc");
     - "No" when the one role's cited line names the subject with another number and no line of its
-      template has that number ("safeguarding adults level 3?" over "Safeguarding Adults (Level 2)").
+      template has that number ("safeguarding adults level 3?" over "Safeguarding Adults (Level 2)");
+    - "No" in place of a bare "Yes" when no cited line says any word asked and no line of the template
+      says them all ("has to be a doctor, right?" over "Doctorate, Master's degree or equivalent").
     Any other answer is kept as it is."""
-    stems = _stems(subject)
-    if answer.declined or not answer.citations or not roles or not stems or _UNSURE.search(question):
+    terms = _terms(subject, synonyms)
+    if answer.declined or not answer.citations or not roles or not terms or _UNSURE.search(question):
         return answer
     first, _, rest = answer.text.partition("\n")
+    if re.match(r"^\W*yes\W*$", first, re.I) and _REQUEST.match(question) and rest.strip():
+        return replace(answer, text=rest)
     # a bare "No" or one that only found no entry in the question's words; not "No, not necessarily: ..."
     plain_no = re.match(r"^\W*no(?:\W*$|, not in those words\b)", first, re.I) and not _MARK.search(first)
-    plain_yes = re.match(r"^\W*yes\b", first, re.I) and not _MARK.search(first)
-    if numbers and len(roles) == 1 and (not _DIRECT.match(first) or plain_yes):
+    plain_yes = re.match(r"^\W*yes\W*$", first, re.I)
+    if len(roles) == 1:
         role = next(iter(roles))
-        named = [line for line in cited_lines(answer).get(role, ()) if _holds(line, stems, ())]
-        if named and not any(_holds(line, stems, numbers) for line in said.get(role, ())):
+        cited = cited_lines(answer).get(role, [])
+        anywhere = any(_holds(line, terms, numbers) for line in said.get(role, ()))
+        named = any(_holds(line, terms, ()) for line in cited)
+        if numbers and (not _DIRECT.match(first) or plain_yes) and not anywhere and named:
             kind = "level" if re.search(rf"\blevel\s*(?:{'|'.join(numbers)})\b", question, re.I) else "figure"
             lead = f"No: the template gives a different {kind}."
             return replace(answer, text=f"{lead}\n{rest}" if plain_yes else f"{lead}\n{answer.text}")
-    if (_DIRECT.match(first) and not plain_no) or not _said_by_all(answer, roles, stems, numbers):
+        if (
+            plain_yes
+            and _ASKED_YES_NO.match(question)  # not "Recruiting an EW - what are the essential requirements?"
+            and not anywhere
+            and not any(_uses(words(line), t) for line in cited for t in terms)
+        ):
+            return replace(answer, text=f"No.\n{rest}")
+    if (_DIRECT.match(first) and not plain_no) or not _said_by_all(answer, roles, terms, numbers):
         return answer
     if plain_no and _PLACES.search(question):
         return answer

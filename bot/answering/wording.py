@@ -113,3 +113,17 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+_ROOT_ENDINGS = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "ly", "al", "e")
+
+
+def root(word: str) -> str:
+    """A word's root, to tell words of one family ("interpreters", "interpreting"; "custody", "custodial")
+    from words that only start alike ("doctor", "doctorate")."""
+    word = word.lower().removesuffix("'s")
+    for ending in _ROOT_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            word = word[: -len(ending)]
+            break
+    return word[:-1] + "i" if word.endswith("y") else word
