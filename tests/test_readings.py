@@ -708,3 +708,29 @@ def test_an_entry_named_in_a_roles_own_words_and_where_it_is_listed(family_runti
     assert (
         answer.text.startswith("No") and "Diploma of the Faculty of Sexual and Reproductive Healthcare" in answer.text
     )
+
+
+def test_a_reading_that_names_what_it_answers_beats_the_nearest_passages(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "leadership stuff for the ACP?")
+    assert "Lead the clinical education of the multidisciplinary team" in answer.text
+    # everyday words for the templates' own
+    answer = ask_turns(family_runtime, "resus - what's in the ED ACP template?")
+    assert "Lead the resuscitation of adults and children" in answer.text and "Advanced Life Support" in answer.text
+    answer = ask_turns(family_runtime, "safeguarding kids - what's in the sexual health nurse template?")
+    assert "Safeguarding Children (Level 3)" in answer.text
+    answer = ask_turns(family_runtime, "what does the crisis support worker template say about aggression or violence?")
+    assert "Breakaway training" in answer.text
+    # a part answered from the nearest passages is still answered beside the others
+    answer = ask_turns(
+        family_runtime,
+        "Two questions: does a transport assistant need a driving licence, and how often is their learning reviewed?",
+    )
+    assert "Full UK driving licence" in answer.text and "Frequency required" in answer.text
+
+
+def test_the_message_as_a_whole_does_not_take_its_context_for_the_subject(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime,
+        "I'm new to the team as a strategic manager. What are the key components of my role according to the template?",
+    )
+    assert "workforce planning and development" in answer.text and "says about team" not in answer.text

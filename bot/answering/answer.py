@@ -82,6 +82,9 @@ class Answer:
     # False when the answer's subject is not something the templates speak of: a reading of the
     # question that the templates do not support (the engine then tries another reading).
     grounded: bool = True
+    # True when it gives the passages nearest the question in meaning, not what a reading of it names: a
+    # reading that names what it answers is preferred
+    nearest: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +128,7 @@ def combine(answers: list[Answer]) -> Answer | None:
         tuple(dict.fromkeys(s for a in reversed(answers) for s in a.suggestions))[:3],
         next((a.table for a in answers if a.table), ()),
         all(a.grounded for a in answers),
+        all(a.nearest for a in answers),
     )
 
 

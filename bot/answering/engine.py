@@ -128,6 +128,7 @@ class Reading:
     parts: tuple[str, ...]
     mode: str = "rules"
     own_vector: bool = False  # embedded itself (the last question asked again), not the message's ask
+    weight: float = 1.0  # the message as a whole, context and all, counts for less than its ask's own answers
 
 
 class VectorNeeded(Exception):
@@ -306,17 +307,19 @@ class Engine:
         ):
             context_roles = (described,)  # "the person who drives patients to appointments - what ...?"
         best: tuple[Answer, ConversationState] | None = None
+        best_support = 0.0
         asked = ask.text
         for reading in self._readings(question, ask, state):
             own = LazyVector(self, reading.parts[0], embed, None) if reading.own_vector else lazy
             found = self._answer_reading(reading, context_roles, state, own)
             if found is None:
                 continue
-            if ask.context and _names_words_of(found[0], ask.context, ask.text):
+            if ask.context and _names_words_of(found[0], ask.context, ask.text, whole=reading.weight < 1):
                 found = (replace(found[0], grounded=False), found[1])  # "No ... names band nurse gynae": misread
-            if best is None or _support(found[0]) > _support(best[0]):
+            if best is None or _support(found[0]) * reading.weight > best_support:
                 best, asked = found, next(p for p in reversed(reading.parts) if p != _LIST_THEM)
-            if _support(best[0]) >= 1.0:
+                best_support = _support(found[0]) * reading.weight
+            if best_support >= 1.0:
                 break
         assert best is not None  # the first reading always answers
         answer, new_state = best
@@ -381,7 +384,8 @@ class Engine:
                     and bool(self._subject(ask.context))
                 )
             )
-            readings.insert(0 if ask.refers_back or empty else len(readings), Reading((question,)))
+            first = ask.refers_back or empty
+            readings.insert(0 if first else len(readings), Reading((question,), weight=1.0 if first else 0.95))
         if state.theme and _SIMILAR.search(ask.text):
             # "and does the EW have anything similar?": the subject of the conversation, for the role named now
             readings.append(Reading((f"{ask.text.rstrip(' ?')} about {' and '.join(state.theme)}?",)))
@@ -398,8 +402,8 @@ class Engine:
             answer, state = self._answer_one(part, context_roles, state, lazy, reading.mode)
             answers.append(answer)
         kept = [a for a in answers if not a.declined] or answers[-1:]
-        if any(_support(a) >= 1.0 for a in kept):
-            kept = [a for a in kept if _support(a) >= 1.0]  # a part the templates do not support is left out
+        if any(a.grounded for a in kept):
+            kept = [a for a in kept if a.grounded]  # a part the templates do not support is left out
         unknown = [a for a in answers if a.topic == "unknown-role"]
         if unknown and not any(a.citations for a in kept):
             # "Is there a template for a paramedic? What are its competences?": no such template, whatever the
@@ -1190,20 +1194,27 @@ _NAMES_ABSENT = re.compile(
     r"(?:mentions|do not mention|does not mention|has no entry naming|no training entry names) (?P<what>[^.,\[\n:;]+)",
     re.IGNORECASE,
 )
+# "... what the template says about team": the subject of an answer to the message as a whole
+_NAMES_SUBJECT = re.compile(r"(?:what the template says about|competences about) (?P<what>[^.,\[\n:;]+)", re.I)
 
 
-def _names_words_of(answer: Answer, context: str, ask: str) -> bool:
-    """Whether the answer says the templates do not name words the asker wrote only as context."""
+def _names_words_of(answer: Answer, context: str, ask: str, whole: bool = False) -> bool:
+    """Whether the answer says the templates do not name words the asker wrote only as context, or, for the
+    message read as a whole (`whole`), takes only such words for its subject ("I'm new to the team as ...")."""
     only_context = set(words(context)) - set(words(ask)) - THEME_STOP
-    return any(set(words(m.group("what"))) & only_context for m in _NAMES_ABSENT.finditer(answer.text))
+    if any(set(words(m.group("what"))) & only_context for m in _NAMES_ABSENT.finditer(answer.text)):
+        return True
+    subjects = [set(words(m.group("what"))) - THEME_STOP for m in _NAMES_SUBJECT.finditer(answer.text)] if whole else []
+    return any(subject and subject <= only_context for subject in subjects)
 
 
 def _support(answer: Answer) -> float:
     """How well the templates support an answer to one reading of a question: fully when it answers, or
-    declines what no template covers (pay, an unknown role); little when its subject is not something the
-    templates speak of; not at all when nothing was found."""
+    declines what no template covers (pay, an unknown role); a little less when it gives the passages nearest
+    in meaning rather than what the reading names; little when its subject is not something the templates
+    speak of; not at all when nothing was found."""
     if answer.grounded:
-        return 1.0
+        return 0.9 if answer.nearest else 1.0
     return 0.0 if answer.declined else 0.3
 
 

@@ -169,6 +169,7 @@ def retrieve(
     preface: str | None = None,
     general_only: bool = False,
 ) -> Answer:
+    given = preface  # a preface the caller chose: an answer it meant, not only the passages nearest the question
     roles: set[str] | None = {p.role for p in profiles} if profiles else None
     if general_only:
         roles = set()
@@ -218,7 +219,9 @@ def retrieve(
             w.add(f"- {hit.passage.quote} ({where}) {markers}")
 
     cited_roles = list({o.role: o for where in placed for o, _ in where if o}.values())
-    return engine.finish(q, cited_roles, write, suggestions=engine.starter_questions())
+    answer = engine.finish(q, cited_roles, write, suggestions=engine.starter_questions())
+    # about a role's template: a reading that names what it answers there is preferred to the nearest passages
+    return replace(answer, nearest=bool(profiles) and not general_only and given is None)
 
 
 def places(engine: Context, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:
