@@ -159,7 +159,9 @@ def test_not_in_this_role_but_in_another_says_so_and_cites_the_other(model_runti
 def test_quoted_words_and_the_roles_own_template_word(model_runtime) -> None:
     answer, _ = ask(model_runtime, "is 'chair meetings' a competence for the SM?")
     # the quoted entry, and where it is in the template
-    assert answer.text.startswith("Yes.\n'Chair meetings' is a role specific competence in the **Strategic Manager**")
+    assert answer.text.startswith(
+        "Yes.\n'Chair meetings' is in the Role specific competences of the **Strategic Manager**"
+    )
     assert "Represent one's own agency" not in answer.text  # about meetings, but not chairing them
     answer, _ = ask(model_runtime, "Does the SM template mention research?")
     assert "Interpret research findings and implement them in practice" in answer.text
@@ -553,7 +555,7 @@ def test_where_a_competence_sits_and_which_templates_list_it(model_runtime) -> N
         model_runtime, "'Peer training and mentoring' - it's in the SM template, what function does it come under?"
     )
     assert answer.text.startswith(
-        "'Peer training and mentoring' is a role specific competence in the **Strategic Manager**"
+        "'Peer training and mentoring' is in the Role specific competences of the **Strategic Manager**"
     )
     assert "2. Personal and People Development" in answer.text
     answer, _ = ask(model_runtime, "Which templates include the competence 'Manage lone workers'?")

@@ -193,7 +193,8 @@ def check(
             )
         elif having:
             names = " and ".join(p.short_name for p in having)
-            lead = "No: only" if _EVERY.search(q.text) else "Only"  # "is it in both templates?"
+            # "is it in both templates?": no; "is it in any of them?": yes
+            lead = "No: only" if _EVERY.search(q.text) else "Yes: only" if _ANY.search(q.text) else "Only"
             w.add(f"{lead} the {names} template{'s list' if len(having) > 1 else ' lists'} it.")
         else:
             w.add("No.")
@@ -307,6 +308,8 @@ def _not_searched(p: RoleProfile, subject: list[str]) -> bool:
 
 
 _EVERY = re.compile(r"\b(?:both|all|each|every)\b", re.IGNORECASE)
+# "do any of the templates mention dementia?", "do either of them ...?": one is enough for a yes
+_ANY = re.compile(r"\b(?:any|either) of (?:the|them|those|these)\b|\b(?:do|does) (?:any|either)\b", re.IGNORECASE)
 BLANK = re.compile(
     r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed|filled)"
     r"|(?:do ?n[o']?t|does ?n[o']?t|do not|does not) (?:have|list|give|name)"

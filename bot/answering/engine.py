@@ -78,6 +78,7 @@ _AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivale
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\bsame\b", re.IGNORECASE)
 # A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
 # "can you pull what the template says ...")
+_OF_THEM = re.compile(r"\b(?:both|all|each|either|any|neither|none)\s+of\s+(?:them|those|these)\b", re.I)
 _YES_NO_FORM = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|but|right|hi|also)[,\s]+)*(?:is|are|does|do|did|will|would|must|should|has|have)\b"
     r"|^(?!\W*(?:can|could|would|will) you\b)[^?]*"
@@ -440,6 +441,9 @@ class Engine:
         ):
             q = understand(question, self.finder, (described,))  # "the person who drives patients to ..."
             q = replace(q, roles=RoleMatch(profiles=(described,)))
+        if q.roles.everyone and _OF_THEM.search(q.text) and len(state.roles) >= 2:
+            # "do either of them mention safe havens?": the roles the conversation is on, not every template
+            q = replace(q, roles=RoleMatch(profiles=self._roles_of(state)))
         q = self._with_context(q, state)
         if mode == "retrieve":
             answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state))
@@ -463,7 +467,7 @@ class Engine:
             answer = verdict.settle(
                 question,
                 answer,
-                {p.role for p in q.roles.profiles},
+                {p.role for p in q.roles.profiles} or set(state.roles),  # "does that level say ...?": the role before
                 self._subject(question),
                 self.finder.numbers_asked(question, {p.level for p in q.roles.profiles}),
                 self.lines_by_role,
@@ -1219,4 +1223,7 @@ def _support(answer: Answer) -> float:
 
 
 # Vague words that say where or how something is mentioned, not what: no help to keyword search.
-_VAGUE = frozenset("stuff things bits come comes coming up where say says mention mentions mentioned".split())
+_VAGUE = frozenset(
+    "stuff things bits come comes coming up where say says mention mentions mentioned appear appears appearing"
+    " feature features featured crop crops".split()
+)

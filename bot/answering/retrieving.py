@@ -220,8 +220,9 @@ def retrieve(
 
     cited_roles = list({o.role: o for where in placed for o, _ in where if o}.values())
     answer = engine.finish(q, cited_roles, write, suggestions=engine.starter_questions())
-    # about a role's template: a reading that names what it answers there is preferred to the nearest passages
-    return replace(answer, nearest=bool(profiles) and not general_only and given is None)
+    # passages of roles' templates: a reading that names what it answers there is preferred to the nearest ones
+    # (not when the question's own words are in them: "Yes. The template says:", "Both: ...")
+    return replace(answer, nearest=given is None and preface is None and any(h.passage.role for h in relevant))
 
 
 def places(engine: Context, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleProfile | None, SourceRef]]:

@@ -17,7 +17,7 @@ from knowledge.records import RoleProfile
 
 from . import compose, lists, themes
 from .answer import ABSTRACT_LIMIT, Answer, list_items, shorten
-from .competences import alternatives
+from .competences import SECTION_TITLES, alternatives
 from .understanding import Question
 from .wording import sections_named
 
@@ -123,9 +123,9 @@ def locate(
             verb = "lists" if len(chosen) == 1 else "list"
             w.add(f"{len(chosen)} of the {len(ctx.kb.profiles)} templates {verb} '{chosen[0][1].title}':")
         for p, c in chosen:
-            section = {"core": "core", "role-specific": "role specific", "locality-specific": "locality specific"}
+            # where a reader finds it: the table by its name, then the principle and function it is under
             w.add(
-                f"'{c.title}' is a {section.get(c.section, c.section)} competence in the **{p.short_name}**"
+                f"'{c.title}' is in the {SECTION_TITLES.get(c.section, c.section)} of the **{p.short_name}**"
                 f" template, under the principle {c.principle}, reference function '{c.function}'."
                 f" {w.cite(p, c.source, c.title)}"
             )

@@ -25,6 +25,9 @@ _ASKED_YES_NO = re.compile(r"^\W*(?:is|are|does|do|did|will|would|must|should|ha
 # "Could you check what experience ...?", "Can the bot tell me ...?": a request, which no "Yes" answers
 _REQUEST = re.compile(r"^\W*(?:can|could|would|will)\s+(?:you|u|the bot|rolebot|someone|anyone|somebody)\b", re.I)
 
+# Parts of a template named to say where to look ("does the level 8 descriptor say anything about ...?")
+_DOCUMENT_PARTS = frozenset({"descriptor", "descriptors", "description", "scope", "wording", "text"})
+
 # A first line that already answers directly.
 _DIRECT = re.compile(r"^\W*(?:yes|no|both|neither|only|all|none|not|\d)\b", re.I)
 
@@ -114,7 +117,7 @@ def settle(
     - "No" in place of a bare "Yes" when no cited line says any word asked and no line of the template
       says them all ("has to be a doctor, right?" over "Doctorate, Master's degree or equivalent").
     Any other answer is kept as it is."""
-    terms = _terms(subject, synonyms)
+    terms = _terms([w for w in subject if w not in _DOCUMENT_PARTS], synonyms)
     if answer.declined or not answer.citations or not roles or not terms or _UNSURE.search(question):
         return answer
     first, _, rest = answer.text.partition("\n")

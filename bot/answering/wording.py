@@ -45,6 +45,7 @@ THEME_STOP = frozenset(
     responsible responsibility responsibilities carry carries carried setting anyone anybody
     true false correct wrong makes making long
     similar equivalent likewise itself themselves himself herself actually really exactly specifically even
+    two three four five six seven eight nine ten eleven twelve
     """.split()
 )
 
@@ -115,15 +116,16 @@ def stem(word: str) -> str:
     return word
 
 
-_ROOT_ENDINGS = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "ly", "al", "e")
+_ROOT_ENDINGS = ("ations", "ation", "ions", "ion", "ings", "ing", "ers", "er", "ed", "es", "s", "ly", "al", "e")
 
 
 def root(word: str) -> str:
     """A word's root, to tell words of one family ("interpreters", "interpreting"; "custody", "custodial")
     from words that only start alike ("doctor", "doctorate")."""
     word = word.lower().removesuffix("'s")
-    for ending in _ROOT_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            word = word[: -len(ending)]
+    for _ in range(4):  # to where no ending is left: "commissioning" and "commission" meet
+        cut = next((e for e in _ROOT_ENDINGS if word.endswith(e) and len(word) - len(e) >= 4), None)
+        if cut is None:
             break
+        word = word[: -len(cut)]
     return word[:-1] + "i" if word.endswith("y") else word
