@@ -198,3 +198,21 @@ def test_a_message_that_only_says_how_to_answer() -> None:
     assert instructions_only("put them as a numbered list, titles only") == {"list"}
     assert instructions_only("number first, then the EW's core competences") == set()
     assert instructions_only("what training does an EW need?") == set()
+
+
+def test_a_statement_before_so_or_does_that_mean_is_context() -> None:
+    ask = find_ask(
+        "The core competences table in the strategic manager template says 'for all Level 7 Roles' so is the"
+        " strategic manager actually a level 7 role?"
+    )
+    assert ask.parts == ("is the strategic manager actually a level 7 role?",) and "Level 7 Roles" in ask.context
+    ask = find_ask(
+        "My template says Common/Core Competences for all Level 3 Roles, does that mean the EW is a level 3 job?"
+    )
+    assert ask.parts == (f"{CLAIM}the EW is a level 3 job?",)
+    ask = find_ask(
+        "Before I challenge that at the meeting, does the TA template say anything about basic life support?"
+    )
+    assert ask.parts == ("does the TA template say anything about basic life support?",)
+    # a clause that only names a time or a condition the question depends on ("as the TA is level 3") stays
+    assert find_ask("As the transport assistant is a level 3 role, can they work without supervision?").context == ""

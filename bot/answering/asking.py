@@ -103,6 +103,17 @@ _LEADING_CLAUSE = re.compile(
     r"|which|how|where|who|when)\b)",
     re.IGNORECASE,
 )
+# "The core table says 'for all Level 7 Roles' so is the SM actually a level 7 role?": the statement is context
+_THEREFORE = re.compile(
+    r"^(?P<lead>[^?]{12,}?)[,;]?\s+(?:and\s+)?(?:so|therefore)\s+(?=(?:is|are|does|do|did|can|could|should|must|will"
+    r"|would|has|have|what|which|how|where|who)\b)",
+    re.IGNORECASE,
+)
+# "My template says ... Level 3 Roles, does that mean the EW is a level 3 job?": the claim after it is asked
+_DOES_THAT_MEAN = re.compile(
+    r"^(?P<lead>[^?]{12,}?)[,;:–-]?\s+(?:so\s+)?(?:does|do|would)\s+(?:that|this|it)\s+mean\s+(?:that\s+)?(?=\S)",
+    re.IGNORECASE,
+)
 _INSTRUCTION_WORDS = (
     r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well|per|each|one|line|role|which"
     r"|ones|what|is|are|they)\b"
@@ -473,9 +484,13 @@ def find_ask(message: str) -> Ask:
         strip_purpose(re.sub(r"^\W*(?:and )?(?:if (?:not|so|yes|no)|otherwise)\W+", "", a, flags=re.I)) for a in asks
     ]
     for i, a in enumerate(cleaned):
-        if (opening := _LEADING_CLAUSE.match(a)) and len(a[opening.end() :].split()) >= 4:
+        opening = _LEADING_CLAUSE.match(a) or _THEREFORE.match(a)
+        if opening and len(a[opening.end() :].split()) >= 4 and not _POINTS_BACK.search(a[opening.end() :]):
             cleaned[i] = a = a[opening.end() :]
             context.append(opening.group(0).strip(" ,"))
+        elif (meaning := _DOES_THAT_MEAN.match(a)) and len(a[meaning.end() :].split()) >= 3:
+            cleaned[i] = a = f"{CLAIM}{a[meaning.end() :].rstrip(' ?')}?"
+            context.append(meaning.group("lead").strip(" ,"))
         # "does the EW template cover boundaries - like keeping professional boundaries with clients?": the
         # example is context; the message as a whole is still read when the question alone finds nothing
         if (example := _EXAMPLE.search(a)) and len(a[: example.start()].split()) >= 4:
