@@ -216,3 +216,10 @@ def test_a_statement_before_so_or_does_that_mean_is_context() -> None:
     assert ask.parts == ("does the TA template say anything about basic life support?",)
     # a clause that only names a time or a condition the question depends on ("as the TA is level 3") stays
     assert find_ask("As the transport assistant is a level 3 role, can they work without supervision?").context == ""
+
+
+def test_who_is_asking_before_the_question_is_context() -> None:
+    ask = find_ask("As commissioner I'd like to see what the SM template says about stakeholders")
+    assert ask.parts == ("I'd like to see what the SM template says about stakeholders",)
+    assert ask.context == "As commissioner"
+    assert find_ask("As a preceptor, what does the CP template say about students?").context == "As a preceptor"

@@ -103,6 +103,12 @@ _LEADING_CLAUSE = re.compile(
     r"|which|how|where|who|when)\b)",
     re.IGNORECASE,
 )
+# "As commissioner I'd like to see ...", "As a preceptor, what does ...?": who is asking is context
+_AS_ASKER = re.compile(
+    r"^\W*as (?:an? |the |your |their |our )?(?:[\w&'-]+ ){0,2}[\w&'-]+,?\s+"
+    r"(?=(?:i|i'd|i'm|id|im|we|what|whats|what's|which|how|where)\b)",
+    re.IGNORECASE,
+)
 # "The core table says 'for all Level 7 Roles' so is the SM actually a level 7 role?": the statement is context
 _THEREFORE = re.compile(
     r"^(?P<lead>[^?]{12,}?)[,;]?\s+(?:and\s+)?(?:so|therefore)\s+(?=(?:is|are|does|do|did|can|could|should|must|will"
@@ -484,7 +490,7 @@ def find_ask(message: str) -> Ask:
         strip_purpose(re.sub(r"^\W*(?:and )?(?:if (?:not|so|yes|no)|otherwise)\W+", "", a, flags=re.I)) for a in asks
     ]
     for i, a in enumerate(cleaned):
-        opening = _LEADING_CLAUSE.match(a) or _THEREFORE.match(a)
+        opening = _LEADING_CLAUSE.match(a) or _THEREFORE.match(a) or _AS_ASKER.match(a)
         if opening and len(a[opening.end() :].split()) >= 4 and not _POINTS_BACK.search(a[opening.end() :]):
             cleaned[i] = a = a[opening.end() :]
             context.append(opening.group(0).strip(" ,"))
