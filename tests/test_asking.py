@@ -223,3 +223,8 @@ def test_who_is_asking_before_the_question_is_context() -> None:
     assert ask.parts == ("I'd like to see what the SM template says about stakeholders",)
     assert ask.context == "As commissioner"
     assert find_ask("As a preceptor, what does the CP template say about students?").context == "As a preceptor"
+
+
+def test_a_sentence_that_only_says_what_the_answer_is_for_is_context() -> None:
+    ask = find_ask("what's the NOS code for 'Manage lone workers'? need it for the training database")
+    assert ask.parts == ("what's the NOS code for 'Manage lone workers'?",)

@@ -759,3 +759,14 @@ def test_a_yes_no_about_the_level_descriptor(model_runtime) -> None:
         model_runtime, "Does the level 8 descriptor for the strategic manager say anything about commissioning?"
     )
     assert answer.text.startswith("Yes.") and "commissioning role" in answer.text
+
+
+def test_nos_codes_are_not_in_the_templates(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "what's the NOS code for 'Manage lone workers'? need it for the training database"
+    )
+    assert answer.declined and not answer.citations
+    answer = ask_turns(
+        family_runtime, "How many statutory and mandatory courses are listed for the crisis support worker?"
+    )
+    assert answer.text.startswith("8 ")

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from bot.answering.understanding import RoleFinder, rewrite, understand, words
+from bot.answering.understanding import RoleFinder, rewrite, training_fields, understand, words
 from knowledge import default_dir
 from knowledge.records import KnowledgeBase
 
@@ -284,3 +284,9 @@ def test_a_principle_is_named_by_its_own_words_or_a_part_no_other_principle_shar
     # a one-word part ("protection", "security") is not enough, nor words of two principles apart
     assert principle_in("what about protection?", phrases) is None
     assert principle_in("health checks and promotion", phrases) is None
+
+
+def test_courses_of_a_named_training_field_are_that_field() -> None:
+    assert training_fields("how many statutory and mandatory courses are listed?") == ("statutory_mandatory",)
+    assert set(training_fields("statutory and informal courses?")) == {"statutory_mandatory", "informal"}
+    assert training_fields("what courses does the EW do?") == ("informal",)

@@ -78,9 +78,11 @@ _PURPOSE = re.compile(
     r"|(?:the )?number first\b[^?.!]*|(?:and )?(?:then )?list them\b[^?.!]*|in bullet points?\b[^?.!]*"
     r"|and (?:what|which) (?:are|were) (?:they|those|these)\b[^?.!]*|and what (?:is|was) it\W*$"
     r"|(?:thanks|thank you|cheers|(?<!the )(?-i:ta)|pls|please)\W*$"
-    r"|(?:i|we) (?:need|want) (?:it|this|them|these|that) for\b[^?.!]*)",  # "... i need it for the induction pack"
+    r"|(?:(?:i|we) )?(?:need|want) (?:it|this|them|these|that) for\b[^?.!]*)",  # "... i need it for the induction pack"
     re.IGNORECASE,
 )
+# "need it for the training database": a sentence that only says what the answer is for
+_FOR_WHAT = re.compile(r"^\W*(?:(?:i|we) )?(?:need|want) (?:it|this|them|these|that) for\b[^?]*$", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
 _TRAILING_WANTS = re.compile(
     r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list|items|entries)|one (?:per|a) line"
@@ -440,6 +442,9 @@ def find_ask(message: str) -> Ask:
             context.append(sentence)  # "Many thanks, / Ruth / CRHT Business Support": the signature, to the end
             signature.append(sentence)
             signed = asks != []
+            continue
+        if len(parts) > 1 and _FOR_WHAT.match(sentence):
+            context.append(sentence)  # "need it for the training database": what the answer is for
             continue
         if _ONLY_A_REQUEST.match(sentence) and len(parts) > 1:
             context.append(sentence)  # "Can you help?", "Could you check?": asks nothing of its own

@@ -748,7 +748,7 @@ class Engine:
             return replies.decline(self, q, profiles)
         if _SALARY.search(q.text) and not _TRAINING_COSTS.search(q.text):
             return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
-        if any(r.search(q.text) for r in (_PRICE, _LOCAL_CONTACT, _ROLE_BAND, _INTERVIEW)):
+        if any(r.search(q.text) for r in (_PRICE, _LOCAL_CONTACT, _ROLE_BAND, _INTERVIEW, _NOS_CODE)):
             # "how much does the foundation degree cost?", "who do I contact at my trust to book it?", "what
             # band is the CSW?": no template gives prices, local contacts or a role's Agenda for Change band
             return replies.decline(self, q, profiles)
@@ -1132,6 +1132,12 @@ _LOCAL_CONTACT = re.compile(
     re.I,
 )
 _INTERVIEW = re.compile(r"\binterview questions?\b|\bquestions to ask (?:at|in) (?:the |an )?interview\b", re.I)
+# "what's the NOS code for 'Manage lone workers'?": the templates list each standard by its title only
+_NOS_CODE = re.compile(
+    r"\b(?:nos|competence|standard|sfh)s?\s+(?:codes?|ref(?:erence)? numbers?|numbers?)\b"
+    r"|\bcodes?\s+(?:for|of)\s+(?:the\s+)?(?:nos|competences?|standards?|['‘’\"“”])",
+    re.I,
+)
 # "'Manage lone workers'": an entry's title quoted
 _QUOTED = re.compile(r"['‘’\"“”][^'‘’\"“”]{8,}['‘’\"“”]")
 # "what Agenda for Change band is the ACP?": a role's band (not how levels and bands relate)

@@ -834,7 +834,11 @@ def topics_of(text: str) -> list[str]:
 
 
 def training_fields(text: str) -> tuple[str, ...]:
-    return tuple(name for name, pattern in _TRAINING_FIELDS if pattern.search(text))
+    found = tuple(name for name, pattern in _TRAINING_FIELDS if pattern.search(text))
+    if "informal" in found and len(found) > 1 and not re.search(r"\binformal\b", text, re.IGNORECASE):
+        # "statutory and mandatory courses": the courses of the field named, not informal learning too
+        found = tuple(name for name in found if name != "informal")
+    return found
 
 
 def understand(question: str, finder: RoleFinder, context_roles: Sequence[RoleProfile] = ()) -> Question:
