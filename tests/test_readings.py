@@ -770,3 +770,17 @@ def test_nos_codes_are_not_in_the_templates(family_runtime) -> None:
         family_runtime, "How many statutory and mandatory courses are listed for the crisis support worker?"
     )
     assert answer.text.startswith("8 ")
+
+
+def test_how_many_of_the_roles_and_whether_all_of_them_have_it(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "How many of the ten roles are at level 4?")
+    assert answer.text.startswith("2 of the 10")
+    assert cited(family_runtime, answer) == {"Engagement Worker", "Senior Crisis Support Worker"}
+    answer = ask_turns(family_runtime, "tl ew and scsw all have manage lone workers?")
+    assert answer.text.startswith("Yes")
+    # "identical" compares; it is no subject ("Identify ..." is not "identical")
+    answer = ask_turns(
+        family_runtime,
+        "EW and senior crisis support worker are both level 4 so do they have identical core competences?",
+    )
+    assert answer.text.startswith("No, they differ.")

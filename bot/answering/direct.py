@@ -40,7 +40,8 @@ WHICH_ROLE = re.compile(
     r"|\bwho (?:does|would)\b(?!\s+(?:the|a|an|my|our|their|this|that|her|his)\s[^?]{0,50}"
     r"\b(?:work|report|liaise|care|look)\w*\s+(?:with|alongside|to|for|after)\b)"
     r"|\bwhich role\b"
-    r"|\bhow many (?:of the )?(?:roles|jobs|profiles|templates|posts)"
+    r"|\bhow many (?:of (?:the |these |those |your )?)?(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?"
+    r"(?:roles|jobs|profiles|templates|posts)"
     r" (?!(?:are|is) (?:there|loaded|covered|available)\b|(?:do|does|have|has|can) (?:you|it|the bot|rolebot)\b)",
     re.IGNORECASE,
 )
@@ -54,6 +55,9 @@ _TERSE_CHECK = re.compile(
     r"|(?:^|[-:–]\s*)any\b"
     # "SM - peer mentoring in there?? y/n", "The CSW profile say something about interpreters?"
     r"|\byes or no\W*$|\bin there\W*$|\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$"
+    # "tl ew and scsw all have manage lone workers?"
+    r"|^(?![^?]*\b(?:what|whats|what's|which|who|how|where|when|why)\b)[^?]*"
+    r"\b(?:all|both|each) (?:have|has|need|include|list)\b[^?]*\?\s*$"
     # a claim with a tag: "SM is lvl 7 yeah?", "..., correct?", "... isn't it?", "so that's a level 7 post then?"
     r"|^(?!\s*(?:list|show|tell|give)\b)(?![^?]*\b(?:what|whats|what's|which|who|whom|how|where|when|why)\b)[^?]*"
     r"(?:\b(?:right|correct|yeah|yes|true|then|innit|is that (?:right|correct|true|so))"

@@ -75,7 +75,7 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
 _AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now)\b", re.IGNORECASE)
-_SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\bsame\b", re.IGNORECASE)
+_SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\b(?:same|identical|alike)\b", re.I)
 # A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
 # "can you pull what the template says ...")
 _OF_THEM = re.compile(r"\b(?:both|all|each|either|any|neither|none)\s+of\s+(?:them|those|these)\b", re.I)

@@ -612,7 +612,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:which|what) (?:role )?(?:roles|jobs|templates|profiles)\b"
         r"|list (?:the |all (?:the )?|all of the )?(?:role )?(?:roles|templates|profiles)"
         r"|how many (?:role )?(?:profile )?(?:templates|roles|profiles)\b"
-        r"|how many of the (?:roles|templates|profiles|jobs)\b"
+        r"|how many of (?:the |these |those |your )?(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?"
+        r"(?:roles|templates|profiles|jobs)\b"
         r"|\b(?:roles|templates|profiles) in (?:the )?order of\b"
         r"|roles? (?:do you|can you) (?:cover|know|have)|(?:which|what) roles? (?:are|is) (?:there|covered|available)"
         r"|do you (?:have|know|cover) (?:a |any )?(?:template|profile)s?\b",
@@ -642,7 +643,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "compare",
         r"\bcompar|\bdifferen|\bdiffer\b|\bvs\.?\b|\bversus\b|\bside by side\b|\bin common\b|\bshare[ds]?\b"
-        r"|\bboth\b.*\b(?:need|have|require)|\bsame\b"
+        r"|\bboth\b.*\b(?:need|have|require)|\bsame\b|\bidentical\b|\balike\b"
         r"|\bthat (?:the |an? )?[\w ]{1,40}? (?:does ?n[o'’]t|does not|do ?n[o'’]t|has ?n[o'’]t)\b"
         r"|\bthat (?:are|is) ?(?:n[o'’]t|not) (?:in|on|listed (?:in|for)) (?:the |an? )?[\w ]{1,40}?'?s?\b"
         r"|\b(?:those|these)\b.*\b(?:also|too|as well)\b|\b(?:also|too|as well)\b.*\b(?:those|these)\b"

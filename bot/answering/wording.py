@@ -45,6 +45,7 @@ THEME_STOP = frozenset(
     responsible responsibility responsibilities carry carries carried setting anyone anybody
     true false correct wrong makes making long
     similar equivalent likewise itself themselves himself herself actually really exactly specifically even
+    identical identically alike
     two three four five six seven eight nine ten eleven twelve
     """.split()
 )
