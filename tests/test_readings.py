@@ -742,6 +742,9 @@ def test_where_a_subject_appears_and_whether_any_template_has_it(family_runtime)
     assert {"Crisis Support Worker", "Senior Crisis Support Worker", "Transport Assistant"} <= cited(
         family_runtime, answer
     )
+    # "where does it appear" asks for every place, not the one competence that names it
+    answer = ask_turns(family_runtime, "where does lone working appear in the engagement worker template?")
+    assert "Manage lone workers" in answer.text and "Lone working (under Informal learning)" in answer.text
     answer = ask_turns(family_runtime, "Do any of the templates mention dementia?")
     assert answer.text.startswith("Yes: only the Transport Assistant template")
     answer = ask_turns(family_runtime, "which section of the SM template covers chairing meetings")

@@ -85,12 +85,13 @@ _YES_NO_FORM = re.compile(
     r"\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$",
     re.IGNORECASE,
 )
-# "where does X sit?", "which principle is X under?", "is X core or role specific?"
+# "where does X sit?", "which principle is X under?", "is X core or role specific?": where a competence sits
+# (not "where does X appear?", which asks for every place: a theme)
 _WHERE_SITS = re.compile(
     r"\b(?:what(?:'s|s| is)?|which) (?:the |its )?(?:underpinning principle|ref(?:erence)? function)\b"
     r"|\b(?:which|what) (?:part|section|table|principle|underpinning principle|function|reference function|area|heading"
     r"|group|category|bit)\b|\bwhere (?:does|do|is|are|would)\b[^?]{0,100}\b(?:sit|sits|come|comes|fall|falls|go|goes"
-    r"|listed|found|appear|appears)\b|\b(?:come|comes|fall|falls|sit|sits|listed) under\b|\bcore or role[- ]specific\b"
+    r"|listed|found)\b|\b(?:come|comes|fall|falls|sit|sits|listed) under\b|\bcore or role[- ]specific\b"
     r"|\bunder which\b",
     re.IGNORECASE,
 )
@@ -1146,7 +1147,12 @@ _ROLE_BAND = re.compile(
     r"|relate|map|correspond|match)\b)",
     re.I,
 )
-_ABOUT = re.compile(r"\b(?:about|on|around|regarding|concerning)\b", re.I)
+# What the subject follows: "... say about X", "where does X appear?"
+_ABOUT = re.compile(
+    r"\b(?:about|on|around|regarding|concerning)\b"
+    r"|\bwhere (?:does|do|is|are)\b(?=[^?]*\b(?:appear|appears|mentioned|come up|comes up|feature|features)\b)",
+    re.I,
+)
 _PRODUCE = re.compile(
     r"^\s*(?:can|could|would|will) you (?:please )?(?:write|draft|create|make|produce|generate|book|send|email|suggest"
     r"|come up with|think of|design)\b",

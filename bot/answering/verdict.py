@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .answer import Answer
 from .understanding import words
@@ -71,21 +72,44 @@ _ENDINGS = frozenset({"", "s", "es", "d", "ed", "ing", "er", "ers", "ly", "al", 
 Terms = Sequence[frozenset[str]]  # each word asked, as the stems that say it (its own and its synonyms')
 
 
-def _uses(said: Sequence[str], stems: frozenset[str]) -> bool:
+@dataclass(frozen=True)
+class _Said:
+    """A line's words, their stems and roots, worked out once per line."""
+
+    words: tuple[str, ...]
+    stems: frozenset[str]
+    roots: frozenset[str]
+
+
+@lru_cache(maxsize=8192)
+def _said(line: str) -> _Said:
+    found = tuple(words(line))
+    return _Said(found, frozenset(stem(w) for w in found), frozenset(root(w) for w in found))
+
+
+@lru_cache(maxsize=4096)
+def _root(word: str) -> str:
+    return root(word)
+
+
+def _uses(said: _Said, stems: frozenset[str]) -> bool:
     return any(
-        stem(w) == s
-        or root(w) == root(s)
-        or (w.startswith(s) and w[len(s) :] in _ENDINGS)
-        or (s.startswith(w) and s[len(w) :] in _ENDINGS)
-        for w in said
+        s in said.stems
+        or _root(s) in said.roots
+        or any(
+            (w.startswith(s) and w[len(s) :] in _ENDINGS) or (s.startswith(w) and s[len(w) :] in _ENDINGS)
+            for w in said.words
+        )
         for s in stems
     )
 
 
 def _holds(line: str, terms: Terms, numbers: Collection[str]) -> bool:
     """Whether `line` says every term and every number ("2" or "two")."""
-    said = words(line)
-    return all(_uses(said, t) for t in terms) and all(n in said or _NUMBER_WORDS.get(n) in said for n in numbers)
+    said = _said(line)
+    return all(_uses(said, t) for t in terms) and all(
+        n in said.words or _NUMBER_WORDS.get(n) in said.words for n in numbers
+    )
 
 
 def _terms(subject: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> list[frozenset[str]]:
@@ -129,17 +153,20 @@ def settle(
     if len(roles) == 1:
         role = next(iter(roles))
         cited = cited_lines(answer).get(role, [])
-        anywhere = any(_holds(line, terms, numbers) for line in said.get(role, ()))
+
+        def anywhere() -> bool:  # some line of the template says it all (looked at only when it matters)
+            return any(_holds(line, terms, numbers) for line in said.get(role, ()))
+
         named = any(_holds(line, terms, ()) for line in cited)
-        if numbers and (not _DIRECT.match(first) or plain_yes) and not anywhere and named:
+        if numbers and (not _DIRECT.match(first) or plain_yes) and named and not anywhere():
             kind = "level" if re.search(rf"\blevel\s*(?:{'|'.join(numbers)})\b", question, re.I) else "figure"
             lead = f"No: the template gives a different {kind}."
             return replace(answer, text=f"{lead}\n{rest}" if plain_yes else f"{lead}\n{answer.text}")
         if (
             plain_yes
             and _ASKED_YES_NO.match(question)  # not "Recruiting an EW - what are the essential requirements?"
-            and not anywhere
-            and not any(_uses(words(line), t) for line in cited for t in terms)
+            and not any(_uses(_said(line), t) for line in cited for t in terms)
+            and not anywhere()
         ):
             return replace(answer, text=f"No.\n{rest}")
     if (_DIRECT.match(first) and not plain_no) or not _said_by_all(answer, roles, terms, numbers):
