@@ -228,3 +228,9 @@ def test_who_is_asking_before_the_question_is_context() -> None:
 def test_a_sentence_that_only_says_what_the_answer_is_for_is_context() -> None:
     ask = find_ask("what's the NOS code for 'Manage lone workers'? need it for the training database")
     assert ask.parts == ("what's the NOS code for 'Manage lone workers'?",)
+
+
+def test_it_in_the_question_is_the_subject_its_context_names() -> None:
+    ask = find_ask("I'm designing a short course on lone working. Where does it appear across the templates?")
+    assert ask.resolved == "Where does lone working appear across the templates?"
+    assert find_ask("Where does it appear across the templates?").resolved is None

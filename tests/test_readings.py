@@ -745,6 +745,11 @@ def test_where_a_subject_appears_and_whether_any_template_has_it(family_runtime)
     # "where does it appear" asks for every place, not the one competence that names it
     answer = ask_turns(family_runtime, "where does lone working appear in the engagement worker template?")
     assert "Manage lone workers" in answer.text and "Lone working (under Informal learning)" in answer.text
+    answer = ask_turns(
+        family_runtime, "I'm designing a short course on lone working. Where does it appear across the templates?"
+    )
+    assert {"Engagement Worker", "Crisis Support Worker", "Transport Assistant"} <= cited(family_runtime, answer)
+    assert "Working alone safely" in answer.text
     answer = ask_turns(family_runtime, "Do any of the templates mention dementia?")
     assert answer.text.startswith("Yes: only the Transport Assistant template")
     answer = ask_turns(family_runtime, "which section of the SM template covers chairing meetings")
@@ -787,3 +792,11 @@ def test_how_many_of_the_roles_and_whether_all_of_them_have_it(family_runtime) -
         "EW and senior crisis support worker are both level 4 so do they have identical core competences?",
     )
     assert answer.text.startswith("No, they differ.")
+
+
+def test_any_other_role_is_every_template_but_the_one_the_conversation_is_on(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "clinical director stat and mandatory", "is freedom to speak up in any other role's list?"
+    )
+    assert answer.text.startswith("Yes: only the Crisis Support Worker template lists it.")
+    assert "Clinical Director" not in cited(family_runtime, answer)

@@ -81,6 +81,10 @@ _PURPOSE = re.compile(
     r"|(?:(?:i|we) )?(?:need|want) (?:it|this|them|these|that) for\b[^?.!]*)",  # "... i need it for the induction pack"
     re.IGNORECASE,
 )
+# "... a short course on lone working.": what the context is about, for an "it" in the question
+_CONTEXT_SUBJECT = re.compile(
+    r"\b(?:on|about|covering|around)\s+([a-z][\w'&-]*(?:\s+[\w'&-]+){0,3}?)\s*[.;:!?]?\s*$", re.IGNORECASE
+)
 # "need it for the training database": a sentence that only says what the answer is for
 _FOR_WHAT = re.compile(r"^\W*(?:(?:i|we) )?(?:need|want) (?:it|this|them|these|that) for\b[^?]*$", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
@@ -172,6 +176,16 @@ class Ask:
         """Whether the question points into its context ("what does their template say about it?")."""
         # only the first question can point into the context: a later one points at the question before it
         return bool(self.context) and bool(_POINTS_BACK.search(self.parts[0].removeprefix(CLAIM)))
+
+    @property
+    def resolved(self) -> str | None:
+        """The question with "it" put back as the subject its context names ("I'm designing a course on lone
+        working. Where does it appear?": where does lone working appear?); None when there is none."""
+        subject = _CONTEXT_SUBJECT.search(self.context) if self.refers_back else None
+        first = self.parts[0]
+        if subject is None or not re.search(r"\bit\b", first, re.I):
+            return None
+        return re.sub(r"\bit\b", subject.group(1).strip(), first, count=1, flags=re.I)
 
     @property
     def split(self) -> bool:

@@ -309,7 +309,9 @@ def _not_searched(p: RoleProfile, subject: list[str]) -> bool:
 
 _EVERY = re.compile(r"\b(?:both|all|each|every)\b", re.IGNORECASE)
 # "do any of the templates mention dementia?", "do either of them ...?": one is enough for a yes
-_ANY = re.compile(r"\b(?:any|either) of (?:the|them|those|these)\b|\b(?:do|does) (?:any|either)\b", re.IGNORECASE)
+_ANY = re.compile(
+    r"\b(?:any|either) of (?:the|them|those|these)\b|\b(?:do|does) (?:any|either)\b|\bany other\b", re.IGNORECASE
+)
 BLANK = re.compile(
     r"\b(?:blank|empty|left out|unfilled|nothing (?:in|under|listed|filled)"
     r"|(?:do ?n[o']?t|does ?n[o']?t|do not|does not) (?:have|list|give|name)"

@@ -78,6 +78,9 @@ _AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivale
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\b(?:same|identical|alike)\b", re.I)
 # A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
 # "can you pull what the template says ...")
+_OTHER_ROLES = re.compile(
+    r"\b(?:any|the|all|every) other (?:roles?|templates?|profiles?|jobs?)\b|\bother roles\b", re.I
+)
 _OF_THEM = re.compile(r"\b(?:both|all|each|either|any|neither|none)\s+of\s+(?:them|those|these)\b", re.I)
 _YES_NO_FORM = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|but|right|hi|also)[,\s]+)*(?:is|are|does|do|did|will|would|must|should|has|have)\b"
@@ -388,6 +391,8 @@ class Engine:
             )
             first = ask.refers_back or empty
             readings.insert(0 if first else len(readings), Reading((question,), weight=1.0 if first else 0.95))
+        if ask.resolved:  # "I'm designing a course on lone working. Where does it appear?": about lone working
+            readings.insert(0, Reading((ask.resolved,)))
         if state.theme and _SIMILAR.search(ask.text):
             # "and does the EW have anything similar?": the subject of the conversation, for the role named now
             readings.append(Reading((f"{ask.text.rstrip(' ?')} about {' and '.join(state.theme)}?",)))
@@ -442,6 +447,10 @@ class Engine:
         ):
             q = understand(question, self.finder, (described,))  # "the person who drives patients to ..."
             q = replace(q, roles=RoleMatch(profiles=(described,)))
+        if _OTHER_ROLES.search(q.text) and state.roles and set(p.role for p in q.roles.profiles) <= set(state.roles):
+            # "is freedom to speak up in any other role's list?": every template but the one the conversation is on
+            others = tuple(p for p in self.kb.profiles if p.role not in state.roles)
+            q = replace(q, roles=RoleMatch(profiles=others))
         if q.roles.everyone and _OF_THEM.search(q.text) and len(state.roles) >= 2:
             # "do either of them mention safe havens?": the roles the conversation is on, not every template
             q = replace(q, roles=RoleMatch(profiles=self._roles_of(state)))
@@ -795,12 +804,17 @@ class Engine:
                 or (topic == "training" and re.search(r"\b(?:about|on|around)\b[^?]*\btraining,? or\b", q.text, re.I))
             )
             and (operation == "list" or (operation == "check" and _YES_NO_FORM.match(q.text)))
-            and q.roles.profiles
+            and (q.roles.profiles or q.roles.everyone)
             and (about := _ABOUT.search(q.text))
             and (theme := self.theme_of(q, strict=True))
         ):
             # "what does the EW template say about data and information handling?": all it says on that
             any_word = bool(re.search(r"\b\w+ (?:and|or) \w+", q.text[about.end() :])) or alternatives(q.text, theme)
+            if not q.roles.profiles and operation == "list":  # "where does lone working appear across the templates?"
+                everyone = list(self.kb.profiles)
+                described = [p for p in everyone if themes.count(p, theme, any_word=any_word)]
+                if described:
+                    return lists.which_by_theme(self, q, everyone, described, theme, any_word)
             said = [p for p in q.roles.profiles if themes.count(p, theme, any_word=any_word)]
             if said:
 
