@@ -221,6 +221,8 @@ def test_the_misread_check_can_fail(model_runtime) -> None:
     assert confident_wrong("The SM's stat and mand row looks empty - is it actually blank?", blank, grounded)
     request = Answer("Yes.\nThe Engagement Worker template lists that:")
     assert confident_wrong("Can you give me the exact Experience Required for the EW?", request, grounded)
+    # "what about the CD one?" asks the last yes/no again
+    assert not confident_wrong("what about the clinical director one?", request, grounded)
     counted = Answer("14 competences in the template\n**EW**: competences: 12 listed", roles=("EW",))
     assert confident_wrong("how many competences does the EW have?", counted, grounded)
     fine = Answer("No.\nNo competence in the Engagement Worker template mentions chairing meetings [1]")

@@ -800,3 +800,18 @@ def test_any_other_role_is_every_template_but_the_one_the_conversation_is_on(fam
     )
     assert answer.text.startswith("Yes: only the Crisis Support Worker template lists it.")
     assert "Clinical Director" not in cited(family_runtime, answer)
+
+
+def test_the_last_question_keeps_its_words_and_a_matrix_is_only_what_it_is_for(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime, "is the rehab team leader template final?", "what about the clinical director one?"
+    )
+    assert answer.text.startswith("No: its status is 'Draft'")
+    assert cited(family_runtime, answer) == {"Clinical Director"}
+    answer = ask_turns(
+        family_runtime, "training matrix: informal learning for the senior crisis support worker, titles only"
+    )
+    assert (
+        cited(family_runtime, answer) == {"Senior Crisis Support Worker"}
+        and "Coaching and mentoring skills" in answer.text
+    )

@@ -109,6 +109,11 @@ _LEADING_CLAUSE = re.compile(
     r"|which|how|where|who|when)\b)",
     re.IGNORECASE,
 )
+# "training matrix: informal learning for the senior crisis support worker, titles only": what it is for, before
+# a question of four words or more (not "training matrix: crisis services", which asks for the matrix)
+_MATRIX_LEAD = re.compile(
+    r"^\W*(?:for (?:our|my|the|a) )?(?:training|learning) matrix\s*[:–-]\s*(?=\S+(?:\s+\S+){3,})", re.I
+)
 # "As commissioner I'd like to see ...", "As a preceptor, what does ...?": who is asking is context
 _AS_ASKER = re.compile(
     r"^\W*as (?:an? |the |your |their |our )?(?:[\w&'-]+ ){0,2}[\w&'-]+,?\s+"
@@ -509,7 +514,7 @@ def find_ask(message: str) -> Ask:
         strip_purpose(re.sub(r"^\W*(?:and )?(?:if (?:not|so|yes|no)|otherwise)\W+", "", a, flags=re.I)) for a in asks
     ]
     for i, a in enumerate(cleaned):
-        opening = _LEADING_CLAUSE.match(a) or _THEREFORE.match(a) or _AS_ASKER.match(a)
+        opening = _LEADING_CLAUSE.match(a) or _THEREFORE.match(a) or _AS_ASKER.match(a) or _MATRIX_LEAD.match(a)
         if opening and len(a[opening.end() :].split()) >= 4 and not _POINTS_BACK.search(a[opening.end() :]):
             cleaned[i] = a = a[opening.end() :]
             context.append(opening.group(0).strip(" ,"))

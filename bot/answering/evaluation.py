@@ -250,6 +250,8 @@ def confident_wrong(question: str, answer: Answer, grounded: Callable[[str], boo
         last,
         re.I,
     )
-    if re.match(r"(?:Yes|No)[.,:!]", first) and _WH_FIRST.match(last) and not yes_no_clause:
+    # "what about the CD one?" after a yes/no asks that yes/no again, of another role: it is not a what-question
+    asked_again = re.match(r"^\W*(?:and\s+)?(?:what|how) about\b[^?]{0,60}\?*\s*$", last, re.I)
+    if re.match(r"(?:Yes|No)[.,:!]", first) and _WH_FIRST.match(last) and not yes_no_clause and not asked_again:
         problems.append("a yes/no to a question that asked for something")
     return problems

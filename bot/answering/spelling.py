@@ -36,6 +36,7 @@ function functions responsible responsibilities duties scope descriptor leave sa
 recruiting recruitment induction onboarding checklist through first month week next anything
 something everything explain describe mean meaning practice similar same expected expect
 reword rephrase rewrite tweak amend adapt
+final finalised draft status version latest published current
 """.split()
 # A word is left alone when it is this common in English (per million of the list's total count)...
 _COMMON = 1_000_000
