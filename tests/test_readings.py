@@ -815,3 +815,9 @@ def test_the_last_question_keeps_its_words_and_a_matrix_is_only_what_it_is_for(f
         cited(family_runtime, answer) == {"Senior Crisis Support Worker"}
         and "Coaching and mentoring skills" in answer.text
     )
+
+
+def test_whose_competence_a_quoted_title_is(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "whose competence is 'Recruit, select and keep colleagues'?")
+    assert answer.text.startswith("1 of the 10 templates lists 'Recruit, select and keep colleagues'")
+    assert cited(family_runtime, answer) == {"Service Manager"}

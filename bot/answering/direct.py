@@ -39,7 +39,7 @@ WHICH_ROLE = re.compile(
     # not "who does the perinatal boss work alongside?": who a role works with, asked of that role
     r"|\bwho (?:does|would)\b(?!\s+(?:the|a|an|my|our|their|this|that|her|his)\s[^?]{0,50}"
     r"\b(?:work|report|liaise|care|look)\w*\s+(?:with|alongside|to|for|after)\b)"
-    r"|\bwhich role\b"
+    r"|\bwhich role\b|\bwhose (?:competence|role|template|job|profile|responsibility|entry)\b"
     r"|\bhow many (?:of (?:the |these |those |your )?)?(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?"
     r"(?:roles|jobs|profiles|templates|posts)"
     r" (?!(?:are|is) (?:there|loaded|covered|available)\b|(?:do|does|have|has|can) (?:you|it|the bot|rolebot)\b)",

@@ -715,7 +715,8 @@ class Engine:
             or (
                 operation in ("which", "check")
                 and _QUOTED.search(q.text)
-                and topic in ("competences", "free", "framework", "roles")
+                # "whose competence is 'Recruit, select and keep colleagues'?": a quoted title, whatever its words
+                and (topic in ("competences", "free", "framework", "roles") or operation == "which")
             )
         ) and (
             placed := units.locate(
