@@ -821,3 +821,13 @@ def test_whose_competence_a_quoted_title_is(family_runtime) -> None:
     answer = ask_turns(family_runtime, "whose competence is 'Recruit, select and keep colleagues'?")
     assert answer.text.startswith("1 of the 10 templates lists 'Recruit, select and keep colleagues'")
     assert cited(family_runtime, answer) == {"Service Manager"}
+
+
+def test_a_job_noun_after_a_verb_is_not_an_unknown_title(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "who does the perinatal mental health service look after?",
+        "which other services does the manager have to work with?",
+    )
+    assert answer.topic != "unknown-role" and cited(family_runtime, answer) == {"Service Manager"}
+    assert "health visiting" in answer.text

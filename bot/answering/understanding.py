@@ -412,7 +412,11 @@ class RoleFinder:
                     note(self.distinct[head], at)
             elif head in _PROFESSIONS:
                 professions.append(head)
-            elif (area_said := set(words(match.group(1))) & self.area_words) and head not in self.distinct:
+            # the words of an area right before the job noun ("the crisis worker"), not across a verb ("which other
+            # services does the manager ...")
+            elif (
+                area_said := set(_adjacent_modifiers(words(match.group(1)), _GENERIC_MODIFIERS)) & self.area_words
+            ) and head not in self.distinct:
                 in_area = [
                     p
                     for p in self.profiles
