@@ -129,10 +129,12 @@ def near(
     text: str,
     roles: Sequence[str],
 ) -> Sequence[RoleProfile]:
-    """Of the roles one mention fits ("SM": a Strategic Manager and a Service Manager), those in the area
-    of work of the roles the conversation is on (`roles`); all of them when none is."""
+    """Of the roles one mention fits ("SM": a Strategic Manager and a Service Manager; "the manager"), those in
+    the area of work of the roles the conversation is on (`roles`); all of them when none is."""
     shared = any(len(finder.abbreviated(t)) > 1 for t in re.findall(r"[A-Za-z0-9&']+", text))
-    if len(found) < 2 or not shared or not roles:
+    # "the manager" after a question on the perinatal service: a mention no title is written out in
+    loose = not any(p.short_name.lower() in text.lower() for p in found)
+    if len(found) < 2 or not (shared or loose) or not roles:
         return found
 
     def area(p: RoleProfile) -> set[str]:
