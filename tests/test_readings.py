@@ -831,3 +831,11 @@ def test_a_job_noun_after_a_verb_is_not_an_unknown_title(family_runtime) -> None
     )
     assert answer.topic != "unknown-role" and cited(family_runtime, answer) == {"Service Manager"}
     assert "health visiting" in answer.text
+
+
+def test_which_roles_deal_with_or_cover_a_subject(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "which roles deal with homelessness or housing?")
+    assert answer.text.startswith("**Engagement Worker** and **Crisis Support Worker**")
+    assert "Support individuals to access emergency accommodation" in answer.text
+    answer = ask_turns(family_runtime, "Which role profile covers working under patient group directions?")
+    assert "administer medicines under a patient group direction" in answer.text.lower()

@@ -1209,7 +1209,9 @@ _ORDINAL = re.compile(
     r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
     re.I,
 )
-_MENTION = re.compile(r"\b(?:mentions?|says?|refers? to|talks? about|words? it)\b", re.I)
+_MENTION = re.compile(
+    r"\b(?:mentions?|says?|refers? to|talks? about|words? it|deals? with|covers?|involves?|handles?)\b", re.I
+)
 _ROLES_WORD = re.compile(r"\b(?:roles?|templates?|jobs?|posts?)\b", re.I)
 _LEVELS = re.compile(r"\blevels?\b|\bsenior\b|\bjunior\b", re.I)
 _SIMILAR = re.compile(r"\b(?:similar|the same|equivalent|likewise|too|as well|also|like that|that)\b", re.I)
@@ -1252,5 +1254,5 @@ def _support(answer: Answer) -> float:
 # Vague words that say where or how something is mentioned, not what: no help to keyword search.
 _VAGUE = frozenset(
     "stuff things bits come comes coming up where say says mention mentions mentioned appear appears appearing"
-    " feature features featured crop crops".split()
+    " feature features featured crop crops deal deals dealing".split()
 )
