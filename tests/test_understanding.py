@@ -290,3 +290,8 @@ def test_courses_of_a_named_training_field_are_that_field() -> None:
     assert training_fields("how many statutory and mandatory courses are listed?") == ("statutory_mandatory",)
     assert set(training_fields("statutory and informal courses?")) == {"statutory_mandatory", "informal"}
     assert training_fields("what courses does the EW do?") == ("informal",)
+
+
+def test_what_a_role_does_asked_indirectly_is_its_scope(finder: RoleFinder) -> None:
+    assert understand("where does it actually say what an engagement worker DOES all day??", finder).topic == "scope"
+    assert understand("what a strategic manager does day to day", finder).topic == "scope"

@@ -704,6 +704,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bwho (?:do|does|will|would) .{0,40}"
         r"\b(?:support|help|see)\b|\bwho (?:is|are) .{0,30}\bfor\b|"
         r"\bwhat (?:does|do|would|will) (?:an? |the )?.{0,60}\b(?:do|doing)\b|\bduties\b|\bresponsibilit"
+        r"|\bwhat (?:an?|the|our|my|their) [\w'& -]{2,60}? (?:does|do)\b(?! not)"  # "... what an EW DOES all day"
+        r"|\ball day\b"
         r"|\bscope\b|\bday[- ]to[- ]day\b|\bjob description\b|\brole involve|\binvolve\b|\bpurpose\b"
         r"|\bwhere (?:does|do|will|would|is|are) (?:an? |the |my |our )?[\w ]{0,40}?\b(?:work|based|working)\b"
         r"|\bwho (?:does|do|will|would) (?:an? |the |my |our )?[\w ]{0,40}?\b(?:work (?:with|alongside)|report to)\b"
