@@ -839,3 +839,17 @@ def test_which_roles_deal_with_or_cover_a_subject(family_runtime) -> None:
     assert "Support individuals to access emergency accommodation" in answer.text
     answer = ask_turns(family_runtime, "Which role profile covers working under patient group directions?")
     assert "administer medicines under a patient group direction" in answer.text.lower()
+
+
+def test_what_a_quoted_line_is_under_and_a_formal_qualification(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "my template says 'Observe an individual who presents a significant imminent risk to themselves or others'."
+        " what is that under, I'm an EW?",
+    )
+    assert "Undertake a risk assessment" in answer.text and cited(family_runtime, answer) == {"Engagement Worker"}
+    answer = ask_turns(family_runtime, "What formal qualification does the team leader template point to?")
+    assert (
+        "Foundation Degree in Health and Social Care" in answer.text
+        and "Foundation degree or equivalent" in answer.text
+    )

@@ -76,12 +76,12 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
 _AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now)\b", re.IGNORECASE)
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\b(?:same|identical|alike)\b", re.I)
-# A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
-# "can you pull what the template says ...")
+# "is it in any other role's list?": the templates the conversation is not on
 _OTHER_ROLES = re.compile(
     r"\b(?:any|the|all|every) other (?:roles?|templates?|profiles?|jobs?)\b|\bother roles\b", re.I
 )
-_OF_THEM = re.compile(r"\b(?:both|all|each|either|any|neither|none)\s+of\s+(?:them|those|these)\b", re.I)
+# A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
+# "can you pull what the template says ...")
 _YES_NO_FORM = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|but|right|hi|also)[,\s]+)*(?:is|are|does|do|did|will|would|must|should|has|have)\b"
     r"|^(?!\W*(?:can|could|would|will) you\b)[^?]*"
@@ -95,6 +95,7 @@ _WHERE_SITS = re.compile(
     r"|\b(?:which|what) (?:part|section|table|principle|underpinning principle|function|reference function|area|heading"
     r"|group|category|bit)\b|\bwhere (?:does|do|is|are|would)\b[^?]{0,100}\b(?:sit|sits|come|comes|fall|falls|go|goes"
     r"|listed|found)\b|\b(?:come|comes|fall|falls|sit|sits|listed) under\b|\bcore or role[- ]specific\b"
+    r"|\bwhat(?:'s| is) (?:that|this|it) (?:under|in)\b"
     r"|\bunder which\b",
     re.IGNORECASE,
 )
@@ -1198,7 +1199,10 @@ _TRAINING_NOT_COMPETENCES = re.compile(
     r"^(?!.*\b(?:competen|nos\b|standards\b|comps?\b)).*\b(?:training|learning|courses?)\b", re.I
 )
 _QUOTED_TEXT = re.compile(r"['\"\u2018\u201c][^'\"\u2019\u201d]{3,}['\"\u2019\u201d]")
-_FORMAL_TOO = re.compile(r"\band (?:the |its |their )?formal (?:qualification|learning|endorsed)", re.I)
+# "... and the formal qualification?", "what formal qualification does my template point to?": the formal
+# endorsed learning as well as the qualification the experience asks for
+_FORMAL_TOO = re.compile(r"\bformal (?:qualification|learning|endorsed)", re.I)
+# "do either of them ...?", "which of those ...": the roles or entries the conversation is on
 _OF_THEM = re.compile(r"\b(?:both|either|each|all|any|neither|none) of (?:them|those|these)\b", re.I)
 _IT = re.compile(r"\b(?:it|that|that one|this one|they|those|these)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(?:of|from|in|among) (?:those|these|them|that list|this list)\b", re.I)
