@@ -853,3 +853,13 @@ def test_what_a_quoted_line_is_under_and_a_formal_qualification(family_runtime) 
         "Foundation Degree in Health and Social Care" in answer.text
         and "Foundation degree or equivalent" in answer.text
     )
+
+
+def test_the_template_is_the_conversations_and_the_templates_are_every_one(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "two things: what level is the perinatal service manager, and does the template list any mandatory training?",
+    )
+    assert "career framework level 8" in answer.text and "Service Manager template leaves this blank" in answer.text
+    answer = ask_turns(family_runtime, "do the templates list Breakaway training?")
+    assert cited(family_runtime, answer) >= {"Crisis Support Worker"}

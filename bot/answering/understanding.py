@@ -867,10 +867,16 @@ def understand(question: str, finder: RoleFinder, context_roles: Sequence[RolePr
             )
             return " is there anything about " if asks else " about "
 
+        # "does the template list ...?" (one template) is the conversation's; "do the templates ...?" is every one
+        said = _TEMPLATES_SAY.search(text)
+        plural = said is not None and re.search(
+            r"\btemplates\b|\b(?:both|these|either) template\b", said.group(0), re.I
+        )
         stripped = _TEMPLATES_SAY.sub(plain, text)
         roles = finder.find(stripped)
         if not roles.profiles:
-            roles = RoleMatch(profiles=tuple(context_roles), unknown=roles.unknown, everyone=not context_roles)
+            everyone = not context_roles and bool(plural)
+            roles = RoleMatch(profiles=tuple(context_roles), unknown=roles.unknown, everyone=everyone)
         text = " ".join(stripped.split())
     else:
         text = _ROLE_TEMPLATE_SAYS.sub(r"\1 about", text)
