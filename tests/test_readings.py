@@ -863,3 +863,10 @@ def test_the_template_is_the_conversations_and_the_templates_are_every_one(famil
     assert "career framework level 8" in answer.text and "Service Manager template leaves this blank" in answer.text
     answer = ask_turns(family_runtime, "do the templates list Breakaway training?")
     assert cited(family_runtime, answer) >= {"Crisis Support Worker"}
+
+
+def test_who_pays_for_the_formal_learning(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "What does the ACP template say about the MSc - credits, level, and who pays?")
+    assert "180 credits" in answer.text and "Funded by the employer for the MSc" in answer.text
+    answer = ask_turns(family_runtime, "do engagement workers get mileage paid for home visits?")
+    assert answer.declined

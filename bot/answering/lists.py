@@ -347,12 +347,16 @@ def formal_learning(engine: Context, q: Question, profiles: list[RoleProfile]) -
                 w.add(f"{credit.value}: {named}({p.short_name}, formal endorsed learning) {mark}")
             w.heading(p, "formal endorsed learning")
             w.field(p, f, "Formal endorsed learning")
+            funding = p.cpd_field("funding")
+            if _WHO_PAYS.search(q.text) and funding is not None and not funding.is_blank:
+                w.field(p, funding, "Funding required")  # "credits, level, and who pays?": the funding row too
 
     return engine.finish(
         replace(q, topic="training"), [p for p, _ in found], write, engine.follow_ups(found[0][0], "training")
     )
 
 
+_WHO_PAYS = re.compile(r"\bwho pays\b|\bpaid for\b|\bfund(?:s|ed|ing)?\b|\bcosts?\b", re.IGNORECASE)
 _BODIES = ("nmc", "hcpc", "gmc", "nursing", "midwifery", "medical", "health and care professions")
 REGISTRATION = re.compile(r"\bregist(?:er|ered|ration)\b|\b(?:nmc|hcpc|gmc)\b|\bcouncil\b", re.IGNORECASE)
 

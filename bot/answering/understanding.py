@@ -886,6 +886,8 @@ def understand(question: str, finder: RoleFinder, context_roles: Sequence[RolePr
             roles = RoleMatch(profiles=tuple(context_roles), unknown=roles.unknown)
     topics = topics_of(text)
     topic = _choose(topics, text, roles)
+    if topic == "free" and re.search(r"\bwho (?:pays|funds)\b", text, re.IGNORECASE):
+        topic = "training"  # "... credits, level, and who pays?": the funding row of the CPD part
     subtopics = training_fields(text) if topic in ("training",) else ()
     count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", text, re.IGNORECASE))
     return Question(text, topic, subtopics, roles, count)
