@@ -45,8 +45,13 @@ BLIND9_FLOOR = 0.75
 # The tenth and eleventh (160 and 150 questions, 105 and 108 asked with the family loaded): written this round by two
 # more such authors, sealed, and scored once after this round's general changes and before any change made for
 # them (65.6 %, 70.0 %); then fixed by class. Their floors keep them from slipping (docs/evaluation.md).
-BLIND10_FLOOR = 0.83
-BLIND11_FLOOR = 0.85
+BLIND10_FLOOR = 0.86
+BLIND11_FLOOR = 0.88
+# The twelfth and thirteenth (160 each, 96 and 112 asked with the family loaded): written in the seventh round by
+# two more such authors, sealed, and scored once after that round's first general changes and before any change
+# made for them (75.0 %, 81.9 %); then fixed by class to 92.5 % each, the bar (docs/evaluation.md).
+BLIND12_FLOOR = 0.92
+BLIND13_FLOOR = 0.92
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -102,6 +107,8 @@ def _with_family(model_runtime, family_runtime, name: str) -> Report:
         ("blind9.json", BLIND9_FLOOR, 160),
         ("blind10.json", BLIND10_FLOOR, 160),
         ("blind11.json", BLIND11_FLOOR, 150),
+        ("blind12.json", BLIND12_FLOOR, 160),
+        ("blind13.json", BLIND13_FLOOR, 160),
     ],
 )
 def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, floor: float, size: int) -> None:
@@ -145,6 +152,8 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
             "blind9.json",
             "blind10.json",
             "blind11.json",
+            "blind12.json",
+            "blind13.json",
         )
     ]
     problems = [
@@ -153,7 +162,7 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
         for r in report.results
         if (found := confident_wrong(r.question.split(" / ")[-1], r.answer, runtime.engine.grounded))
     ]
-    assert sum(len(report.results) for _, report in reports) > 1200
+    assert sum(len(report.results) for _, report in reports) > 2200
     assert not problems, "\n".join(problems)
 
 
