@@ -249,6 +249,8 @@ class Engine:
                 if 2 <= len(name_words := words(text)) <= 8
                 and set(name_words) & self.name_words
                 and set(name_words) - self.name_words - THEME_STOP
+                # only those that the words left after its role's are removed ("aid") no longer name
+                and len([w for w in name_words if w not in self.name_words | THEME_STOP and len(w) >= 4]) <= 1
                 and (name := " ".join(name_words))
             },
             key=len,
@@ -990,16 +992,8 @@ class Engine:
         role_side = set(words(asked_of))
         first_named = set(words(q.roles.profiles[0].short_name)) if q.roles.profiles else set()
         said = f" {' '.join(words(q.text))} "
-        # "is Mental Health First Aid ...?": an entry that the words left after its role's are removed ("aid") no
-        # longer name
-        named_entry = next(
-            (
-                e
-                for e in self.entry_names
-                if f" {e} " in said and len([w for w in e.split() if w not in names | THEME_STOP and len(w) >= 4]) <= 1
-            ),
-            "",
-        )
+        # "is Mental Health First Aid ...?": an entry whose words are a role's too
+        named_entry = next((e for e in self.entry_names if f" {e} " in said), "")
         if named_entry:  # the entry, as the template names it: its words are a role's too ("mental health")
             return [named_entry]
         for word in words(q.text):
