@@ -870,3 +870,27 @@ def test_who_pays_for_the_formal_learning(family_runtime) -> None:
     assert "180 credits" in answer.text and "Funded by the employer for the MSc" in answer.text
     answer = ask_turns(family_runtime, "do engagement workers get mileage paid for home visits?")
     assert answer.declined
+
+
+def test_review_findings_first_words(family_runtime) -> None:
+    """Found by a reviewer who had not written the rules: each a class, not a case."""
+    # a number spelled out is still a number asked
+    answer = ask_turns(family_runtime, "Does the crisis support worker need safeguarding adults level three?")
+    assert answer.text.startswith("No: the template gives a different level.")
+    answer = ask_turns(family_runtime, "Does the transport assistant need a licence held for three years?")
+    assert answer.text.startswith("No: the template gives a different figure.")
+    answer = ask_turns(family_runtime, "Does the transport assistant need a driving licence held for 3 years?")
+    assert answer.text.startswith("No: the template gives a different figure.")
+    # a sentence that uses the words may say otherwise: no Yes from it alone
+    answer = ask_turns(family_runtime, "Is the crisis worker responsible for hospital admissions?")
+    assert not answer.text.startswith("Yes")
+    # "other roles" asked about is not every other template
+    answer = ask_turns(
+        family_runtime, "What does the strategic manager do?", "Does the strategic manager supervise other roles?"
+    )
+    assert cited(family_runtime, answer) == {"Strategic Manager"}
+    # a plain statement before "so" keeps its role
+    answer = ask_turns(
+        family_runtime, "The crisis support worker is level 3, so does the senior need safeguarding level 3?"
+    )
+    assert not answer.text.startswith("No: the template gives a different level.")

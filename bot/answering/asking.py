@@ -121,9 +121,11 @@ _AS_ASKER = re.compile(
     re.IGNORECASE,
 )
 # "The core table says 'for all Level 7 Roles' so is the SM actually a level 7 role?": the statement is context
+# (only after what something says: "The crisis support worker is level 3, so does the senior ...?" keeps its role)
 _THEREFORE = re.compile(
-    r"^(?P<lead>[^?]{12,}?)[,;]?\s+(?:and\s+)?(?:so|therefore)\s+(?=(?:is|are|does|do|did|can|could|should|must|will"
-    r"|would|has|have|what|which|how|where|who)\b)",
+    r"^(?P<lead>[^?]{0,200}?\b(?:says?|said|reads|states|told|heard|quotes?)\b[^?]{0,200}?)[,;]?\s+(?:and\s+)?"
+    r"(?:so|therefore)\s+(?=(?:is|are|does|do|did|can|could|should|must|will|would|has|have|what|which|how|where"
+    r"|who)\b)",
     re.IGNORECASE,
 )
 # "My template says ... Level 3 Roles, does that mean the EW is a level 3 job?": the claim after it is asked

@@ -73,7 +73,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "aggression": ("aggression", "aggressive", "violence", "breakaway"),
     "aggressive": ("aggression", "aggressive", "violence", "breakaway"),
     # everyday words for the templates' own
-    "kids": ("children", "child"),
+    "kids": ("children", "child", "young"),
     "resus": ("resuscitation", "life support"),
     "resuscitation": ("resuscitation", "life support"),
     "suicide": ("suicide", "self-harm"),

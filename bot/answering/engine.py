@@ -77,8 +77,11 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 _AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now)\b", re.IGNORECASE)
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\b(?:same|identical|alike)\b", re.I)
 # "is it in any other role's list?": the templates the conversation is not on
+# (not "does the SM supervise other roles?", "how does the EW work with other roles?": what is asked about)
 _OTHER_ROLES = re.compile(
-    r"\b(?:any|the|all|every) other (?:roles?|templates?|profiles?|jobs?)\b|\bother roles\b", re.I
+    r"\bany other (?:role|template|profile|job)s?\b"
+    r"|\b(?:in|for|on) (?:the |all the |every )?other (?:roles|templates|profiles)(?:'s?)?\b",
+    re.I,
 )
 # A question put as a yes/no: "does the CSW profile say ...?", "the CSW profile say something about X?" (not
 # "can you pull what the template says ...")
@@ -474,8 +477,20 @@ class Engine:
             and not answer.declined
             and "what the template says about" in answer.text.split("\n", 1)[0]
             and {p.role for p in q.roles.profiles} <= {c.role for c in answer.citations}  # every role asked says it
+            # an entry on it, or a sentence when what the template says is asked ("is she responsible for hospital
+            # admissions?" is not answered by "... so that a hospital admission can be avoided")
+            and verdict.entries_answer(question, answer, {p.role for p in q.roles.profiles})
         ):
             answer = replace(answer, text=f"Yes.\n{answer.text}")  # a yes/no the template's lines on it answer
+        first, _, rest = answer.text.partition("\n")
+        if (
+            first == "Yes."
+            and "what the template says about" in rest.split("\n", 1)[0]
+            and not verdict.entries_answer(question, answer, {p.role for p in q.roles.profiles})
+        ):
+            # "is she responsible for hospital admissions?" over only "... so that a hospital admission can be
+            # avoided": a sentence that uses the words may say otherwise; it is shown with no Yes above it
+            answer = replace(answer, text=rest)
         if _YES_NO_FORM.match(question) or operation_of(question) == "check":  # the first word its own lines say
             answer = verdict.settle(
                 question,

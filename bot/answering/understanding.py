@@ -111,6 +111,23 @@ _LEVEL = re.compile(
 # Words after which "level N" names a role's level ("a level 4", "is it level 8", "career framework level 7").
 # Words before "level N" that make it name a role beside one named by its title ("the EW and the level 8
 # role"); after others ("is the EW a level 3 post?", "the SM level 7?") it is said of the role named.
+_DIGITS = {
+    w: str(i) for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)
+}
+# A number word where it counts: "level two", "three years" ("sixty credits" is not read)
+_SPELLED_NUMBER = re.compile(
+    r"(?:\blevel\s+(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+    r"|(?:\b(?P<n2>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:years?|months?|weeks?|days?|hours?|times|credits?)\b)",
+    re.IGNORECASE,
+)
+
+
+def _as_digits(m: re.Match[str]) -> str:
+    number = m.group("n") or m.group("n2")
+    return m.group(0).replace(number, _DIGITS[number.lower()])
+
+
 _LEVEL_NAMING = frozenset("the and or with vs versus than from to".split())
 _LEVEL_INTRODUCERS = frozenset(
     """a an the at is are was for framework career of to from as what which any all both each every this that
@@ -218,7 +235,9 @@ class RoleFinder:
 
     def numbers_asked(self, text: str, levels: Collection[int]) -> list[str]:
         """The numbers a question asks about, less the level of a role it asks of (`levels`) said as one
-        ("the level 4 EW", "is it level 8?"): 'safeguarding adults level 3', 'held for 2 years', '60 credits'."""
+        ("the level 4 EW", "is it level 8?"): 'safeguarding adults level 3', 'held for 2 years', '60 credits';
+        spelled out after "level" or before a unit ("level two", "three years") as digits."""
+        text = _SPELLED_NUMBER.sub(_as_digits, text)
         role_levels = {
             m.span(1)
             for m in _LEVEL.finditer(text)

@@ -29,6 +29,13 @@ _REQUEST = re.compile(r"^\W*(?:can|could|would|will)\s+(?:you|u|the bot|rolebot|
 # Parts of a template named to say where to look ("does the level 8 descriptor say anything about ...?")
 _DOCUMENT_PARTS = frozenset({"descriptor", "descriptors", "description", "scope", "wording", "text"})
 
+# A question about what the template says, not about the job: a sentence that uses its words answers it
+_ABOUT_THE_TEXT = re.compile(
+    r"\b(?:says?|said|mentions?|mentioned|covers?|includes?|refers? to|talks? about|anything|something|word)\b", re.I
+)
+_LEVEL_ASKED = re.compile(r"\blevel\s*(?:\d|one|two|three|four|five|six|seven|eight|nine)", re.I)
+_ENTRY_WORDS = 12  # an entry (a competence, a learning item, a field's value) is a short line
+
 # A first line that already answers directly.
 _DIRECT = re.compile(r"^\W*(?:yes|no|both|neither|only|all|none|not|\d)\b", re.I)
 
@@ -116,9 +123,34 @@ def _terms(subject: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> lis
     return [frozenset(stem(a) for a in (w, *synonyms.get(w, ()))) for w in subject if not w.isdigit()]
 
 
-def _said_by_all(answer: Answer, roles: Collection[str], terms: Terms, numbers: Collection[str]) -> bool:
+def _entry(line: str) -> bool:
+    """A short line: an entry of a list or a field's value, not a sentence of a description."""
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", line.strip())  # without "(Transport Assistant, Experience Required)"
+    return len(_said(bare).words) <= _ENTRY_WORDS
+
+
+def entries_answer(question: str, answer: Answer, roles: Collection[str]) -> bool:
+    """Whether the answer's cited lines can answer a yes/no on their own: an entry of every role asked, or any
+    line when the question asks what the template says ("does it mention ...?")."""
+    if _ABOUT_THE_TEXT.search(question):
+        return True
     lines = cited_lines(answer)
-    return bool(terms) and all(any(_holds(line, terms, numbers) for line in lines.get(role, ())) for role in roles)
+    return all(any(_entry(line) for line in lines.get(role, ())) for role in roles)
+
+
+def _said_by_all(
+    answer: Answer, roles: Collection[str], terms: Terms, numbers: Collection[str], about_the_text: bool
+) -> bool:
+    """Whether a cited line of every role holds it all: an entry (a short line), or, when the question asks
+    what the template says ("does it mention ...?"), a sentence too. A sentence that uses the words may say
+    otherwise ("so that a hospital admission can be avoided"): it does not answer "is she responsible for
+    hospital admissions?"."""
+    lines = cited_lines(answer)
+
+    def fits(line: str) -> bool:
+        return (about_the_text or _entry(line)) and _holds(line, terms, numbers)
+
+    return bool(terms) and all(any(fits(line) for line in lines.get(role, ())) for role in roles)
 
 
 def settle(
@@ -149,7 +181,7 @@ def settle(
         return replace(answer, text=rest)
     # a bare "No" or one that only found no entry in the question's words; not "No, not necessarily: ..."
     plain_no = re.match(r"^\W*no(?:\W*$|, not in those words\b)", first, re.I) and not _MARK.search(first)
-    plain_yes = re.match(r"^\W*yes\W*$", first, re.I)
+    plain_yes = re.match(r"^\W*yes\W*(?:the template says:\s*)?$", first, re.I)
     if len(roles) == 1:
         role = next(iter(roles))
         cited = cited_lines(answer).get(role, [])
@@ -159,7 +191,7 @@ def settle(
 
         named = any(_holds(line, terms, ()) for line in cited)
         if numbers and (not _DIRECT.match(first) or plain_yes) and named and not anywhere():
-            kind = "level" if re.search(rf"\blevel\s*(?:{'|'.join(numbers)})\b", question, re.I) else "figure"
+            kind = "level" if _LEVEL_ASKED.search(question) else "figure"
             lead = f"No: the template gives a different {kind}."
             return replace(answer, text=f"{lead}\n{rest}" if plain_yes else f"{lead}\n{answer.text}")
         if (
@@ -169,7 +201,8 @@ def settle(
             and not anywhere()
         ):
             return replace(answer, text=f"No.\n{rest}")
-    if (_DIRECT.match(first) and not plain_no) or not _said_by_all(answer, roles, terms, numbers):
+    about_the_text = bool(_ABOUT_THE_TEXT.search(question))
+    if (_DIRECT.match(first) and not plain_no) or not _said_by_all(answer, roles, terms, numbers, about_the_text):
         return answer
     if plain_no and _PLACES.search(question):
         return answer
