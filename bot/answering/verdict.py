@@ -1,10 +1,12 @@
-"""The direct first word of a yes/no question, read from the lines of the answer under it.
+"""The direct first word of a yes/no question, checked against the lines of the answer under it.
 
-"does the PTS driver role need a driving licence?" answered with the Experience Required line
-"Full UK driving licence held for at least two years" starts "Yes.": a cited line of every role the
-question asks about holds every word of substance it asks about, and every number it names. Anything
-less (a number that differs, a word no cited line holds, a negated or either/or question) gets no
-first word from here: the lines speak for themselves, and a wrong "Yes" is worse than none.
+"does the transport assistant need a driving licence?" answered with the Experience Required line "Full UK
+driving licence held for at least two years" starts "Yes.": an entry cited for every role the question asks
+about holds every word of substance it asks about, and every number it names ("two years" for "2 years").
+"... held for 3 years?" over the same line starts "No: the template gives a different figure." A bare "No"
+those lines contradict is turned round; a bare "Yes" that nothing under it supports becomes "No"; a request
+("can the bot tell me ...?") gets no "Yes". A negated or either/or question gets no first word from here:
+the lines speak for themselves, and a wrong "Yes" is worse than none.
 """
 
 from __future__ import annotations
