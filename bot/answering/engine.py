@@ -471,26 +471,26 @@ class Engine:
             answer = self._dispatch(q, state, lazy)
         if answer.text.startswith("Yes") and (corrected := self._not_listed(q)):
             answer = corrected  # a "Yes" about a quoted entry the template asked about does not list
-        if (
-            _YES_NO_FORM.match(question)
-            and answer.citations
-            and not answer.declined
-            and "what the template says about" in answer.text.split("\n", 1)[0]
-            and {p.role for p in q.roles.profiles} <= {c.role for c in answer.citations}  # every role asked says it
-            # an entry on it, or a sentence when what the template says is asked ("is she responsible for hospital
-            # admissions?" is not answered by "... so that a hospital admission can be avoided")
-            and verdict.entries_answer(question, answer, {p.role for p in q.roles.profiles})
-        ):
-            answer = replace(answer, text=f"Yes.\n{answer.text}")  # a yes/no the template's lines on it answer
+        asked = {p.role for p in q.roles.profiles}
         first, _, rest = answer.text.partition("\n")
-        if (
-            first == "Yes."
-            and "what the template says about" in rest.split("\n", 1)[0]
-            and not verdict.entries_answer(question, answer, {p.role for p in q.roles.profiles})
-        ):
-            # "is she responsible for hospital admissions?" over only "... so that a hospital admission can be
-            # avoided": a sentence that uses the words may say otherwise; it is shown with no Yes above it
-            answer = replace(answer, text=rest)
+        if first != "Yes.":
+            rest = answer.text
+        if "what the template says about" in rest.split("\n", 1)[0]:
+            # A themed answer's Yes: an entry on it, or a sentence when what the template says is asked ("is she
+            # responsible for hospital admissions?" is not answered by "... so that a hospital admission can be
+            # avoided": that sentence is shown with no Yes above it)
+            said = verdict.entries_answer(question, answer, asked)
+            if first == "Yes." and not said:
+                answer = replace(answer, text=rest)
+            elif (
+                first != "Yes."
+                and said
+                and _YES_NO_FORM.match(question)
+                and answer.citations
+                and not answer.declined
+                and asked <= {c.role for c in answer.citations}  # every role asked says it
+            ):
+                answer = replace(answer, text=f"Yes.\n{answer.text}")
         if _YES_NO_FORM.match(question) or operation_of(question) == "check":  # the first word its own lines say
             answer = verdict.settle(
                 question,

@@ -108,17 +108,13 @@ _LEVEL = re.compile(
 )
 
 
-# Words after which "level N" names a role's level ("a level 4", "is it level 8", "career framework level 7").
-# Words before "level N" that make it name a role beside one named by its title ("the EW and the level 8
-# role"); after others ("is the EW a level 3 post?", "the SM level 7?") it is said of the role named.
-_DIGITS = {
-    w: str(i) for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)
-}
+# Numbers as words, one to twelve in order: "level two", "held for at least two years"
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_DIGITS = {w: str(i) for i, w in enumerate(NUMBER_WORDS, start=1)}
 # A number word where it counts: "level two", "three years" ("sixty credits" is not read)
 _SPELLED_NUMBER = re.compile(
-    r"(?:\blevel\s+(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
-    r"|(?:\b(?P<n2>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-    r"(?:years?|months?|weeks?|days?|hours?|times|credits?)\b)",
+    rf"(?:\blevel\s+(?P<n>{'|'.join(NUMBER_WORDS)})\b)"
+    rf"|(?:\b(?P<n2>{'|'.join(NUMBER_WORDS)})\s+(?:years?|months?|weeks?|days?|hours?|times|credits?)\b)",
     re.IGNORECASE,
 )
 
@@ -128,6 +124,9 @@ def _as_digits(m: re.Match[str]) -> str:
     return m.group(0).replace(number, _DIGITS[number.lower()])
 
 
+# Words after which "level N" names a role's level ("a level 4", "is it level 8", "career framework level 7").
+# Words before "level N" that make it name a role beside one named by its title ("the EW and the level 8
+# role"); after others ("is the EW a level 3 post?", "the SM level 7?") it is said of the role named.
 _LEVEL_NAMING = frozenset("the and or with vs versus than from to".split())
 _LEVEL_INTRODUCERS = frozenset(
     """a an the at is are was for framework career of to from as what which any all both each every this that

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .answer import Answer
-from .understanding import words
+from .understanding import NUMBER_WORDS, words
 from .wording import root, stem
 
 # A question whose "Yes" would be ambiguous: negated ("doesn't need"), restricted ("only the SM"), either/or.
@@ -56,9 +56,7 @@ _PLACES = re.compile(
 )
 
 # "held for 2 years" is "held for at least two years"
-_NUMBER_WORDS = dict(
-    zip(map(str, range(1, 13)), "one two three four five six seven eight nine ten eleven twelve".split(), strict=True)
-)
+_NUMBER_WORDS = {str(i): w for i, w in enumerate(NUMBER_WORDS, start=1)}
 
 
 def cited_lines(answer: Answer) -> dict[str, list[str]]:
@@ -96,15 +94,10 @@ def _said(line: str) -> _Said:
     return _Said(found, frozenset(stem(w) for w in found), frozenset(root(w) for w in found))
 
 
-@lru_cache(maxsize=4096)
-def _root(word: str) -> str:
-    return root(word)
-
-
 def _uses(said: _Said, stems: frozenset[str]) -> bool:
     return any(
         s in said.stems
-        or _root(s) in said.roots
+        or root(s) in said.roots
         or any(
             (w.startswith(s) and w[len(s) :] in _ENDINGS) or (s.startswith(w) and s[len(w) :] in _ENDINGS)
             for w in said.words

@@ -4,6 +4,7 @@ their article and initials, the topics and competence sections a question names.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.records import CompetenceSection, RoleProfile
 
@@ -120,6 +121,7 @@ def stem(word: str) -> str:
 _ROOT_ENDINGS = ("ations", "ation", "ions", "ion", "ings", "ing", "ers", "er", "ed", "es", "s", "ly", "al", "e")
 
 
+@lru_cache(maxsize=8192)
 def root(word: str) -> str:
     """A word's root, to tell words of one family ("interpreters", "interpreting"; "custody", "custodial")
     from words that only start alike ("doctor", "doctorate")."""
