@@ -894,3 +894,25 @@ def test_review_findings_first_words(family_runtime) -> None:
         family_runtime, "The crisis support worker is level 3, so does the senior need safeguarding level 3?"
     )
     assert not answer.text.startswith("No: the template gives a different level.")
+
+
+def test_a_sentence_of_the_role_that_shares_a_rare_word_of_the_subject(family_runtime) -> None:
+    """A scope sentence of many clauses is far in meaning from a question about one of them; a rare word of the
+    subject it shares by root ("family", "families") makes it the answer, where the template uses that word."""
+    answer = ask_turns(family_runtime, "does the EW work with the family also or only the person?")
+    assert not answer.declined
+    assert "working with their families" in answer.text
+    assert cited(family_runtime, answer) == {"Engagement Worker"}
+    answer = ask_turns(
+        family_runtime, "what does the engagement worker template say about people who don't want to engage with us"
+    )
+    assert "may be reluctant to engage" in answer.text
+    # a word the template does not use, or a count no sentence gives, is still not covered
+    for question in (
+        "does the engagement worker need a car?",
+        "How many engagement workers should a liaison and diversion team have?",
+        "How many transport assistants should we staff per vehicle per shift?",
+    ):
+        answer = ask_turns(family_runtime, question)
+        assert answer.declined, question
+        assert not answer.citations, question

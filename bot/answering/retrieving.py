@@ -4,18 +4,21 @@ only above a relevance threshold; below it, the templates don't cover it."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from index.store import Hit
+from index.store import Hit, Index
 from knowledge.records import RoleProfile, SourceRef
 from knowledge.text import normalise
 
 from . import compose, replies
 from .answer import Answer
 from .direct import operation_of
-from .understanding import Question
+from .understanding import Question, words
+from .wording import THEME_STOP, root
 
 if TYPE_CHECKING:
     from .context import Context, Vector
@@ -61,6 +64,51 @@ def _definitions_first(question: str, hits: list[Hit]) -> list[Hit]:
     term = normalise(match.group("term"))
     defining = [h for h in hits if normalise(h.passage.quote).startswith(term)]
     return defining + [h for h in hits if h not in defining]
+
+
+# A passage of the asked role's template that shares a word of the question's subject by root ("the family" and
+# "working with their families"; "the challenging part" and "The challenge of this role"), where that template uses
+# the word in few places, is relevant though the model puts it further in meaning than the thresholds above: a
+# sentence of many clauses is far from a question about one of them. Calibrated on tests/eval (docs/evaluation.md).
+SHARED_COSINE = 0.25
+SHARED_RARE = 3
+
+
+@lru_cache(maxsize=4)
+def _roots_by_role(index: Index) -> dict[str | None, Counter[str]]:
+    """Per template, in how many of its passages each word root appears."""
+    counts: dict[str | None, Counter[str]] = {}
+    for passage in index.passages:
+        counts.setdefault(passage.role, Counter()).update({r for w in words(passage.quote) for r in _roots(w)})
+    return counts
+
+
+def _roots(word: str) -> set[str]:
+    """A word's root, and for a word ending in y its plural's too ("family" is "families", not "fami-ly")."""
+    return {root(word), root(word[:-1] + "ies")} if word.endswith("y") else {root(word)}
+
+
+def _sharing_a_word(engine: Context, q: Question, hits: list[Hit], roles: set[str]) -> list[Hit]:
+    """The hits of the asked roles' templates that share a rare word of the question's subject by root."""
+    subject = {
+        r
+        for w in words(engine.keyword_query(q.text))
+        if len(w) >= 4 and w not in THEME_STOP and w not in engine.name_words
+        for r in _roots(w)
+    }
+    if not subject:
+        return []
+    counts = _roots_by_role(engine.index)
+    return [
+        h
+        for h in hits
+        if h.passage.role in roles
+        and h.cosine >= SHARED_COSINE
+        and any(
+            0 < counts[h.passage.role][r] <= SHARED_RARE
+            for r in subject & {r for w in words(h.passage.quote) for r in _roots(w)}
+        )
+    ]
 
 
 def _relevant(hit: Hit) -> bool:
@@ -179,6 +227,8 @@ def retrieve(
     if general_only and not any(_relevant(h) for h in hits):
         hits = engine.index.search(query, vector, roles=None, k=8, kinds=kinds)
     relevant = _without_containers(_definitions_first(q.text, [h for h in hits if _relevant(h)]))
+    if not relevant and roles and operation_of(q.text) != "count":  # no passage counts "how many ... per shift?"
+        relevant = _without_containers(_sharing_a_word(engine, q, hits, roles))
     others = {p.role for p in engine.kb.profiles} - roles if roles else set()
     if not relevant and others:
         # "does the EW need to chair meetings?": not in that template, but in another role's
