@@ -916,3 +916,40 @@ def test_a_sentence_of_the_role_that_shares_a_rare_word_of_the_subject(family_ru
         answer = ask_turns(family_runtime, question)
         assert answer.declined, question
         assert not answer.citations, question
+
+
+def test_a_correction_asks_the_last_question_again_of_the_role_meant(family_runtime) -> None:
+    """'sorry, I meant the senior one': the last question, asked of the template whose title has those words,
+    or of the role named, those of the conversation's area of work first."""
+    answer = ask_turns(
+        family_runtime,
+        "what's the stat and mand training for the crisis support worker",
+        "sorry i meant the senior one",
+    )
+    assert cited(family_runtime, answer) == {"Senior Crisis Support Worker"}
+    assert "mandatory" in answer.text.lower()
+    # "senior" is in a title of another area; "the manager" of this one is meant
+    answer = ask_turns(
+        family_runtime, "what level is the engagement worker", "sorry, I meant the senior one, the manager"
+    )
+    assert cited(family_runtime, answer) == {"Strategic Manager"}
+    assert "level 8" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "list the role specific competences for the team leader",
+        "sorry, not the team leader, I meant the senior crisis support worker",
+    )
+    assert cited(family_runtime, answer) == {"Senior Crisis Support Worker"}
+    answer = ask_turns(
+        family_runtime,
+        "what does the service manager do",
+        "no wait, I meant the strategic one in liaison and diversion",
+    )
+    assert cited(family_runtime, answer) == {"Strategic Manager"}
+    # a new question that says "I mean" is not a correction of the last one
+    answer = ask_turns(
+        family_runtime, "what level is the engagement worker", "I mean, what training does the strategic manager need?"
+    )
+    assert cited(family_runtime, answer) == {"Strategic Manager"}
+    assert "training" in answer.text.splitlines()[0]
+    assert "is at career framework level" not in answer.text

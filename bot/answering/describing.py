@@ -137,11 +137,14 @@ def near(
     if len(found) < 2 or not (shared or loose) or not roles:
         return found
 
-    def area(p: RoleProfile) -> set[str]:
-        return set(words(p.area_of_work)) - _AREA_FILLER
+    current = set().union(*(area_words(p) for p in everyone if p.role in roles))
+    return [p for p in found if area_words(p) & current] or found
 
-    current = set().union(*(area(p) for p in everyone if p.role in roles))
-    return [p for p in found if area(p) & current] or found
+
+def area_words(p: RoleProfile) -> set[str]:
+    """The words of a template's area of work that tell it from others ("Liaison and Diversion Service" and
+    "Liaison and Diversion" are one area)."""
+    return set(words(p.area_of_work)) - _AREA_FILLER
 
 
 def _said_in(word: str, said: set[str]) -> bool:

@@ -75,6 +75,12 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
 _AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now)\b", re.IGNORECASE)
+# "sorry, I meant the senior one", "no wait, I meant the strategic one", "oops, meant the advanced one in A&E": the
+# asker corrects the role of their last question
+_CORRECTION = re.compile(r"\b(?:i\s+)?meant\b|\bi mean\b|^\W*(?:sorry|oops|no wait|my bad|correction)\b", re.I)
+_CORRECTING = frozenset("sorry oops no wait my bad correction i meant mean not one other actually".split())
+_NOT_THAT = re.compile(r"\bnot (?:the |an? )?[\w&' -]{2,60}?,", re.I)  # "sorry, not the team leader, I meant ..."
+_THE_X_ONE = re.compile(r"\bthe ((?:[\w&-]+ ){0,2}?[\w&-]+) one\b", re.I)
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\b(?:same|identical|alike)\b", re.I)
 # "is it in any other role's list?": the templates the conversation is not on
 # (not "does the SM supervise other roles?", "how does the EW work with other roles?": what is asked about)
@@ -368,6 +374,30 @@ class Engine:
             return f"compare the {both}: are they the same in {' '.join(self._content_words(state.ask))}?"
         return self.finder.with_roles(state.ask, " and ".join(p.short_name for p in profiles))
 
+    def _corrected_for(self, ask: Ask, state: ConversationState) -> str | None:
+        """'sorry, I meant the senior one': the last question, asked of the role the asker meant: a template whose
+        title has the words of 'the <words> one', or the role named; of the conversation's service first ('the
+        senior one, the manager' after the EW is its manager), then of any."""
+        if not state.ask or not state.roles or len(words(ask.text)) > 16 or not _CORRECTION.search(ask.text):
+            return None
+        text = _NOT_THAT.sub(" ", ask.text)
+        one = _THE_X_ONE.search(text)
+        rest = self._content_words(_THE_X_ONE.sub(" ", text))
+        if any(w not in _CORRECTING and w not in self.name_words and self.grounded(w) for w in rest):
+            return None  # "I mean, what training does the SM need?": a question of its own
+        said = set(words(one.group(1))) - {"other"} if one else set()
+        titled = [p for p in self.kb.profiles if p.role not in state.roles and said and said <= set(words(p.role))]
+        meant: list[RoleProfile] = []
+        for phrase in [text, *text.split(",")]:  # the whole, then each of "the senior one, the manager"
+            named = self.finder.find(self.speller.correct(rewrite(phrase, self.finder.shorthand)))
+            near = describing.near(self.finder, self.kb.profiles, named.profiles, phrase, state.roles)
+            found = [p for p in near if p.role not in state.roles and not named.everyone]
+            meant += [p for p in (describing.narrowed(found, phrase) if len(found) > 1 else found) if p not in meant]
+        areas = set().union(*(describing.area_words(p) for p in self._roles_of(state)))
+        ranked = [[p for p in found if describing.area_words(p) & areas] for found in (titled, meant)] + [titled, meant]
+        best = next((found for found in ranked if 1 <= len(found) <= 3), None)
+        return self.finder.with_roles(state.ask, " and ".join(p.short_name for p in best)) if best else None
+
     def _readings(self, question: str, ask: Ask, state: ConversationState) -> list[Reading]:
         """The ways to read a message, best first: its ask (in parts when it asks more than one, with
         'and list them' when it wants a count and the list), then the message as a whole, then the ask
@@ -379,7 +409,9 @@ class Engine:
         elif "number" in ask.wants and operation_of(parts[-1]) == "list":
             parts.insert(-1, f"how many {parts[-1]}")  # "the number first, then the list: the EW's core competences"
         readings = [Reading(tuple(parts))]
-        if again := self._again_for(ask, state):  # "same for the SM?": the last question, in every mode
+        if corrected := self._corrected_for(ask, state):  # "sorry, I meant the senior one": asked again of that role
+            readings[0:0] = [Reading((corrected,), mode, own_vector=True) for mode in ("rules", "units", "retrieve")]
+        elif again := self._again_for(ask, state):  # "same for the SM?": the last question, in every mode
             # "and does the EW have any of those?" is a yes/no of its own first; the last question asked again after
             at = 1 if _YES_NO_FORM.match(ask.text) and not _SAME_ASKED.search(ask.text) else 0
             readings[at:at] = [Reading((again,), mode, own_vector=True) for mode in ("rules", "units", "retrieve")]
