@@ -953,3 +953,28 @@ def test_a_correction_asks_the_last_question_again_of_the_role_meant(family_runt
     assert cited(family_runtime, answer) == {"Strategic Manager"}
     assert "training" in answer.text.splitlines()[0]
     assert "is at career framework level" not in answer.text
+
+
+def test_a_no_on_words_no_template_uses_is_never_the_answer(family_runtime) -> None:
+    """'No. No competence ... mentions teacher pupils': a verdict whose subject is words no template uses is a
+    misreading of the asker's own words; another reading, or "the templates don't cover that", comes first."""
+    for question in (
+        "I'm a school teacher and one of my pupils is struggling - will the crisis support worker visit her at home?",
+        "Is it lawful for a crisis support worker to restrain someone under the Mental Health Act?",
+        "My grandad is a retired plumber, does the transport assistant need plumbing skills?",
+    ):
+        answer = ask_turns(family_runtime, question)
+        assert not answer.text.startswith("No.\n"), (question, answer.text)
+        for unused in ("teacher", "pupils", "lawful", "restrain", "grandad", "plumbing"):
+            assert f"mentions {unused}" not in answer.text, (question, answer.text)
+    answer = ask_turns(
+        family_runtime,
+        "I'm a school teacher and one of my pupils is struggling - will the crisis support worker visit her at home?",
+    )
+    assert cited(family_runtime, answer) == {"Crisis Support Worker"}
+    # a No on what the templates do use stands
+    answer = ask_turns(family_runtime, "Is 'Manage budgets' one of the crisis support worker's competences?")
+    assert answer.text.startswith("No")
+    # "name" asks whether a template has it, as "mention" does: it is not the subject
+    answer = ask_turns(family_runtime, "does the strategic manager template name any formal endorsed learning?")
+    assert "leaves this blank" in answer.text and "mention name" not in answer.text

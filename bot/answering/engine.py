@@ -333,14 +333,24 @@ class Engine:
                 continue
             if ask.context and _names_words_of(found[0], ask.context, ask.text, whole=reading.weight < 1):
                 found = (replace(found[0], grounded=False), found[1])  # "No ... names band nurse gynae": misread
-            if best is None or _support(found[0]) * reading.weight > best_support:
+            # "No. No competence ... mentions daughter baby": a verdict on words no template uses is a misreading,
+            # below even "the templates don't cover that"
+            support = -1.0 if self._names_unused(found[0]) else _support(found[0]) * reading.weight
+            if best is None or support > best_support:
                 best, asked = found, next(p for p in reversed(reading.parts) if p != _LIST_THEM)
-                best_support = _support(found[0]) * reading.weight
+                best_support = support
             if best_support >= 1.0:
                 break
         assert best is not None  # the first reading always answers
         answer, new_state = best
         return answer, replace(new_state, ask=self._remembered(asked))
+
+    def _names_unused(self, answer: Answer) -> bool:
+        """Whether the answer is a No that a template does not name words no template uses at all: a reading of
+        the asker's own words ("my daughter just had a baby", "3 years on the tills") as the subject."""
+        return answer.text.startswith("No.\n") and any(
+            len(w) > 2 and not self.grounded(w) for m in _NAMES_ABSENT.finditer(answer.text) for w in words(m["what"])
+        )
 
     def _remembered(self, text: str) -> str:
         """The question as the conversation keeps it: only words of the templates and of questions, and
