@@ -234,3 +234,14 @@ def test_it_in_the_question_is_the_subject_its_context_names() -> None:
     ask = find_ask("I'm designing a short course on lone working. Where does it appear across the templates?")
     assert ask.resolved == "Where does lone working appear across the templates?"
     assert find_ask("Where does it appear across the templates?").resolved is None
+
+
+def test_a_yes_no_about_the_same_people_after_a_what_question_is_a_second_ask() -> None:
+    ask = find_ask("what does the person who drives the minibus do and are they trained in first aid?")
+    assert ask.parts == ("what does the person who drives the minibus do?", "are they trained in first aid?")
+    # one question when it starts as a yes/no, or compares
+    for message in (
+        "is the EW trained in first aid and are they allowed to drive?",
+        "what is the difference between the EW and the SM and are they both level 4?",
+    ):
+        assert len(find_ask(message).parts) == 1, message

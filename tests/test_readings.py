@@ -978,3 +978,19 @@ def test_a_no_on_words_no_template_uses_is_never_the_answer(family_runtime) -> N
     # "name" asks whether a template has it, as "mention" does: it is not the subject
     answer = ask_turns(family_runtime, "does the strategic manager template name any formal endorsed learning?")
     assert "leaves this blank" in answer.text and "mention name" not in answer.text
+
+
+def test_a_role_described_across_the_message_or_by_its_area_in_shorthand(family_runtime) -> None:
+    """The situation and the question together describe the role ('Dad's rehab assistants come to the house.
+    Who is in charge of them?'); 'A&E' is the urgent and emergency care area; 'lead to' is a verb, not a title."""
+    answer = ask_turns(
+        family_runtime,
+        "My aunt has rehab assistants coming to her house after hospital."
+        " Who is in charge of them and what do they do?",
+    )
+    assert cited(family_runtime, answer) == {"Team Leader"}
+    answer = ask_turns(family_runtime, "the person in A&E who sees people with undiagnosed conditions - their level?")
+    assert cited(family_runtime, answer) == {"Advanced Clinical Practitioner"}
+    answer = ask_turns(family_runtime, "which of the roles here lead to registration with a professional body?")
+    assert answer.topic != "unknown-role"
+    assert {"Clinical Director", "Clinical Practitioner"} <= cited(family_runtime, answer)

@@ -239,6 +239,10 @@ _AND_ASKS = (
     r"|(?<=\w{2})\s+(?:and|&)\s+(?=(?:what's|whats|what|which|how)(?:\s+[\w'-]+){2})"
     r"(?![^?]*\b(?:that|this|it|they|those|these|them|its|their)\b)"
 )
+# "what is the person who ... supposed to do and are they trained in dementia?": a yes/no about the same people
+# after a what-question
+_AND_YES_NO = r"|(?<=\w{2})\s+and\s+(?=(?:are|is|do|does|have|has|can|will|would|must)\s+(?:they|he|she)\s+\w+)"
+_WH_FIRST = re.compile(r"^\W*(?:what|what's|whats|which|who|how)\b", re.IGNORECASE)
 # "is there a difference between what the EW does and what the SCSW does?": one question
 _ONE_COMPARISON = re.compile(r"\b(?:between|difference|differ|compare|versus|vs)\b", re.I)
 _ASKED_FIRST = re.compile(
@@ -258,7 +262,8 @@ def _joined_asks(sentence: str) -> list[str]:
             r"\s\+\s|,\s+and\s+(?=(?:what|which|how|is|are|does|do|who|where|when)\b)"
             r"|(?<=\w{4})\s+and\s+(?=(?:what|which|how)\s+(?:is|are|does|do|training|experience|level)\b)"
             r"(?![^?]*\b(?:that|this|it|they|those|these)\b)"
-            + (_AND_ASKS if _ASKED_FIRST.match(sentence) and not _ONE_COMPARISON.search(sentence) else ""),
+            + (_AND_ASKS if _ASKED_FIRST.match(sentence) and not _ONE_COMPARISON.search(sentence) else "")
+            + (_AND_YES_NO if _WH_FIRST.match(sentence) and not _ONE_COMPARISON.search(sentence) else ""),
             sentence,
         )
     ]

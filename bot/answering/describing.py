@@ -66,6 +66,14 @@ def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: st
     return found
 
 
+def fitted(profiles: Sequence[RoleProfile], text: str) -> RoleProfile | None:
+    """The template whose title, area and scope `text` (a situation, not a title) fits clearly best: "my aunt
+    has rehab assistants coming to her house" is the Team Leader's team; None unless one fits best."""
+    if len(profiles) < 2 or EXTREME.search(text):
+        return None
+    return _best_fit(profiles, _asked(text, set(words(" ".join(_NOT_THE.findall(text))))))
+
+
 def _described(
     finder: RoleFinder, profiles: Sequence[RoleProfile], text: str, m: re.Match[str], ruled_out: set[str]
 ) -> RoleProfile | None:

@@ -81,6 +81,8 @@ _CORRECTION = re.compile(r"\b(?:i\s+)?meant\b|\bi mean\b|^\W*(?:sorry|oops|no wa
 _CORRECTING = frozenset("sorry oops no wait my bad correction i meant mean not one other actually".split())
 _NOT_THAT = re.compile(r"\bnot (?:the |an? )?[\w&' -]{2,60}?,", re.I)  # "sorry, not the team leader, I meant ..."
 _THE_X_ONE = re.compile(r"\bthe ((?:[\w&-]+ ){0,2}?[\w&-]+) one\b", re.I)
+# "who is in charge of them?", "what do they do?": people the message's situation describes
+_POINTS_AT_THEM = re.compile(r"\b(?:they|them|their|he|she|her|his|that person|this person)\b", re.I)
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\b(?:same|identical|alike)\b", re.I)
 # "is it in any other role's list?": the templates the conversation is not on
 # (not "does the SM supervise other roles?", "how does the EW work with other roles?": what is asked about)
@@ -317,12 +319,17 @@ class Engine:
         context_roles = named.profiles if named else ()
         if named and named.ambiguous:  # "the level 8 manager for the mother and baby service - what ...?"
             context_roles = tuple(describing.narrowed(context_roles, ask.context))
-        if (
-            ask.context
-            and not context_roles
-            and (described := describing.described_role(self.finder, self.kb.profiles, ask.context))
-        ):
-            context_roles = (described,)  # "the person who drives patients to appointments - what ...?"
+        if ask.context and not context_roles:
+            # "the person in A&E who sees undifferentiated patients - what ...?"; else the message as a whole, when
+            # its question names no role: "Dad's rehab assistants come to the house. Who is in charge of them?"
+            spelled = self.speller.correct(rewrite(ask.context, self.finder.shorthand))
+            described = describing.described_role(self.finder, self.kb.profiles, spelled)
+            if described is None and not self.finder.find(ask.text).profiles:
+                whole = self.speller.correct(rewrite(question, self.finder.shorthand))
+                described = describing.described_role(self.finder, self.kb.profiles, whole)
+                if described is None and _POINTS_AT_THEM.search(ask.text) and not WHICH_ROLE.search(ask.text):
+                    described = describing.fitted(self.kb.profiles, whole)  # "... Who is in charge of them?"
+            context_roles = (described,) if described else ()
         best: tuple[Answer, ConversationState] | None = None
         best_support = 0.0
         asked = ask.text

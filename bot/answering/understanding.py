@@ -383,6 +383,8 @@ class RoleFinder:
             if not by_level and 1 <= level <= 9:
                 unknown.append(f"level {level}")
         for match in _JOB_PHRASE.finditer(lowered):
+            if match.group(2).startswith("lead") and re.match(r"\s+to\b", lowered[match.end() :]):
+                continue  # "which roles in the family lead to registration?": a verb, not a "family lead"
             phrase = " ".join(words(match.group(0)))
             modifiers = [
                 m for m in _adjacent_modifiers(words(match.group(1)), self.generic) if m not in _NOT_QUALIFIERS
