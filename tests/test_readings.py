@@ -994,3 +994,22 @@ def test_a_role_described_across_the_message_or_by_its_area_in_shorthand(family_
     answer = ask_turns(family_runtime, "which of the roles here lead to registration with a professional body?")
     assert answer.topic != "unknown-role"
     assert {"Clinical Director", "Clinical Practitioner"} <= cited(family_runtime, answer)
+
+
+def test_a_term_of_the_shared_introduction_is_answered_from_it(family_runtime) -> None:
+    """'What is the Health Functional Map?', 'what's a transferable role, per the TA template?', 'does it apply
+    in Scotland?': the introduction every template shares, cited first from the copy of the template named; a
+    role's own field asked the same way ('what's the level descriptor?') is still the role's."""
+    answer = ask_turns(family_runtime, "in the transport assistant template, what's the health functional map?")
+    assert "method of categorising the NOS" in answer.text
+    assert answer.citations[0].role == "Patient Transport Service Transport Assistant"
+    answer = ask_turns(family_runtime, "what does the team leader template mean by a transferable role?")
+    assert "named cluster of competences" in answer.text
+    answer = ask_turns(family_runtime, "we're a Scottish health board - can we use the crisis support worker profile?")
+    assert "geographic locations in the UK" in answer.text and not answer.declined
+    answer = ask_turns(family_runtime, "who are the role profile templates meant for?")
+    assert "commissioners, managers, employers" in answer.text
+    answer = ask_turns(family_runtime, "what's the level descriptor for the service manager?")
+    assert "highly specialised knowledge" in answer.text
+    answer = ask_turns(family_runtime, "does the SM role say anything about feedback from people who use the service?")
+    assert "may successfully be used by" not in answer.text

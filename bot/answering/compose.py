@@ -7,7 +7,7 @@ complete and grouped as the template groups them; blank fields are said to be bl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from knowledge.records import Field, GeneralPassage, KnowledgeBase, RoleProfile, SourceRef
 from knowledge.text import normalise
@@ -42,10 +42,11 @@ def template_name(p: RoleProfile) -> str:
 class Writer:
     """Collects markdown lines and cites sources as it goes."""
 
-    def __init__(self, kb: KnowledgeBase, citations: Citations | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, citations: Citations | None = None, asked: Iterable[str] = ()) -> None:
         self.kb = kb
         self.citations = citations if citations is not None else Citations()
         self.lines: list[str] = []
+        self.asked = frozenset(asked)  # the roles the question names: shared text is cited from their copies first
 
     def cite(self, p: RoleProfile | None, source: SourceRef, quote: str | None = None, group: str | None = None) -> str:
         """The marker for `source`; `group` (a field or principle) narrows the cited section."""
@@ -54,7 +55,7 @@ class Writer:
 
     def cite_shared(self, passage: GeneralPassage) -> str:
         """Markers for framework text shared by templates: each template it is in (see `shared_places`)."""
-        return " ".join(self.cite(p, s, passage.text) for p, s in shared_places(self.kb, passage))
+        return " ".join(self.cite(p, s, passage.text) for p, s in shared_places(self.kb, passage, self.asked))
 
     def add(self, line: str = "") -> None:
         self.lines.append(line)
@@ -96,11 +97,15 @@ class Writer:
             self.add(f"- **{title}**: {f.value} {self.cite(p, f.source, group=label)}")
 
 
-def shared_places(kb: KnowledgeBase, passage: GeneralPassage) -> list[tuple[RoleProfile | None, SourceRef]]:
+def shared_places(
+    kb: KnowledgeBase, passage: GeneralPassage, asked: Collection[str] = ()
+) -> list[tuple[RoleProfile | None, SourceRef]]:
     """Where framework text shared by templates is written: each template it appears in (up to
-    SHARED_CITED), with the profile of that template."""
+    SHARED_CITED), with the profile of that template; those of the roles `asked` about first."""
     by_file = {p.file: p for p in kb.profiles}
-    return [(by_file.get(s.file), s) for s in passage.sources[:SHARED_CITED]]
+    places = [(by_file.get(s.file), s) for s in passage.sources]
+    places.sort(key=lambda place: place[0] is None or place[0].role not in asked)
+    return places[:SHARED_CITED]
 
 
 def basic_source(p: RoleProfile, key: str) -> SourceRef:

@@ -1034,7 +1034,7 @@ class Engine:
         suggestions: Sequence[Suggestion] = (),
         table: tuple[tuple[str, ...], ...] = (),
     ) -> Answer:
-        w = compose.Writer(self.kb)
+        w = compose.Writer(self.kb, asked=(p.role for p in q.roles.profiles))
         write(w)
         if q.roles.unknown:
             w.add()

@@ -1,7 +1,9 @@
 """Questions about the framework every template shares, whichever role is named: "can we reword the NOS
 titles?", "can we use the competences on their own?", "are the competences linked to the KSF?", "what is the
 locality specific section for?". They are answered from the framework's own text, the passages that use the
-words of what is asked, with the first word those passages support.
+words of what is asked, with the first word those passages support. A term of that text asked the meaning of
+("what is the Health Functional Map?", "what does 'not in themselves levelled' mean?") is answered from the
+passages that have it, those defining it first.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import compose
 from .answer import Answer
 from .understanding import Question
+from .wording import topics_in
 
 if TYPE_CHECKING:
     from .context import Context
@@ -41,6 +44,27 @@ FRAMEWORK_CUES: tuple[tuple[re.Pattern[str], list[str], str], ...] = (
         "No: the template is designed to be used as a whole.",
     ),
     (
+        # "who are these templates meant to be used by?", "who can use the template?"
+        re.compile(
+            r"\bwho\b[^?]{0,60}\b(?:templates?|profiles?)\b[^?]{0,30}\b(?:used by|for use by|meant for|designed for"
+            r"|intended for|aimed at|for)\W*$"
+            r"|\bwho\b[^?]{0,30}\b(?:use|uses|using)\b[^?]{0,20}\b(?:templates?|profiles?)\b",
+            re.IGNORECASE,
+        ),
+        ["may successfully be used by"],
+        "",
+    ),
+    (
+        # "does it apply in Wales?", "are they England only?": the UK nations
+        re.compile(
+            r"\b(?:wales|welsh|scotland|scottish|northern ireland|england only|english only|uk[- ]wide|across the uk"
+            r"|four nations|other nations)\b",
+            re.IGNORECASE,
+        ),
+        ["geographic locations in the uk"],
+        "",
+    ),
+    (
         re.compile(r"\bksf\b|\bknowledge and skills framework\b", re.IGNORECASE),
         ["knowledge and skills framework"],
         "Yes.",
@@ -63,7 +87,7 @@ def about_the_framework(ctx: Context, q: Question) -> Answer | None:
     template), the passages that use the words of what is asked, with the first word they support."""
     cue = next((c for c in FRAMEWORK_CUES if c[0].search(q.text)), None)
     if cue is None:
-        return None
+        return defined(ctx, q)
     _, terms, first = cue
     check = bool(re.match(r"^\W*(?:can|could|may|should|are|is|do|does|must)\b", q.text, re.IGNORECASE))
     added = 0
@@ -76,3 +100,40 @@ def about_the_framework(ctx: Context, q: Question) -> Answer | None:
 
     answer = ctx.finish(replace(q, topic="framework"), [], write, ctx.starter_questions())
     return answer if added else None
+
+
+# "what is the Health Functional Map for?", "what's a transferable role?", "what does 'not in themselves levelled'
+# mean?": a term, or words quoted, asked the meaning of
+_DEFINE = re.compile(
+    r"\b(?:what(?:'s| is| are|s)|what do(?:es)? (?:it|they|the template) mean by|what is meant by|meaning of|define)"
+    r"\s+(?:a |an |the )?(?P<term>[\w' -]{3,60}?)\s*(?:\b(?:for|about|mean|means|stand for)\b)?\W*$",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"['\"\u2018\u201c](?P<term>[^'\"\u2019\u201d]{6,80})['\"\u2019\u201d]")
+_DEFINES = re.compile(r"^\W*(?:is|are|which|,|relates|has|have)\b")
+
+
+def defined(ctx: Context, q: Question) -> Answer | None:
+    """The framework's own words on a term of it that the question asks the meaning of: the passages that have the
+    term (those defining it first), from the copy of the template named. None when no passage has it, or the
+    term is a role's field or a role ("what is the scope?", "what's a strategic manager?")."""
+    quoted = _QUOTE.search(q.text)
+    asked = _DEFINE.search(q.text)
+    term = quoted["term"] if quoted and re.search(r"\bmean", q.text, re.I) else None
+    if term is None and asked:
+        term = ctx.keyword_query(asked["term"])
+    phrase = " ".join(re.findall(r"[a-z0-9]+", (term or "").lower()))
+    if len(phrase) < 6 or len(phrase.split()) > 10 or set(topics_in(phrase)) - {"framework"}:
+        return None  # "what's the level descriptor?", "what's in the formal endorsed learning?": a role's field
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"s?\b", re.IGNORECASE)
+    having = [g for g in ctx.kb.general if pattern.search(g.text)]
+    if not having or (len(phrase.split()) == 1 and not quoted):
+        return None  # one word ("what is safeguarding?") is a subject of the roles, not a term of the framework
+    having.sort(key=lambda g: not any(_DEFINES.match(g.text[m.end() :]) for m in pattern.finditer(g.text)))
+
+    def write(w: compose.Writer) -> None:
+        w.add("The introduction every template shares says:")
+        for passage in having[:2]:
+            w.add(f"- {passage.text} {w.cite_shared(passage)}")
+
+    return ctx.finish(replace(q, topic="framework"), list(q.roles.profiles), write, ctx.starter_questions())
