@@ -1013,3 +1013,11 @@ def test_a_term_of_the_shared_introduction_is_answered_from_it(family_runtime) -
     assert "highly specialised knowledge" in answer.text
     answer = ask_turns(family_runtime, "does the SM role say anything about feedback from people who use the service?")
     assert "may successfully be used by" not in answer.text
+
+
+def test_each_role_is_every_template_whatever_levels_the_context_names(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "We're mapping a progression route from level 2 to level 9. Could you list each role and its level?",
+    )
+    assert len(cited(family_runtime, answer)) == 10

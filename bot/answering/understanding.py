@@ -100,7 +100,9 @@ _ALL_ROLES = re.compile(
     re.IGNORECASE,
 )
 _QUOTED_PHRASE = re.compile(r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,80})['\"\u2019\u201d]")
-_BOTH_OF_THOSE = re.compile(r"\b(?:both|either|each)\b(?!\s+(?:of\s+)?(?:the\s+)?(?:roles|templates|profiles))", re.I)
+_BOTH_OF_THOSE = re.compile(
+    r"\b(?:both|either|each)\b(?!\s+(?:of\s+)?(?:the\s+)?(?:roles?|templates?|profiles?|jobs?|posts?))", re.I
+)
 _LEVEL = re.compile(
     r"\b(?:career\s+framework\s+)?(?:level|lvl|l)\s*(\d{1,2})\b(?!\s*(?:nvq|diploma|qualification|safeguarding|"
     r"training|certificate|award|course|\)|-))",
