@@ -103,6 +103,12 @@ _QUOTED_PHRASE = re.compile(r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,80})['\"\u2
 _BOTH_OF_THOSE = re.compile(
     r"\b(?:both|either|each)\b(?!\s+(?:of\s+)?(?:the\s+)?(?:roles?|templates?|profiles?|jobs?|posts?))", re.I
 )
+# A span of levels: "from level 2 up to level 5", "levels 6-9", "between level 3 and level 5"
+_LEVEL_SPAN = re.compile(
+    r"\b(?:(?:career\s+framework\s+)?levels?\s*([1-9])\s*(?:-|–|to|up to|through)\s*(?:level\s*)?([1-9])\b"
+    r"|between (?:career\s+framework\s+)?levels?\s*([1-9]) and (?:level\s*)?([1-9])\b)",
+    re.IGNORECASE,
+)
 _LEVEL = re.compile(
     r"\b(?:career\s+framework\s+)?(?:level|lvl|l)\s*(\d{1,2})\b(?!\s*(?:nvq|diploma|qualification|safeguarding|"
     r"training|certificate|award|course|\)|-))",
@@ -384,6 +390,15 @@ class RoleFinder:
             ambiguous = ambiguous or (len(by_level) > 1 and not found_before)
             if not by_level and 1 <= level <= 9:
                 unknown.append(f"level {level}")
+        for match in _LEVEL_SPAN.finditer(text):  # "from level 2 up to level 5", "the level 6 to 9 roles"
+            low, high = sorted(int(n) for n in match.groups() if n)
+            at = len(words(text[: match.start()]))
+            for p in self.profiles:
+                if low <= p.level <= high:
+                    by_levels.add(p.role)
+                    note(p, at + p.level - low)  # in order of level
+            ambiguous = False  # each of those levels' roles is asked about
+            unknown = [u for u in unknown if not (u.startswith("level ") and low <= int(u.split()[1]) <= high)]
         for match in _JOB_PHRASE.finditer(lowered):
             if match.group(2).startswith("lead") and re.match(r"\s+to\b", lowered[match.end() :]):
                 continue  # "which roles in the family lead to registration?": a verb, not a "family lead"
