@@ -1023,21 +1023,20 @@ def test_each_role_is_every_template_whatever_levels_the_context_names(family_ru
     assert len(cited(family_runtime, answer)) == 10
 
 
-def test_a_span_of_levels_names_every_role_within_it(family_runtime) -> None:
-    answer = ask_turns(family_runtime, "what experience do the level 3 to 5 roles ask for?")
-    assert cited(family_runtime, answer) == {
-        "Crisis Support Worker",
-        "Engagement Worker",
-        "Senior Crisis Support Worker",
-        "Team Leader",
-    }
-    answer = ask_turns(family_runtime, "which roles are between level 6 and level 8?")
-    assert cited(family_runtime, answer) == {
-        "Clinical Practitioner",
-        "Advanced Clinical Practitioner",
-        "Strategic Manager",
-        "Service Manager",
-    }
-    # two levels named apart are those two levels
-    answer = ask_turns(family_runtime, "which roles are level 2 and level 9?")
-    assert cited(family_runtime, answer) == {"Transport Assistant", "Clinical Director"}
+@pytest.mark.parametrize(
+    ("question", "roles"),
+    [
+        (
+            "what experience do the level 3 to 5 roles ask for?",
+            {"Crisis Support Worker", "Engagement Worker", "Senior Crisis Support Worker", "Team Leader"},
+        ),
+        (
+            "which roles are between level 6 and level 8?",
+            {"Clinical Practitioner", "Advanced Clinical Practitioner", "Strategic Manager", "Service Manager"},
+        ),
+        # two levels named apart are those two levels
+        ("which roles are level 2 and level 9?", {"Transport Assistant", "Clinical Director"}),
+    ],
+)
+def test_a_span_of_levels_names_every_role_within_it(family_runtime, question: str, roles: set[str]) -> None:
+    assert cited(family_runtime, ask_turns(family_runtime, question)) == roles
