@@ -1040,3 +1040,14 @@ def test_each_role_is_every_template_whatever_levels_the_context_names(family_ru
 )
 def test_a_span_of_levels_names_every_role_within_it(family_runtime, question: str, roles: set[str]) -> None:
     assert cited(family_runtime, ask_turns(family_runtime, question)) == roles
+
+
+def test_a_title_word_before_initials_names_the_longer_title(family_runtime) -> None:
+    """'senior CSW': the Senior Crisis Support Worker (SCSW), not the Crisis Support Worker (CSW)."""
+    finder = family_runtime.engine.finder
+    names = {p.role: p.short_name for p in family_runtime.kb.profiles}
+    assert [names[p.role] for p in finder.find("what level is the senior CSW?").profiles] == [
+        "Senior Crisis Support Worker"
+    ]
+    assert [names[p.role] for p in finder.find("what level is the CSW?").profiles] == ["Crisis Support Worker"]
+    assert [names[p.role] for p in finder.find("advanced CP training").profiles] == ["Advanced Clinical Practitioner"]

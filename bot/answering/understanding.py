@@ -355,8 +355,16 @@ class RoleFinder:
             # the most specific title: "senior crisis support worker" is not also a "crisis support worker"
             if not any(o is not p and a <= at and end <= e and e - a > end - at for a, e, o in spans):
                 note(p, at)
-        for i, token in enumerate(re.findall(r"[A-Za-z0-9&']+", text)):
-            for abbreviated in self.abbreviated(token):
+        raw = re.findall(r"[A-Za-z0-9&']+", text)
+        for i, token in enumerate(raw):
+            named = self.abbreviated(token)
+            # "senior CSW": the Senior Crisis Support Worker, a title whose first word is said before the initials
+            longer = [
+                p
+                for p in self.abbreviated(f"{raw[i - 1][0]}{token}".upper() if i and token.isupper() else "")
+                if words(p.short_name)[0] == raw[i - 1].lower()
+            ]
+            for abbreviated in longer or named:
                 note(abbreviated, i)
         for m in _BARE_TITLE_WORD.finditer(lowered):  # "what would I need to become a senior?"
             if m.group(1) in self.distinct and m.group(1) not in self.area_words:
