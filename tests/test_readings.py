@@ -1051,3 +1051,14 @@ def test_a_title_word_before_initials_names_the_longer_title(family_runtime) -> 
     ]
     assert [names[p.role] for p in finder.find("what level is the CSW?").profiles] == ["Crisis Support Worker"]
     assert [names[p.role] for p in finder.find("advanced CP training").profiles] == ["Advanced Clinical Practitioner"]
+
+
+def test_which_roles_specify_a_course_at_a_level(family_runtime) -> None:
+    """'safeguarding at level 3' is a course's level, not the level 3 role; the roles listing it are found."""
+    answer = ask_turns(family_runtime, "which templates specify safeguarding at level 3?")
+    assert "Safeguarding (Level 3)" in answer.text
+    assert "Senior Crisis Support Worker" in cited(family_runtime, answer)
+    assert not answer.text.startswith("No template")
+    # "the roles at level 3" is still the level 3 role
+    answer = ask_turns(family_runtime, "what training do the roles at level 3 need?")
+    assert cited(family_runtime, answer) == {"Crisis Support Worker"}

@@ -204,10 +204,11 @@ _MATRIX_FOR = re.compile(
 # Only the plural: "which role needs X?" keeps its own composer (one role or a comparison).
 _WHICH_ROLES = re.compile(
     r"^(?:which|what|how\s+many)\s+(?:of\s+the\s+)?(?:roles|templates?|profiles?)\s+(?:need|needs|require|requires|list"
-    r"|lists|have\s+to\s+(?:do|complete)|must\s+(?:do|complete|have))\s+(?:to\s+(?:do|complete|have)\s+)?(?:the\s+)?"
+    r"|lists|specify|specifies|have\s+to\s+(?:do|complete)|must\s+(?:do|complete|have))\s+"
+    r"(?:to\s+(?:do|complete|have)\s+)?(?:the\s+)?"
     r"(?P<item>.+?)(?:\s+(?:in|as|under)\s+(?:(?:their|the|its)\s+)?"
     r"(?P<where>statutory|mandatory|informal|learning|training)[\w\s/&]*)?"
-    r"(?:\s+training)?$",
+    r"(?:\s+training)?(?:\s+anywhere)?(?:\s+in\s+(?:their|the|its)\s+(?:templates?|profiles?))?$",
     re.I,
 )
 _CACHE: dict[str, Matrix] = {}
@@ -242,7 +243,7 @@ def answer_matrix(kb: KnowledgeBase, question: str) -> Answer | None:
 
 
 def _words(text: str) -> set[str]:
-    return set(normalise(text).split()) - {"and", "or", "of", "the", "in", "for", "to", "training", "e", "g"}
+    return set(normalise(text).split()) - {"and", "or", "of", "the", "in", "at", "for", "to", "training", "e", "g"}
 
 
 def _which_roles(kb: KnowledgeBase, item: str, where: str = "") -> Answer | None:

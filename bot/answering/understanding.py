@@ -18,6 +18,8 @@ from rapidfuzz import fuzz, process
 
 from knowledge.records import RoleProfile
 
+from .wording import THEME_STOP
+
 # Job nouns: a phrase ending in one of these names a role.
 _JOB_NOUNS = (
     "worker|manager|nurse|practitioner|officer|assistant|lead|leader|coordinator|co-ordinator|therapist"
@@ -386,6 +388,14 @@ class RoleFinder:
             by_level = [p for p in self.profiles if p.level == level]
             if before and before[-1] not in _LEVEL_INTRODUCERS and not by_level:
                 continue  # "safeguarding level 3", "NVQ level 3": the level of a course, not of a role
+            if (
+                len(before) >= 2
+                and before[-1] == "at"
+                and before[-2] in self.content_words
+                and before[-2] not in THEME_STOP
+                and before[-2].rstrip("s") not in _JOB_NOUN_SET
+            ):
+                continue  # "which roles specify safeguarding at level 3?": a course's level too
             if found and before and before[-1] not in _LEVEL_NAMING:
                 continue  # "is the EW a level 3 post?": a level said of the role named, not another role
             if any(p.level == level and at + 2 <= i <= at + 3 for i, p in found.values()):
