@@ -1062,3 +1062,16 @@ def test_which_roles_specify_a_course_at_a_level(family_runtime) -> None:
     # "the roles at level 3" is still the level 3 role
     answer = ask_turns(family_runtime, "what training do the roles at level 3 need?")
     assert cited(family_runtime, answer) == {"Crisis Support Worker"}
+
+
+def test_how_many_roles_and_the_roles_of_an_area(family_runtime) -> None:
+    """'How many of the ten role profiles are level 8?', 'which roles are in mental health crisis services?': the
+    roles themselves, counted; 'anything in the profiles about X?' asks every template."""
+    answer = ask_turns(family_runtime, "how many of the loaded role profiles are at career framework level 8?")
+    assert answer.text.startswith("2 of the 10 templates")
+    assert cited(family_runtime, answer) == {"Strategic Manager", "Service Manager"}
+    answer = ask_turns(family_runtime, "which roles are in the mental health crisis service?")
+    assert cited(family_runtime, answer) == {"Crisis Support Worker", "Senior Crisis Support Worker"}
+    answer = ask_turns(family_runtime, "is there anything in the profiles about lone working?")
+    assert not answer.text.startswith("Which role do you mean")
+    assert len(cited(family_runtime, answer)) >= 3

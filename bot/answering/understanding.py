@@ -89,6 +89,9 @@ _BARE_TITLE_WORD = re.compile(r"\b(?:a|an|the)\s+([a-z]+)(?:\s+(?:one|role|post|
 _GROUP = re.compile(
     r"\b(?:both|all|each|the two|the three|the|our|of the)\s+(?:of\s+)?(?:the\s+)?(?:two\s+|three\s+)?"
     r"(?P<what>[a-z&][a-z& -]{1,40}?)\s+(?:roles|posts|jobs|templates|profiles)\b"
+    # "which roles are in mental health crisis services?"
+    r"|\b(?:roles|posts|jobs|templates|profiles)\s+(?:are\s+)?(?:in|within)\s+(?:the\s+)?"
+    r"(?P<where>[a-z&][a-z& -]{1,40}?)(?=\s*(?:[,?.;!]|$))"
 )
 _ALL_ROLES = re.compile(
     r"\b(?:both|all|each|every|either)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+|your\s+)?"
@@ -98,7 +101,9 @@ _ALL_ROLES = re.compile(
     r"|\bany\s+(?:of\s+(?:the\s+|these\s+|those\s+|your\s+)?)?(?:\w+\s+)?(?:roles|profiles|templates)\b"
     r"|\bacross\s+(?:all\s+)?(?:the\s+)?(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+)?"
     r"(?:roles|profiles|templates)\b"
-    r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b",
+    r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b"
+    # "is there anything in the profiles about ...?", "where in these templates ...?"
+    r"|\b(?:in|from|of)\s+(?:the|these|those|your)\s+(?:role\s+)?(?:profiles|templates)\b",
     re.IGNORECASE,
 )
 _QUOTED_PHRASE = re.compile(r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,80})['\"\u2019\u201d]")
@@ -295,7 +300,8 @@ class RoleFinder:
         """The templates a group names by their area or a word of their titles: "both crisis roles", "the
         liaison and diversion roles", "all the support worker posts"."""
         for m in _GROUP.finditer(lowered):
-            named = [w for w in words(m.group("what")) if w not in ("and", "of", "the", "two", "three")]
+            group = m.group("what") or m.group("where")
+            named = [w for w in words(group) if w not in ("and", "of", "the", "two", "three")]
             if not named:
                 continue
             fits = [
@@ -672,7 +678,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|list (?:the |all (?:the )?|all of the )?(?:role )?(?:roles|templates|profiles)"
         r"|how many (?:role )?(?:profile )?(?:templates|roles|profiles)\b"
         r"|how many of (?:the |these |those |your )?(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?"
-        r"(?:roles|templates|profiles|jobs)\b"
+        r"(?:(?:loaded|role|shipped|available) ){0,2}(?:roles|templates|profiles|jobs)\b"
         r"|\b(?:roles|templates|profiles) in (?:the )?order of\b"
         r"|roles? (?:do you|can you) (?:cover|know|have)|(?:which|what) roles? (?:are|is) (?:there|covered|available)"
         r"|do you (?:have|know|cover) (?:a |any )?(?:template|profile)s?\b",
