@@ -245,3 +245,17 @@ def test_a_yes_no_about_the_same_people_after_a_what_question_is_a_second_ask() 
         "what is the difference between the EW and the SM and are they both level 4?",
     ):
         assert len(find_ask(message).parts) == 1, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The sexual health clinical practitioner registers with the HCPC, doesn't it?",
+        "the transport assistants are level 3, aren't they?",
+        "I assume the team leader needs a degree, don't they?",
+    ],
+)
+def test_a_statement_with_a_tag_question_is_a_claim_asked(message: str) -> None:
+    ask = find_ask(message)
+    assert ask.parts[0].startswith(CLAIM), ask
+    assert "n't" not in ask.parts[0]

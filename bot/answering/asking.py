@@ -318,14 +318,16 @@ _INDIRECT = re.compile(
 
 # "my rep says the SCSW profile makes them responsible for the rota, is that true": the claim is what is asked
 _TAG = re.compile(
-    r"[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)|right|true|correct|yes|yeah|no)\W*$",
+    r"[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)|right|true|correct|yes|yeah|no"
+    # "..., doesn't it?", "..., aren't they?"
+    r"|(?:is|are|was|were|do|does|did|has|have|can|will|would|should)n'?t (?:it|that|they|he|she|there))\W*$",
     re.I,
 )
 _REPORTED = re.compile(
     r"^\W*(?:(?:my|our|the|a|an|her|his|their|one of our) [\w' ]{1,60}? "
     r"(?:says?|said|told (?:me|us|her|him|them)|thinks?"
     r"|reckons?|claims?|insists?)"
-    r"|i (?:thought|assumed|believed|was told)(?: that)?\b"
+    r"|i (?:thought|assumed|believed|was told|assume|take it|gather|presume|suppose)(?: that)?\b"
     r"|i(?:'ve| have)? (?:been told|heard|read)|someone (?:said|told me)|apparently)(?: that)?\s+",
     re.IGNORECASE,
 )
