@@ -3,6 +3,8 @@ ones: the shipped two with the invented family of eight loaded beside them (the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.answering.answer import Answer
@@ -1075,3 +1077,15 @@ def test_how_many_roles_and_the_roles_of_an_area(family_runtime) -> None:
     answer = ask_turns(family_runtime, "is there anything in the profiles about lone working?")
     assert not answer.text.startswith("Which role do you mean")
     assert len(cited(family_runtime, answer)) >= 3
+
+
+def test_a_count_the_cited_text_gives_is_said_first(family_runtime) -> None:
+    """'How many levels does the career framework have?': the number its own words give ('which has nine levels'),
+    first, with what it qualifies ('at least two years')."""
+    answer = ask_turns(family_runtime, "how many levels are there in the career framework?")
+    assert answer.text.startswith("Nine.\n") and "nine levels" in answer.text
+    answer = ask_turns(family_runtime, "how many years must the transport assistant have held a driving licence?")
+    assert answer.text.startswith("At least two.\n")
+    # a count the composers give is not said twice
+    answer = ask_turns(family_runtime, "how many core competences does the transport assistant have?")
+    assert re.match(r"\d+ core competences", answer.text)

@@ -62,7 +62,17 @@ from .direct import operation_of
 from .intents import IntentMatcher
 from .matrix import answer_matrix
 from .spelling import QUESTION_WORDS, Speller, phrase_initials, spell_out
-from .understanding import JOB_NOUNS, Question, RoleFinder, RoleMatch, rewrite, training_fields, understand, words
+from .understanding import (
+    JOB_NOUNS,
+    NUMBER_WORDS,
+    Question,
+    RoleFinder,
+    RoleMatch,
+    rewrite,
+    training_fields,
+    understand,
+    words,
+)
 from .wording import ROLE_TOPICS, THEME_STOP, initials, sections_named, topics_in, with_article
 from .wording import stem as _stem
 
@@ -83,6 +93,8 @@ _NOT_THAT = re.compile(r"\bnot (?:the |an? )?[\w&' -]{2,60}?,", re.I)  # "sorry,
 _THE_X_ONE = re.compile(r"\bthe ((?:[\w&-]+ ){0,2}?[\w&-]+) one\b", re.I)
 # "who is in charge of them?", "what do they do?": people the message's situation describes
 _POINTS_AT_THEM = re.compile(r"\b(?:they|them|their|he|she|her|his|that person|this person)\b", re.I)
+# "how many levels does the career framework have?": what is counted
+_COUNTED = re.compile(r"^\W*how many (?P<noun>[a-z]{3,}s)\b", re.I)
 _SAME_ASKED = re.compile(r"^\W*(?:(?:and|but)\s+)?(?:is|are|was|does|do)\b.*\b(?:same|identical|alike)\b", re.I)
 # "is it in any other role's list?": the templates the conversation is not on
 # (not "does the SM supervise other roles?", "how does the EW work with other roles?": what is asked about)
@@ -540,6 +552,17 @@ class Engine:
                 and asked <= {c.role for c in answer.citations}  # every role asked says it
             ):
                 answer = replace(answer, text=f"Yes.\n{answer.text}")
+        if (counted := _COUNTED.search(question)) and not re.match(r"\W*(?:\d|[A-Z][a-z]+ of)", answer.text):
+            # "how many levels does the career framework have?": the number the cited text gives, first
+            said = re.search(
+                rf"\b((?:at least|at most|up to|more than|over|about|around) )?(\d+|{'|'.join(NUMBER_WORDS)})\s+"
+                rf"{counted['noun']}\b",
+                answer.text,
+                re.I,
+            )
+            if said and not answer.declined and answer.citations:
+                number = f"{said[1] or ''}{said[2]}"  # "at least two"
+                answer = replace(answer, text=f"{number[0].upper()}{number[1:]}.\n{answer.text}")
         if _YES_NO_FORM.match(question) or operation_of(question) == "check":  # the first word its own lines say
             answer = verdict.settle(
                 question,
