@@ -554,14 +554,14 @@ class Engine:
                 answer = replace(answer, text=f"Yes.\n{answer.text}")
         if (counted := _COUNTED.search(question)) and not re.match(r"\W*(?:\d|[A-Z][a-z]+ of)", answer.text):
             # "how many levels does the career framework have?": the number the cited text gives, first
-            said = re.search(
+            given = re.search(
                 rf"\b((?:at least|at most|up to|more than|over|about|around) )?(\d+|{'|'.join(NUMBER_WORDS)})\s+"
                 rf"{counted['noun']}\b",
                 answer.text,
                 re.I,
             )
-            if said and not answer.declined and answer.citations:
-                number = f"{said[1] or ''}{said[2]}"  # "at least two"
+            if given and not answer.declined and answer.citations:
+                number = f"{given[1] or ''}{given[2]}"  # "at least two"
                 answer = replace(answer, text=f"{number[0].upper()}{number[1:]}.\n{answer.text}")
         if _YES_NO_FORM.match(question) or operation_of(question) == "check":  # the first word its own lines say
             answer = verdict.settle(
