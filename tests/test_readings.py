@@ -1089,3 +1089,26 @@ def test_a_count_the_cited_text_gives_is_said_first(family_runtime) -> None:
     # a count the composers give is not said twice
     answer = ask_turns(family_runtime, "how many core competences does the transport assistant have?")
     assert re.match(r"\d+ core competences", answer.text)
+
+
+def test_the_other_one_and_the_one_below_are_found_from_the_conversation(family_runtime) -> None:
+    """'and the other one's?': the one other template of the conversation's area of work; 'the one below it in
+    the same service', 'the next level up': the nearest level below or above; 'its' is that role's own."""
+    answer = ask_turns(
+        family_runtime,
+        "what level is the senior crisis support worker?",
+        "what is its statutory and mandatory learning?",
+        "and the other one's?",
+    )
+    assert cited(family_runtime, answer) == {"Crisis Support Worker"}
+    assert "Freedom to Speak Up" in answer.text  # stat and mand, not every kind of training
+    answer = ask_turns(
+        family_runtime, "what does the strategic manager do?", "and the one below it in the same service?"
+    )
+    assert cited(family_runtime, answer) == {"Engagement Worker"}
+    answer = ask_turns(family_runtime, "what experience does the transport assistant need?", "and the next level up?")
+    assert cited(family_runtime, answer) == {"Crisis Support Worker"}
+    answer = ask_turns(
+        family_runtime, "what level is the crisis support worker?", "what is in its locality specific section?"
+    )
+    assert "Support individuals to access emergency accommodation" in answer.text

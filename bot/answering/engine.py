@@ -362,7 +362,7 @@ class Engine:
                 break
         assert best is not None  # the first reading always answers
         answer, new_state = best
-        return answer, replace(new_state, ask=self._remembered(asked))
+        return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
 
     def _names_unused(self, answer: Answer) -> bool:
         """Whether the answer is a No that a template does not name words no template uses at all: a reading of
@@ -388,9 +388,48 @@ class Engine:
         ]
         return " ".join(kept)
 
+    def _other_role(self, state: ConversationState) -> RoleProfile | None:
+        """'the other one': the one template not in focus, or else the one other of the conversation's area of
+        work (the Crisis Support Worker after the Senior Crisis Support Worker)."""
+        others = [p for p in self.kb.profiles if p.role not in state.roles]
+        if len(others) > 1:
+            areas = [describing.area_words(p) for p in self._roles_of(state)]
+            others = [p for p in others if describing.area_words(p) in areas]
+        return others[0] if len(others) == 1 and state.roles else None
+
+    def _relative_roles(self, text: str, state: ConversationState) -> list[RoleProfile]:
+        """'the one below it in the same service', 'the next level up': of the conversation's role, the templates
+        at the nearest level below or above, in its area of work when it has one there (or when asked)."""
+        m = _RELATIVE.search(text)
+        current = self._roles_of(state)
+        if not m or len(current) != 1:
+            return []
+        up = (m["way"] or m["way2"] or m["way3"]).lower() in ("above", "over", "up", "higher")
+        level = current[0].level
+
+        def nearest(pool: Sequence[RoleProfile]) -> list[RoleProfile]:
+            pool = [p for p in pool if (p.level > level if up else p.level < level)]
+            best = min((abs(p.level - level) for p in pool), default=None)
+            return [p for p in pool if abs(p.level - level) == best]
+
+        area = describing.area_words(current[0])
+        in_area = nearest([p for p in self.kb.profiles if describing.area_words(p) == area])
+        return in_area or ([] if _SAME_AREA.search(text) else nearest(self.kb.profiles))
+
     def _again_for(self, ask: Ask, state: ConversationState) -> str | None:
-        """'and the SM one?', 'same for the TA?': the last question, asked of the role(s) named now."""
-        if not state.ask or self._content_words(ask.text) or not _AGAIN.search(ask.text):
+        """'and the SM one?', 'same for the TA?', 'and the other one's?': the last question, asked of the role(s)
+        named now."""
+        if not state.ask or not _AGAIN.search(ask.text):
+            return None
+        if (relative := self._relative_roles(ask.text, state)) and not self._content_words(
+            _SAME_AREA.sub(" ", _RELATIVE.sub(" ", ask.text))
+        ):  # "and the one below it in the same service?"
+            return self.finder.with_roles(state.ask, " and ".join(p.short_name for p in relative))
+        if _OTHER_ROLE.search(ask.text) and (other := self._other_role(state)):
+            rest = re.sub(r"'s\b", " ", _OTHER_ROLE.sub(" ", ask.text))
+            if not self._content_words(rest):  # "and the other one's?"
+                return self.finder.with_roles(state.ask, other.short_name)
+        if self._content_words(ask.text):
             return None  # a role alone ("engagement worker") answers "which role?"; it asks nothing again
         named = self.finder.find(self.speller.correct(rewrite(ask.text, self.finder.shorthand)))
         if not named.profiles or named.everyone or len(self.finder.find(state.ask).profiles) > 1:
@@ -688,10 +727,10 @@ class Engine:
         if q.roles.everyone and not q.roles.profiles and len(state.roles) >= 2 and _OF_THEM.search(q.text):
             # "which roles are level 8?" then "do either of them have stat and mand?": those roles
             q = replace(q, roles=RoleMatch(profiles=self._roles_of(state)))
-        if _OTHER_ROLE.search(q.text) and not q.roles.profiles and state.roles:
-            others = [p for p in self.kb.profiles if p.role not in state.roles]
-            if len(others) == 1:  # "and the other role?" when there is exactly one other
-                q = replace(q, roles=RoleMatch(profiles=(others[0],)))
+        if _OTHER_ROLE.search(q.text) and not q.roles.profiles and (other := self._other_role(state)):
+            q = replace(q, roles=RoleMatch(profiles=(other,)))
+        if not q.roles.profiles and (relative := self._relative_roles(q.text, state)):
+            q = replace(q, roles=RoleMatch(profiles=tuple(relative)))  # "what does the one above it need?"
         if (
             state.theme
             and _WHERE_SITS.search(q.text)
@@ -1300,6 +1339,13 @@ _MENTION = re.compile(
 _ROLES_WORD = re.compile(r"\b(?:roles?|templates?|jobs?|posts?)\b", re.I)
 _LEVELS = re.compile(r"\blevels?\b|\bsenior\b|\bjunior\b", re.I)
 _SIMILAR = re.compile(r"\b(?:similar|the same|equivalent|likewise|too|as well|also|like that|that)\b", re.I)
+# "the one below it", "the role above that", "the next level up", "one level down": of the conversation's role
+_RELATIVE = re.compile(
+    r"\bthe (?:one|role|post|job|template|profile) (?P<way>below|above|under|over|beneath) (?:it|that|this|them|that one)\b"
+    r"|\b(?:the )?next (?:role |level |one )?(?P<way2>up|down)\b|\bone level (?P<way3>up|down|below|above|higher|lower)\b",
+    re.IGNORECASE,
+)
+_SAME_AREA = re.compile(r"\b(?:in|within|of) the same (?:service|area|team|pathway)(?: of work)?\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
 

@@ -980,6 +980,8 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
         and not across
         and (_DEFINITION.search(text) or re.search(r"\btemplates?\b", lowered))
         and not re.search(r"\b(?:i|my|me)\b", lowered)
+        # "what does that one have in its locality specific section?": the role the conversation is on
+        and not re.search(r"\b(?:its|their|his|her|that one|this one)\b", lowered)
     ):
         return "framework"
     present = set(topics)
