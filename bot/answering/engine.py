@@ -1341,8 +1341,10 @@ _LEVELS = re.compile(r"\blevels?\b|\bsenior\b|\bjunior\b", re.I)
 _SIMILAR = re.compile(r"\b(?:similar|the same|equivalent|likewise|too|as well|also|like that|that)\b", re.I)
 # "the one below it", "the role above that", "the next level up", "one level down": of the conversation's role
 _RELATIVE = re.compile(
-    r"\bthe (?:one|role|post|job|template|profile) (?P<way>below|above|under|over|beneath) (?:it|that|this|them|that one)\b"
-    r"|\b(?:the )?next (?:role |level |one )?(?P<way2>up|down)\b|\bone level (?P<way3>up|down|below|above|higher|lower)\b",
+    r"\bthe (?:one|role|post|job|template|profile) (?P<way>below|above|under|over|beneath)"
+    r" (?:it|that|this|them|that one)\b"
+    r"|\b(?:the )?next (?:role |level |one )?(?P<way2>up|down)\b"
+    r"|\bone level (?P<way3>up|down|below|above|higher|lower)\b",
     re.IGNORECASE,
 )
 _SAME_AREA = re.compile(r"\b(?:in|within|of) the same (?:service|area|team|pathway)(?: of work)?\b", re.I)
