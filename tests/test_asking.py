@@ -259,3 +259,11 @@ def test_a_statement_with_a_tag_question_is_a_claim_asked(message: str) -> None:
     ask = find_ask(message)
     assert ask.parts[0].startswith(CLAIM), ask
     assert "n't" not in ask.parts[0]
+
+
+def test_who_is_asking_before_a_colon_is_context_not_the_subject() -> None:
+    ask = find_ask("Auditor checking staff records: is fire safety listed for the transport assistant?")
+    assert ask.parts == ("is fire safety listed for the transport assistant?",)
+    assert ask.context == "Auditor checking staff records"
+    # a subject before the dash stays with the message
+    assert find_ask("resus - what's in the ACP template?").parts == ("resus - what's in the ACP template?",)

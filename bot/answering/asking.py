@@ -143,6 +143,12 @@ _SENTENCE_END = re.compile(
     r"|(?<=[a-z]\.)\s+(?=(?:what|which|how|who|where|when|why|is|are|does|do|can|could|should)\b)"
 )
 # "union rep here - is chairing ...": a short lead-in before a dash
+# Who is asking, in a lead-in ("Inspector checking training evidence: ...", "Auditor here - ...")
+_ASKER = re.compile(
+    r"\b(?:inspector|auditor|assessor|officer|adviser|advisor|sergeant|student|rep|commissioner|planner|secretary"
+    r"|educator|recruiter|panel|governor|volunteer|carer|parent|here)s?\b",
+    re.IGNORECASE,
+)
 _LEAD_IN = re.compile(r"^(?P<lead>[^-–?:]{2,60}?)\s*(?:\s[-–]+|:)\s+(?P<rest>.+)$", re.DOTALL)
 # "Writing a probation review for a new team leader - what are their role specific competences?": the
 # situation, a dash, then the question
@@ -215,6 +221,13 @@ def sentences(message: str) -> list[str]:
         if lead and (
             (_SELF.match(lead.group("lead")) and not _QUESTION_START.match(lead.group("lead")))
             or _instruction_only(lead.group("lead"))
+            # "Inspector checking training evidence: is ... listed?": who asks, before a question
+            or (
+                _ASKER.search(lead.group("lead"))
+                and not _QUESTION_START.match(lead.group("lead"))
+                and _QUESTION_START.match(lead.group("rest"))
+                and len(lead.group("lead").split()) <= 6
+            )
         ):
             out += [lead.group("lead").strip(), lead.group("rest").strip()]
         elif (
