@@ -267,3 +267,18 @@ def test_who_is_asking_before_a_colon_is_context_not_the_subject() -> None:
     assert ask.context == "Auditor checking staff records"
     # a subject before the dash stays with the message
     assert find_ask("resus - what's in the ACP template?").parts == ("resus - what's in the ACP template?",)
+
+
+@pytest.mark.parametrize(
+    ("message", "ask"),
+    [
+        (
+            "Bullet list only, no prose: the role-specific competences of the team leader.",
+            "the role-specific competences of the team leader",
+        ),
+        ("One line each: what do the EW and the SM do?", "what do the EW and the SM do?"),
+    ],
+)
+def test_how_to_lay_out_the_answer_before_a_colon_is_an_instruction(message: str, ask: str) -> None:
+    assert find_ask(message).parts == (ask,)
+    assert find_ask(message).wants

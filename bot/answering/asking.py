@@ -48,7 +48,8 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "brief",
         re.compile(
             r"\b(?:short|quick|brief) answer\b|\bbriefly\b|\bin brief\b|\bquote (?:the template|it|them)\b"
-            r"|\bword for word\b|\bverbatim\b|\bkeep it (?:short|brief)\b|\bplain english\b|\byes or no\b",
+            r"|\bword for word\b|\bverbatim\b|\bkeep it (?:short|brief)\b|\bplain english\b|\byes or no\b"
+            r"|\bone (?:line|sentence) (?:each|per (?:role|item))\b|\bin a (?:line|sentence)\b",
             re.IGNORECASE,
         ),
     ),
@@ -61,7 +62,7 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bthe (?:full|whole|complete) list\b|\bin full\b|\ball of them\b|\btick (?:them|it|each) off\b"
             r"|\bone (?:per|a) line\b|\bbullets?(?: points?)?\b|\bjust the (?:titles|names|list)\b"
             r"|\bnumbered list\b|\b(?:titles|names) only\b|\bonly the (?:titles|names)\b"
-            r"|\bcomma[- ]separated\b|\bas a (?:list|table)\b|\bno (?:intro|outro|preamble|commentary)\b"
+            r"|\bcomma[- ]separated\b|\bas a (?:list|table)\b|\bno (?:intro|outro|preamble|commentary|prose|waffle)\b"
             r"|\bfor (?:a|the|my|our) (?:slide|slides|presentation|poster|email|handout)\b"
             r"|\band (?:what|which) (?:are|were) (?:they|those|these|them)\b|^\W*which ones\W*$"
             r"|\band what (?:is|was) it\W*$|^\W*what (?:is|was) it\W*$|^\W*what are they\W*$",
@@ -135,20 +136,20 @@ _DOES_THAT_MEAN = re.compile(
 )
 _INSTRUCTION_WORDS = (
     r"\b(?:please|pls|give|me|the|them|then|and|first|so|i|can|a|just|also|it|as|well|per|each|one|line|role|which"
-    r"|ones|what|is|are|they)\b"
+    r"|ones|what|is|are|they|list|only|no|prose|points|sentence|short|table)\b"
 )
 _SENTENCE_END = re.compile(
     r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*"
     # "... at the safe haven tonight. what does the template say ...": a lower-case question after a full stop
     r"|(?<=[a-z]\.)\s+(?=(?:what|which|how|who|where|when|why|is|are|does|do|can|could|should)\b)"
 )
-# "union rep here - is chairing ...": a short lead-in before a dash
 # Who is asking, in a lead-in ("Inspector checking training evidence: ...", "Auditor here - ...")
 _ASKER = re.compile(
     r"\b(?:inspector|auditor|assessor|officer|adviser|advisor|sergeant|student|rep|commissioner|planner|secretary"
     r"|educator|recruiter|panel|governor|volunteer|carer|parent|here)s?\b",
     re.IGNORECASE,
 )
+# "union rep here - is chairing ...": a short lead-in before a dash
 _LEAD_IN = re.compile(r"^(?P<lead>[^-–?:]{2,60}?)\s*(?:\s[-–]+|:)\s+(?P<rest>.+)$", re.DOTALL)
 # "Writing a probation review for a new team leader - what are their role specific competences?": the
 # situation, a dash, then the question
