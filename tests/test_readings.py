@@ -1112,3 +1112,11 @@ def test_the_other_one_and_the_one_below_are_found_from_the_conversation(family_
         family_runtime, "what level is the crisis support worker?", "what is in its locality specific section?"
     )
     assert "Support individuals to access emergency accommodation" in answer.text
+
+
+def test_named_for_is_a_verb_not_the_named_role(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Is any formal endorsed learning named for the clinical director?")
+    assert answer.text.startswith("No") and "leaves this blank" in answer.text
+    assert "Named Role" not in answer.text
+    answer = ask_turns(family_runtime, "what is the named role of the clinical director?")
+    assert "Integrated Care Clinical Director" in answer.text

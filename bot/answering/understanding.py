@@ -664,6 +664,8 @@ _REWRITES = (
     (r"\brefs\b", "references"),
     (r"\bexp\b\.?", "experience"),
     (r"\breqs?\b\.?", "required"),
+    # "is any formal endorsed learning named for the TA?": "named" as a verb, not the Named Role
+    (r"\bnamed (?=(?:for|in|under|anywhere|by)\b)", "listed "),
 )
 
 TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
