@@ -1120,3 +1120,12 @@ def test_named_for_is_a_verb_not_the_named_role(family_runtime) -> None:
     assert "Named Role" not in answer.text
     answer = ask_turns(family_runtime, "what is the named role of the clinical director?")
     assert "Integrated Care Clinical Director" in answer.text
+
+
+def test_no_reading_leaves_the_reply_empty(family_runtime) -> None:
+    """When the first reading is set aside as a misreading, a reading with nothing to say is never the reply."""
+    answer = ask_turns(
+        family_runtime, "Does the transport assistant template say anything about unfair gaps in health between groups?"
+    )
+    assert answer.text.strip()
+    assert not answer.text.startswith("No.\n")

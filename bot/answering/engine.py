@@ -348,8 +348,8 @@ class Engine:
         for reading in self._readings(question, ask, state):
             own = LazyVector(self, reading.parts[0], embed, None) if reading.own_vector else lazy
             found = self._answer_reading(reading, context_roles, state, own)
-            if found is None:
-                continue
+            if found is None or not found[0].text.strip():
+                continue  # a reading that found nothing to say (the units of a question they do not fit)
             if ask.context and _names_words_of(found[0], ask.context, ask.text, whole=reading.weight < 1):
                 found = (replace(found[0], grounded=False), found[1])  # "No ... names band nurse gynae": misread
             # "No. No competence ... mentions daughter baby": a verdict on words no template uses is a misreading,
