@@ -1072,6 +1072,8 @@ def test_how_many_roles_and_the_roles_of_an_area(family_runtime) -> None:
     answer = ask_turns(family_runtime, "how many of the loaded role profiles are at career framework level 8?")
     assert answer.text.startswith("2 of the 10 templates")
     assert cited(family_runtime, answer) == {"Strategic Manager", "Service Manager"}
+    answer = ask_turns(family_runtime, "how many of the templates are level 8?")
+    assert answer.text.startswith("2 of the 10 templates")
     answer = ask_turns(family_runtime, "which roles are in the mental health crisis service?")
     assert cited(family_runtime, answer) == {"Crisis Support Worker", "Senior Crisis Support Worker"}
     answer = ask_turns(family_runtime, "is there anything in the profiles about lone working?")

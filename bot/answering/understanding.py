@@ -103,7 +103,7 @@ _ALL_ROLES = re.compile(
     r"(?:roles|profiles|templates)\b"
     r"|\bboth\b|\b(?:the\s+)?two\s+roles\b|\bevery\s*one\b"
     # "is there anything in the profiles about ...?", "where in these templates ...?"
-    r"|\b(?:in|from|of)\s+(?:the|these|those|your)\s+(?:role\s+)?(?:profiles|templates)\b",
+    r"|\b(?:in|from)\s+(?:the|these|those|your)\s+(?:role\s+)?(?:profiles|templates)\b",
     re.IGNORECASE,
 )
 _QUOTED_PHRASE = re.compile(r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,80})['\"\u2019\u201d]")
