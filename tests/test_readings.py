@@ -1131,3 +1131,29 @@ def test_no_reading_leaves_the_reply_empty(family_runtime) -> None:
     )
     assert answer.text.strip()
     assert not answer.text.startswith("No.\n")
+
+
+@pytest.mark.parametrize(
+    ("turns", "role", "said"),
+    [
+        (
+            ("how many credits is the ACP's formal endorsed learning?", "what about the team leader - same again"),
+            "Team Leader",
+            "240 credits",
+        ),
+        (
+            ("what experience does the CSW need?", "and the senior one?", "same again for the other one"),
+            "Crisis Support Worker",
+            "supporting people in distress",
+        ),
+        (("how many core comps for the transport asst?",), "Transport Assistant", "8 core competences"),
+    ],
+)
+def test_same_again_and_staff_shorthand_for_titles(
+    family_runtime, turns: tuple[str, ...], role: str, said: str
+) -> None:
+    """'what about the TL - same again' asks the last question of it; 'transport asst' is the Transport
+    Assistant."""
+    answer = ask_turns(family_runtime, *turns)
+    assert cited(family_runtime, answer) == {role}
+    assert said in answer.text

@@ -84,7 +84,9 @@ THEMED_TOPICS = ("training", "competences")  # answers narrowed by a theme a fol
 
 
 # Words of a follow-up that adds no content of its own ("and what about the strategic manager?").
-_AGAIN = re.compile(r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now)\b", re.IGNORECASE)
+_AGAIN = re.compile(
+    r"\b(?:and|same|about|for|too|also|as well|likewise|equivalent|then|what of|now|again)\b", re.IGNORECASE
+)
 # "sorry, I meant the senior one", "no wait, I meant the strategic one", "oops, meant the advanced one in A&E": the
 # asker corrects the role of their last question
 _CORRECTION = re.compile(r"\b(?:i\s+)?meant\b|\bi mean\b|^\W*(?:sorry|oops|no wait|my bad|correction)\b", re.I)
@@ -144,7 +146,7 @@ _FOLLOW_UP_FILLER = frozenset(
     okay then so whats what's tell me more one role roles job jobs for their theirs there
     how many number are in total altogether list them those these items entries things other now next
     mean means meaning practice explain does do level is that this have has got any anything listed wording
-    worded words
+    worded words again
     """.split()
 )
 

@@ -664,6 +664,12 @@ _REWRITES = (
     (r"\brefs\b", "references"),
     (r"\bexp\b\.?", "experience"),
     (r"\breqs?\b\.?", "required"),
+    # staff shorthand for job titles: "transport asst", "service mgr"
+    (r"\basst\b\.?", "assistant"),
+    (r"\bmgr\b\.?", "manager"),
+    # "what about the team leader - same again": the last question asked again, not a comparison
+    # (not "same again for lone working": the last question with another subject)
+    (r"[\s,–-]*\bsame again\b(?=\s*(?:please|pls)?\s*[?.!]*\s*$|\s+for\s+(?:the\s+)?other\b)", " again"),
     # "is any formal endorsed learning named for the TA?": "named" as a verb, not the Named Role
     (r"\bnamed (?=(?:for|in|under|anywhere|by)\b)", "listed "),
 )
