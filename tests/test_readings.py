@@ -1157,3 +1157,18 @@ def test_same_again_and_staff_shorthand_for_titles(
     answer = ask_turns(family_runtime, *turns)
     assert cited(family_runtime, answer) == {role}
     assert said in answer.text
+
+
+def test_which_templates_do_not_list_a_quoted_competence(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Which templates don't have 'Manage lone workers' in their competences?")
+    assert answer.text.startswith("6 of the 10 templates do not list 'Manage lone workers'")
+    assert cited(family_runtime, answer) == {
+        "Clinical Director",
+        "Crisis Support Worker",
+        "Transport Assistant",
+        "Service Manager",
+        "Clinical Practitioner",
+        "Advanced Clinical Practitioner",
+    }
+    answer = ask_turns(family_runtime, "Which templates have 'Manage lone workers' in their competences?")
+    assert answer.text.startswith("4 of the 10 templates list 'Manage lone workers'")

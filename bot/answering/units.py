@@ -109,6 +109,16 @@ def locate(
         having = {p.role for p, c in chosen if not named or c.section in named}
         claim = "Yes." if having and all(p.role in having for p in profiles) else "No."
 
+    named_sections = sections_named(q.text)
+    lacking = [
+        p
+        for p in ctx.kb.profiles
+        if not any(o.role == p.role and (not named_sections or c.section in named_sections) for o, c in chosen)
+    ]
+    if which and not as_function and _NOT_HAVING.search(re.sub(r"['‘’\"“”][^'‘’\"“”]{8,}['‘’\"“”]", " ", q.text)):
+        # "which template does NOT have 'Communicate effectively ...' in its core?": those that lack it
+        return _lacking(ctx, q, chosen[0][1].title, lacking, named_sections)
+
     def write(w: compose.Writer) -> None:
         if claim:
             w.add(claim)
@@ -132,6 +142,36 @@ def locate(
 
     shown = list({p.role: p for p, _ in chosen}.values())
     return ctx.finish(replace(q, topic="competences"), shown, write, ctx.follow_ups(shown[0], "competences"))
+
+
+_NOT_HAVING = re.compile(
+    r"\b(?:not|doesn'?t|don'?t|without|lacks?|lacking|missing|except|omits?|leaves? out)\b|\bn't\b", re.IGNORECASE
+)
+
+
+def _lacking(ctx: Context, q: Question, title: str, lacking: Sequence[RoleProfile], sections: Sequence[str]) -> Answer:
+    """The templates that do not list the competence `title` (in `sections`, when named), each cited at its
+    named role; where one lists it elsewhere, that place too."""
+    where = " or ".join(SECTION_TITLES.get(s, s).lower() for s in sections) or "competences"
+
+    def write(w: compose.Writer) -> None:
+        verb = "does" if len(lacking) == 1 else "do"
+        w.add(f"{len(lacking)} of the {len(ctx.kb.profiles)} templates {verb} not list '{title}' in their {where}:")
+        for p in lacking:
+            elsewhere = next((c for c in p.competences if c.title == title), None)
+            table = next((c for c in p.competences if not sections or c.section in sections), None)
+            if elsewhere:
+                label = SECTION_TITLES.get(elsewhere.section, elsewhere.section)
+                note = f" (it is in its {label.lower()} {w.cite(p, elsewhere.source, elsewhere.title, label)})"
+            elif table:  # the table it would be in, which does not have it
+                label = SECTION_TITLES.get(table.section, table.section)
+                note = f" {w.cite(p, table.source, None, label)}"
+            else:
+                note = f" {w.cite(p, compose.basic_source(p, 'role'), p.role)}"
+            w.add(f"- **{p.short_name}**{note}")
+
+    follow = ctx.follow_ups(lacking[0], "competences") if lacking else ()
+    return ctx.finish(replace(q, topic="competences"), list(lacking), write, follow)
 
 
 _WHERE_ASKED = re.compile(r"\bwhere\b|\bwhich (?:part|section|principle|function)\b|\bunder\b", re.IGNORECASE)
