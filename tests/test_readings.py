@@ -1172,3 +1172,12 @@ def test_which_templates_do_not_list_a_quoted_competence(family_runtime) -> None
     }
     answer = ask_turns(family_runtime, "Which templates have 'Manage lone workers' in their competences?")
     assert answer.text.startswith("4 of the 10 templates list 'Manage lone workers'")
+
+
+def test_a_job_noun_followed_by_who_is_a_description(family_runtime) -> None:
+    """'the worker who takes patients to their appointments' is the Transport Assistant, though three templates are
+    support workers and its title has no 'worker'."""
+    answer = ask_turns(
+        family_runtime, "The worker who drives patients to their clinic appointments - what training do they need?"
+    )
+    assert cited(family_runtime, answer) == {"Transport Assistant"}

@@ -83,6 +83,8 @@ def _described(
     if words(m.group(0))[-1] != head:
         return None  # "the liaison and diversion roles": several roles, not one described
     modifiers = [w for w in words(m.group(0))[1:-1] if w not in THEME_STOP]
+    if not modifiers and re.match(r"\s+(?:who|that|which)\b", text[m.end() :], re.I):
+        head = "person"  # "the worker who takes patients to appointments": a description, whatever its job noun
     if (head in _TITLE_HEADS or head == "leader") and any(
         not any(a.startswith(w[:5]) for a in finder.area_words) for w in modifiers
     ):

@@ -333,6 +333,12 @@ class Engine:
         context_roles = named.profiles if named else ()
         if named and named.ambiguous:  # "the level 8 manager for the mother and baby service - what ...?"
             context_roles = tuple(describing.narrowed(context_roles, ask.context))
+            if len(context_roles) > 1 and (
+                described := describing.described_role(
+                    self.finder, self.kb.profiles, self.speller.correct(rewrite(ask.context, self.finder.shorthand))
+                )
+            ):
+                context_roles = (described,)  # "the worker who takes patients to their appointments - ...?"
         if ask.context and not context_roles:
             # "the person in A&E who sees undifferentiated patients - what ...?"; else the message as a whole, when
             # its question names no role: "Dad's rehab assistants come to the house. Who is in charge of them?"
