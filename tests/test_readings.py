@@ -1178,6 +1178,6 @@ def test_a_job_noun_followed_by_who_is_a_description(family_runtime) -> None:
     """'the worker who takes patients to their appointments' is the Transport Assistant, though three templates are
     support workers and its title has no 'worker'."""
     answer = ask_turns(
-        family_runtime, "The worker who drives patients to their clinic appointments - what training do they need?"
+        family_runtime, "The worker who takes patients to their hospital appointments - what training do they need?"
     )
     assert cited(family_runtime, answer) == {"Transport Assistant"}
