@@ -282,3 +282,8 @@ def test_who_is_asking_before_a_colon_is_context_not_the_subject() -> None:
 def test_how_to_lay_out_the_answer_before_a_colon_is_an_instruction(message: str, ask: str) -> None:
     assert find_ask(message).parts == (ask,)
     assert find_ask(message).wants
+
+
+def test_a_claim_then_can_you_confirm_is_the_claim_asked() -> None:
+    ask = find_ask("I assume the CSW's CPD is reviewed once a year like the others. Can you confirm?")
+    assert ask.parts == (f"{CLAIM}the CSW's CPD is reviewed once a year like the others?",)

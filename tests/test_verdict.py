@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.answering.answer import Answer, Citation
 from bot.answering.understanding import RoleFinder
-from bot.answering.verdict import cited_lines, settle
+from bot.answering.verdict import cited_lines, settle, without_verdict, yes_no_asked
 
 ACP = "Urgent and Emergency Care Advanced Clinical Practitioner"
 CSW = "Mental Health Crisis Services Crisis Support Worker"
@@ -91,3 +93,23 @@ def test_a_request_gets_no_yes() -> None:
     asked = answer("Yes.\nThe **SM** template lists frequency:\n- Annual learning needs [1]")
     settled = settle("Can the bot tell me what to put for frequency?", asked, {ACP}, ["frequency"], [], {}, {})
     assert settled.text.startswith("The **SM** template lists frequency:")
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_no"),
+    [
+        ("how do i apply for the EW job is there an interview", False),
+        ("what training does the SM need?", False),
+        ("does the SM need a degree?", True),
+        ("what about the CD one?", True),
+        ("what about the EW - is it in there?", True),
+    ],
+)
+def test_whether_a_yes_or_no_can_answer_the_question(question: str, yes_no: bool) -> None:
+    assert yes_no_asked(question) is yes_no
+
+
+def test_a_yes_or_no_is_taken_off_the_lines_it_heads() -> None:
+    assert without_verdict(Answer("No.\nThe template asks for: x [1]")).text == "The template asks for: x [1]"
+    assert without_verdict(Answer("No, not in those words: none [1]")).text == "Not in those words: none [1]"
+    assert without_verdict(Answer("Nothing found")).text == "Nothing found"

@@ -373,7 +373,8 @@ _ASKED_WHETHER = re.compile(
 _TAG_QUESTION = re.compile(
     r"^\W*(?:(?:is|was) (?:that|this|it) (?:true|right|correct|so|accurate|the case|in there|in the template)"
     r"|(?:true|right|correct)|(?:does|do) (?:it|the template|the profile) (?:say|include) (?:that|this)"
-    r"|(?:does|do|is|has|must) (?:she|he|it|they))\W*$",
+    r"|(?:does|do|is|has|must) (?:she|he|it|they)"
+    r"|(?:can|could) (?:you|someone|anyone) (?:please )?(?:confirm|check)(?: (?:that|this|it))?(?: for me)?)\W*$",
     re.IGNORECASE,
 )
 

@@ -370,6 +370,8 @@ class Engine:
                 break
         assert best is not None  # the first reading always answers
         answer, new_state = best
+        if re.match(r"(?:Yes|No)[.,:!]", answer.text) and not verdict.yes_no_asked(ask.parts[0]):
+            answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
 
     def _names_unused(self, answer: Answer) -> bool:

@@ -30,6 +30,7 @@ from .asking import find_ask
 from .checking import BLANK
 from .engine import ConversationState, Engine
 from .understanding import understand, words
+from .verdict import yes_no_asked
 
 
 class EvalFileError(RolebotError):
@@ -208,11 +209,6 @@ _NAMED_ABSENT = re.compile(
     r" (?P<what>[^.,\[\n:;]+)",
     re.IGNORECASE,
 )
-_WH_FIRST = re.compile(
-    r"^\W*(?:what|what's|whats|which|how|list|give|tell|show|name|who|where|when|why"
-    r"|(?:can|could|would) you (?:please )?(?:give|tell|list|show|send))\b",
-    re.I,
-)
 
 
 def confident_wrong(question: str, answer: Answer, grounded: Callable[[str], bool]) -> list[str]:
@@ -243,15 +239,6 @@ def confident_wrong(question: str, answer: Answer, grounded: Callable[[str], boo
     listed = re.search(r":\s*(\d+) listed\b", answer.text)
     if counted and listed and len(answer.roles) == 1 and counted.group(1) != listed.group(1) and not counted.group(2):
         problems.append(f"says {counted.group(1)} but lists {listed.group(1)}")
-    last = ask.parts[0]  # the first word answers the first question asked
-    yes_no_clause = re.search(
-        r"(?:^|[,;:–-]\s*)(?!(?:can|could|would) you (?:please )?(?:give|tell|list|show|send)\b)"
-        r"(?:is|are|does|do|can|must|should|has|have)\b[^?]*\?\s*$",
-        last,
-        re.I,
-    )
-    # "what about the CD one?" after a yes/no asks that yes/no again, of another role: it is not a what-question
-    asked_again = re.match(r"^\W*(?:and\s+)?(?:what|how) about\b[^?]{0,60}\?*\s*$", last, re.I)
-    if re.match(r"(?:Yes|No)[.,:!]", first) and _WH_FIRST.match(last) and not yes_no_clause and not asked_again:
+    if re.match(r"(?:Yes|No)[.,:!]", first) and not yes_no_asked(ask.parts[0]):  # the first question asked
         problems.append("a yes/no to a question that asked for something")
     return problems

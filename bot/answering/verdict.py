@@ -204,3 +204,35 @@ def settle(
     if plain_no:
         return replace(answer, text=f"Yes. The template says:\n{rest}" if first.endswith(":") else f"Yes.\n{rest}")
     return replace(answer, text=f"Yes.\n{answer.text}")
+
+
+# A question that asks for something: a Yes or No does not answer it
+_WH_FIRST = re.compile(
+    r"^\W*(?:what|what's|whats|which|how|list|give|tell|show|name|who|where|when|why"
+    r"|(?:can|could|would) you (?:please )?(?:give|tell|list|show|send))\b",
+    re.I,
+)
+# "..., is it in the EW's?": a yes/no clause that ends the question; "what about the CD one?" after a yes/no asks
+# that yes/no again, of another role: neither is a what-question
+_STILL_YES_NO = re.compile(
+    r"(?:^|[,;:–-]\s*)(?!(?:can|could|would) you (?:please )?(?:give|tell|list|show|send)\b)"
+    r"(?:is|are|does|do|can|must|should|has|have)\b[^?]*\?\s*$"
+    r"|^\W*(?:and\s+)?(?:what|how) about\b[^?]{0,60}\?*\s*$",
+    re.I,
+)
+
+
+def yes_no_asked(question: str) -> bool:
+    """Whether a Yes or No can answer `question`: not "how do I apply ...?", "what does the EW need?"."""
+    return not _WH_FIRST.match(question) or bool(_STILL_YES_NO.search(question))
+
+
+def without_verdict(answer: Answer) -> Answer:
+    """The answer without the Yes or No it starts with ("No.", "No, not in those words: ..."): for a question
+    that asked for something, the lines under it are the answer."""
+    first, _, rest = answer.text.partition("\n")
+    if re.fullmatch(r"(?:Yes|No)[.!]?", first.strip()):
+        return replace(answer, text=rest.lstrip("\n"))
+    if m := re.match(r"(?:Yes|No)[,:]\s+(\S)", first):
+        return replace(answer, text=f"{m[1].upper()}{answer.text[m.end() :]}")
+    return answer
