@@ -52,6 +52,14 @@ BLIND11_FLOOR = 0.88
 # made for them (75.0 %, 81.9 %); then fixed by class to 92.5 % each, the issue's bar (docs/evaluation.md).
 BLIND12_FLOOR = 0.92
 BLIND13_FLOOR = 0.92
+# The eighth round's four (160 each, 103, 110, 107 and 115 asked with the family loaded), each written by another
+# such author and sealed. The fourteenth and fifteenth were scored once after the round's first change (68.1 %,
+# 75.0 %), the sixteenth after its first eight general changes (74.4 %), the seventeenth after five more
+# (76.2 %); each was then fixed by class (docs/evaluation.md). Their floors keep them from slipping.
+BLIND14_FLOOR = 0.73
+BLIND15_FLOOR = 0.83
+BLIND16_FLOOR = 0.80
+BLIND17_FLOOR = 0.79
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -109,6 +117,10 @@ def _with_family(model_runtime, family_runtime, name: str) -> Report:
         ("blind11.json", BLIND11_FLOOR, 150),
         ("blind12.json", BLIND12_FLOOR, 160),
         ("blind13.json", BLIND13_FLOOR, 160),
+        ("blind14.json", BLIND14_FLOOR, 160),
+        ("blind15.json", BLIND15_FLOOR, 160),
+        ("blind16.json", BLIND16_FLOOR, 160),
+        ("blind17.json", BLIND17_FLOOR, 160),
     ],
 )
 def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, floor: float, size: int) -> None:
@@ -121,7 +133,8 @@ def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, fl
 
 def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime, tmp_path: Path) -> None:
     """Over every evaluation set, passing or not: no "No" that names the asker's context as its subject, no
-    first word (Yes, No, a number) that the lines under it contradict, no yes/no to a request for something."""
+    first word (Yes, No, a number) that the lines under it contradict, no yes/no to a request for something, no
+    empty reply."""
     from bot.runtime import load_runtime
     from bot.settings import Settings
 
@@ -154,6 +167,10 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
             "blind11.json",
             "blind12.json",
             "blind13.json",
+            "blind14.json",
+            "blind15.json",
+            "blind16.json",
+            "blind17.json",
         )
     ]
     problems = [
@@ -162,7 +179,13 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
         for r in report.results
         if (found := confident_wrong(r.question.split(" / ")[-1], r.answer, runtime.engine.grounded))
     ]
-    assert sum(len(report.results) for _, report in reports) > 2200
+    problems += [
+        f"{r.id}: {r.question} -> an empty reply"
+        for _, rep in reports
+        for r in rep.results
+        if not r.answer.text.strip()
+    ]
+    assert sum(len(report.results) for _, report in reports) > 2900
     assert not problems, "\n".join(problems)
 
 
