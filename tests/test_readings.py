@@ -1181,3 +1181,37 @@ def test_a_job_noun_followed_by_who_is_a_description(family_runtime) -> None:
         family_runtime, "The worker who takes patients to their hospital appointments - what training do they need?"
     )
     assert cited(family_runtime, answer) == {"Transport Assistant"}
+
+
+@pytest.mark.parametrize(
+    ("turns", "role", "starts"),
+    [
+        # a hedge is not the subject: the No stands, with the template that has it
+        (("Is the engagement worker meant to manage budgets?",), "Strategic Manager", "No."),
+        # "sorry" before a new question is politeness, not a correction
+        (("what training does the EW need?", "Sorry, what does a transport assistant do?"), "Transport Assistant", ""),
+        # a course's levels and two levels compared are not a span of roles
+        (("Does the crisis support worker need NVQ level 2 to 3?",), "Crisis Support Worker", "No"),
+        (("What training does someone working in mental health at level 4 need?",), "Senior Crisis Support Worker", ""),
+    ],
+)
+def test_what_the_new_readings_must_not_misread(family_runtime, turns: tuple[str, ...], role: str, starts: str) -> None:
+    answer = ask_turns(family_runtime, *turns)
+    assert role in cited(family_runtime, answer)
+    assert answer.text.startswith(starts)
+    assert "don't cover that" not in answer.text
+
+
+def test_what_the_new_readings_must_not_misread_across_templates(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "What is the difference between level 2 and level 8?")
+    assert cited(family_runtime, answer) == {"Transport Assistant", "Strategic Manager", "Service Manager"}
+    answer = ask_turns(
+        family_runtime,
+        "Which templates list 'Communicate effectively in a health care environment' in their core, not their role"
+        " specific?",
+    )
+    assert answer.text.startswith("9 of the 10 templates list")
+    answer = ask_turns(family_runtime, "Does the engagement worker need to speak Welsh?")
+    assert "geographic locations" not in answer.text
+    answer = ask_turns(family_runtime, "does the transport assistant need CPR training?")
+    assert answer.text.startswith("Yes")

@@ -90,6 +90,11 @@ _AGAIN = re.compile(
 # "sorry, I meant the senior one", "no wait, I meant the strategic one", "oops, meant the advanced one in A&E": the
 # asker corrects the role of their last question
 _CORRECTION = re.compile(r"\b(?:i\s+)?meant\b|\bi mean\b|^\W*(?:sorry|oops|no wait|my bad|correction)\b", re.I)
+_NEW_QUESTION = re.compile(
+    r"(?!(?:and |so )?(?:what|how) about\b)(?:what|what's|whats|which|who|how|where|when|why|does|do|is|are|can|could"
+    r"|should|will|would|has|have|tell|list|give)\b",
+    re.I,
+)
 _CORRECTING = frozenset("sorry oops no wait my bad correction i meant mean not one other actually".split())
 _NOT_THAT = re.compile(r"\bnot (?:the |an? )?[\w&' -]{2,60}?,", re.I)  # "sorry, not the team leader, I meant ..."
 _THE_X_ONE = re.compile(r"\bthe ((?:[\w&-]+ ){0,2}?[\w&-]+) one\b", re.I)
@@ -355,14 +360,14 @@ class Engine:
         asked = ask.text
         for reading in self._readings(question, ask, state):
             own = LazyVector(self, reading.parts[0], embed, None) if reading.own_vector else lazy
-            found = self._answer_reading(reading, context_roles, state, own)
+            found = self._answer_reading(reading, context_roles, state, own, question)
             if found is None or not found[0].text.strip():
                 continue  # a reading that found nothing to say (the units of a question they do not fit)
             if ask.context and _names_words_of(found[0], ask.context, ask.text, whole=reading.weight < 1):
                 found = (replace(found[0], grounded=False), found[1])  # "No ... names band nurse gynae": misread
             # "No. No competence ... mentions daughter baby": a verdict on words no template uses is a misreading,
             # below even "the templates don't cover that"
-            support = -1.0 if self._names_unused(found[0]) else _support(found[0]) * reading.weight
+            support = -1.0 if self._names_unused(found[0], question) else _support(found[0]) * reading.weight
             if best is None or support > best_support:
                 best, asked = found, next(p for p in reversed(reading.parts) if p != _LIST_THEM)
                 best_support = support
@@ -374,11 +379,16 @@ class Engine:
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
 
-    def _names_unused(self, answer: Answer) -> bool:
-        """Whether the answer is a No that a template does not name words no template uses at all: a reading of
-        the asker's own words ("my daughter just had a baby", "3 years on the tills") as the subject."""
+    def _names_unused(self, answer: Answer, message: str) -> bool:
+        """Whether the answer is a No that a template does not name words of the message that no template uses at
+        all: a reading of the asker's own words ("my daughter just had a baby", "3 years on the tills") as the
+        subject. Not the bot's own words for it ("CPR": "basic life support"), nor how the asker hedges ("is she
+        meant to", "normally", "actually")."""
+        said = set(words(message))
         return answer.text.startswith("No.\n") and any(
-            len(w) > 2 and not self.grounded(w) for m in _NAMES_ABSENT.finditer(answer.text) for w in words(m["what"])
+            len(w) > 2 and w in said and w not in _HEDGES and not w.endswith("ly") and not self.grounded(w)
+            for m in _NAMES_ABSENT.finditer(answer.text)
+            for w in words(m["what"])
         )
 
     def _remembered(self, text: str) -> str:
@@ -458,6 +468,11 @@ class Engine:
         senior one, the manager' after the EW is its manager), then of any."""
         if not state.ask or not state.roles or len(words(ask.text)) > 16 or not _CORRECTION.search(ask.text):
             return None
+        after = re.sub(
+            r"^\W*(?:sorry|oops|no wait|my bad|correction|what i mean is|i mean)\W*", "", ask.text, flags=re.I
+        )
+        if _NEW_QUESTION.match(after):
+            return None  # "Sorry, what does a transport assistant do?": a new question, politely
         text = _NOT_THAT.sub(" ", ask.text)
         one = _THE_X_ONE.search(text)
         rest = self._content_words(_THE_X_ONE.sub(" ", text))
@@ -517,14 +532,22 @@ class Engine:
         return readings
 
     def _answer_reading(
-        self, reading: Reading, context_roles: Sequence[RoleProfile], state: ConversationState, lazy: LazyVector
+        self,
+        reading: Reading,
+        context_roles: Sequence[RoleProfile],
+        state: ConversationState,
+        lazy: LazyVector,
+        message: str = "",
     ) -> tuple[Answer, ConversationState] | None:
-        """The answer to one reading: its parts in turn, each in the conversation the one before left."""
+        """The answer to one reading: its parts in turn, each in the conversation the one before left; a part
+        that misreads the message's own words as its subject is left out when another part answers."""
         answers = []
         for part in reading.parts:
             answer, state = self._answer_one(part, context_roles, state, lazy, reading.mode)
             answers.append(answer)
         kept = [a for a in answers if not a.declined] or answers[-1:]
+        if len(kept) > 1:
+            kept = [a for a in kept if not self._names_unused(a, message)] or kept
         if any(a.grounded for a in kept):
             kept = [a for a in kept if a.grounded]  # a part the templates do not support is left out
         unknown = [a for a in answers if a.topic == "unknown-role"]
@@ -1366,6 +1389,8 @@ def _no_count(focus: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w for w in focus if w != "how many")
 
 
+# How a question hedges what it asks: never its subject ("is the EW meant to manage budgets?")
+_HEDGES = frozenset("meant supposed expected allowed ever able need needs".split())
 _NAMES_ABSENT = re.compile(
     r"(?:mentions|do not mention|does not mention|has no entry naming|no training entry names) (?P<what>[^.,\[\n:;]+)",
     re.IGNORECASE,

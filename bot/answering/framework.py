@@ -47,7 +47,8 @@ FRAMEWORK_CUES: tuple[tuple[re.Pattern[str], list[str], str], ...] = (
         # "who are these templates meant to be used by?", "who can use the template?"
         re.compile(
             r"\bwho\b[^?]{0,60}\b(?:templates?|profiles?)\b[^?]{0,30}\b(?:used by|for use by|meant for|designed for"
-            r"|intended for|aimed at|for)\W*$"
+            r"|intended for|aimed at)\W*$"
+            r"|\bwho (?:are|is) (?:the |these |this )?(?:role )?(?:profile )?(?:templates?|profiles?) for\W*$"
             r"|\bwho\b[^?]{0,30}\b(?:use|uses|using)\b[^?]{0,20}\b(?:templates?|profiles?)\b",
             re.IGNORECASE,
         ),
@@ -57,8 +58,10 @@ FRAMEWORK_CUES: tuple[tuple[re.Pattern[str], list[str], str], ...] = (
     (
         # "does it apply in Wales?", "are they England only?": the UK nations
         re.compile(
-            r"\b(?:wales|welsh|scotland|scottish|northern ireland|england only|english only|uk[- ]wide|across the uk"
-            r"|four nations|other nations)\b",
+            r"^(?=.*\b(?:apply|applies|applicable|use|used|usable|valid|relevant|cover|covers|any good|only)\b)"
+            r"(?!.*\b(?:speak|speaking|language)\b)"  # "does the EW need to speak Welsh?" is no question of where
+            r".*\b(?:wales|welsh|scotland|scottish|northern ireland|england only|english only|uk[- ]wide"
+            r"|across the uk|four nations|other nations)\b",
             re.IGNORECASE,
         ),
         ["geographic locations in the uk"],

@@ -18,8 +18,6 @@ from rapidfuzz import fuzz, process
 
 from knowledge.records import RoleProfile
 
-from .wording import THEME_STOP
-
 # Job nouns: a phrase ending in one of these names a role.
 _JOB_NOUNS = (
     "worker|manager|nurse|practitioner|officer|assistant|lead|leader|coordinator|co-ordinator|therapist"
@@ -181,6 +179,13 @@ class RoleFinder:
             )
         )
         self.content_words = frozenset(self.content.split())
+        # The words of what the templates' learning lists, the courses ("safeguarding", "handling"): "at level 3"
+        # after one is the course's level; words every kind of entry uses are not courses
+        learned = {w for p in profiles for f in (*p.cpd, *p.learning) for i in f.items for w in words(i.text)}
+        listed = {w for p in profiles for c in p.competences for w in words(c.title)}
+        self.course_words = frozenset(w for w in learned - listed if len(w) >= 4) | frozenset(
+            {"safeguarding", "nvq", "diploma", "qualification", "certificate", "award", "course", "training"}
+        )
         self.aliases: list[tuple[str, RoleProfile]] = []
         self.initials: dict[str, list[RoleProfile]] = {}  # "SM": every template whose name it abbreviates
         self.distinct: dict[str, RoleProfile] = {}
@@ -394,13 +399,7 @@ class RoleFinder:
             by_level = [p for p in self.profiles if p.level == level]
             if before and before[-1] not in _LEVEL_INTRODUCERS and not by_level:
                 continue  # "safeguarding level 3", "NVQ level 3": the level of a course, not of a role
-            if (
-                len(before) >= 2
-                and before[-1] == "at"
-                and before[-2] in self.content_words
-                and before[-2] not in THEME_STOP
-                and before[-2].rstrip("s") not in _JOB_NOUN_SET
-            ):
+            if len(before) >= 2 and before[-1] == "at" and before[-2] in self.course_words:
                 continue  # "which roles specify safeguarding at level 3?": a course's level too
             if found and before and before[-1] not in _LEVEL_NAMING:
                 continue  # "is the EW a level 3 post?": a level said of the role named, not another role
@@ -415,6 +414,10 @@ class RoleFinder:
             if not by_level and 1 <= level <= 9:
                 unknown.append(f"level {level}")
         for match in _LEVEL_SPAN.finditer(text):  # "from level 2 up to level 5", "the level 6 to 9 roles"
+            if (ahead := words(text[: match.start()])[-1:]) and ahead[0] in self.course_words:
+                continue  # "NVQ level 2 to 3": a course's levels
+            if match.group(3) and re.search(r"\b(?:differ|difference|compare|comparison|versus|vs)", text, re.I):
+                continue  # "the difference between level 2 and level 8": those two levels
             low, high = sorted(int(n) for n in match.groups() if n)
             at = len(words(text[: match.start()]))
             for p in self.profiles:

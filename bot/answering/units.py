@@ -115,8 +115,10 @@ def locate(
         for p in ctx.kb.profiles
         if not any(o.role == p.role and (not named_sections or c.section in named_sections) for o, c in chosen)
     ]
-    if which and not as_function and _NOT_HAVING.search(re.sub(r"['‘’\"“”][^'‘’\"“”]{8,}['‘’\"“”]", " ", q.text)):
-        # "which template does NOT have 'Communicate effectively ...' in its core?": those that lack it
+    before_quote = re.split(r"['‘’\"“”][^'‘’\"“”]{8,}['‘’\"“”]", q.text)[0]
+    if which and not as_function and _NOT_HAVING.search(before_quote):
+        # "which template does NOT have 'Communicate effectively ...' in its core?": those that lack it (not
+        # "which list 'X' in their core, not their role specific?")
         return _lacking(ctx, q, chosen[0][1].title, lacking, named_sections)
 
     def write(w: compose.Writer) -> None:
