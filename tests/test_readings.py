@@ -1215,3 +1215,15 @@ def test_what_the_new_readings_must_not_misread_across_templates(family_runtime)
     assert "geographic locations" not in answer.text
     answer = ask_turns(family_runtime, "does the transport assistant need CPR training?")
     assert answer.text.startswith("Yes")
+
+
+def test_the_roles_at_the_same_level_as_the_conversations(family_runtime) -> None:
+    for role, same in (
+        ("strategic manager", {"Strategic Manager", "Service Manager"}),
+        ("engagement worker", {"Engagement Worker", "Senior Crisis Support Worker"}),
+    ):
+        answer = ask_turns(family_runtime, f"what level is the {role}?", "which other roles are at the same level?")
+        assert cited(family_runtime, answer) == same
+    # a question of its own at the same level is not only the list of roles
+    answer = ask_turns(family_runtime, "what is the EW's level?", "does any role at the same level need safeguarding?")
+    assert "Safeguarding" in answer.text

@@ -586,7 +586,17 @@ class Engine:
         ):
             q = understand(question, self.finder, (described,))  # "the person who drives patients to ..."
             q = replace(q, roles=RoleMatch(profiles=(described,)))
-        if _OTHER_ROLES.search(q.text) and state.roles and set(p.role for p in q.roles.profiles) <= set(state.roles):
+        current = self._roles_of(state)
+        if (
+            _SAME_LEVEL.search(q.text)
+            and len(current) == 1
+            and not q.roles.profiles
+            and not set(topics_in(q.text)) - {"level", "roles", "framework", "compare"}
+        ):
+            # "is any other role at the same level?": the templates at the conversation's role's level
+            same = tuple(p for p in self.kb.profiles if p.level == current[0].level)
+            q = replace(q, topic="roles", roles=RoleMatch(profiles=same))
+        elif _OTHER_ROLES.search(q.text) and state.roles and {p.role for p in q.roles.profiles} <= set(state.roles):
             # "is freedom to speak up in any other role's list?": every template but the one the conversation is on
             others = tuple(p for p in self.kb.profiles if p.role not in state.roles)
             q = replace(q, roles=RoleMatch(profiles=others))
@@ -837,7 +847,9 @@ class Engine:
         if topic == "roles":
             # "which roles include lone working?" asks about more than the list of roles: a weak reading then
             listed = replies.roles_reply(self, q)
-            by_level = any(r.search(q.text) for r in (replies.EXTREME, replies.LEVEL_RANGE, replies.LEVEL_ORDER))
+            by_level = any(
+                r.search(q.text) for r in (replies.EXTREME, replies.LEVEL_RANGE, replies.LEVEL_ORDER, _SAME_LEVEL)
+            )
             return replace(listed, grounded=by_level or not self._subject(q.text))
         profiles = self._profiles(q, state)
         operation = operation_of(q.text)
@@ -1380,6 +1392,8 @@ _RELATIVE = re.compile(
     r"|\bone level (?P<way3>up|down|below|above|higher|lower)\b",
     re.IGNORECASE,
 )
+# "is any other role at the same level?", "which others are on the same level?"
+_SAME_LEVEL = re.compile(r"\b(?:at|on|of) the same (?:career framework )?level\b", re.I)
 _SAME_AREA = re.compile(r"\b(?:in|within|of) the same (?:service|area|team|pathway)(?: of work)?\b", re.I)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
