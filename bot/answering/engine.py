@@ -592,6 +592,8 @@ class Engine:
             and len(current) == 1
             and not q.roles.profiles
             and not set(topics_in(q.text)) - {"level", "roles", "framework", "compare"}
+            # "does any role at the same level need safeguarding?" asks about an entry, not which roles
+            and not any(w in self.finder.content_words for w in self._subject(q.text))
         ):
             # "is any other role at the same level?": the templates at the conversation's role's level
             same = tuple(p for p in self.kb.profiles if p.level == current[0].level)
