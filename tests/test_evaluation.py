@@ -54,12 +54,12 @@ BLIND12_FLOOR = 0.92
 BLIND13_FLOOR = 0.92
 # The eighth round's four (160 each, 103, 110, 107 and 115 asked with the family loaded), each written by another
 # such author and sealed. The fourteenth and fifteenth were scored once after the round's first change (68.1 %,
-# 75.0 %), the sixteenth after its first eight general changes (74.4 %), the seventeenth after five more
+# 75.0 %), the sixteenth after its first eight general changes (74.4 %), the seventeenth after seven more
 # (76.2 %); each was then fixed by class (docs/evaluation.md). Their floors keep them from slipping.
 BLIND14_FLOOR = 0.73
 BLIND15_FLOOR = 0.83
 BLIND16_FLOOR = 0.80
-BLIND17_FLOOR = 0.79
+BLIND17_FLOOR = 0.80
 
 
 def test_eval_set_is_large_and_varied() -> None:
