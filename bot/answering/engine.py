@@ -332,25 +332,21 @@ class Engine:
             ask = replace(again, wants=again.wants | wants)
         lazy = LazyVector(self, ask.text, embed, vector)  # one embedding per message: its ask's
         # "HR here. We're shortlisting for the EW post. What experience is required?": the role is in the context
-        named = (
-            self.finder.find(self.speller.correct(rewrite(ask.context, self.finder.shorthand))) if ask.context else None
-        )
+        spelled = self._spelled(ask.context)
+        named = self.finder.find(spelled) if ask.context else None
         context_roles = named.profiles if named else ()
         if named and named.ambiguous:  # "the level 8 manager for the mother and baby service - what ...?"
             context_roles = tuple(describing.narrowed(context_roles, ask.context))
             if len(context_roles) > 1 and (
-                described := describing.described_role(
-                    self.finder, self.kb.profiles, self.speller.correct(rewrite(ask.context, self.finder.shorthand))
-                )
+                described := describing.described_role(self.finder, self.kb.profiles, spelled)
             ):
                 context_roles = (described,)  # "the worker who takes patients to their appointments - ...?"
         if ask.context and not context_roles:
             # "the person in A&E who sees undifferentiated patients - what ...?"; else the message as a whole, when
             # its question names no role: "Dad's rehab assistants come to the house. Who is in charge of them?"
-            spelled = self.speller.correct(rewrite(ask.context, self.finder.shorthand))
             described = describing.described_role(self.finder, self.kb.profiles, spelled)
             if described is None and not self.finder.find(ask.text).profiles:
-                whole = self.speller.correct(rewrite(question, self.finder.shorthand))
+                whole = self._spelled(question)
                 described = describing.described_role(self.finder, self.kb.profiles, whole)
                 if described is None and _POINTS_AT_THEM.search(ask.text) and not WHICH_ROLE.search(ask.text):
                     described = describing.fitted(self.kb.profiles, whole)  # "... Who is in charge of them?"
@@ -378,6 +374,10 @@ class Engine:
         if re.match(r"(?:Yes|No)[.,:!]", answer.text) and not verdict.yes_no_asked(ask.parts[0]):
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
+
+    def _spelled(self, text: str) -> str:
+        """`text` with the templates' shorthand written out and its words spelled as the templates spell them."""
+        return self.speller.correct(rewrite(text, self.finder.shorthand))
 
     def _names_unused(self, answer: Answer, message: str) -> bool:
         """Whether the answer is a No that a template does not name words of the message that no template uses at
@@ -451,7 +451,7 @@ class Engine:
                 return self.finder.with_roles(state.ask, other.short_name)
         if self._content_words(ask.text):
             return None  # a role alone ("engagement worker") answers "which role?"; it asks nothing again
-        named = self.finder.find(self.speller.correct(rewrite(ask.text, self.finder.shorthand)))
+        named = self.finder.find(self._spelled(ask.text))
         if not named.profiles or named.everyone or len(self.finder.find(state.ask).profiles) > 1:
             return None
         profiles = describing.near(self.finder, self.kb.profiles, named.profiles, ask.text, state.roles)
@@ -482,7 +482,7 @@ class Engine:
         titled = [p for p in self.kb.profiles if p.role not in state.roles and said and said <= set(words(p.role))]
         meant: list[RoleProfile] = []
         for phrase in [text, *text.split(",")]:  # the whole, then each of "the senior one, the manager"
-            named = self.finder.find(self.speller.correct(rewrite(phrase, self.finder.shorthand)))
+            named = self.finder.find(self._spelled(phrase))
             near = describing.near(self.finder, self.kb.profiles, named.profiles, phrase, state.roles)
             found = [p for p in near if p.role not in state.roles and not named.everyone]
             meant += [p for p in (describing.narrowed(found, phrase) if len(found) > 1 else found) if p not in meant]
