@@ -1227,3 +1227,20 @@ def test_the_roles_at_the_same_level_as_the_conversations(family_runtime) -> Non
     # a question of its own at the same level is not only the list of roles
     answer = ask_turns(family_runtime, "what is the EW's level?", "does any role at the same level need safeguarding?")
     assert "Safeguarding" in answer.text
+
+
+def test_a_theme_in_words_no_template_uses_gets_the_nearest_entries_said_to_be_only_that(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "in the team leader profile what is there about helping people get back on their feet and doing things"
+        " for themselves?",
+    )
+    assert not answer.declined
+    assert answer.text.startswith("Nothing in the Team Leader template says that in so many words.")
+    assert "Enable individuals to regain independence in activities of daily living" in answer.text
+    assert cited(family_runtime, answer) == {"Team Leader"}
+    # what no template covers is still declined, though its words are near some entry's
+    answer = ask_turns(
+        family_runtime, "Is it legal for a crisis support worker to restrain someone under the Mental Health Act?"
+    )
+    assert answer.declined and not answer.citations

@@ -11,6 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
+from index.passages import Passage
 from index.store import Index
 from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 
@@ -98,3 +99,5 @@ class Context(Protocol):
     def grounded(self, word: str) -> bool: ...
 
     def keyword_query(self, text: str) -> str: ...
+
+    def entry_vectors(self, role: str) -> list[tuple[Passage, np.ndarray]]: ...

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.embedder import Embedder, HashEmbedder
+from index.passages import Passage
 from index.store import Index
 from knowledge.records import CompetenceSection, KnowledgeBase, RoleProfile
 
@@ -212,6 +213,7 @@ class Engine:
         self.kb = kb
         self.index = index
         self.embedder = embedder
+        self._entry_vectors: dict[str, list[tuple[Passage, np.ndarray]]] = {}
         self.finder = RoleFinder(kb.profiles)
         self.principles = principle_names(kb.profiles)
         self.lines_by_role: dict[str, list[str]] = {}  # every line of each role's template, to check a "No"
@@ -607,7 +609,7 @@ class Engine:
             q = replace(q, roles=RoleMatch(profiles=self._roles_of(state)))
         q = self._with_context(q, state)
         if mode == "retrieve":
-            answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state))
+            answer = retrieving.retrieve(self, q, lazy, self._profiles(q, state), closest=True)
         elif mode == "units":
             answer = self._units(q, state)
         elif state.topic and _ORDINAL.search(q.text):  # "which one is last in the table?": in the last list
@@ -721,6 +723,17 @@ class Engine:
         self._vectors.move_to_end(text)
         while len(self._vectors) > VECTOR_CACHE_SIZE:
             self._vectors.popitem(last=False)
+
+    def entry_vectors(self, role: str) -> list[tuple[Passage, np.ndarray]]:
+        """A template's entries (competences, learning, scope and experience) each with the embedding of its own
+        words, made on first use (the index embeds each with its section, principle and function around it)."""
+        if role not in self._entry_vectors:
+            entries = [p for p in self.index.passages if p.role == role and p.kind in retrieving.ENTRY_KINDS]
+            if self.embedder is None or not entries:
+                return []
+            vectors = self.embedder.embed_batch([p.quote for p in entries])
+            self._entry_vectors[role] = list(zip(entries, vectors, strict=True))
+        return self._entry_vectors[role]
 
     def keyword_query(self, text: str) -> str:
         """The keyword side of retrieval for an understood question: its words less role mentions."""
@@ -1037,7 +1050,7 @@ class Engine:
         if topic == "framework" or (topic == "free" and not profiles):
             return retrieving.framework(self, q, vector, profiles)
         if topic == "free":
-            return retrieving.retrieve(self, q, vector, profiles)
+            return retrieving.retrieve(self, q, vector, profiles, closest=True)
         if topic == "compare":
             return contrasts.compare_roles(self, q, profiles or list(self.kb.profiles), state)
         if topic == "progression":
