@@ -433,7 +433,7 @@ def test_which_roles_lack_a_field_fill_it_or_how_many_roles_have_something(famil
     answer = ask_turns(family_runtime, "Which of the ten templates actually name a formal endorsed qualification?")
     assert answer.text.startswith("3 of the 10 templates fill in") and "MSc Advanced Clinical Practice" in answer.text
     answer = ask_turns(family_runtime, "how many roles require DBS clearance")
-    assert answer.text.startswith("All 10")
+    assert answer.text.startswith("10: every one of the 10 templates")
     answer = ask_turns(family_runtime, "how many templates do you have?")
     assert answer.text.startswith("10 roles have a role profile template")
 
@@ -1244,3 +1244,13 @@ def test_a_theme_in_words_no_template_uses_gets_the_nearest_entries_said_to_be_o
         family_runtime, "Is it legal for a crisis support worker to restrain someone under the Mental Health Act?"
     )
     assert answer.declined and not answer.citations
+
+
+def test_how_many_templates_list_an_entry_says_the_number_first_then_which(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "How many of the ten templates mention trauma-informed practices in their learning?")
+    assert answer.text.startswith("4 of the 10 templates list it: **Engagement Worker** and **Strategic Manager**")
+    trauma_informed = {"Engagement Worker", "Strategic Manager", "Crisis Support Worker", "Senior Crisis Support Worker"}
+    assert cited(family_runtime, answer) == trauma_informed
+    # asked which, the roles come first, with no number
+    answer = ask_turns(family_runtime, "Which of the templates mention trauma-informed practices?")
+    assert answer.text.startswith("**Engagement Worker** and **Strategic Manager** and")

@@ -122,12 +122,9 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
                 return which_by_theme(engine, q, profiles, described, theme)
         if _NEGATED.search(q.text) and (listing or theme):
             return _which_lack(engine, q, profiles, listing, theme, sections)  # "which roles don't have X?"
-        if listing and len(listing) < len(profiles):
-            names = " and ".join(f"**{p.short_name}**" for p in listing)
-            lead = f"{names}: only {'its template lists' if len(listing) == 1 else 'their templates list'} it."
+        if listing:
+            lead = _only(q, listing, profiles, "list")
             profiles = listing
-        elif listing:
-            lead = f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'}: every role template lists it."
 
     def write(w: compose.Writer) -> None:
         if lead:
@@ -419,6 +416,18 @@ def bands(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     return engine.finish(replace(q, topic="level"), profiles, write, engine.starter_questions())
 
 
+def _only(q: Question, having: list[RoleProfile], profiles: list[RoleProfile], verb: str) -> str:
+    """Which of the templates asked about list (or mention) it; how many first when that is asked."""
+    names = " and ".join(f"**{p.short_name}**" for p in having)
+    if re.search(r"\bhow many\b", q.text, re.I):  # "how many of the ten templates mention trauma-informed practices?"
+        if len(having) == len(profiles):
+            return f"{len(having)}: every one of the {len(profiles)} templates {verb}s it."
+        return f"{len(having)} of the {len(profiles)} templates {verb} it: {names}."
+    if len(having) == len(profiles):
+        return f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'}: every role template {verb}s it."
+    return f"{names}: only {f'its template {verb}s' if len(having) == 1 else f'their templates {verb}'} it."
+
+
 def which_by_theme(
     engine: Context,
     q: Question,
@@ -428,11 +437,7 @@ def which_by_theme(
     any_word: bool = False,
 ) -> Answer:
     def write(w: compose.Writer) -> None:
-        names = " and ".join(f"**{p.short_name}**" for p in described)
-        if len(described) == len(profiles):
-            w.add(f"{'Both' if len(profiles) == 2 else f'All {len(profiles)}'}: every role template mentions it.")
-        else:
-            w.add(f"{names}: only {'its template mentions' if len(described) == 1 else 'their templates mention'} it.")
+        w.add(_only(q, described, profiles, "mention"))
         for p in described:
             themes.about_theme(w, p, theme, any_word)
 

@@ -927,6 +927,8 @@ def understand(question: str, finder: RoleFinder, context_roles: Sequence[RolePr
     if _TEMPLATES_SAY.search(text):  # "do the templates say anything about X?": X, in every template
 
         def plain(m: re.Match[str]) -> str:  # "does the template say X?" asks yes/no; "what does ..." does not
+            if re.search(r"\b(?:which|how many|what|none|all|any|each) of\s*$", text[: m.start()], re.I):
+                return m.group(0)  # "which of the templates mention X?": which templates, not "which of about X"
             asks = (
                 (
                     m.group("aux")
