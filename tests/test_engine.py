@@ -128,6 +128,9 @@ def test_becoming_a_role_with_no_role_below_it_is_its_entry_requirements(model_r
     assert "Level 3 NVQ/Diploma in Health and/or Social Care" in answer.text
     answer, _ = ask(model_runtime, "how do I become a strategic manager?")
     assert answer.topic == "progression" and answer.text.startswith("Moving from **Engagement Worker (level 4)**")
+    # what the step is from is cited too: the role's own experience required, for comparison
+    assert "For comparison, the Engagement Worker profile asks for: Previous experience" in answer.text
+    assert {c.role for c in answer.citations} == {EW, SM}
 
 
 def test_shorthand_and_contractions_are_understood(model_runtime) -> None:

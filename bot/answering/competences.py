@@ -510,6 +510,11 @@ def progression(w: Writer, source: RoleProfile, target: RoleProfile) -> None:
     w.add(f"**Experience required for {target.short_name}**")
     for item in target.experience_items:
         w.add(f"- {KIND_TITLES[item.kind]}: {item.text} {w.cite(target, target.experience.source)}")
+    if source.experience_items:  # what the step is from: the asker's own role, as its template has it
+        asked_now = " ".join(item.text for item in source.experience_items)
+        w.add(
+            f"- For comparison, the {source.short_name} profile asks for: {asked_now} {w.cite(source, source.experience.source)}"
+        )
     have = _titles(source)
     new = [c for c in target.competences if normalise(c.title) not in have]
     kept = len(target.competences) - len(new)
