@@ -1254,3 +1254,12 @@ def test_how_many_templates_list_an_entry_says_the_number_first_then_which(famil
     # asked which, the roles come first, with no number
     answer = ask_turns(family_runtime, "Which of the templates mention trauma-informed practices?")
     assert answer.text.startswith("**Engagement Worker** and **Strategic Manager** and")
+
+
+def test_the_lowest_role_meeting_a_condition_is_found_among_the_roles_that_meet_it(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "What's the lowest level role that lists a formal endorsed learning qualification?")
+    assert answer.text.startswith("The Team Leader has the lowest career framework level, 5")  # not the Transport Assistant
+    assert "Foundation Degree in Health and Social Care" in answer.text  # what it rests on, after it
+    answer = ask_turns(family_runtime, "the most senior role whose experience requirement says you must be registered?")
+    assert answer.text.startswith("The Clinical Director has the highest career framework level, 9")
+    assert "Registered clinician" in answer.text

@@ -555,3 +555,27 @@ def find_ask(message: str) -> Ask:
 
 
 _EXAMPLE = re.compile(r"\s*(?:\s-|–|,)\s*(?:like|such as|e\.?g\.?|for example|for instance)\s+[^?,;]+\?*\s*$", re.I)
+
+
+# "the lowest level role that lists a formal endorsed qualification", "the lowest level at which a role has 'X'":
+# the roles that meet the condition, then the lowest (or highest) of them
+_EXTREME_AMONG = re.compile(
+    r"\b(?P<extreme>lowest|highest|most junior|most senior|least senior)\b[^?]{0,40}?\b"
+    r"(?:(?:role|job|post|profile|template)s?\s+(?:that|which|who|where)\s+|(?:role|job|post|profile|template)\s+"
+    r"(?P<whose>whose)\s+|(?:at which|where)\s+(?:a|any|the)\s+(?:role|job|post|profile|template)\s+)"
+    r"(?P<condition>[^?,;]{4,120}?)\s*(?:[?,;]|\band (?:what|which|who)\b|$)",
+    re.IGNORECASE,
+)
+
+
+def extreme_among(text: str) -> tuple[str, str] | None:
+    """('which roles <condition>?', 'which of those is the <extreme> level?') for a question that asks the lowest
+    or highest role meeting a condition; None for any other."""
+    found = _EXTREME_AMONG.search(text)
+    if found is None:
+        return None
+    condition = found["condition"].strip()
+    which = f"which role's {condition}?" if found["whose"] else f"which roles {condition}?"
+    extreme = found["extreme"].lower()
+    level = "the most junior" if extreme in ("lowest", "most junior", "least senior") else "the most senior"
+    return which, f"which of those is {level}?"

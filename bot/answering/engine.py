@@ -47,7 +47,7 @@ from . import (
     verdict,
 )
 from .answer import Answer, Suggestion, combine
-from .asking import Ask, find_ask, instructions_only
+from .asking import Ask, extreme_among, find_ask, instructions_only
 from .competences import (
     SECTION_TITLES,
     THEMES,
@@ -166,6 +166,7 @@ class Reading:
     mode: str = "rules"
     own_vector: bool = False  # embedded itself (the last question asked again), not the message's ask
     weight: float = 1.0  # the message as a whole, context and all, counts for less than its ask's own answers
+    last_first: bool = False  # the last part's answer is what was asked, the ones before it what it rests on
 
 
 class VectorNeeded(Exception):
@@ -524,6 +525,8 @@ class Engine:
             )
             first = ask.refers_back or empty
             readings.insert(0 if first else len(readings), Reading((question,), weight=1.0 if first else 0.95))
+        if among := extreme_among(ask.text):  # "the lowest level role that lists X": which do, then the lowest of them
+            readings.insert(0, Reading(among, last_first=True))
         if ask.resolved:  # "I'm designing a course on lone working. Where does it appear?": about lone working
             readings.insert(0, Reading((ask.resolved,)))
         if state.theme and _SIMILAR.search(ask.text):
@@ -547,6 +550,8 @@ class Engine:
         for part in reading.parts:
             answer, state = self._answer_one(part, context_roles, state, lazy, reading.mode)
             answers.append(answer)
+        if reading.last_first and len(answers) > 1 and not answers[-1].declined:
+            answers = [answers[-1], *answers[:-1]]  # "the lowest level role that lists X": that role, then which do
         kept = [a for a in answers if not a.declined] or answers[-1:]
         if len(kept) > 1:
             kept = [a for a in kept if not self._names_unused(a, message)] or kept
