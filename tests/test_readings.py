@@ -1247,9 +1247,16 @@ def test_a_theme_in_words_no_template_uses_gets_the_nearest_entries_said_to_be_o
 
 
 def test_how_many_templates_list_an_entry_says_the_number_first_then_which(family_runtime) -> None:
-    answer = ask_turns(family_runtime, "How many of the ten templates mention trauma-informed practices in their learning?")
+    answer = ask_turns(
+        family_runtime, "How many of the ten templates mention trauma-informed practices in their learning?"
+    )
     assert answer.text.startswith("4 of the 10 templates list it: **Engagement Worker** and **Strategic Manager**")
-    trauma_informed = {"Engagement Worker", "Strategic Manager", "Crisis Support Worker", "Senior Crisis Support Worker"}
+    trauma_informed = {
+        "Engagement Worker",
+        "Strategic Manager",
+        "Crisis Support Worker",
+        "Senior Crisis Support Worker",
+    }
     assert cited(family_runtime, answer) == trauma_informed
     # asked which, the roles come first, with no number
     answer = ask_turns(family_runtime, "Which of the templates mention trauma-informed practices?")
@@ -1257,9 +1264,30 @@ def test_how_many_templates_list_an_entry_says_the_number_first_then_which(famil
 
 
 def test_the_lowest_role_meeting_a_condition_is_found_among_the_roles_that_meet_it(family_runtime) -> None:
-    answer = ask_turns(family_runtime, "What's the lowest level role that lists a formal endorsed learning qualification?")
-    assert answer.text.startswith("The Team Leader has the lowest career framework level, 5")  # not the Transport Assistant
+    answer = ask_turns(
+        family_runtime, "What's the lowest level role that lists a formal endorsed learning qualification?"
+    )
+    assert answer.text.startswith(
+        "The Team Leader has the lowest career framework level, 5"
+    )  # not the Transport Assistant
     assert "Foundation Degree in Health and Social Care" in answer.text  # what it rests on, after it
     answer = ask_turns(family_runtime, "the most senior role whose experience requirement says you must be registered?")
     assert answer.text.startswith("The Clinical Director has the highest career framework level, 9")
     assert "Registered clinician" in answer.text
+
+
+def test_a_follow_up_that_widens_the_last_question_answers_both(family_runtime) -> None:
+    turns = ("list the Transport Assistant's competences", "only the core ones")
+    answer = ask_turns(family_runtime, *turns, "can you add the role specific ones as well?")
+    assert "**Core competences** (8)" in answer.text and "**Role specific competences**" in answer.text
+    assert "Provide basic life support" in answer.text  # role specific
+    answer = ask_turns(family_runtime, *turns, "now the role specific ones")  # not widened: those alone
+    assert "**Core competences**" not in answer.text and "Provide basic life support" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "What training does the Team Leader need?",
+        "Just the statutory and mandatory ones.",
+        "Now give me everything else too - formal and informal.",
+    )
+    assert "Safeguarding Adults" in answer.text and "Foundation Degree in Health and Social Care" in answer.text
+    assert "does not mention everything" not in answer.text  # "everything" is not a subject

@@ -378,6 +378,10 @@ class Engine:
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
 
+    def _names_new_role(self, text: str, state: ConversationState) -> bool:
+        """Whether `text` names a role the conversation is not on."""
+        return bool({p.role for p in self.finder.find(self._spelled(text)).profiles} - set(state.roles))
+
     def _spelled(self, text: str) -> str:
         """`text` with the templates' shorthand written out and its words spelled as the templates spell them."""
         return self.speller.correct(rewrite(text, self.finder.shorthand))
@@ -525,6 +529,9 @@ class Engine:
             )
             first = ask.refers_back or empty
             readings.insert(0 if first else len(readings), Reading((question,), weight=1.0 if first else 0.95))
+        if state.ask and _WIDEN.search(ask.text) and not self._names_new_role(ask.text, state):
+            # "just the core ones" then "now add the role-specific ones too": the last question, then this one
+            readings.insert(0, Reading((f"{state.ask.rstrip(' ?.')} and {ask.text}",)))
         if among := extreme_among(ask.text):  # "the lowest level role that lists X": which do, then the lowest of them
             readings.insert(0, Reading(among, last_first=True))
         if ask.resolved:  # "I'm designing a course on lone working. Where does it appear?": about lone working
@@ -1415,6 +1422,12 @@ _RELATIVE = re.compile(
 # "is any other role at the same level?", "which others are on the same level?"
 _SAME_LEVEL = re.compile(r"\b(?:at|on|of) the same (?:career framework )?level\b", re.I)
 _SAME_AREA = re.compile(r"\b(?:in|within|of) the same (?:service|area|team|pathway)(?: of work)?\b", re.I)
+# A follow-up that widens what was just asked ("now add the role-specific ones too", "widen that to ...")
+_WIDEN = re.compile(
+    r"\b(?:add|adding|include|including)\b[^?]*\b(?:too|as well|also)\b|\b(?:widen|broaden|expand)\b"
+    r"|\beverything else\b|^\W*(?:now |ok,? |and )?(?:add|plus) (?:the|in)\b",
+    re.IGNORECASE,
+)
 _OTHER_ROLE = re.compile(r"\b(?:the )?other (?:role|one|job|post|profile|template)\b", re.IGNORECASE)
 WHICH_ROLE = direct.WHICH_ROLE
 
