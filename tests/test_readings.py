@@ -1291,3 +1291,18 @@ def test_a_follow_up_that_widens_the_last_question_answers_both(family_runtime) 
     )
     assert "Safeguarding Adults" in answer.text and "Foundation Degree in Health and Social Care" in answer.text
     assert "does not mention everything" not in answer.text  # "everything" is not a subject
+
+
+def test_a_quoted_entry_asked_after_anywhere_is_yes_when_one_template_lists_it(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "Is 'Provide basic life support' in any of the templates?")
+    assert answer.text.startswith("Yes.") and cited(family_runtime, answer) == {"Transport Assistant"}
+    answer = ask_turns(family_runtime, "Does \"Provide basic life support\" appear anywhere in the set?")
+    assert answer.text.startswith("Yes.")
+    answer = ask_turns(family_runtime, "Is 'Manage lone workers' a competence in all the templates?")
+    assert answer.text.startswith("No.")  # four of the ten
+
+
+def test_a_quote_before_the_question_that_points_at_it_is_what_is_asked(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "'Plan the workforce of a service' - which templates have this exact wording?")
+    assert answer.text.startswith("1 of the 10 templates lists 'Plan the workforce of a service'")
+    assert cited(family_runtime, answer) == {"Service Manager"}

@@ -88,7 +88,11 @@ _CONTEXT_SUBJECT = re.compile(
 )
 # "need it for the training database": a sentence that only says what the answer is for
 _FOR_WHAT = re.compile(r"^\W*(?:(?:i|we) )?(?:need|want) (?:it|this|them|these|that) for\b[^?]*$", re.IGNORECASE)
-_POINTS_BACK = re.compile(r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b", re.I)
+_POINTS_BACK = re.compile(
+    r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b"
+    r"|\b(?:this|that|these|those) (?:exact )?(?:wording|words|phrase|line|entry|title|sentence)\b",  # "which role uses this wording?"
+    re.I,
+)
 _TRAILING_WANTS = re.compile(
     r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list|items|entries)|one (?:per|a) line"
     r"|(?:in |as )?bullets?(?: points?)?"

@@ -107,7 +107,11 @@ def locate(
         # 'Chair meetings'?": yes when every template asked lists it, in the part of the template named
         named = sections_named(q.text)
         having = {p.role for p, c in chosen if not named or c.section in named}
-        claim = "Yes." if having and all(p.role in having for p in profiles) else "No."
+        # "does 'X' appear anywhere?", "is 'X' in any template?": yes when one does; else when every one asked does
+        some = re.search(r"\b(?:any|anywhere|either|at all)\b", q.text, re.I) or (
+            not q.roles.profiles and not re.search(r"\b(?:both|all|every|each)\b", q.text, re.I)
+        )
+        claim = "Yes." if having and (some or all(p.role in having for p in profiles)) else "No."
 
     named_sections = sections_named(q.text)
     lacking = [
