@@ -1244,6 +1244,8 @@ def test_a_theme_in_words_no_template_uses_gets_the_nearest_entries_said_to_be_o
         family_runtime, "Is it legal for a crisis support worker to restrain someone under the Mental Health Act?"
     )
     assert answer.declined and not answer.citations
+    answer = ask_turns(family_runtime, "What is the gender pay gap among perinatal mental health service managers?")
+    assert answer.declined and not answer.citations  # pay, though near "Plan the workforce of a service"
 
 
 def test_how_many_templates_list_an_entry_says_the_number_first_then_which(family_runtime) -> None:

@@ -47,6 +47,9 @@ ELSEWHERE = (
     ),
 )
 
+# Prices, local contacts and pay: what no template's entry is about, however near one's words
+UNCOVERED_SUBJECTS = tuple(pattern for pattern, _ in ELSEWHERE[:3])
+
 
 def decline(engine: Context, q: Question, profiles: Sequence[RoleProfile]) -> Answer:
     roles = "; ".join(f"{p.short_name} (level {p.level})" for p in engine.kb.profiles)

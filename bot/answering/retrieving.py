@@ -308,6 +308,8 @@ def _nearest_entries(
 ) -> Answer | None:
     if vector is None or not 0 < len(profiles) <= 2 or operation_of(q.text) == "count" or not engine.theme_of(q):
         return None
+    if any(pattern.search(q.text) for pattern in replies.UNCOVERED_SUBJECTS):
+        return None  # "the gender pay gap among service managers" is not near "Plan the workforce of a service"
     # the entries' own words, not the passage text (section, principle and function around a short title)
     scored = sorted(
         ((float(np.dot(vector, v)), passage) for p in profiles for passage, v in engine.entry_vectors(p.role)),
