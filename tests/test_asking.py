@@ -77,6 +77,20 @@ def test_a_question_joined_to_another_by_and_and_a_question_word() -> None:
         assert len(find_ask(one).parts) == 1, one
 
 
+def test_one_ask_then_another() -> None:
+    assert find_ask(
+        "first tell me the SCSW's core competences, then tell me which references the template cites"
+    ).parts == (
+        "first tell me the SCSW's core competences?",
+        "tell me which references the template cites?",
+    )
+    assert find_ask("list the EW core competences and then say how many there are").parts == (
+        "list the EW core competences?",
+        "say how many there are?",
+    )
+    assert len(find_ask("what happens then is the EW refers them on?").parts) == 1  # "then" with no ask after it
+
+
 def test_sentences_keep_abbreviations_and_split_a_lead_in() -> None:
     assert sentences("Does it need experience, e.g. mental health? thanks") == [
         "Does it need experience, e.g. mental health?",

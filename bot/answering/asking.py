@@ -278,6 +278,8 @@ def _joined_asks(sentence: str) -> list[str]:
         p.strip()
         for p in re.split(
             r"\s\+\s|,\s+and\s+(?=(?:what|which|how|is|are|does|do|who|where|when)\b)"
+            # "first tell me X, then tell me Y", "list X and then say which ...": one ask after another
+            r"|(?:,|\s+and)\s+then\s+(?=(?:tell|give|show|list|say|what|which|how|who|where|when|is|are|does|do)\b)"
             r"|(?<=\w{4})\s+and\s+(?=(?:what|which|how)\s+(?:is|are|does|do|training|experience|level)\b)"
             r"(?![^?]*\b(?:that|this|it|they|those|these)\b)"
             + (_AND_ASKS if _ASKED_FIRST.match(sentence) and not _ONE_COMPARISON.search(sentence) else "")
