@@ -60,6 +60,11 @@ BLIND14_FLOOR = 0.73
 BLIND15_FLOOR = 0.83
 BLIND16_FLOOR = 0.80
 BLIND17_FLOOR = 0.80
+# The ninth round's two (160 each, 108 and 127 asked with the family loaded), each written by another such author
+# and sealed: the eighteenth scored once after the round's first two general changes (69.4 %), the nineteenth after
+# six more, made from the eighteenth's failures by class (76.9 %); then fixed by class (docs/evaluation.md).
+BLIND18_FLOOR = 0.76
+BLIND19_FLOOR = 0.78
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -121,6 +126,8 @@ def _with_family(model_runtime, family_runtime, name: str) -> Report:
         ("blind15.json", BLIND15_FLOOR, 160),
         ("blind16.json", BLIND16_FLOOR, 160),
         ("blind17.json", BLIND17_FLOOR, 160),
+        ("blind18.json", BLIND18_FLOOR, 160),
+        ("blind19.json", BLIND19_FLOOR, 160),
     ],
 )
 def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, floor: float, size: int) -> None:
@@ -171,6 +178,8 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
             "blind15.json",
             "blind16.json",
             "blind17.json",
+            "blind18.json",
+            "blind19.json",
         )
     ]
     problems = [
@@ -185,7 +194,7 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
         for r in rep.results
         if not r.answer.text.strip()
     ]
-    assert sum(len(report.results) for _, report in reports) > 2900
+    assert sum(len(report.results) for _, report in reports) > 3200
     assert not problems, "\n".join(problems)
 
 
