@@ -1298,7 +1298,7 @@ def test_a_follow_up_that_widens_the_last_question_answers_both(family_runtime) 
 def test_a_quoted_entry_asked_after_anywhere_is_yes_when_one_template_lists_it(family_runtime) -> None:
     answer = ask_turns(family_runtime, "Is 'Provide basic life support' in any of the templates?")
     assert answer.text.startswith("Yes.") and cited(family_runtime, answer) == {"Transport Assistant"}
-    answer = ask_turns(family_runtime, "Does \"Provide basic life support\" appear anywhere in the set?")
+    answer = ask_turns(family_runtime, 'Does "Provide basic life support" appear anywhere in the set?')
     assert answer.text.startswith("Yes.")
     answer = ask_turns(family_runtime, "Is 'Manage lone workers' a competence in all the templates?")
     assert answer.text.startswith("No.")  # four of the ten

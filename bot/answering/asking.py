@@ -90,7 +90,8 @@ _CONTEXT_SUBJECT = re.compile(
 _FOR_WHAT = re.compile(r"^\W*(?:(?:i|we) )?(?:need|want) (?:it|this|them|these|that) for\b[^?]*$", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b"
-    r"|\b(?:this|that|these|those) (?:exact )?(?:wording|words|phrase|line|entry|title|sentence)\b",  # "which role uses this wording?"
+    # "which role uses this wording?"
+    r"|\b(?:this|that|these|those) (?:exact )?(?:wording|words|phrase|line|entry|title|sentence)\b",
     re.I,
 )
 _TRAILING_WANTS = re.compile(

@@ -512,9 +512,8 @@ def progression(w: Writer, source: RoleProfile, target: RoleProfile) -> None:
         w.add(f"- {KIND_TITLES[item.kind]}: {item.text} {w.cite(target, target.experience.source)}")
     if source.experience_items:  # what the step is from: the asker's own role, as its template has it
         asked_now = " ".join(item.text for item in source.experience_items)
-        w.add(
-            f"- For comparison, the {source.short_name} profile asks for: {asked_now} {w.cite(source, source.experience.source)}"
-        )
+        mark = w.cite(source, source.experience.source)
+        w.add(f"- For comparison, the {source.short_name} profile asks for: {asked_now} {mark}")
     have = _titles(source)
     new = [c for c in target.competences if normalise(c.title) not in have]
     kept = len(target.competences) - len(new)

@@ -37,7 +37,8 @@ THEME_STOP = frozenset(
     arrange book find apply ask speak talk meet sign check plan planned done doing expected expect
     should could would shall total overall altogether entire whole full complete recommend recommended
     suggest suggested wanting want wants someone somebody best good useful helpful relevant important
-    anywhere somewhere everywhere anything everything something added filled populated completed entered section sections
+    anywhere somewhere everywhere anything everything something added filled populated completed entered section
+    sections
     name names
     box boxes table tables across well too separately individually respectively common otherwise particular
     particularly item items entry entries loaded available held stored uploaded
