@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 from knowledge.records import Field, KnowledgeBase, RoleProfile, SourceRef
 
+# The kinds of passage that are a template's own entries (a competence, a learning item, a scope sentence, an
+# experience line): the index also keeps the embedding of each one's own words, for "the entries nearest in
+# meaning" (the passage text puts the section, principle and function around a short title).
+ENTRY_KINDS = frozenset({"competence", "learning", "scope", "experience"})
+
 SECTION_NAMES = {
     "core": "Common/Core Competences",
     "role-specific": "Role Specific Competences",

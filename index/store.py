@@ -29,14 +29,15 @@ from knowledge.records import KnowledgeBase, SourceRef
 
 from .embedder import Embedder
 from .keyword import BM25
-from .passages import Passage, build_passages
+from .passages import ENTRY_KINDS, Passage, build_passages
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: sources carry their location (page, table or lines)
+FORMAT_VERSION = 3  # 2: sources carry their location (page, table or lines); 3: the entries' own words embedded
 MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 VECTORS = "vectors.faiss"
+QUOTES = "quotes.npy"  # one row per entry passage (ENTRY_KINDS), in passage order: the embedding of its quote
 RRF_K = 60
 
 
@@ -58,15 +59,29 @@ class Hit:
 
 
 class Index:
-    """Passages with their dense vectors (FAISS, inner product on unit vectors) and BM25."""
+    """Passages with their dense vectors (FAISS, inner product on unit vectors) and BM25; and, for each
+    entry passage, the vector of its own words (`quotes`, one row per entry in passage order)."""
 
-    def __init__(self, passages: list[Passage], vectors: faiss.Index, manifest: dict[str, Any]) -> None:
+    def __init__(
+        self, passages: list[Passage], vectors: faiss.Index, manifest: dict[str, Any], quotes: np.ndarray
+    ) -> None:
         if vectors.ntotal != len(passages):
             raise StaleIndexError(f"index holds {vectors.ntotal} vectors for {len(passages)} passages")
+        entries = [p for p in passages if p.kind in ENTRY_KINDS]
+        if quotes.shape != (len(entries), vectors.d):
+            raise StaleIndexError(f"index holds {quotes.shape[0]} entry vectors for {len(entries)} entries")
         self.passages = passages
         self.vectors = vectors
         self.manifest = manifest
+        self.quotes = quotes
         self.keyword = BM25([p.text for p in passages])
+        self._entries: dict[str | None, list[tuple[Passage, np.ndarray]]] = {}
+        for passage, row in zip(entries, quotes, strict=True):
+            self._entries.setdefault(passage.role, []).append((passage, row))
+
+    def entries(self, role: str) -> list[tuple[Passage, np.ndarray]]:
+        """A template's entries, each with the embedding of its own words."""
+        return self._entries.get(role, [])
 
     def search(
         self,
@@ -125,7 +140,9 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path, previous
     `previous` (the index in service, on a reload), texts it holds are not embedded again."""
     started = time.perf_counter()
     passages = build_passages(kb)
-    vectors = _embed_distinct([p.text for p in passages], embedder, previous)
+    known = _known_vectors(embedder, previous)
+    vectors = _embed_distinct([p.text for p in passages], embedder, known)
+    quotes = _embed_distinct([p.quote for p in passages if p.kind in ENTRY_KINDS], embedder, known)
     flat = faiss.IndexFlatIP(embedder.dimension)
     flat.add(vectors)
     manifest = {
@@ -150,6 +167,7 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path, previous
     try:
         (tmp / PASSAGES).write_text(json.dumps([_record(p) for p in passages], ensure_ascii=False), encoding="utf-8")
         faiss.write_index(flat, str(tmp / VECTORS))
+        np.save(tmp / QUOTES, quotes, allow_pickle=False)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _replace(tmp, directory)
     except BaseException:
@@ -161,7 +179,7 @@ def build_index(kb: KnowledgeBase, embedder: Embedder, directory: Path, previous
         embedder.name,
         manifest["build_seconds"],
     )
-    return Index(passages, flat, manifest)
+    return Index(passages, flat, manifest, quotes)
 
 
 def _record(p: Passage) -> dict[str, Any]:
@@ -170,20 +188,27 @@ def _record(p: Passage) -> dict[str, Any]:
     return {**vars(p), "source": vars(p.source).copy()}
 
 
-def _embed_distinct(texts: list[str], embedder: Embedder, previous: Index | None) -> np.ndarray:
-    """One vector per passage, embedding each distinct text once: templates of one family share most
-    of their competence passages word for word (200 templates: 13,390 passages, 1,673 distinct
-    texts). A text the previous index embedded with the same model is copied from it."""
-    known: dict[str, np.ndarray] = {}
+def _known_vectors(embedder: Embedder, previous: Index | None) -> dict[str, np.ndarray]:
+    """The texts the previous index embedded with the same model (passage texts and entries' words), by text."""
     if (
-        previous is not None
-        and previous.manifest.get("model") == embedder.name
-        and previous.vectors.d == embedder.dimension
-        and previous.vectors.ntotal
+        previous is None
+        or previous.manifest.get("model") != embedder.name
+        or previous.vectors.d != embedder.dimension
+        or not previous.vectors.ntotal
     ):
-        rows = previous.vectors.reconstruct_n(0, previous.vectors.ntotal)
-        wanted = set(texts)
-        known = {p.text: rows[i] for i, p in enumerate(previous.passages) if p.text in wanted}
+        return {}
+    rows = previous.vectors.reconstruct_n(0, previous.vectors.ntotal)
+    known = {p.text: rows[i] for i, p in enumerate(previous.passages)}
+    entries = [p for p in previous.passages if p.kind in ENTRY_KINDS]
+    known.update((p.quote, row) for p, row in zip(entries, previous.quotes, strict=True))
+    return known
+
+
+def _embed_distinct(texts: list[str], embedder: Embedder, known: dict[str, np.ndarray]) -> np.ndarray:
+    """One vector per text, embedding each distinct text once: templates of one family share most
+    of their competence passages word for word (200 templates: 13,390 passages, 1,673 distinct
+    texts). A text in `known` (the previous index's, or embedded for an earlier call) is not embedded
+    again; the new ones are added to it."""
     new = [t for t in dict.fromkeys(texts) if t not in known]
     if new:
         known.update(zip(new, embedder.embed_batch(new).astype(np.float32), strict=True))
@@ -242,11 +267,12 @@ def load_index(kb: KnowledgeBase, embedder: Embedder, directory: Path) -> Index:
         raw = json.loads((directory / PASSAGES).read_text(encoding="utf-8"))
         passages = [Passage(**{**p, "source": SourceRef(**p["source"])}) for p in raw]
         vectors = faiss.read_index(str(directory / VECTORS))
+        quotes = np.load(directory / QUOTES, allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise StaleIndexError(f"index at {directory} is corrupt: {exc}") from None
     if vectors.d != embedder.dimension or len(passages) != manifest.get("passages"):
         raise StaleIndexError(f"index at {directory} is corrupt: sizes do not match its manifest")
-    return Index(passages, vectors, manifest)
+    return Index(passages, vectors, manifest, np.asarray(quotes, dtype=np.float32))
 
 
 def open_index(

@@ -6,10 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import faiss
+import numpy as np
 import pytest
 
 from index import HashEmbedder, StaleIndexError, build_index, build_passages, load_index, open_index
 from index.keyword import BM25, stem, tokenize
+from index.passages import ENTRY_KINDS
 from knowledge.records import KnowledgeBase
 
 
@@ -37,7 +39,7 @@ def test_build_writes_a_folder_with_a_manifest(kb: KnowledgeBase, embedder: Hash
     folder = tmp_path / "index"
     index = build_index(kb, embedder, folder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
     assert manifest["model"] == "hash-128" and manifest["dimension"] == 128
     assert manifest["knowledge_hash"] == kb.fingerprint
     assert manifest["passages"] == len(index.passages) == index.vectors.ntotal
@@ -67,6 +69,9 @@ def test_stale_index_is_refused_and_rebuilt(kb: KnowledgeBase, embedder: HashEmb
         (lambda f: (f / "passages.json").write_text("[]"), "corrupt"),
         (lambda f: (f / "manifest.json").write_text("{oops"), "unreadable"),
         (lambda f: (f / "manifest.json").unlink(), "no index"),
+        (lambda f: (f / "quotes.npy").write_bytes(b"not numpy"), "corrupt"),
+        (lambda f: (f / "quotes.npy").unlink(), "corrupt"),
+        (lambda f: np.save(f / "quotes.npy", np.zeros((3, 128), dtype=np.float32)), "entry vectors"),
     ],
 )
 def test_corrupt_index_is_never_served(kb, embedder, tmp_path: Path, damage, message: str) -> None:
@@ -144,7 +149,9 @@ def test_each_distinct_text_is_embedded_once_and_a_rebuild_reuses_the_previous_v
     embedder = CountingEmbedder()
     first = build_index(kb, embedder, tmp_path / "index")
     texts = [p.text for p in first.passages]
-    assert len(texts) > len(set(texts)) and sorted(embedder.embedded) == sorted(set(texts))
+    quotes = [p.quote for p in first.passages if p.kind in ENTRY_KINDS]
+    assert len(texts) > len(set(texts)) and len(quotes) > len(set(quotes))
+    assert sorted(embedder.embedded) == sorted(set(texts) | set(quotes))
     fresh = HashEmbedder(128).embed_batch(texts)
     assert (first.vectors.reconstruct_n(0, len(texts)) == fresh).all()  # the same vectors as one by one
 
@@ -154,6 +161,27 @@ def test_each_distinct_text_is_embedded_once_and_a_rebuild_reuses_the_previous_v
     kb2 = replace(kb, profiles=(changed, *kb.profiles[1:]), fingerprint="changed")
     embedder.embedded.clear()
     second = build_index(kb2, embedder, tmp_path / "index", previous=first)
-    assert len(embedder.embedded) == 1 and "A new first paragraph of the scope." in embedder.embedded[0]
+    # the passage text and the entry's own words; nothing else
+    assert len(embedder.embedded) == 2 and all("A new first paragraph of the scope." in t for t in embedder.embedded)
     expected = HashEmbedder(128).embed_batch([p.text for p in second.passages])
     assert (second.vectors.reconstruct_n(0, len(second.passages)) == expected).all()
+
+
+def test_each_entry_keeps_the_vector_of_its_own_words_built_once_and_loaded_with_the_index(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """'The entries nearest in meaning' compare a question with an entry's own words. Those vectors are made
+    when the index is built and saved beside it: answering never embeds a template."""
+    embedder = CountingEmbedder()
+    build_index(kb, embedder, tmp_path / "index")
+    embedder.embedded.clear()
+    loaded = load_index(kb, embedder, tmp_path / "index")
+    role = kb.profiles[1].role
+    entries = loaded.entries(role)
+    assert embedder.embedded == []  # loading embeds nothing
+    kinds = {p.kind for p, _ in entries}
+    assert kinds == {"competence", "learning", "scope", "experience"} and all(p.role == role for p, _ in entries)
+    assert len(entries) == sum(1 for p in loaded.passages if p.role == role and p.kind in ENTRY_KINDS)
+    budgets = next(v for p, v in entries if p.quote == "Manage budgets")
+    assert np.allclose(budgets, HashEmbedder(128).embed("Manage budgets"))  # the words alone, not the passage text
+    assert loaded.entries("No Such Role") == []

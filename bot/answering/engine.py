@@ -214,7 +214,6 @@ class Engine:
         self.kb = kb
         self.index = index
         self.embedder = embedder
-        self._entry_vectors: dict[str, list[tuple[Passage, np.ndarray]]] = {}
         self.finder = RoleFinder(kb.profiles)
         self.principles = principle_names(kb.profiles)
         self.lines_by_role: dict[str, list[str]] = {}  # every line of each role's template, to check a "No"
@@ -738,14 +737,9 @@ class Engine:
 
     def entry_vectors(self, role: str) -> list[tuple[Passage, np.ndarray]]:
         """A template's entries (competences, learning, scope and experience) each with the embedding of its own
-        words, made on first use (the index embeds each with its section, principle and function around it)."""
-        if role not in self._entry_vectors:
-            entries = [p for p in self.index.passages if p.role == role and p.kind in retrieving.ENTRY_KINDS]
-            if self.embedder is None or not entries:
-                return []
-            vectors = self.embedder.embed_batch([p.quote for p in entries])
-            self._entry_vectors[role] = list(zip(entries, vectors, strict=True))
-        return self._entry_vectors[role]
+        words, made when the index was built (the passage vectors embed each with its section, principle and
+        function around it)."""
+        return self.index.entries(role)
 
     def keyword_query(self, text: str) -> str:
         """The keyword side of retrieval for an understood question: its words less role mentions."""

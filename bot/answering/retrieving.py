@@ -300,7 +300,6 @@ def places(engine: Context, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleP
 # none fail; at 0.40 two break (a legal question, an entry the fused search finds); at 0.50 only one gains.
 NEAREST_FLOOR = 0.45
 NEAREST_MARGIN = 0.04
-ENTRY_KINDS = frozenset({"competence", "learning", "scope", "experience"})
 
 
 def _nearest_entries(
