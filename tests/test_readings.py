@@ -1308,3 +1308,24 @@ def test_a_quote_before_the_question_that_points_at_it_is_what_is_asked(family_r
     answer = ask_turns(family_runtime, "'Plan the workforce of a service' - which templates have this exact wording?")
     assert answer.text.startswith("1 of the 10 templates lists 'Plan the workforce of a service'")
     assert cited(family_runtime, answer) == {"Service Manager"}
+
+
+def test_the_meaning_of_a_term_that_is_also_a_column_is_the_introduction_that_defines_it(family_runtime) -> None:
+    """'What does reference function mean?' asks what the term means, not for a role's table under that column;
+    'what is NOS?' is the sentence that spells the acronym out. 'They' in the next ask of the message is the
+    term: 'can they be changed?' is about NOS, not about entries with 'changed' in them."""
+    answer = ask_turns(
+        family_runtime,
+        "what does 'reference function' mean in these templates? my manager keeps saying it in supervision",
+    )
+    assert answer.text.startswith("The introduction every template shares says:")
+    assert "relates to the Health Functional Map" in answer.text and "listed" not in answer.text.split("\n")[0]
+    answer = ask_turns(family_runtime, "What is NOS?")
+    assert "All competences are national occupational standards (NOS)." in answer.text.split("\n")[1]
+    answer = ask_turns(family_runtime, "what are NOS and can they be changed locally?")
+    assert "cannot be changed in terms of content" in answer.text and "lists changed" not in answer.text
+    answer = ask_turns(family_runtime, "Please what is NOS? We don't have this. It can be changed by my manager?")
+    assert "cannot be changed in terms of content" in answer.text and "lists changed" not in answer.text
+    # a role's own column asked of one competence is still where that competence sits
+    answer = ask_turns(family_runtime, "what is the reference function of Manage budgets?")
+    assert "reference function 'Manage a budget'" in answer.text

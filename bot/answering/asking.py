@@ -557,8 +557,26 @@ def find_ask(message: str) -> Ask:
         if (example := _EXAMPLE.search(a)) and len(a[: example.start()].split()) >= 4:
             cleaned[i] = a[: example.start()].rstrip(" ,-–") + "?"
             context.append(example.group(0).strip(" ,-–?"))
+    for i in range(1, len(cleaned)):
+        # "what are NOS and can they be changed locally?": "they" are NOS
+        if (pronoun := _PRONOUN_SUBJECT.match(cleaned[i])) and (term := _WHAT_IS.match(cleaned[i - 1])):
+            at = "pronoun" if pronoun["pronoun"] else "first"
+            cleaned[i] = f"{cleaned[i][: pronoun.start(at)]}{term['term']}{cleaned[i][pronoun.end(at) :]}"
     joined = " ".join(cleaned)
     return Ask(joined, tuple(cleaned), " ".join(context).strip(), frozenset(wants))
+
+
+_WHAT_IS = re.compile(
+    r"^\W*(?:(?:please|so|and|ok|okay|hi|sorry|but)[,\s]+)*what(?:'s| is| are)\s+"
+    r"(?P<term>(?:an? |the )?[\w' -]{2,40}?)\s*\?*\s*$",
+    re.I,
+)
+_MODAL = r"(?:can|could|may|should|do|does|are|is|must|will|would)"
+# "can they be changed?", "it can be changed by my manager?"
+_PRONOUN_SUBJECT = re.compile(
+    rf"^\W*(?:and\s+)?(?:{_MODAL}\s+(?P<pronoun>they|it|these|those)\b|(?P<first>they|it|these|those)\s+{_MODAL}\b)",
+    re.I,
+)
 
 
 _EXAMPLE = re.compile(r"\s*(?:\s-|–|,)\s*(?:like|such as|e\.?g\.?|for example|for instance)\s+[^?,;]+\?*\s*$", re.I)

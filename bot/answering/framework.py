@@ -116,23 +116,45 @@ _QUOTE = re.compile(r"['\"\u2018\u201c](?P<term>[^'\"\u2019\u201d]{6,80})['\"\u2
 _DEFINES = re.compile(r"^\W*(?:is|are|which|,|relates|has|have)\b")
 
 
+# The meaning of a term asked outright ("what does 'reference function' mean?", "what is an underpinning
+# principle?"), not what a role's template holds under it ("what's in the EW's locality specific section?")
+_MEANING = re.compile(r"\bmean(?:s|t|ing)?\b|\bstand for\b|\bexplain\b|\bdefin|\bwhat (?:is|are) (?:a|an)\b", re.I)
+# An acronym asked about ("what is NOS?"): one word in capitals
+_ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
+
+
 def defined(ctx: Context, q: Question) -> Answer | None:
     """The framework's own words on a term of it that the question asks the meaning of: the passages that have the
     term (those defining it first), from the copy of the template named. None when no passage has it, or the
-    term is a role's field or a role ("what is the scope?", "what's a strategic manager?")."""
+    term is a role's field or a role ("what is the scope?", "what's a strategic manager?") and no passage
+    defines it as a term ("The reference function they are listed by in the template relates to ...")."""
     quoted = _QUOTE.search(q.text)
     asked = _DEFINE.search(q.text)
     term = quoted["term"] if quoted and re.search(r"\bmean", q.text, re.I) else None
     if term is None and asked:
         term = ctx.keyword_query(asked["term"])
     phrase = " ".join(re.findall(r"[a-z0-9]+", (term or "").lower()))
-    if len(phrase) < 6 or len(phrase.split()) > 10 or set(topics_in(phrase)) - {"framework"}:
-        return None  # "what's the level descriptor?", "what's in the formal endorsed learning?": a role's field
+    acronym = bool(term and _ACRONYM.match(term.strip()))
+    if not (acronym or len(phrase) >= 6) or len(phrase.split()) > 10:
+        return None
     pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"s?\b", re.IGNORECASE)
     having = [g for g in ctx.kb.general if pattern.search(g.text)]
-    if not having or (len(phrase.split()) == 1 and not quoted):
+    if not having or (len(phrase.split()) == 1 and not quoted and not acronym):
         return None  # one word ("what is safeguarding?") is a subject of the roles, not a term of the framework
-    having.sort(key=lambda g: not any(_DEFINES.match(g.text[m.end() :]) for m in pattern.finditer(g.text)))
+
+    def defines(text: str) -> bool:  # "The reference function ... relates to", "... standards (NOS)", "X is ..."
+        opens = re.match(r"\W*(?:the |a |an )?" + pattern.pattern, text, re.IGNORECASE)
+        return bool(opens) or any(
+            _DEFINES.match(text[m.end() :]) or (re.match(r"\s*\)", text[m.end() :]) and text[: m.start()].endswith("("))
+            for m in pattern.finditer(text)
+        )
+
+    field = set(topics_in(phrase)) - {"framework"}  # "locality specific", "reference function": a role's field too
+    if field and not (
+        (acronym or _MEANING.search(q.text)) and not q.roles.profiles and any(defines(g.text) for g in having)
+    ):
+        return None  # "what's the level descriptor?", "what's in the formal endorsed learning?": a role's field
+    having.sort(key=lambda g: not defines(g.text))
 
     def write(w: compose.Writer) -> None:
         w.add("The introduction every template shares says:")
