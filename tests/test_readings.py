@@ -1329,3 +1329,24 @@ def test_the_meaning_of_a_term_that_is_also_a_column_is_the_introduction_that_de
     # a role's own column asked of one competence is still where that competence sits
     answer = ask_turns(family_runtime, "what is the reference function of Manage budgets?")
     assert "reference function 'Manage a budget'" in answer.text
+
+
+def test_instructions_about_the_output_shape_it_and_are_never_its_subject(family_runtime) -> None:
+    """'Just the number' puts the number first; 'lowest to highest' orders every role rather than asking for the
+    lowest; 'bullet points please nothing else' after a dictated question is how to answer, not what about."""
+    answer = ask_turns(family_runtime, "Just the number - what career framework level is the urgent and emergency ACP?")
+    assert answer.text.startswith("Level 7.\n")
+    answer = ask_turns(family_runtime, "what level is the TA? just the number")
+    assert answer.text.startswith("Level 2.\n")
+    answer = ask_turns(family_runtime, "List all ten roles with their level, lowest to highest, one per line.")
+    levels = [int(m) for m in re.findall(r"career framework level (\d)", answer.text)]
+    assert len(levels) == 10 and levels == sorted(levels)
+    answer = ask_turns(family_runtime, "list the roles from most senior to most junior")
+    levels = [int(m) for m in re.findall(r"career framework level (\d)", answer.text)]
+    assert len(levels) == 10 and levels == sorted(levels, reverse=True)
+    answer = ask_turns(
+        family_runtime,
+        "tell me the role specific competences for the community rehab team leader bullet points please nothing else",
+    )
+    assert "Plan and organise the work rota of a team" in answer.text and "Manage lone workers" in answer.text
+    assert "bullet" not in answer.text and "nothing" not in answer.text

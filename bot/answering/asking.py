@@ -40,7 +40,8 @@ _WANTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "number",
         re.compile(
             r"\b(?:the )?(?:number|count|total|how many) (?:first|then|and then|before)\b"
-            r"|\b(?:give|tell|say) (?:me )?(?:the )?(?:number|count|total)\b|\bnumber first\b",
+            r"|\b(?:give|tell|say) (?:me )?(?:the )?(?:number|count|total)\b|\bnumber first\b"
+            r"|\b(?:just|only) (?:the |a )?(?:number|figure|level number)\b|\b(?:number|figure) only\b",
             re.IGNORECASE,
         ),
     ),
@@ -98,7 +99,9 @@ _TRAILING_WANTS = re.compile(
     r"[,;:\s]+(?:(?:just|only) the (?:titles|names|list|items|entries)|one (?:per|a) line"
     r"|(?:in |as )?bullets?(?: points?)?"
     r"|no commentary|comma[- ]separated|no intro|no outro|for (?:a|the|my|our) (?:slide|slides|presentation|handout)"
-    r"|(?:short|quick|brief) answer|briefly)(?:[,;\s]+(?:please|pls|thanks))*\W*$",
+    r"|(?:short|quick|brief) answer|briefly|nothing (?:else|more)|no (?:other|extra) (?:text|words|detail)|no waffle"
+    r"|no explanations?|(?:in|as) a (?:numbered )?(?:table|list)|(?:and )?that'?s all|please|pls|thanks|thank you"
+    r"|(?:just|only) the (?:number|figure)|(?:number|figure) only)(?:[,;\s]+(?:please|pls|thanks))*\W*$",
     re.IGNORECASE,
 )
 # "For our training matrix, list ...": what the answer is for, before the question

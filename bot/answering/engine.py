@@ -178,6 +178,17 @@ class VectorNeeded(Exception):
         self.text = text
 
 
+def _number_lead(text: str) -> str | None:
+    """The number an answer's first line gives, to put first when only the number is asked for ("Level 7."); None
+    when the line starts with a number already, or gives none or several."""
+    first = re.sub(r"\[\d+\]", "", text.split("\n", 1)[0])
+    numbers = set(re.findall(r"\b\d+\b", first))
+    if re.match(r"\W*\d", first) or len(numbers) != 1:
+        return None
+    n = numbers.pop()
+    return f"Level {n}." if re.search(rf"\blevel {n}\b", first, re.I) else f"{n}."
+
+
 class LazyVector:
     """The question's embedding, made on first use: most questions are answered from the records."""
 
@@ -375,6 +386,8 @@ class Engine:
         answer, new_state = best
         if re.match(r"(?:Yes|No)[.,:!]", answer.text) and not verdict.yes_no_asked(ask.parts[0]):
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
+        if "number" in ask.wants and not answer.declined and (lead := _number_lead(answer.text)):
+            answer = replace(answer, text=f"{lead}\n{answer.text}")  # "just the number - what level is the ACP?"
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
 
     def _names_new_role(self, text: str, state: ConversationState) -> bool:

@@ -150,7 +150,11 @@ def roles_reply(engine: Context, q: Question | None = None) -> Answer:
         chosen = list(q.roles.profiles)
         lead = f"{len(chosen)} of the {len(engine.kb.profiles)} templates:"
     if q is not None and (order := LEVEL_ORDER.search(q.text)):  # "in order of level, lowest first"
-        chosen.sort(key=lambda p: p.level, reverse=bool(re.search(r"highest|top|senior", order.group(0), re.I)))
+        # "highest first", "from most senior to most junior", "descending": the highest first
+        way = re.search(r"lowest|highest|top|junior|senior|ascending|descending", order.group(0), re.I)
+        chosen.sort(
+            key=lambda p: p.level, reverse=bool(way and way[0].lower() in ("highest", "top", "senior", "descending"))
+        )
     w = compose.Writer(engine.kb)
     w.add(lead)
     for p in chosen:
@@ -170,7 +174,10 @@ LEVEL_RANGE = re.compile(
 )
 LEVEL_ORDER = re.compile(
     r"\b(?:in|by) (?:the )?order of (?:career framework )?level\b[^?.]{0,30}|\b(?:sorted|ordered|ranked) by level\b"
-    r"[^?.]{0,30}|\b(?:lowest|highest) (?:level )?first\b",
+    r"[^?.]{0,30}|\b(?:lowest|highest) (?:level )?first\b"
+    r"|\b(?:from )?(?:the )?(?:lowest|highest|most junior|most senior) (?:level )?to (?:the )?"
+    r"(?:lowest|highest|most junior|most senior)\b"
+    r"|\b(?:ascending|descending) (?:order of )?level\b|\blevel,? (?:ascending|descending)\b",
     re.I,
 )
 MEANING = re.compile(r"\bmean(?:s|ing)?\b|\bdescriptor\b|\bexpected\b|\binvolve", re.IGNORECASE)
