@@ -1350,3 +1350,28 @@ def test_instructions_about_the_output_shape_it_and_are_never_its_subject(family
     )
     assert "Plan and organise the work rota of a team" in answer.text and "Manage lone workers" in answer.text
     assert "bullet" not in answer.text and "nothing" not in answer.text
+
+
+def test_a_yes_no_put_loosely_or_with_the_askers_guess_after_it_gets_its_yes(family_runtime) -> None:
+    """'anything at all about X?' is a yes/no; in 'Is X part of it, or is it purely Y?' the first alternative is
+    what the templates settle (the guess after 'or' was read as the subject: 'No ... mentions research purely
+    management' above the research competences). 'Or is it meant to be used whole?' is still the framework's."""
+    answer = ask_turns(family_runtime, "anything at all about dementia for the transport assistant?")
+    assert answer.text.startswith("Yes.\n") and "Dementia awareness" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "Is research actually part of the L&D strategic manager's competences, or is it purely a management job?",
+    )
+    assert answer.text.startswith("Yes") and "Produce a detailed research and development plan" in answer.text
+    assert "purely" not in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "I'm the admin for the community rehab team. Is doing the team rota part of the team leader's job, or is it"
+        " meant to be mine?",
+    )
+    assert answer.text.startswith("Yes") and "rota" in answer.text.split("\n")[2]
+    answer = ask_turns(
+        family_runtime,
+        "Can we just use the competences section of the SM template on its own, or is it meant to be used whole?",
+    )
+    assert "designed to be used as a whole" in answer.text

@@ -569,6 +569,22 @@ def find_ask(message: str) -> Ask:
     return Ask(joined, tuple(cleaned), " ".join(context).strip(), frozenset(wants))
 
 
+_OR_IS_IT = re.compile(
+    r",?\s+or\s+(?:is|are|does|do|would|should|will|was)\s+(?:it|that|this|they|he|she)\b(?!\s+(?:core|role|locality"
+    r"|specific|statutory|mandatory|informal|formal|essential|desirable|in|under|listed)\b)[^?]*\?*\s*$",
+    re.I,
+)
+
+
+def first_alternative(question: str) -> str | None:
+    """'Is research part of the SM's competences, or is it purely a management job?': the first alternative,
+    which the templates can settle (the second is the asker's guess at the rest); None without one."""
+    other = _OR_IS_IT.search(question)
+    if other is None or len(question[: other.start()].split()) < 4:
+        return None
+    return question[: other.start()].rstrip(" ,-–") + "?"
+
+
 _WHAT_IS = re.compile(
     r"^\W*(?:(?:please|so|and|ok|okay|hi|sorry|but)[,\s]+)*what(?:'s| is| are)\s+"
     r"(?P<term>(?:an? |the )?[\w' -]{2,40}?)\s*\?*\s*$",

@@ -47,7 +47,7 @@ from . import (
     verdict,
 )
 from .answer import Answer, Suggestion, combine
-from .asking import Ask, extreme_among, find_ask, instructions_only
+from .asking import Ask, extreme_among, find_ask, first_alternative, instructions_only
 from .competences import (
     SECTION_TITLES,
     THEMES,
@@ -116,7 +116,9 @@ _OTHER_ROLES = re.compile(
 _YES_NO_FORM = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|but|right|hi|also)[,\s]+)*(?:is|are|does|do|did|will|would|must|should|has|have)\b"
     r"|^(?!\W*(?:can|could|would|will) you\b)[^?]*"
-    r"\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$",
+    r"\b(?:say|says|mention|mentions) (?:something|anything)\b[^?]*\?\s*$"
+    # "anything at all about dementia for the TA?"
+    r"|^\W*(?:(?:ok|okay|so|and|but|also|hi)[,\s]+)*(?:anything|any mention|any reference)\b[^?]*\?\s*$",
     re.IGNORECASE,
 )
 # "where does X sit?", "which principle is X under?", "is X core or role specific?": where a competence sits
@@ -515,6 +517,14 @@ class Engine:
         'and list them' when it wants a count and the list), then the message as a whole, then the ask
         as a free question for retrieval over every passage of the templates."""
         parts = list(ask.parts)
+        if (
+            len(parts) == 1
+            and (alternative := first_alternative(parts[0]))
+            and not any(cue[0].search(parts[0]) for cue in framework.FRAMEWORK_CUES)
+        ):
+            parts = [
+                alternative
+            ]  # "..., or is it purely a management job?" (not "..., or is it meant to be used whole?")
         if operation_of(parts[-1]) == "count" and ("list" in ask.wants or _COMPETENCES.search(parts[-1])):
             # "how many ...? give me the number then list them"; a count of competences is shown with them
             parts.append(_LIST_THEM)
