@@ -1375,3 +1375,20 @@ def test_a_yes_no_put_loosely_or_with_the_askers_guess_after_it_gets_its_yes(fam
         "Can we just use the competences section of the SM template on its own, or is it meant to be used whole?",
     )
     assert "designed to be used as a whole" in answer.text
+
+
+def test_a_description_two_roles_fit_about_equally_is_answered_for_both_not_a_which_role_of_all(
+    family_runtime,
+) -> None:
+    """'The people who visit folk in crisis at home and in the safe havens' fits both crisis roles about equally
+    and the other eight far less: both are answered, each named, not 'which role?' among all ten."""
+    answer = ask_turns(
+        family_runtime,
+        "The people who visit folk in crisis at home and in the safe havens - what informal training do they get?",
+    )
+    assert "Which role do you mean" not in answer.text
+    assert "**Crisis Support Worker**" in answer.text and "**Senior Crisis Support Worker**" in answer.text
+    assert "Mental Health First Aid" in answer.text and "Transport Assistant" not in answer.text
+    # one that fits clearly best is still that one alone
+    answer = ask_turns(family_runtime, "the worker who takes patients to their hospital appointments - what level?")
+    assert "**Transport Assistant** is at career framework level 2" in answer.text and "Crisis" not in answer.text

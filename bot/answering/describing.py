@@ -45,24 +45,33 @@ _PROFESSION_WORDS = frozenset(
 _NOT_THE = re.compile(r"\bnot (?:the|a|an|my|our) ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
 # Words every kind of job uses: no help telling one template's job from another's ("I run the perinatal team")
 _GENERIC = frozenset({"team", "teams", "people"})
+MAX_DESCRIBED = 3  # roles answered side by side for one description that fits them about equally
 _AREA_FILLER = frozenset({"and", "of", "the", "service", "services", "care"})
 
 
 def described_role(finder: RoleFinder, profiles: Sequence[RoleProfile], text: str) -> RoleProfile | None:
     """The role `text` names by what it does or where ("the person who drives patients ...", "I run the
     perinatal team"); None unless one template clearly fits best."""
+    found = described_roles(finder, profiles, text)
+    return found[0] if len(found) == 1 else None
+
+
+def described_roles(finder: RoleFinder, profiles: Sequence[RoleProfile], text: str) -> list[RoleProfile]:
+    """The roles `text` describes: the one that fits clearly best, or the two or three that fit about equally
+    and clearly better than the rest ("the people who visit folk in crisis at home and in the safe havens": the
+    Crisis Support Worker and the Senior Crisis Support Worker); none when no group stands out."""
     if (
         (WHICH_ROLE.search(text) and not _WHICH_IS_THAT.search(text))
         or len(profiles) < 2
         or EXTREME.search(text)  # "the most senior role": by level, not a description
     ):
-        return None  # "which role ...?" asks across roles; "... - which role is that?" asks which one this is
+        return []  # "which role ...?" asks across roles; "... - which role is that?" asks which one this is
     ruled_out = set(words(" ".join(_NOT_THE.findall(text))))
     m = _DESCRIBED.search(text)
-    found = _described(finder, profiles, text, m, ruled_out) if m else None
-    if found is None and (mine := _SELF_DESCRIBED.search(text)):
+    found = _described(finder, profiles, text, m, ruled_out) if m else []
+    if not found and (mine := _SELF_DESCRIBED.search(text)):
         # "I lead the rehab assistants who go into people's homes": what the asker does, not a title
-        found = _best_fit(profiles, _asked(mine.group(0), ruled_out))
+        found = _best_group(profiles, _asked(mine.group(0), ruled_out))
     return found
 
 
@@ -76,19 +85,19 @@ def fitted(profiles: Sequence[RoleProfile], text: str) -> RoleProfile | None:
 
 def _described(
     finder: RoleFinder, profiles: Sequence[RoleProfile], text: str, m: re.Match[str], ruled_out: set[str]
-) -> RoleProfile | None:
+) -> list[RoleProfile]:
     if any(w in _PROFESSION_WORDS for w in words(m.group(0))):
-        return None  # "a paramedic": a job no template has, not a description
+        return []  # "a paramedic": a job no template has, not a description
     head = words(m.group("head"))[-1]
     if words(m.group(0))[-1] != head:
-        return None  # "the liaison and diversion roles": several roles, not one described
+        return []  # "the liaison and diversion roles": several roles, not one described
     modifiers = [w for w in words(m.group(0))[1:-1] if w not in THEME_STOP]
     if not modifiers and re.match(r"\s+(?:who|that|which)\b", text[m.end() :], re.I):
         head = "person"  # "the worker who takes patients to appointments": a description, whatever its job noun
     if (head in _TITLE_HEADS or head == "leader") and any(
         not any(a.startswith(w[:5]) for a in finder.area_words) for w in modifiers
     ):
-        return None  # "the operational manager": a title no template has, not a description of one
+        return []  # "the operational manager": a title no template has, not a description of one
     candidates = [
         p
         for p in profiles
@@ -99,15 +108,26 @@ def _described(
             head not in _TITLE_HEADS or all(any(a.startswith(w[:5]) for a in words(p.area_of_work)) for w in modifiers)
         )
     ]
-    return _best_fit(candidates, _asked(text, ruled_out))
+    return _best_group(candidates, _asked(text, ruled_out))
 
 
 def _best_fit(candidates: Sequence[RoleProfile], asked: set[str]) -> RoleProfile | None:
     """The template a description fits clearly best: by two points or more, at least two."""
+    group = _best_group(candidates, asked)
+    return group[0] if len(group) == 1 else None
+
+
+def _best_group(candidates: Sequence[RoleProfile], asked: set[str]) -> list[RoleProfile]:
+    """The templates a description fits best: each within a point of the best (at least two points), all at
+    least two points above any other, and no more than three; none else."""
     ranked = sorted(((_fit(p, asked), i, p) for i, p in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
-    if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1):
-        return None
-    return ranked[0][2]
+    if not ranked or ranked[0][0] < 2:
+        return []
+    group = [t for t in ranked if t[0] >= ranked[0][0] - 1]
+    rest = ranked[len(group) :]
+    if len(group) > MAX_DESCRIBED or (rest and rest[0][0] > group[-1][0] - 2):
+        return []
+    return [t[2] for t in group]
 
 
 def narrowed(found: Sequence[RoleProfile], text: str) -> Sequence[RoleProfile]:

@@ -359,13 +359,15 @@ class Engine:
         if ask.context and not context_roles:
             # "the person in A&E who sees undifferentiated patients - what ...?"; else the message as a whole, when
             # its question names no role: "Dad's rehab assistants come to the house. Who is in charge of them?"
-            described = describing.described_role(self.finder, self.kb.profiles, spelled)
-            if described is None and not self.finder.find(ask.text).profiles:
+            # (two or three that fit about equally are answered side by side, each named)
+            fits = describing.described_roles(self.finder, self.kb.profiles, spelled)
+            if not fits and not self.finder.find(ask.text).profiles:
                 whole = self._spelled(question)
-                described = describing.described_role(self.finder, self.kb.profiles, whole)
-                if described is None and _POINTS_AT_THEM.search(ask.text) and not WHICH_ROLE.search(ask.text):
-                    described = describing.fitted(self.kb.profiles, whole)  # "... Who is in charge of them?"
-            context_roles = (described,) if described else ()
+                fits = describing.described_roles(self.finder, self.kb.profiles, whole)
+                if not fits and _POINTS_AT_THEM.search(ask.text) and not WHICH_ROLE.search(ask.text):
+                    fitted = describing.fitted(self.kb.profiles, whole)  # "... Who is in charge of them?"
+                    fits = [fitted] if fitted else []
+            context_roles = tuple(fits)
         best: tuple[Answer, ConversationState] | None = None
         best_support = 0.0
         asked = ask.text
