@@ -1392,3 +1392,14 @@ def test_a_description_two_roles_fit_about_equally_is_answered_for_both_not_a_wh
     # one that fits clearly best is still that one alone
     answer = ask_turns(family_runtime, "the worker who takes patients to their hospital appointments - what level?")
     assert "**Transport Assistant** is at career framework level 2" in answer.text and "Crisis" not in answer.text
+
+
+def test_a_claim_about_what_a_role_does_that_no_entry_bears_out_gets_what_its_scope_says(family_runtime) -> None:
+    """'Crisis support workers mostly work on the inpatient wards, don't they?' was declined: the template does
+    say where they work. Its scope is shown, with no Yes or No; a claim about pay is still declined."""
+    answer = ask_turns(family_runtime, "Crisis support workers mostly work on the inpatient wards, don't they?")
+    assert not answer.declined and not answer.text.startswith(("Yes", "No"))
+    assert "in their own homes, in crisis cafes and in safe havens" in answer.text
+    assert "does not say that in so many words" in answer.text.split("\n")[0]
+    answer = ask_turns(family_runtime, "Crisis support workers get paid extra at weekends, don't they?")
+    assert answer.declined

@@ -18,6 +18,7 @@ from knowledge.text import normalise
 
 from . import compose, replies
 from .answer import Answer
+from .asking import CLAIM
 from .direct import operation_of
 from .understanding import Question, words
 from .wording import THEME_STOP, root
@@ -243,6 +244,8 @@ def retrieve(
         preface = f"The {names} template doesn't mention that. Another role's template does:"
     if not relevant and closest and roles and (near := _nearest_entries(engine, q, vector, profiles)) is not None:
         return near
+    if not relevant and closest and (claimed := _scope_for_claim(engine, q, vector, profiles)) is not None:
+        return claimed
     if not relevant:  # nothing found: another reading of the question may find something
         return replace(replies.decline(engine, q, profiles), grounded=False)
     best = max(h.cosine for h in relevant)
@@ -300,6 +303,32 @@ def places(engine: Context, hit: Hit, p: RoleProfile | None) -> list[tuple[RoleP
 # none fail; at 0.40 two break (a legal question, an entry the fused search finds); at 0.50 only one gains.
 NEAREST_FLOOR = 0.45
 NEAREST_MARGIN = 0.04
+
+
+def _scope_for_claim(
+    engine: Context, q: Question, vector: np.ndarray | None, profiles: Sequence[RoleProfile]
+) -> Answer | None:
+    """'Crisis support workers mostly work on the inpatient wards, don't they?': a claim about one named role that
+    no passage bears out. What its template says the role involves (its scope, nearest the claim first), with no
+    Yes or No: the asker can see what the template says instead."""
+    if vector is None or len(profiles) != 1 or not q.text.lower().startswith(CLAIM):
+        return None
+    if any(pattern.search(q.text) for pattern in replies.UNCOVERED_SUBJECTS):
+        return None  # pay, prices and contacts are declined
+    p = profiles[0]
+    scope = sorted(
+        ((float(np.dot(vector, v)), passage) for passage, v in engine.entry_vectors(p.role) if passage.kind == "scope"),
+        key=lambda sp: -sp[0],
+    )
+    if not scope:
+        return None
+
+    def write(w: compose.Writer) -> None:
+        w.add(f"The {p.short_name} template does not say that in so many words. What it says the role involves:")
+        for _, passage in scope[:2]:
+            w.add(f"- {passage.quote} {w.cite(p, passage.source)}")
+
+    return replace(engine.finish(q, [p], write), grounded=False, nearest=True)
 
 
 def _nearest_entries(
