@@ -1403,3 +1403,21 @@ def test_a_claim_about_what_a_role_does_that_no_entry_bears_out_gets_what_its_sc
     assert "does not say that in so many words" in answer.text.split("\n")[0]
     answer = ask_turns(family_runtime, "Crisis support workers get paid extra at weekends, don't they?")
     assert answer.declined
+
+
+def test_is_that_in_their_template_checks_the_claim_in_the_context_not_the_whole_message(family_runtime) -> None:
+    """'Unison rep. Our SCSWs are being told they're responsible for lone workers on their shift. Is that actually
+    in their template?': the claim is what they are told; who is asking is not its subject (the reply was 'No,
+    not in those words: no training entry names being lone unison rep shift')."""
+    answer = ask_turns(
+        family_runtime,
+        "Unison rep. Our senior crisis support workers are being told they're responsible for lone workers on their"
+        " shift. Is that actually in their template?",
+    )
+    assert answer.text.startswith("Yes") and "Manage lone workers" in answer.text
+    assert "unison" not in answer.text.lower()
+    # a question of its own after the context is still that question
+    answer = ask_turns(
+        family_runtime, "I know the ACP MSc in the template is 240 credits at level 7 - does it say who funds it?"
+    )
+    assert "Funded by the employer for the MSc" in answer.text

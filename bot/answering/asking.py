@@ -210,6 +210,22 @@ class Ask:
         return re.sub(r"\bit\b", subject.group(1).strip(), first, count=1, flags=re.I)
 
     @property
+    def claimed(self) -> str | None:
+        """A yes/no that points back at a claim in its context, as that claim ("Our senior crisis support workers
+        are being told they're responsible for lone workers on their shift. Is that actually in their
+        template?": is it true that our senior crisis support workers are responsible for lone workers on their
+        shift?); None when there is none. Who is asking ("Unison rep.") is not the claim."""
+        if not self.refers_back or not _VERIFY.match(self.parts[0]):
+            return None
+        said = [s for s in sentences(self.context) if not _SELF.match(s) and len(s.split()) >= 4]
+        if not said:
+            return None
+        claim = _REPORTED_OF.sub(lambda m: "is" if m["one"] else "are", said[-1])
+        claim = claim[lead.end() :] if (lead := _REPORTED.match(claim)) else claim  # "I've been told ..."
+        claim = claim.strip(" .!")
+        return f"{CLAIM}{claim}?" if len(claim.split()) >= 4 else None
+
+    @property
     def split(self) -> bool:
         """Whether anything was set aside (context, instructions, or a second question)."""
         return bool(self.context) or len(self.parts) > 1
@@ -585,6 +601,19 @@ def first_alternative(question: str) -> str | None:
     return question[: other.start()].rstrip(" ,-–") + "?"
 
 
+# "Is that actually in their template?", "is this right?", "does it say that?": only whether the claim holds
+_VERIFY = re.compile(
+    r"^\W*(?:is|does) (?:that|this|it)(?: (?:actually|really|definitely|genuinely|even))? (?:in|true|right|correct"
+    r"|accurate|the case|what the|part|written|listed|stated|mentioned)\b[^?]{0,40}\?*\s*$"
+    r"|^\W*does (?:that|this|it|the template) (?:actually |really )?say (?:that|so|this)\W*$",
+    re.I,
+)
+# "they are being told they're responsible for ...": what they are told is the claim
+_REPORTED_OF = re.compile(
+    r"\b(?:are|is|have been|has been|were|was|keep being|keeps being|get|gets|got)\s+(?:being\s+)?(?:told|informed"
+    r"|advised)\s+(?:that\s+)?(?:they're|they are|they|(?P<one>she's|she is|he's|he is|it's|it is))(?=\s)",
+    re.I,
+)
 _WHAT_IS = re.compile(
     r"^\W*(?:(?:please|so|and|ok|okay|hi|sorry|but)[,\s]+)*what(?:'s| is| are)\s+"
     r"(?P<term>(?:an? |the )?[\w' -]{2,40}?)\s*\?*\s*$",

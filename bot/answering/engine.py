@@ -560,6 +560,8 @@ class Engine:
             readings.insert(0, Reading(among, last_first=True))
         if ask.resolved:  # "I'm designing a course on lone working. Where does it appear?": about lone working
             readings.insert(0, Reading((ask.resolved,)))
+        if ask.claimed:  # "... are being told they're responsible for lone workers. Is that in their template?"
+            readings.insert(0, Reading((ask.claimed,)))
         if state.theme and _SIMILAR.search(ask.text):
             # "and does the EW have anything similar?": the subject of the conversation, for the role named now
             readings.append(Reading((f"{ask.text.rstrip(' ?')} about {' and '.join(state.theme)}?",)))
