@@ -1421,3 +1421,19 @@ def test_is_that_in_their_template_checks_the_claim_in_the_context_not_the_whole
         family_runtime, "I know the ACP MSc in the template is 240 credits at level 7 - does it say who funds it?"
     )
     assert "Funded by the employer for the MSc" in answer.text
+
+
+def test_the_same_competence_for_a_subject_asks_whether_one_entry_is_in_both(family_runtime) -> None:
+    """'Do the TL and the SCSW have the same competence for allocating work?' asks whether both list one: 'No, they
+    differ.' above 'In both: Allocate and monitor ...' contradicted its own evidence."""
+    answer = ask_turns(
+        family_runtime,
+        "Do the rehab team leader and the senior crisis support worker have the same competence for allocating work?",
+    )
+    assert answer.text.startswith("Yes: both list") and "Allocate and monitor the progress" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "do the crisis support worker and the senior crisis support worker have the same statutory and mandatory"
+        " learning?",
+    )
+    assert answer.text.startswith("No, they differ.")  # the whole of a list, not one entry

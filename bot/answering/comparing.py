@@ -231,7 +231,13 @@ _SAME = re.compile(r"\bsame\b|\bidentical\b|\balike\b|\bmatch\b", re.I)
 _DIFFERENT = re.compile(r"\bdiffer|\bdifferences?\b|\bdistinct\b", re.I)
 _COUNTING = re.compile(r"\bnumbers? of\b|\bhow many\b|\bcounts?\b", re.I)
 _BOTH = re.compile(r"\bboth\b|\beach\b|\ball\b|\beither\b", re.I)
-_SHARE = re.compile(r"\bshare[ds]?\b|\bin common\b", re.I)
+# "do they share ...?", "anything in common?", "the same competence for allocating work?" (one entry both have,
+# not whether everything they list on it is the same)
+_SHARE = re.compile(
+    r"\bshare[ds]?\b|\bin common\b|\b(?:the )?same (?:competence|nos|entry|course|item|requirement|qualification"
+    r"|standard|one)s? (?:for|about|on|covering|around|to do with)\b",
+    re.I,
+)
 
 
 LONG_LIST = 6  # a side's entries over this many are shown one a line, not run together
