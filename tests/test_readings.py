@@ -1437,3 +1437,11 @@ def test_the_same_competence_for_a_subject_asks_whether_one_entry_is_in_both(fam
         " learning?",
     )
     assert answer.text.startswith("No, they differ.")  # the whole of a list, not one entry
+
+
+def test_a_yes_no_about_words_only_the_shared_introduction_uses_is_answered_from_it(family_runtime) -> None:
+    """'Are the NOS in the TA template levelled?': no competence says 'levelled', the introduction does ('They are
+    not in themselves levelled'); 'No competence in the Transport Assistant template mentions levelled' missed it."""
+    answer = ask_turns(family_runtime, "Are the NOS in the transport assistant template levelled?")
+    assert "not in themselves levelled" in answer.text
+    assert "mentions levelled" not in answer.text

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.records import CompetenceSection, Field, RoleProfile
 
-from . import compose, direct, themes
+from . import compose, direct, retrieving, themes
 from .answer import Answer, Suggestion
 from .competences import SECTION_TITLES, names_theme, theme_terms
 from .compose import KIND_TITLES, qualifier
@@ -282,7 +282,9 @@ def check(
     answer = engine.finish(q, cited, write, suggestions=(*more, *follow))
     subject = [w for w in asked if engine.grounded(w)]
     said_elsewhere = bool(subject) and q.topic != "experience" and any(_not_searched(p, subject) for p in profiles)
-    if not having and not blank_in and (((ungrounded or asks_blank) and not others) or said_elsewhere):
+    # "are the NOS in their template levelled?": words only the shared introduction uses are answered there
+    introduction = bool(subject) and all(retrieving.in_introduction_only(engine.index, w) for w in subject)
+    if not having and not blank_in and (((ungrounded or asks_blank) and not others) or said_elsewhere or introduction):
         # a "No" about words no template uses, or about what the template does say in another part ("does the
         # TA need a driving licence?": its experience required): perhaps a misreading; another may do better
         answer = replace(answer, grounded=False)

@@ -86,6 +86,17 @@ def _roots_by_role(index: Index) -> dict[str | None, Counter[str]]:
     return counts
 
 
+def in_introduction_only(index: Index, word: str) -> bool:
+    """Whether only the introduction every template shares uses `word` ("levelled": "They are not in themselves
+    levelled"), no role's own entries."""
+    counts = _roots_by_role(index)
+    roots = _roots(word)
+    general = counts.get(None, Counter())
+    return any(general[r] for r in roots) and not any(
+        c[r] for role, c in counts.items() if role is not None for r in roots
+    )
+
+
 def _roots(word: str) -> set[str]:
     """A word's root, and for a word ending in y its plural's too ("family" is "families", not "fami-ly")."""
     return {root(word), root(word[:-1] + "ies")} if word.endswith("y") else {root(word)}
