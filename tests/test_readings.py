@@ -1445,3 +1445,21 @@ def test_a_yes_no_about_words_only_the_shared_introduction_uses_is_answered_from
     answer = ask_turns(family_runtime, "Are the NOS in the transport assistant template levelled?")
     assert "not in themselves levelled" in answer.text
     assert "mentions levelled" not in answer.text
+
+
+def test_which_one_is_the_x_one_picks_from_the_last_list(family_runtime) -> None:
+    """After the Team Leader's references, 'Which one is the NICE one?' is the entry of that list with 'NICE' in it
+    (it was declined); 'which of those are core?' is still answered by the place asked."""
+    answer = ask_turns(
+        family_runtime,
+        "What references does the community rehab team leader template list?",
+        "Which one is the NICE one?",
+    )
+    assert answer.text.startswith("In that list:") and "NICE Guideline NG211" in answer.text
+    assert "Skills for Health Summary" not in answer.text and answer.citations
+    answer = ask_turns(
+        family_runtime,
+        "What safeguarding content is there in the engagement worker template?",
+        "which of those are core?",
+    )
+    assert "Support the safeguarding of individuals" in answer.text

@@ -652,6 +652,13 @@ class Engine:
             answer = self._units(q, state)
         elif state.topic and _ORDINAL.search(q.text):  # "which one is last in the table?": in the last list
             answer = self._ordinal(q, state, lazy)
+        elif (
+            state.ask
+            and (picked := _PICK.search(q.text))
+            and not q.roles.profiles
+            and (chosen := self._picked(picked["what"], state, lazy)).text
+        ):
+            answer = chosen  # "which one is the NICE one?": in the last list
         else:
             answer = self._dispatch(q, state, lazy)
         if answer.text.startswith("Yes") and (corrected := self._not_listed(q)):
@@ -1157,6 +1164,13 @@ class Engine:
         listed, _ = self._answer_one("list them", (), replace(state, focus=_no_count(state.focus)), lazy)
         return units.nth_entry(listed, next(g for g in m.groups() if g))
 
+    def _picked(self, what: str, state: ConversationState, lazy: LazyVector) -> Answer:
+        """'Which one is the NICE one?', 'which of those mention safeguarding?': the entries of the list the
+        conversation is on that have those words; nothing (another reading is tried) when none has."""
+        again = state.ask if not _COUNTED.search(state.ask or "") else "list them"  # the list, not its count
+        listed, _ = self._answer_one(again or "list them", (), replace(state, focus=_no_count(state.focus)), lazy)
+        return units.entries_with(listed, [w for w in words(what) if w not in THEME_STOP])
+
     def _units(self, q: Question, state: ConversationState) -> Answer:
         operation = operation_of(q.text)
         if operation == "count":
@@ -1424,6 +1438,13 @@ _ORDINAL = re.compile(
     r"\bwhich (?:one|item|entry|competence|course)? ?(?:is|comes) (?:the )?(first|last|final|second|third)\b"
     r"|\b(?:the|which) (first|last|final|second|third) (?:one|item|entry)\b"
     r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
+    re.I,
+)
+# "which one is the NICE one?", "which one mentions PREVENT?" (which of those are core, mandatory, or about a
+# theme is answered by the place or theme asked)
+_PICK = re.compile(
+    r"\bwhich (?:one|entry|item|reference)\s+(?:is|mentions?|covers?|is about|says?|has|refers? to)\s+(?:the\s+)?"
+    r"(?P<what>[\w&' -]{2,40}?)(?:\s+one)?\s*\??\s*$",
     re.I,
 )
 _MENTION = re.compile(

@@ -18,7 +18,7 @@ from knowledge.records import RoleProfile
 from . import compose, lists, themes
 from .answer import ABSTRACT_LIMIT, Answer, list_items, shorten
 from .competences import SECTION_TITLES, alternatives
-from .understanding import Question
+from .understanding import Question, words
 from .wording import sections_named
 
 if TYPE_CHECKING:
@@ -65,6 +65,20 @@ def nth_entry(listed: Answer, word: str) -> Answer:
     citations = tuple(
         replace(c, position=positions[c.position], abstract=shorten(title, ABSTRACT_LIMIT)) for c in cited
     )
+    return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
+
+
+def entries_with(listed: Answer, asked: Sequence[str]) -> Answer:
+    """The entries of `listed` whose words include all of `asked` ('the NICE one'), each with its citation."""
+    items = list_items(listed.text)
+    chosen = [(title, marks) for title, marks in items if asked and all(w in words(title) for w in asked)]
+    if listed.declined or not chosen:
+        return NOTHING
+    cited = [c for c in listed.citations if any(c.position in marks for _, marks in chosen)]
+    positions = {c.position: n for n, c in enumerate(cited, 1)}
+    lines = [f"- **{title}** " + " ".join(f"[{positions[n]}]" for n in marks) for title, marks in chosen]
+    text = "In that list:\n" + "\n".join(lines)
+    citations = tuple(replace(c, position=positions[c.position]) for c in cited)
     return Answer(text, citations, listed.roles, listed.topic, False, listed.suggestions)
 
 
