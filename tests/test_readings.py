@@ -1463,3 +1463,16 @@ def test_which_one_is_the_x_one_picks_from_the_last_list(family_runtime) -> None
         "which of those are core?",
     )
     assert "Support the safeguarding of individuals" in answer.text
+
+
+def test_the_senior_one_beside_a_title_is_the_senior_version_of_it(family_runtime, model_runtime) -> None:
+    """'the crisis support worker and the senior one': Senior + the title named is another template's title; the
+    comparison was of the Crisis Support Worker alone. 'The engagement one or strategic?' is both roles still."""
+    answer = ask_turns(
+        family_runtime,
+        "whats the difference between the crisis support worker and the senior one in terms of the experience they"
+        " need",
+    )
+    assert "Senior Crisis Support Worker" in answer.text and "Crisis Support Worker (level 3)" in answer.text
+    answer = ask_turns(model_runtime, "which role chairs meetigns, the enagement one or stratgic?")
+    assert "Chair meetings" in answer.text

@@ -83,7 +83,10 @@ _IGNORED_PHRASES = (
     # a person the asker knows, not a role: "my manager said ...", "her manager told her ..."
     *(f"{whose} {who}" for whose in ("my", "our", "your", "her", "his", "their") for who in ("manager", "boss")),
 )
+# "become a senior?": a word only one title has, standing for it
 _BARE_TITLE_WORD = re.compile(r"\b(?:a|an|the)\s+([a-z]+)(?:\s+(?:one|role|post|version))?\s*(?:[?.!,;]|$)")
+# "the crisis support worker and the senior one in terms of ...": the title that word makes of another title
+_MODIFIER_ONE = re.compile(r"\bthe\s+([a-z]+)\s+(?:one|role|post|version)\b")
 _GROUP = re.compile(
     r"\b(?:both|all|each|the two|the three|the|our|of the)\s+(?:of\s+)?(?:the\s+)?(?:two\s+|three\s+)?"
     r"(?P<what>[a-z&][a-z& -]{1,40}?)\s+(?:roles|posts|jobs|templates|profiles)\b"
@@ -382,6 +385,11 @@ class RoleFinder:
         for m in _BARE_TITLE_WORD.finditer(lowered):  # "what would I need to become a senior?"
             if m.group(1) in self.distinct and m.group(1) not in self.area_words:
                 note(self.distinct[m.group(1)], len(words(lowered[: m.start()])))
+        for m in _MODIFIER_ONE.finditer(lowered):  # "the senior one": Senior + a title some template has
+            senior = self.distinct.get(m.group(1))
+            rest = [w for w in words(senior.short_name) if w != m.group(1)] if senior else []
+            if senior and any(words(o.short_name) == rest for o in self.profiles if o is not senior):
+                note(senior, len(words(lowered[: m.start()])))
         if not found:  # "the secure estate template": an area of work only one template has
             for area, p in self.areas:
                 at = _fuzzy_find(tokens, area)
