@@ -1476,3 +1476,17 @@ def test_the_senior_one_beside_a_title_is_the_senior_version_of_it(family_runtim
     assert "Senior Crisis Support Worker" in answer.text and "Crisis Support Worker (level 3)" in answer.text
     answer = ask_turns(model_runtime, "which role chairs meetigns, the enagement one or stratgic?")
     assert "Chair meetings" in answer.text
+
+
+def test_a_title_asked_with_a_level_it_does_not_have_is_answered_for_the_title_and_the_level_put_right(
+    family_runtime,
+) -> None:
+    """'The level 5 engagement worker' was answered for the Team Leader (level 5): the title names the role; the
+    level said is a slip, put right in a cited note. 'The level 4 engagement worker' gets no note."""
+    answer = ask_turns(family_runtime, "what experience does the level 5 engagement worker need?")
+    assert "Level 3 NVQ/Diploma in Health" in answer.text and "Team Leader" not in answer.text
+    note = answer.text.split("\n")[-1]
+    assert note.startswith("Note: the Engagement Worker template is at career framework level 4, not 5.")
+    assert re.search(r"\[\d\]$", note)
+    answer = ask_turns(family_runtime, "what experience does the level 4 engagement worker need?")
+    assert "Note:" not in answer.text

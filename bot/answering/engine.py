@@ -390,9 +390,32 @@ class Engine:
         answer, new_state = best
         if re.match(r"(?:Yes|No)[.,:!]", answer.text) and not verdict.yes_no_asked(ask.parts[0]):
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
+        slips = [
+            (p, said) for p, said in self.finder.find(self._spelled(ask.text)).misleveled if p.role in answer.roles
+        ]
+        if slips and not answer.declined:  # "the level 5 engagement worker": answered for it, the level put right
+            answer = self._level_put_right(answer, ask.text, slips)
         if "number" in ask.wants and not answer.declined and (lead := _number_lead(answer.text)):
             answer = replace(answer, text=f"{lead}\n{answer.text}")  # "just the number - what level is the ACP?"
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
+
+    def _level_put_right(self, answer: Answer, asked: str, slips: Sequence[tuple[RoleProfile, int]]) -> Answer:
+        """The answer, then a cited note of the level each title asked with another level is at."""
+
+        def write(w: compose.Writer) -> None:
+            for p, said in slips:
+                w.add(
+                    f"Note: the {p.short_name} template is at career framework level {p.level}, not {said}."
+                    f" {w.cite(p, compose.basic_source(p, 'level'))}"
+                )
+
+        note = self.finish(understand(asked, self.finder), [p for p, _ in slips], write)
+        both = combine([answer, note])
+        if both is None:  # more places than a reply may cite: the answer alone
+            return answer
+        return replace(
+            both, topic=answer.topic, suggestions=answer.suggestions, grounded=answer.grounded, nearest=answer.nearest
+        )
 
     def _names_new_role(self, text: str, state: ConversationState) -> bool:
         """Whether `text` names a role the conversation is not on."""

@@ -161,6 +161,8 @@ class RoleMatch:
     unknown: tuple[str, ...] = ()
     everyone: bool = False
     ambiguous: bool = False  # a title several templates fit ("a support worker"): `profiles` are all of them
+    # a title said with a level its template does not have ("the level 5 engagement worker"): (role, level said)
+    misleveled: tuple[tuple[RoleProfile, int], ...] = ()
 
 
 class RoleFinder:
@@ -400,6 +402,7 @@ class RoleFinder:
         found_before = bool(found)
         said_of: set[str] = set()
         by_levels: set[str] = set()
+        misleveled: list[tuple[RoleProfile, int]] = []
         for match in _LEVEL.finditer(text):
             level = int(match.group(1))
             before = words(text[: match.start()])
@@ -411,8 +414,11 @@ class RoleFinder:
                 continue  # "which roles specify safeguarding at level 3?": a course's level too
             if found and before and before[-1] not in _LEVEL_NAMING:
                 continue  # "is the EW a level 3 post?": a level said of the role named, not another role
-            if any(p.level == level and at + 2 <= i <= at + 3 for i, p in found.values()):
-                continue  # "the level 4 engagement worker": the level of the title that follows it
+            titled = [p for i, p in found.values() if at + 2 <= i <= at + 3]
+            if titled:  # "the level 4 engagement worker": the level of the title that follows it
+                # "the level 5 engagement worker": the title names the role; the level said is a slip
+                misleveled += [(p, level) for p in titled if p.level != level]
+                continue
             for p in by_level:
                 if p.role not in found and before and before[-1] not in _LEVEL_NAMING:
                     said_of.add(p.role)  # dropped if a title names a role after all ("... worker is level 5")
@@ -542,6 +548,7 @@ class RoleFinder:
             unknown=tuple(dict.fromkeys(unknown)),
             everyone=everyone,
             ambiguous=ambiguous,
+            misleveled=tuple(misleveled),
         )
 
 
