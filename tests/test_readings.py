@@ -1490,3 +1490,21 @@ def test_a_title_asked_with_a_level_it_does_not_have_is_answered_for_the_title_a
     assert re.search(r"\[\d\]$", note)
     answer = ask_turns(family_runtime, "what experience does the level 4 engagement worker need?")
     assert "Note:" not in answer.text
+
+
+def test_working_on_their_own_is_working_alone_but_going_somewhere_on_her_own_is_not(family_runtime) -> None:
+    """'Staff working on their own', 'do they go out on their own?': the templates say 'alone' or 'lone'. 'My
+    daughter went to the clinic on her own' is the asker's story, not a subject."""
+    answer = ask_turns(
+        family_runtime,
+        "My rehab assistants visit people's homes by themselves. What does the Team Leader profile say about staff"
+        " working on their own?",
+    )
+    assert "Manage lone workers" in answer.text
+    answer = ask_turns(family_runtime, "do crisis support workers go out on their own")
+    assert answer.text.startswith("Yes") and "Minimise risks to yourself when working alone" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "my 15 yr old went to the sexual health clinic on her own. will the nurse there look out for exploitation?",
+    )
+    assert "alone" not in answer.text

@@ -680,6 +680,14 @@ _REWRITES = (
     (r"(?<=\w) re:? (?=\w)", " about "),  # "wat does sm do re incidents"
     (r"(?<=[a-z]{3}) n (?=[a-z]{3})", " and "),  # "health n safety", "violence n aggression"
     (r"\brefs\b", "references"),
+    # "do they go out on their own?", "visit people's homes by themselves": working alone, as the templates say
+    # (not "she went to the clinic on her own")
+    (
+        r"\b((?:work(?:s|ing)?|go(?:es|ing)? out|out|visit(?:s|ing)?|being|be|left|travel(?:s|ling)?|driv(?:e|es|ing))"
+        r"(?:\s+[\w']+){0,2}?)\s+(?:(?:on|by) (?:their|his|her|my|your|our|its) own|by (?:them|him|her|my|your|our)"
+        r"sel(?:f|ves))\b",
+        r"\1 alone",
+    ),
     (r"\bexp\b\.?", "experience"),
     (r"\breqs?\b\.?", "required"),
     # staff shorthand for job titles: "transport asst", "service mgr"
