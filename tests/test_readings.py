@@ -1508,3 +1508,14 @@ def test_working_on_their_own_is_working_alone_but_going_somewhere_on_her_own_is
         "my 15 yr old went to the sexual health clinic on her own. will the nurse there look out for exploitation?",
     )
     assert "alone" not in answer.text
+
+
+def test_a_list_asked_in_words_only_the_shared_introduction_uses_is_answered_from_it(family_runtime) -> None:
+    """'What sections are the NOS divided into in the CP template?': 'divided' is only in the introduction every
+    template shares, cited from the CP's copy first ('No competence ... mentions divided' read it as a theme)."""
+    answer = ask_turns(
+        family_runtime, "What sections are the NOS divided into in the sexual health practitioner template?"
+    )
+    assert answer.text.startswith("The introduction every template shares says:")
+    assert "divided into the following sections" in answer.text and "mentions divided" not in answer.text
+    assert answer.citations[0].role == "Sexual Health Services Clinical Practitioner"

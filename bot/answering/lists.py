@@ -177,6 +177,16 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
                     competences(w, p, sections, principle, theme, q.count, False)
 
             return engine.finish(q, others, write_others, suggestions=engine.follow_ups(others[0], q.topic))
+        if theme and all(retrieving.in_introduction_only(engine.index, t) for t in theme):
+            # "what sections are the NOS divided into?": words of the introduction every template shares
+
+            def write_shared(w: compose.Writer) -> None:
+                w.add("The introduction every template shares says:")
+                compose.framework(w, engine.kb.general, [" ".join(theme)], limit=2)
+
+            shared = engine.finish(q, profiles, write_shared)
+            if len(shared.text.split("\n")) > 1:
+                return shared
         found = retrieving.retrieve(engine, q, vector, profiles, preface=f"{missing} Elsewhere the template says:")
         found = replace(found, text=f"{missing}\n\n{found.text}") if found.declined else found
         # "mentions extra": a theme of words no template uses is perhaps a misreading; another reading may do better
