@@ -1519,3 +1519,17 @@ def test_a_list_asked_in_words_only_the_shared_introduction_uses_is_answered_fro
     assert answer.text.startswith("The introduction every template shares says:")
     assert "divided into the following sections" in answer.text and "mentions divided" not in answer.text
     assert answer.citations[0].role == "Sexual Health Services Clinical Practitioner"
+
+
+def test_picking_bits_of_a_template_and_rewording_a_bare_term_are_the_frameworks_questions(family_runtime) -> None:
+    """'Pick the bits we like and ignore the rest' is whether it may be used in part; 'NOS?? can the trust reword
+    them?' is a bare term, then the question about it ('them' are the NOS), not 'which role?'."""
+    answer = ask_turns(
+        family_runtime,
+        "can our team just pick the bits of the senior crisis support worker template we like and ignore the rest",
+    )
+    assert answer.text.startswith("No: the template is designed to be used as a whole.")
+    answer = ask_turns(family_runtime, "NOS?? can the trust reword them for the ACP template")
+    assert "cannot be changed in terms of content or wording" in answer.text and "Which role" not in answer.text
+    answer = ask_turns(family_runtime, "why? is it mandatory for the transport assistant to do fire safety")
+    assert "why" not in answer.text.lower()

@@ -581,6 +581,9 @@ def find_ask(message: str) -> Ask:
         if (pronoun := _PRONOUN_SUBJECT.match(cleaned[i])) and (term := _WHAT_IS.match(cleaned[i - 1])):
             at = "pronoun" if pronoun["pronoun"] else "first"
             cleaned[i] = f"{cleaned[i][: pronoun.start(at)]}{term['term']}{cleaned[i][pronoun.end(at) :]}"
+    if len(cleaned) == 2 and (label := _BARE_TERM.match(cleaned[0])) and (them := _PRONOUN.search(cleaned[1])):
+        # "NOS?? can the trust reword them for the ACP template": a bare term, then the question about it
+        cleaned = [f"{cleaned[1][: them.start()]}{label['term']}{cleaned[1][them.end() :]}"]
     joined = " ".join(cleaned)
     return Ask(joined, tuple(cleaned), " ".join(context).strip(), frozenset(wants))
 
@@ -614,6 +617,12 @@ _REPORTED_OF = re.compile(
     r"|advised)\s+(?:that\s+)?(?:they're|they are|they|(?P<one>she's|she is|he's|he is|it's|it is))(?=\s)",
     re.I,
 )
+_BARE_TERM = re.compile(
+    r"^\W*(?!(?:why|what|how|who|when|where|which|hello|hi|hey|sorry|really|seriously|ok|okay|so|and|huh|eh|pardon"
+    r"|right|yes|no|anyone|anything|question|quick question)\b)(?P<term>[A-Za-z][\w&'-]*(?: [\w&'-]+){0,2})\s*\?+\s*$",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(?:them|they|it|these|those)\b", re.I)
 _WHAT_IS = re.compile(
     r"^\W*(?:(?:please|so|and|ok|okay|hi|sorry|but)[,\s]+)*what(?:'s| is| are)\s+"
     r"(?P<term>(?:an? |the )?[\w' -]{2,40}?)\s*\?*\s*$",

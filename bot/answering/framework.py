@@ -28,7 +28,11 @@ FRAMEWORK_CUES: tuple[tuple[re.Pattern[str], list[str], str], ...] = (
             r"\b(?:can|could|may|should|allowed to)\b[^?]{0,30}\b(?:reword|rewrit|edit|tweak|amend|adapt|modif|alter"
             r"|rename|shorten|chang)\w*\b[^?]{0,60}\b(?:nos|competences?|titles?|wording|standards?)\b"
             r"|\b(?:nos|competences?|titles?|wording|standards?)\b[^?]{0,40}\bbe (?:changed|reworded|edited|amended"
-            r"|adapted|altered|modified|tweaked)\b",
+            r"|adapted|altered|modified|tweaked)\b"
+            # "NOS?? can the trust reword them?"
+            r"|\b(?:reword|rewrite|re-word|edit|amend|alter|tweak|change)(?:ing)? (?:the )?(?:nos|titles|wording)\b"
+            r"|(?=.*\bnos\b).*\b(?:reword|rewrite|re-word|edit|amend|alter|tweak|change)(?:ing)?"
+            r" (?:them|these|those)\b",
             re.IGNORECASE,
         ),
         ["cannot be changed"],
@@ -37,6 +41,8 @@ FRAMEWORK_CUES: tuple[tuple[re.Pattern[str], list[str], str], ...] = (
     (
         re.compile(
             r"\b(?:use|used|using) [^?]{0,40}\bon (?:its|their) own\b|\bin isolation\b|\bpick and choose\b"
+            r"|\b(?:cherry[- ]?)?pick (?:out )?(?:the |which )?(?:bits|parts|sections|pieces|elements)\b"
+            r"|\bignore the rest\b"
             r"|\bused? (?:as a )?whole\b|\bas a whole\b",
             re.IGNORECASE,
         ),
