@@ -1533,3 +1533,18 @@ def test_picking_bits_of_a_template_and_rewording_a_bare_term_are_the_frameworks
     assert "cannot be changed in terms of content or wording" in answer.text and "Which role" not in answer.text
     answer = ask_turns(family_runtime, "why? is it mandatory for the transport assistant to do fire safety")
     assert "why" not in answer.text.lower()
+
+
+def test_the_one_who_leads_a_role_is_the_role_that_leads_it_not_the_role_named(family_runtime) -> None:
+    """'The one who leads the crisis support workers on a shift' names the Crisis Support Worker as the led: the
+    asked role is the Senior Crisis Support Worker, whose scope that is; 'whoever manages the rehabilitation
+    assistants' (no template) is the Team Leader. 'The crisis support worker leads the shift' is still the CSW."""
+    for question, first in (
+        (
+            "the one who leads the crisis support workers on a shift, what informal learning do they get",
+            "**Senior Crisis",
+        ),
+        ("whoever manages the rehabilitation assistants - what level are they?", "The **Team Leader** is at"),
+        ("the crisis support worker leads the shift, what training?", "**Crisis Support Worker**"),
+    ):
+        assert ask_turns(family_runtime, question).text.startswith(first), question

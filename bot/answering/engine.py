@@ -399,6 +399,16 @@ class Engine:
             answer = replace(answer, text=f"{lead}\n{answer.text}")  # "just the number - what level is the ACP?"
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
 
+    def _leader_of(self, text: str, led: RoleProfile | None) -> RoleProfile | None:
+        """'The one who leads the crisis support workers on a shift': the role named is the one led; the role
+        asked about is the template the rest of the description fits clearly best (the Senior Crisis Support
+        Worker, whose scope is leading the support workers on a shift). None when no lead is described."""
+        m = _LEADS_THEM.search(text)
+        if m is None or (led is not None and led not in self.finder.find(text[m.end() :]).profiles):
+            return None  # (led None: a role no template has, "the rehabilitation assistants")
+        others = [p for p in self.kb.profiles if p is not led]
+        return describing.fitted(others, text)
+
     def _level_put_right(self, answer: Answer, asked: str, slips: Sequence[tuple[RoleProfile, int]]) -> Answer:
         """The answer, then a cited note of the level each title asked with another level is at."""
 
@@ -649,6 +659,9 @@ class Engine:
         ):
             q = understand(question, self.finder, (described,))  # "the person who drives patients to ..."
             q = replace(q, roles=RoleMatch(profiles=(described,)))
+        led = q.roles.profiles[0] if len(q.roles.profiles) == 1 else None
+        if (led or (q.roles.unknown and not q.roles.profiles)) and (leader := self._leader_of(q.text, led)):
+            q = replace(q, roles=RoleMatch(profiles=(leader,)))  # "the one who leads the crisis support workers"
         current = self._roles_of(state)
         if (
             _SAME_LEVEL.search(q.text)
@@ -1461,6 +1474,14 @@ _ORDINAL = re.compile(
     r"\bwhich (?:one|item|entry|competence|course)? ?(?:is|comes) (?:the )?(first|last|final|second|third)\b"
     r"|\b(?:the|which) (first|last|final|second|third) (?:one|item|entry)\b"
     r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
+    re.I,
+)
+# "the one who leads the crisis support workers", "whoever manages the transport assistants": the role that leads
+# the one named
+_LEADS_THEM = re.compile(
+    r"\b(?:(?:the|a|their|her|his) (?:one|person|people|manager|lead|boss|role|post|job)|whoever|someone)\s+"
+    r"(?:(?:who|that)\s+)?(?:leads?|manages?|supervises?|runs?|oversees?|is in charge of|line[- ]manages?|heads? up)"
+    r"\s+(?=(?:the|our|my|a|all)\b)",
     re.I,
 )
 # "which one is the NICE one?", "which one mentions PREVENT?" (which of those are core, mandatory, or about a
