@@ -1548,3 +1548,14 @@ def test_the_one_who_leads_a_role_is_the_role_that_leads_it_not_the_role_named(f
         ("the crisis support worker leads the shift, what training?", "**Crisis Support Worker**"),
     ):
         assert ask_turns(family_runtime, question).text.startswith(first), question
+
+
+def test_recruiting_staff_as_a_duty_is_not_what_the_post_requires(family_runtime) -> None:
+    """'What does the perinatal service manager do around budgets and recruiting staff?' asks about the role's
+    duties (it was answered with Experience Required); 'recruiting an EW' still asks what the post requires."""
+    answer = ask_turns(
+        family_runtime, "what the perinatal service manager has to do around budgets and recruiting staff"
+    )
+    assert "Manage a budget" in answer.text and "Recruit, select and keep colleagues" in answer.text
+    answer = ask_turns(family_runtime, "recruiting an EW - what does the template ask for?")
+    assert "experience required" in answer.text.split("\n")[0]

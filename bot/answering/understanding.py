@@ -753,7 +753,10 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bbefore (?:starting|i start|they start|you start|joining)\b|\bprerequisite|\bentry requirements?\b"
         r"|\brequirements for (?:the |this |that |an? )?(?:role|job|post)\b"
         r"|\bexperience\b|\bqualifi|\bdbs\b|\bvetting\b|\bcriminal record|\bbackground check|\bcriteria\b"
-        r"|\brequirements? (?:to|for) (?:apply|the (?:job|post|role))|\bperson spec|\brecruit|\bhir(?:e|ing)\b"
+        r"|\brequirements? (?:to|for) (?:apply|the (?:job|post|role))|\bperson spec|\bhir(?:e|ing)\b"
+        # "recruiting an EW" asks what the post requires; "budgets and recruiting staff" is a duty of the role
+        r"|\brecruit(?!\w*\s+(?:and\s+\w+\s+)?(?:staff|colleagues|people|workers|the team|their team|new staff"
+        r"|a team)\b)"
         r"|\beligib|\bapply for\b|\bessential\b|\bnvq\b|\bdiploma\b|\bdegree\b|\bshortlist|\binterview"
         r"|\bdisclosure\b|\bclearance\b|\bbackground\b|\bdoctorate\b|\bmasters?\b|\bmaster's\b|\bphd\b",
     ),
