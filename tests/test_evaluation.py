@@ -65,6 +65,11 @@ BLIND17_FLOOR = 0.80
 # six more, made from the eighteenth's failures by class (76.9 %); then fixed by class (docs/evaluation.md).
 BLIND18_FLOOR = 0.76
 BLIND19_FLOOR = 0.78
+# The tenth round's two (160 each, 128 and 116 asked with the family loaded), each written by another such author
+# and sealed: the twenty-first scored once before any change this round (68.8 %); the twentieth after the round's
+# changes made from the twenty-first's failures by class (72.5 %); then both fixed by class (docs/evaluation.md).
+BLIND20_FLOOR = 0.76
+BLIND21_FLOOR = 0.76
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -128,6 +133,8 @@ def _with_family(model_runtime, family_runtime, name: str) -> Report:
         ("blind17.json", BLIND17_FLOOR, 160),
         ("blind18.json", BLIND18_FLOOR, 160),
         ("blind19.json", BLIND19_FLOOR, 160),
+        ("blind20.json", BLIND20_FLOOR, 160),
+        ("blind21.json", BLIND21_FLOOR, 160),
     ],
 )
 def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, floor: float, size: int) -> None:
@@ -180,6 +187,8 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
             "blind17.json",
             "blind18.json",
             "blind19.json",
+            "blind20.json",
+            "blind21.json",
         )
     ]
     problems = [
@@ -194,7 +203,7 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
         for r in rep.results
         if not r.answer.text.strip()
     ]
-    assert sum(len(report.results) for _, report in reports) > 3200
+    assert sum(len(report.results) for _, report in reports) > 3500
     assert not problems, "\n".join(problems)
 
 
