@@ -75,6 +75,29 @@ def described_roles(finder: RoleFinder, profiles: Sequence[RoleProfile], text: s
     return found
 
 
+# "the one who leads the crisis support workers", "whoever manages the transport assistants": the role that leads
+# the one named
+_LEADS_THEM = re.compile(
+    r"\b(?:(?:the|a|their|her|his) (?:one|person|people|manager|lead|boss|role|post|job)|whoever|someone)\s+"
+    r"(?:(?:who|that)\s+)?(?:leads?|manages?|supervises?|runs?|oversees?|is in charge of|line[- ]manages?|heads? up)"
+    r"\s+(?=(?:the|our|my|a|all)\b)",
+    re.I,
+)
+
+
+def leader_of(
+    finder: RoleFinder, profiles: Sequence[RoleProfile], text: str, led: RoleProfile | None
+) -> RoleProfile | None:
+    """'The one who leads the crisis support workers on a shift': the role named is the one led (`led`, or None
+    for a role no template has, "the rehabilitation assistants"); the role asked about is the template the rest
+    of the description fits clearly best (the Senior Crisis Support Worker, whose scope is leading the support
+    workers on a shift). None when no lead is described."""
+    m = _LEADS_THEM.search(text)
+    if m is None or (led is not None and led not in finder.find(text[m.end() :]).profiles):
+        return None
+    return fitted([p for p in profiles if p is not led], text)
+
+
 def fitted(profiles: Sequence[RoleProfile], text: str) -> RoleProfile | None:
     """The template whose title, area and scope `text` (a situation, not a title) fits clearly best: "my aunt
     has rehab assistants coming to her house" is the Team Leader's team; None unless one fits best."""

@@ -180,17 +180,6 @@ class VectorNeeded(Exception):
         self.text = text
 
 
-def _number_lead(text: str) -> str | None:
-    """The number an answer's first line gives, to put first when only the number is asked for ("Level 7."); None
-    when the line starts with a number already, or gives none or several."""
-    first = re.sub(r"\[\d+\]", "", text.split("\n", 1)[0])
-    numbers = set(re.findall(r"\b\d+\b", first))
-    if re.match(r"\W*\d", first) or len(numbers) != 1:
-        return None
-    n = numbers.pop()
-    return f"Level {n}." if re.search(rf"\blevel {n}\b", first, re.I) else f"{n}."
-
-
 class LazyVector:
     """The question's embedding, made on first use: most questions are answered from the records."""
 
@@ -395,19 +384,9 @@ class Engine:
         ]
         if slips and not answer.declined:  # "the level 5 engagement worker": answered for it, the level put right
             answer = self._level_put_right(answer, ask.text, slips)
-        if "number" in ask.wants and not answer.declined and (lead := _number_lead(answer.text)):
+        if "number" in ask.wants and not answer.declined and (lead := verdict.number_lead(answer.text)):
             answer = replace(answer, text=f"{lead}\n{answer.text}")  # "just the number - what level is the ACP?"
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
-
-    def _leader_of(self, text: str, led: RoleProfile | None) -> RoleProfile | None:
-        """'The one who leads the crisis support workers on a shift': the role named is the one led; the role
-        asked about is the template the rest of the description fits clearly best (the Senior Crisis Support
-        Worker, whose scope is leading the support workers on a shift). None when no lead is described."""
-        m = _LEADS_THEM.search(text)
-        if m is None or (led is not None and led not in self.finder.find(text[m.end() :]).profiles):
-            return None  # (led None: a role no template has, "the rehabilitation assistants")
-        others = [p for p in self.kb.profiles if p is not led]
-        return describing.fitted(others, text)
 
     def _level_put_right(self, answer: Answer, asked: str, slips: Sequence[tuple[RoleProfile, int]]) -> Answer:
         """The answer, then a cited note of the level each title asked with another level is at."""
@@ -660,7 +639,9 @@ class Engine:
             q = understand(question, self.finder, (described,))  # "the person who drives patients to ..."
             q = replace(q, roles=RoleMatch(profiles=(described,)))
         led = q.roles.profiles[0] if len(q.roles.profiles) == 1 else None
-        if (led or (q.roles.unknown and not q.roles.profiles)) and (leader := self._leader_of(q.text, led)):
+        if (led or (q.roles.unknown and not q.roles.profiles)) and (
+            leader := describing.leader_of(self.finder, self.kb.profiles, q.text, led)
+        ):
             q = replace(q, roles=RoleMatch(profiles=(leader,)))  # "the one who leads the crisis support workers"
         current = self._roles_of(state)
         if (
@@ -1474,14 +1455,6 @@ _ORDINAL = re.compile(
     r"\bwhich (?:one|item|entry|competence|course)? ?(?:is|comes) (?:the )?(first|last|final|second|third)\b"
     r"|\b(?:the|which) (first|last|final|second|third) (?:one|item|entry)\b"
     r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
-    re.I,
-)
-# "the one who leads the crisis support workers", "whoever manages the transport assistants": the role that leads
-# the one named
-_LEADS_THEM = re.compile(
-    r"\b(?:(?:the|a|their|her|his) (?:one|person|people|manager|lead|boss|role|post|job)|whoever|someone)\s+"
-    r"(?:(?:who|that)\s+)?(?:leads?|manages?|supervises?|runs?|oversees?|is in charge of|line[- ]manages?|heads? up)"
-    r"\s+(?=(?:the|our|my|a|all)\b)",
     re.I,
 )
 # "which one is the NICE one?", "which one mentions PREVENT?" (which of those are core, mandatory, or about a

@@ -236,3 +236,14 @@ def without_verdict(answer: Answer) -> Answer:
     if m := re.match(r"(?:Yes|No)[,:]\s+(\S)", first):
         return replace(answer, text=f"{m[1].upper()}{answer.text[m.end() :]}")
     return answer
+
+
+def number_lead(text: str) -> str | None:
+    """The number an answer's first line gives, to put first when only the number is asked for ("Level 7."); None
+    when the line starts with a number already, or gives none or several."""
+    first = re.sub(r"\[\d+\]", "", text.split("\n", 1)[0])
+    numbers = set(re.findall(r"\b\d+\b", first))
+    if re.match(r"\W*\d", first) or len(numbers) != 1:
+        return None
+    n = numbers.pop()
+    return f"Level {n}." if re.search(rf"\blevel {n}\b", first, re.I) else f"{n}."
