@@ -1559,3 +1559,14 @@ def test_recruiting_staff_as_a_duty_is_not_what_the_post_requires(family_runtime
     assert "Manage a budget" in answer.text and "Recruit, select and keep colleagues" in answer.text
     answer = ask_turns(family_runtime, "recruiting an EW - what does the template ask for?")
     assert "experience required" in answer.text.split("\n")[0]
+
+
+def test_a_no_about_a_mandatory_course_shows_what_the_mandatory_list_holds(family_runtime) -> None:
+    """'The TA has to do information governance like everyone else, yeah?': No, and what its statutory and mandatory
+    list does hold, cited; 'like everyone else' is the asker's comparison, never the subject ('names ... everyone')."""
+    answer = ask_turns(
+        family_runtime, "The transport assistant has to do information governance like everyone else, yeah?"
+    )
+    assert answer.text.startswith("No.")
+    assert "Moving and Handling (Level 2); Basic Life Support; Fire Safety" in answer.text
+    assert "everyone" not in answer.text

@@ -263,6 +263,14 @@ def check(
                             w.add(f"- {e.text}{under} {w.cite(p, e.source, e.quote, e.group)}")
                     elif q.topic == "training":
                         w.add(f"The {p.short_name} template's training sections do not mention {what} {where}")
+                        statutory = p.cpd_field("statutory_mandatory")
+                        if statutory and 1 < len(statutory.items) <= SHORT_LIST and len(profiles) == 1:
+                            # "has to do information governance, yeah?": what its mandatory list does hold
+                            label = compose.short_label(statutory.label)
+                            w.add(
+                                f"- Its {label.lower()}: {'; '.join(i.text for i in statutory.items)}"
+                                f" {w.cite(p, statutory.source, f'{statutory.label}: {statutory.value}', label)}"
+                            )
                     else:
                         w.add(f"The {p.short_name} template does not ask for {what}. It asks for:")
                         # all it asks for, the kind asked about ("DBS": vetting) first

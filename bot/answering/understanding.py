@@ -870,6 +870,9 @@ _FILLER = (
     r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?(?:whether|if)\b",
     r"\b(?:can|could|would) you (?:please |possibly |just |kindly )?(?:tell|let) me (?:know )?",
     r"\bso basically\b|\b(?:kind of|like)\b(?= what)|\bin a nutshell\b",
+    # "has to do information governance like everyone else, yeah?": the asker's comparison, not the subject
+    r",?\s*\b(?:like|same as|as with|just like) (?:everyone|everybody|all the others|the others|the rest|all the rest"
+    r"|every other role|all the other roles)(?: else)?\b",
     # where to look is not what is asked: "can the ACP prescribe according to the template?"
     r"\b(?:according to|as per|going by|based on) (?:the|their|his|her|its|this|that|my|our)"
     r" (?:role )?(?:template|profile)s?\b",
