@@ -1570,3 +1570,12 @@ def test_a_no_about_a_mandatory_course_shows_what_the_mandatory_list_holds(famil
     assert answer.text.startswith("No.")
     assert "Moving and Handling (Level 2); Basic Life Support; Fire Safety" in answer.text
     assert "everyone" not in answer.text
+
+
+def test_doesnt_without_an_apostrophe_still_compares(family_runtime) -> None:
+    """'What does the senior crisis worker do that the normal crisis support worker doesnt': both roles, side by
+    side (without the apostrophe it was the senior role alone)."""
+    answer = ask_turns(
+        family_runtime, "what does the senior crisis worker do that the normal crisis support worker doesnt"
+    )
+    assert "**Senior Crisis Support Worker**" in answer.text and "**Crisis Support Worker**" in answer.text

@@ -743,7 +743,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         "compare",
         r"\bcompar|\bdifferen|\bdiffer\b|\bvs\.?\b|\bversus\b|\bside by side\b|\bin common\b|\bshare[ds]?\b"
         r"|\bboth\b.*\b(?:need|have|require)|\bsame\b|\bidentical\b|\balike\b"
-        r"|\bthat (?:the |an? )?[\w ]{1,40}? (?:does ?n[o'’]t|does not|do ?n[o'’]t|has ?n[o'’]t)\b"
+        r"|\bthat (?:the |an? )?[\w ]{1,40}? (?:does ?n[o'’]?t|does not|do ?n[o'’]?t|has ?n[o'’]?t)\b"
         r"|\bthat (?:are|is) ?(?:n[o'’]t|not) (?:in|on|listed (?:in|for)) (?:the |an? )?[\w ]{1,40}?'?s?\b"
         r"|\b(?:those|these)\b.*\b(?:also|too|as well)\b|\b(?:also|too|as well)\b.*\b(?:those|these)\b"
         r"|\bmore senior\b|\bmost senior\b|\bhigher level\b",
