@@ -1582,3 +1582,11 @@ def test_doesnt_without_an_apostrophe_still_compares(family_runtime) -> None:
             f"which competences does the senior crisis support worker have that the crisis support worker {ending}"
         )
         assert understand(question, family_runtime.engine.finder).topic == "compare", ending
+
+
+def test_what_guidance_is_referenced_is_the_templates_references(family_runtime) -> None:
+    """'What national guidance is referenced in the TA template?' is its References list (it was 'The TA template
+    doesn't mention that. Another role's template does: ...', though it lists its own)."""
+    answer = ask_turns(family_runtime, "What national guidance is referenced in the transport assistant template?")
+    assert answer.text.startswith("**Transport Assistant**") and "Eligibility Criteria (2022)" in answer.text
+    assert "Crisis" not in answer.text

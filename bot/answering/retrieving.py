@@ -189,7 +189,10 @@ def framework(engine: Context, q: Question, vector: Vector, profiles: list[RoleP
     lowered = q.text.lower()
     if PROVENANCE.search(lowered):
         return provenance(engine, q, profiles)
-    if re.search(r"\breferences?\b|\bsources?\b|\bbased on\b", lowered) and not re.search(r"\bfunction", lowered):
+    # "what national guidance is referenced in the TA template?"
+    if re.search(r"\breferenc(?:es?|ed)\b|\bsources?\b|\bbased on\b", lowered) and not re.search(
+        r"\bfunction", lowered
+    ):
         chosen = profiles or list(engine.kb.profiles)
 
         newest = NEWEST.search(q.text)

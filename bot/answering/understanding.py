@@ -817,7 +817,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
         "framework",
         r"\btransferable roles?\b|\bcareer framework\b|\bhealth functional map\b|\bksf\b"
         r"|\bknowledge and skills framework\b|\bagenda for change\b|\bband\s*\d*\b|\bwho (?:wrote|writes|"
-        r"developed|published|made|produced|created|owns)\b|\bskills for health\b|\breferences?\b"
+        r"developed|published|made|produced|created|owns)\b|\bskills for health\b|\breferenc(?:es?|ed)\b"
         r"|\bsources?\b|\bwhen (?:was|were)\b|\bdate\b|\bversion\b|\bstatus\b|\bup to date\b|\btemplates?\b"
         r"|\bpublish|\bexpert reference\b|\bwhat (?:is|are) (?:a |the )?(?:nos|national occupational)",
     ),
