@@ -1590,3 +1590,9 @@ def test_what_guidance_is_referenced_is_the_templates_references(family_runtime)
     answer = ask_turns(family_runtime, "What national guidance is referenced in the transport assistant template?")
     assert answer.text.startswith("**Transport Assistant**") and "Eligibility Criteria (2022)" in answer.text
     assert "Crisis" not in answer.text
+
+
+def test_partners_are_joint_working_between_agencies(model_runtime) -> None:
+    """'What's in the SM profile about partners?': the templates say agencies and joint working."""
+    answer = ask_turns(model_runtime, "What's in the strategic manager profile about partners?")
+    assert "Develop, sustain and evaluate joint working between agencies" in answer.text

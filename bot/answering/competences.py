@@ -51,6 +51,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "quality": ("quality", "audit", "audits"),
     "meetings": ("meetings", "meeting", "chair"),
     "partnership": ("partnership", "partnerships", "agencies", "collaborative", "collaboratively", "joint"),
+    "partners": ("partner", "partners", "partnership", "agencies", "collaborative", "collaboratively", "joint"),
     "multi": ("agencies", "agency", "multidisciplinary", "collaborative", "collaboratively", "joint"),
     "agency": ("agencies", "agency", "multidisciplinary", "collaborative", "collaboratively"),
     "agencies": ("agencies", "agency", "multidisciplinary", "collaborative", "collaboratively"),
