@@ -1596,3 +1596,15 @@ def test_partners_are_joint_working_between_agencies(model_runtime) -> None:
     """'What's in the SM profile about partners?': the templates say agencies and joint working."""
     answer = ask_turns(model_runtime, "What's in the strategic manager profile about partners?")
     assert "Develop, sustain and evaluate joint working between agencies" in answer.text
+
+
+def test_which_of_those_another_role_lacks_is_a_comparison_of_the_two(model_runtime) -> None:
+    """After the SM's informal learning, 'which of those don't appear in the EW's informal learning?' is what the SM
+    lists there that the EW does not (it was the EW's training, 'does not mention don't appear')."""
+    answer = ask_turns(
+        model_runtime,
+        "What's the informal learning for the strategic manager?",
+        "And which of those don't appear in the engagement worker's informal learning?",
+    )
+    assert answer.text.startswith("Listed for the **Strategic Manager** and not for the **Engagement Worker**")
+    assert "Root cause analysis training" in answer.text and "appear" not in answer.text

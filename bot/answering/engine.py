@@ -388,6 +388,21 @@ class Engine:
             answer = replace(answer, text=f"{lead}\n{answer.text}")  # "just the number - what level is the ACP?"
         return answer, replace(new_state, ask=self._remembered(rewrite(asked, self.finder.shorthand)))
 
+    def _not_in_other(self, text: str, state: ConversationState) -> str | None:
+        """'Which of those don't appear in the EW's informal learning?' after the SM's: what the SM has there that
+        the EW does not, asked as such; None for any other question."""
+        m = _NOT_IN_OTHER.search(text)
+        current = self._roles_of(state)
+        if m is None or len(current) != 1:
+            return None
+        named = self.finder.find(m["rest"]).profiles
+        if len(named) != 1 or named[0] == current[0]:
+            return None
+        what = re.sub(r"^\W*(?:'s\s+)?(?:the\s+)?", "", self.finder.without_roles(m["rest"])).strip(" ?.!")
+        return (
+            f"what {what or 'training'} does the {current[0].short_name} have that the {named[0].short_name} doesn't?"
+        )
+
     def _level_put_right(self, answer: Answer, asked: str, slips: Sequence[tuple[RoleProfile, int]]) -> Answer:
         """The answer, then a cited note of the level each title asked with another level is at."""
 
@@ -574,6 +589,8 @@ class Engine:
             readings.insert(0, Reading((ask.resolved,)))
         if ask.claimed:  # "... are being told they're responsible for lone workers. Is that in their template?"
             readings.insert(0, Reading((ask.claimed,)))
+        if not_in := self._not_in_other(ask.text, state):
+            readings.insert(0, Reading((not_in,)))  # "which of those don't appear in the EW's informal learning?"
         if state.theme and _SIMILAR.search(ask.text):
             # "and does the EW have anything similar?": the subject of the conversation, for the role named now
             readings.append(Reading((f"{ask.text.rstrip(' ?')} about {' and '.join(state.theme)}?",)))
@@ -1455,6 +1472,13 @@ _ORDINAL = re.compile(
     r"\bwhich (?:one|item|entry|competence|course)? ?(?:is|comes) (?:the )?(first|last|final|second|third)\b"
     r"|\b(?:the|which) (first|last|final|second|third) (?:one|item|entry)\b"
     r"|\b(first|last) (?:one )?(?:in|on) the (?:table|list)\b",
+    re.I,
+)
+# "which of those don't appear in the EW's informal learning?": of the last list, what another role lacks
+_NOT_IN_OTHER = re.compile(
+    r"\bwhich (?:of (?:those|them|these)|ones?)\s+(?:do ?n[o'’]?t|does ?n[o'’]?t|do not|does not|are ?n[o'’]?t|are not"
+    r"|is ?n[o'’]?t|is not)\s+(?:(?:appear|show up|feature|come up|exist|get listed|listed|included)\s+)?"
+    r"(?:in|on|for|under)\s+(?P<rest>.+?)\W*$",
     re.I,
 )
 # "which one is the NICE one?", "which one mentions PREVENT?" (which of those are core, mandatory, or about a
