@@ -1409,13 +1409,26 @@ def test_is_that_in_their_template_checks_the_claim_in_the_context_not_the_whole
     """'Unison rep. Our SCSWs are being told they're responsible for lone workers on their shift. Is that actually
     in their template?': the claim is what they are told; who is asking is not its subject (the reply was 'No,
     not in those words: no training entry names being lone unison rep shift')."""
-    answer = ask_turns(
-        family_runtime,
-        "Unison rep. Our senior crisis support workers are being told they're responsible for lone workers on their"
-        " shift. Is that actually in their template?",
+    cases = (
+        (
+            "Unison rep. Our senior crisis support workers are being told they're responsible for lone workers on"
+            " their shift. Is that actually in their template?",
+            "Manage lone workers",
+            "unison",
+        ),
+        # read whole, it was "Yes. The EW template lists housing officer remit homelessness" above training lines;
+        # "or is it only ..." no longer points back once that guess is set aside
+        (
+            "Housing officer here. Does the engagement worker's remit include homelessness or is it only mental"
+            " health and drugs?",
+            "substance misuse (alcohol and drugs)",
+            "housing officer",
+        ),
     )
-    assert answer.text.startswith("Yes") and "Manage lone workers" in answer.text
-    assert "unison" not in answer.text.lower()
+    for question, said, asker in cases:
+        answer = ask_turns(family_runtime, question)
+        assert answer.text.startswith("Yes") and said in answer.text, question
+        assert asker not in answer.text.lower(), question
     # a question of its own after the context is still that question
     answer = ask_turns(
         family_runtime, "I know the ACP MSc in the template is 240 credits at level 7 - does it say who funds it?"

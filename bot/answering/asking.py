@@ -595,6 +595,13 @@ _OR_IS_IT = re.compile(
 )
 
 
+def asker_words(context: str) -> set[str]:
+    """The words of the context's sentences that say who is asking ("Housing officer here.", "I'm a Unison rep")."""
+    return {
+        w for sentence in sentences(context) if _SELF.match(sentence) for w in re.findall(r"[a-z]+", sentence.lower())
+    }
+
+
 def first_alternative(question: str) -> str | None:
     """'Is research part of the SM's competences, or is it purely a management job?': the first alternative,
     which the templates can settle (the second is the asker's guess at the rest); None without one."""

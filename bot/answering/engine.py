@@ -47,7 +47,7 @@ from . import (
     verdict,
 )
 from .answer import Answer, Suggestion, combine
-from .asking import Ask, extreme_among, find_ask, first_alternative, instructions_only
+from .asking import Ask, asker_words, extreme_among, find_ask, first_alternative, instructions_only
 from .competences import (
     SECTION_TITLES,
     THEMES,
@@ -578,7 +578,8 @@ class Engine:
                     and bool(self._subject(ask.context))
                 )
             )
-            first = ask.refers_back or empty
+            # (of the question asked: "... or is it only mental health?" points back no longer once its guess is gone)
+            first = replace(ask, parts=(parts[0], *ask.parts[1:])).refers_back or empty
             readings.insert(0 if first else len(readings), Reading((question,), weight=1.0 if first else 0.95))
         if state.ask and _WIDEN.search(ask.text) and not self._names_new_role(ask.text, state):
             # "just the core ones" then "now add the role-specific ones too": the last question, then this one
@@ -1526,7 +1527,9 @@ _NAMES_ABSENT = re.compile(
     re.IGNORECASE,
 )
 # "... what the template says about team": the subject of an answer to the message as a whole
-_NAMES_SUBJECT = re.compile(r"(?:what the template says about|competences about) (?P<what>[^.,\[\n:;]+)", re.I)
+_NAMES_SUBJECT = re.compile(
+    r"(?:what the template says about|competences about|template lists) (?P<what>[^.,\[\n:;]+)", re.I
+)
 
 
 def _names_words_of(answer: Answer, context: str, ask: str, whole: bool = False) -> bool:
@@ -1536,7 +1539,10 @@ def _names_words_of(answer: Answer, context: str, ask: str, whole: bool = False)
     if any(set(words(m.group("what"))) & only_context for m in _NAMES_ABSENT.finditer(answer.text)):
         return True
     subjects = [set(words(m.group("what"))) - THEME_STOP for m in _NAMES_SUBJECT.finditer(answer.text)] if whole else []
-    return any(subject and subject <= only_context for subject in subjects)
+    # "Housing officer here. Does ...?" read whole: "lists housing officer remit homelessness" takes who is asking
+    # for part of its subject
+    asker = asker_words(context) - set(words(ask)) - THEME_STOP
+    return any(subject and (subject <= only_context or subject & asker) for subject in subjects)
 
 
 def _support(answer: Answer) -> float:

@@ -29,7 +29,7 @@ _ASKED_YES_NO = re.compile(r"^\W*(?:is|are|does|do|did|will|would|must|should|ha
 _REQUEST = re.compile(r"^\W*(?:can|could|would|will)\s+(?:you|u|the bot|rolebot|someone|anyone|somebody)\b", re.I)
 
 # Parts of a template named to say where to look ("does the level 8 descriptor say anything about ...?")
-_DOCUMENT_PARTS = frozenset({"descriptor", "descriptors", "description", "scope", "wording", "text"})
+_DOCUMENT_PARTS = frozenset({"descriptor", "descriptors", "description", "scope", "remit", "wording", "text"})
 
 # A question about what the template says, not about the job: a sentence that uses its words answers it
 _ABOUT_THE_TEXT = re.compile(
