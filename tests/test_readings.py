@@ -1621,3 +1621,19 @@ def test_which_of_those_another_role_lacks_is_a_comparison_of_the_two(model_runt
     )
     assert answer.text.startswith("Listed for the **Strategic Manager** and not for the **Engagement Worker**")
     assert "Root cause analysis training" in answer.text and "appear" not in answer.text
+
+
+def test_a_figure_in_the_context_below_what_the_template_asks_is_a_no(family_runtime) -> None:
+    """'I have the driving licence from 1 year only. Is it enough to apply?' was 'Yes.' over 'Full UK driving
+    licence held for at least two years'. Three years is still a Yes."""
+    answer = ask_turns(
+        family_runtime,
+        "Transport assistant job. I have the driving licence from 1 year only. Is it enough to apply for the job?",
+    )
+    assert answer.text.startswith("No: the template asks for at least two years.")
+    assert "held for at least two years" in answer.text
+    answer = ask_turns(
+        family_runtime,
+        "Transport assistant job. I have had the driving licence for 3 years. Is it enough to apply for the job?",
+    )
+    assert answer.text.startswith("Yes")

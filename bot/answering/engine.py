@@ -379,6 +379,9 @@ class Engine:
         answer, new_state = best
         if re.match(r"(?:Yes|No)[.,:!]", answer.text) and not verdict.yes_no_asked(ask.parts[0]):
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
+        if answer.text.startswith("Yes") and ask.refers_back and (short := verdict.short_of(ask.context, answer.text)):
+            # "I have had my licence for 1 year. Is it enough to apply?" over "held for at least two years"
+            answer = replace(answer, text=f"{short}\n{answer.text.partition(chr(10))[2]}")
         slips = [
             (p, said) for p, said in self.finder.find(self._spelled(ask.text)).misleveled if p.role in answer.roles
         ]

@@ -247,3 +247,22 @@ def number_lead(text: str) -> str | None:
         return None
     n = numbers.pop()
     return f"Level {n}." if re.search(rf"\blevel {n}\b", first, re.I) else f"{n}."
+
+
+_HAVE_FOR = re.compile(rf"\b(?P<n>\d+|{'|'.join(NUMBER_WORDS)})\s+(?P<unit>year|month)s?\b", re.I)
+_AT_LEAST = re.compile(rf"\bat least (?P<n>\d+|{'|'.join(NUMBER_WORDS)})\s+(?P<unit>year|month)s?\b", re.I)
+
+
+def short_of(context: str, text: str) -> str | None:
+    """'No: ...' when the asker's figure ("I have had my licence for 1 year") is below the least the answer's
+    lines ask for ("held for at least two years"), in the same unit; None otherwise."""
+    had, least = _HAVE_FOR.search(context), _AT_LEAST.search(text)
+    if had is None or least is None or had["unit"].lower() != least["unit"].lower():
+        return None
+
+    def value(n: str) -> int:
+        return int(n) if n.isdigit() else NUMBER_WORDS.index(n.lower()) + 1
+
+    if value(had["n"]) >= value(least["n"]):
+        return None
+    return f"No: the template asks for at least {least['n']} {least['unit'].lower()}s."
