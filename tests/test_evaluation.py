@@ -68,8 +68,8 @@ BLIND19_FLOOR = 0.78
 # The tenth round's two (160 each, 128 and 116 asked with the family loaded), each written by another such author
 # and sealed: the twenty-first scored once before any change this round (68.8 %); the twentieth after the round's
 # changes made from the twenty-first's failures by class (72.5 %); then both fixed by class (docs/evaluation.md).
-BLIND20_FLOOR = 0.76
-BLIND21_FLOOR = 0.76
+BLIND20_FLOOR = 0.77
+BLIND21_FLOOR = 0.79
 
 
 def test_eval_set_is_large_and_varied() -> None:
