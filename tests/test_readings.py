@@ -1637,3 +1637,14 @@ def test_a_figure_in_the_context_below_what_the_template_asks_is_a_no(family_run
         "Transport assistant job. I have had the driving licence for 3 years. Is it enough to apply for the job?",
     )
     assert answer.text.startswith("Yes")
+
+
+def test_entries_on_one_word_of_the_question_are_no_yes_to_the_rest(family_runtime) -> None:
+    """'Can a CSW detain someone under the Mental Health Act if they're at risk?' was 'Yes.' above its entries on
+    risk: they name neither 'detain' nor 'act'. No Yes now; the entries are shown as related only."""
+    answer = ask_turns(
+        family_runtime, "Can a crisis support worker detain someone under the Mental Health Act if they're at risk?"
+    )
+    assert not answer.text.startswith("Yes")
+    answer = ask_turns(family_runtime, "does the crisis support worker have a competence on risk assessment?")
+    assert answer.text.startswith("Yes")

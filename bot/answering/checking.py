@@ -14,7 +14,7 @@ from .answer import Answer, Suggestion
 from .competences import SECTION_TITLES, names_theme, theme_terms
 from .compose import KIND_TITLES, qualifier
 from .understanding import Question, words
-from .wording import THEME_STOP
+from .wording import THEME_STOP, root
 
 if TYPE_CHECKING:
     from .context import Context
@@ -109,6 +109,12 @@ def check(
     having = [p for p in profiles if any(not e.blank for e in found[p.role][0])]
     if q.topic == "competences" and ungrounded and theme:
         having = []  # "a driving licence and access to a car": no entry names what no template says
+    elif q.topic == "competences" and theme and having:
+        # "can a CSW detain someone under the Mental Health Act if they're at risk?": its entries on risk name
+        # neither "detain" nor "act", so they are no yes
+        said = {root(w) for p in having for e in found[p.role][0] for w in words(e.text)}
+        if len([w for w in asked if w not in theme and root(w) not in said and engine.grounded(w)]) >= 2:
+            having = []
     if q.topic == "training" and theme:
         # "Immediate Life Support" is not "Basic Life Support": only an entry naming every word asked
         # (also those no template uses: "mental health first aid") is a yes
