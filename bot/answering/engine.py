@@ -381,7 +381,8 @@ class Engine:
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
         if answer.text.startswith("Yes") and ask.refers_back and (short := verdict.short_of(ask.context, answer.text)):
             # "I have had my licence for 1 year. Is it enough to apply?" over "held for at least two years"
-            answer = replace(answer, text=f"{short}\n{answer.text.partition(chr(10))[2]}")
+            _, _, rest = answer.text.partition("\n")
+            answer = replace(answer, text=f"{short}\n{rest}")
         slips = [
             (p, said) for p, said in self.finder.find(self._spelled(ask.text)).misleveled if p.role in answer.roles
         ]
@@ -554,9 +555,8 @@ class Engine:
             and (alternative := first_alternative(parts[0]))
             and not any(cue[0].search(parts[0]) for cue in framework.FRAMEWORK_CUES)
         ):
-            parts = [
-                alternative
-            ]  # "..., or is it purely a management job?" (not "..., or is it meant to be used whole?")
+            # "..., or is it purely a management job?" (not "..., or is it meant to be used whole?")
+            parts = [alternative]
         if operation_of(parts[-1]) == "count" and ("list" in ask.wants or _COMPETENCES.search(parts[-1])):
             # "how many ...? give me the number then list them"; a count of competences is shown with them
             parts.append(_LIST_THEM)
@@ -1203,8 +1203,8 @@ class Engine:
         return units.nth_entry(listed, next(g for g in m.groups() if g))
 
     def _picked(self, what: str, state: ConversationState, lazy: LazyVector) -> Answer:
-        """'Which one is the NICE one?', 'which of those mention safeguarding?': the entries of the list the
-        conversation is on that have those words; nothing (another reading is tried) when none has."""
+        """'Which one is the NICE one?': the entries of the list the conversation is on that have those words;
+        nothing (another reading is tried) when none has."""
         again = state.ask if not _COUNTED.search(state.ask or "") else "list them"  # the list, not its count
         listed, _ = self._answer_one(again or "list them", (), replace(state, focus=_no_count(state.focus)), lazy)
         return units.entries_with(listed, [w for w in words(what) if w not in THEME_STOP])
