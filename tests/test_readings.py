@@ -1648,3 +1648,125 @@ def test_entries_on_one_word_of_the_question_are_no_yes_to_the_rest(family_runti
     assert not answer.text.startswith("Yes")
     answer = ask_turns(family_runtime, "does the crisis support worker have a competence on risk assessment?")
     assert answer.text.startswith("Yes")
+
+
+@pytest.mark.parametrize(
+    ("turns", "first", "shown", "not_shown"),
+    [
+        # the one field asked about, which the SM leaves blank, not every CPD row as if it were that field
+        (
+            ["does the SM template list any statutory or mandatory learning in the CPD bit"],
+            "No.",
+            ["leaves this blank"],
+            ["Negotiated at appraisal"],
+        ),
+        # a CPD field left blank whose namesake in the indicative learning is not: where it is listed instead
+        (
+            [
+                "what's the sexual health clinical practitioner's formal learning",
+                "is that also filled in under formal endorsed learning in the CPD bit?",
+            ],
+            "No.",
+            ["Under indicative learning and development it lists: Diploma of the Faculty"],
+            [],
+        ),
+        # most of the section asked about is the section
+        (
+            ["What does the CPD section of the SM template say about how learning is captured, funded and how often?"],
+            "",
+            ["Negotiated at appraisal/performance review", "Annual appraisal"],
+            [],
+        ),
+    ],
+)
+def test_a_field_asked_in_the_cpd_section_is_that_field_there(
+    family_runtime, turns: list[str], first: str, shown: list[str], not_shown: list[str]
+) -> None:
+    answer = ask_turns(family_runtime, *turns)
+    assert answer.text.startswith(first)
+    assert all(s in answer.text for s in shown) and not any(s in answer.text for s in not_shown)
+
+
+def test_a_question_someone_else_asked_is_background_to_the_askers_own(family_runtime) -> None:
+    answer = ask_turns(
+        family_runtime,
+        "One of our transport crews had a patient collapse last week and the family asked what the crew are trained"
+        " to do. What in the transport assistant profile covers a patient getting worse in the ambulance?",
+    )
+    assert cited(family_runtime, answer) == {"Transport Assistant"}
+    assert not answer.text.startswith("Which role")
+    # asked on its own, what someone asked is still the question
+    answer = ask_turns(family_runtime, "The panel asked what the transport assistant needs for experience.")
+    assert "Full UK driving licence" in answer.text
+
+
+def test_a_bare_right_is_a_tag_only_where_it_ends_a_claim(family_runtime) -> None:
+    """'I want to get the basic facts right. how many levels ...': no claim; 'the EW has to have a degree right':
+    one."""
+    answer = ask_turns(
+        family_runtime,
+        "We're writing a recruitment pack. I want to get the basic facts right. how many levels are there in the"
+        " career framework",
+    )
+    assert answer.text.startswith("Nine.") and "Which role" not in answer.text
+    answer = ask_turns(family_runtime, "the engagement worker has to have a degree right")
+    assert answer.text.startswith("No")
+
+
+def test_a_lower_case_sentence_after_a_full_stop_is_a_sentence() -> None:
+    from bot.answering.asking import find_ask
+
+    ask = find_ask(
+        "I'm preparing board papers and the briefing says the service is for women up to 12 months postnatal, which"
+        " I want to check. the perinatal service covers women up to a year after birth, correct?"
+    )
+    assert ask.parts == ("is it true that the perinatal service covers women up to a year after birth?",)
+    assert ask.context.startswith("I'm preparing board papers")
+    # "e.g. the" is no sentence end
+    assert len(find_ask("does the EW work with vulnerable groups e.g. the homeless?").parts) == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the trust's policy on restraint for crisis workers",
+        "who is the current clinical director for our ICS",
+        "what's the max dose of emergency contraception the sexual health practitioner can give under the PGD",
+    ],
+)
+def test_local_policies_post_holders_and_doses_are_declined(family_runtime, question: str) -> None:
+    answer = ask_turns(family_runtime, question)
+    assert answer.declined and not answer.citations
+
+
+def test_who_a_role_is_accountable_to_is_not_a_local_fact(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "who is our clinical director accountable to")
+    assert not answer.declined
+    assert "accountable to the board" in answer.text
+
+
+def test_the_verb_alternatives_share_is_not_an_alternative(model_runtime) -> None:
+    """'Which role manages budgets and contracts?': entries on budgets or contracts, not every 'manage' entry."""
+    answer = ask_turns(model_runtime, "Which of the two roles is responsible for managing budgets and contracts?")
+    assert short_names(model_runtime, answer) == {"Strategic Manager"}
+    assert not answer.text.startswith("Both")
+    assert "Manage budgets" in answer.text and "Manage lone workers" not in answer.text
+    answer = ask_turns(
+        model_runtime, "what does the SM's role specific stuff say about budgets, contracts and projects?"
+    )
+    assert all(t in answer.text for t in ("Manage budgets", "Manage projects", "manage external contracts"))
+
+
+def test_whether_something_is_needed_to_become_a_role_is_that_roles_requirement(model_runtime) -> None:
+    answer = ask_turns(model_runtime, "Do I need a degree to become a strategic manager?")
+    assert answer.text.startswith("No")
+    assert "Recognised management qualification" in answer.text
+    assert "Moving from" not in answer.text
+
+
+def test_how_many_after_the_training_is_every_entry_counted(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime, "what training will I need to do as an engagement worker?", "how many is that in total?"
+    )
+    assert answer.text.startswith("12 training entries in the Engagement Worker template")
+    assert "3 statutory and mandatory" in answer.text and "9 informal learning" in answer.text

@@ -150,6 +150,8 @@ _SENTENCE_END = re.compile(
     r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*"
     # "... at the safe haven tonight. what does the template say ...": a lower-case question after a full stop
     r"|(?<=[a-z]\.)\s+(?=(?:what|which|how|who|where|when|why|is|are|does|do|can|could|should)\b)"
+    # "... which I want to check. the perinatal service covers ...": any lower-case sentence after a word's full stop
+    r"|(?<=[a-z]{2}\.)\s+(?=[a-z])"
 )
 # Who is asking, in a lead-in ("Inspector checking training evidence: ...", "Auditor here - ...")
 _ASKER = re.compile(
@@ -358,9 +360,11 @@ _INDIRECT = re.compile(
 
 # "my rep says the SCSW profile makes them responsible for the rota, is that true": the claim is what is asked
 _TAG = re.compile(
-    r"[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)|right|true|correct|yes|yeah|no"
+    r"(?:[,\s]+(?:is (?:that|this|it) (?:true|right|correct|so)|isn'?t (?:it|that)"
     # "..., doesn't it?", "..., aren't they?"
-    r"|(?:is|are|was|were|do|does|did|has|have|can|will|would|should)n'?t (?:it|that|they|he|she|there))\W*$",
+    r"|(?:is|are|was|were|do|does|did|has|have|can|will|would|should)n'?t (?:it|that|they|he|she|there))\W*$"
+    # a bare "right", "true": after a comma, or with no full stop after it ("get the facts right." is no tag)
+    r"|,\s*(?:right|true|correct|yes|yeah|no)\W*$|\s+(?:right|true|correct|yes|yeah|no)\s*(?:\?\W*)?$)",
     re.I,
 )
 _REPORTED = re.compile(
@@ -391,6 +395,14 @@ def _claim(sentence: str) -> tuple[str, str] | None:
 # "A couple of the panel asked whether the profile says ...": a yes/no someone else asked
 _ASKED_WHETHER = re.compile(
     r"\b(?:asked|wondered|want(?:s|ed)? to know|need(?:s|ed)? to know|queried)\s+(?:whether|if)\s+(?P<ask>\w.*)$",
+    re.IGNORECASE,
+)
+
+
+# "the family asked what the crew are trained to do": a question someone other than the asker asked, reported
+_ASKED_BY_OTHERS = re.compile(
+    r"\b(?!(?:i|we)\b)[a-z]+ (?:asked|wondered|queried|wanted to know|wants to know|want to know)"
+    r"(?: \w+ly)? (?:what|which|how|whether|if)\b",
     re.IGNORECASE,
 )
 
@@ -506,6 +518,7 @@ def find_ask(message: str) -> Ask:
     context: list[str] = []
     signed = False
     signature: list[str] = []
+    reported: list[tuple[str, str, int]] = []  # questions someone else asked, told as the message's background
     for sentence in parts:
         if (_SIGN_OFF.match(sentence) and len(parts) > 1) or signed:
             context.append(sentence)  # "Many thanks, / Ruth / CRHT Business Support": the signature, to the end
@@ -536,8 +549,16 @@ def find_ask(message: str) -> Ask:
             wants |= _wants(sentence)
             asks.append(inner)
             context.append(sentence[: sentence.rfind(inner.removeprefix(CLAIM).rstrip("?"))].strip(" ,"))
+            if _ASKED_BY_OTHERS.search(sentence):
+                reported.append((inner, sentence, len(context) - 1))
         else:
             context.append(sentence)
+    if reported and any(_is_question(a) and all(a != r for r, _, _ in reported) for a in asks):
+        # "... and the family asked what the crew are trained to do. What in the TA profile covers ...?": what
+        # someone else asked, told before the asker's own question, is its background
+        for inner, sentence, place in reported:
+            asks.remove(inner)
+            context[place] = sentence
     if not asks:
         # no sentence reads as a question ("DBS for EW"): the last sentence that is not about the asker
         plain = [s for s in context if not _SELF.match(s)] or context

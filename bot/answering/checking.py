@@ -236,6 +236,14 @@ def check(
                         f"{name[0].upper()}{name[1:]}: the {p.short_name} template leaves this blank"
                         f" {w.cite(p, blank[0].source, None, name)}"
                     )
+                    same = p.learning_field(blank[0].key) if blank[0] in p.cpd else None
+                    if same is not None and not same.is_blank and len(blank) == 1:
+                        # "is the diploma also under formal endorsed learning in the CPD bit?": no; it is listed
+                        # under the indicative learning, a field of the same name
+                        w.add(
+                            f"- Under indicative learning and development it lists: {same.value}"
+                            f" {w.cite(p, same.source, f'{same.label}: {same.value}', compose.short_label(same.label))}"
+                        )
                 else:
                     where = direct.looked_in(w, p, q.topic, fields, sections)
                     elsewhere_in = direct.competence_evidence(p, (), principle, theme) if sections and theme else []

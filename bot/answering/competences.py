@@ -134,29 +134,48 @@ def select(
 def alternatives(text: str, theme: Sequence[str]) -> bool:
     """Whether the question offers its theme's words as alternatives: 'lone working or working alone',
     'budgets and contracts'; not 'commissioning and managing external contracts' (one activity)."""
+    return bool(coordinated(text, theme))
+
+
+def either_of(text: str, theme: Sequence[str]) -> tuple[list[str], bool]:
+    """The theme to match and whether any one of its words will do: 'managing budgets and contracts' is an entry
+    on budgets or one on contracts (not every entry that says 'manage')."""
+    words = coordinated(text, theme)
+    return (words, True) if words else (list(theme), False)
+
+
+def coordinated(text: str, theme: Sequence[str]) -> list[str]:
+    """The words of the theme the question offers as alternatives ('managing budgets and contracts': budgets,
+    contracts; the verb they share is no alternative of its own), in the theme's order; [] when it offers none."""
     stems = {t[:5] for t in theme if " " not in t}
     if len(stems) < 2:
-        return False
+        return []
     lowered = text.lower()
     tokens = re.findall(r"[a-z]+", lowered)
+    found: set[str] = set()
     for i, token in enumerate(tokens):
         if token == "or":  # a theme word within two words on each side: "lone working or working alone"
             left = {w[:5] for w in tokens[max(0, i - 2) : i]} & stems
             right = {w[:5] for w in tokens[i + 1 : i + 3]} & stems
             if left and right and left != right:
-                return True
+                found |= left | right
     if re.search(r"\b[a-z]+\s*(?:-|–|:)\s*[a-z]+(?:,\s*[a-z]+)+", lowered):
         listed = re.search(r"\b([a-z]+)\s*(?:-|–|:)\s*([a-z]+(?:,\s*[a-z]+)+)", lowered)
         assert listed is not None  # "anything around money - budgets, contracts, that kind of thing": any of them
-        if len({w[:5] for w in re.findall(r"[a-z]+", listed.group(0))} & stems) >= 2:
-            return True
+        named = {w[:5] for w in re.findall(r"[a-z]+", listed.group(0))} & stems
+        if len(named) >= 2:
+            found |= named
+    for m in re.finditer(r"\b[a-z]+(?:,\s*[a-z]+)+,?\s+(?:and|or)\s+[a-z]+\b", lowered):
+        named = {w[:5] for w in re.findall(r"[a-z]+", m.group(0))} & stems  # "budgets, contracts and projects"
+        if len(named) >= 2:
+            found |= named
     for m in re.finditer(r"\b([a-z]+)\s*(?:\band\b|/|&)\s*([a-z]+)\b(?:\s+([a-z]+))?", lowered):
         first, second, after = m.group(1)[:5], m.group(2)[:5], (m.group(3) or "")[:5]
         if first in stems and second in stems and first != second and after not in stems:
-            return True
+            found |= {first, second}
         if first in stems and second not in stems and after in stems and after != first:
-            return True  # "audit and quality assurance": audit, or quality assurance
-    return False
+            found |= {first, after}  # "audit and quality assurance": audit, or quality assurance
+    return [t for t in theme if t[:5] in found or (" " in t and any(w[:5] in found for w in t.split()))]
 
 
 def names_theme(text: str, theme: Sequence[str], any_word: bool = False) -> bool:

@@ -182,8 +182,11 @@ def training(
 ) -> None:
     """The role's training; with `matches_only` ("which role needs X?") only the entries that match."""
     wanted: list[tuple[str, str]] = []
-    if any(sub in SPECIFIC_FIELDS for sub in subtopics):
-        subtopics = tuple(sub for sub in subtopics if sub in SPECIFIC_FIELDS)
+    specific = [sub for sub in subtopics if sub in SPECIFIC_FIELDS]
+    if specific and not ("cpd" in subtopics and len(specific) >= 2):
+        # "does it say how often?": that field ("the CPD section: how it's captured, funded and how often?": all
+        # of the section, most of which is asked)
+        subtopics = tuple(specific)
         theme = []
     for sub in subtopics:
         for pair in TRAINING_GROUPS.get(sub, ()):

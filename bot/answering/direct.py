@@ -112,6 +112,11 @@ def training_evidence(
         ("learning", "informal"),
         ("learning", "formal_endorsed"),
     ]
+    if "cpd" in subtopics and len(subtopics) == 2:
+        # "any statutory or mandatory learning in the CPD bit?", "the formal endorsed learning of the CPD section":
+        # the one field asked about, where CPD has it ("the CPD section: how it is funded and how often?" is all of it)
+        named = [pair for sub in subtopics if sub != "cpd" for pair in TRAINING_GROUPS.get(sub, ())]
+        pairs = [pair for pair in named if pair in TRAINING_GROUPS["cpd"]] or pairs
     fields = [f for where, key in pairs if (f := p.learning_field(key) if where == "learning" else p.cpd_field(key))]
     if any(sub in SPECIFIC_FIELDS for sub in subtopics):  # "does it say how often?": the field answers it
         fields = [f for f in fields if f.key in SPECIFIC_FIELDS] or fields

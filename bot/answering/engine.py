@@ -1026,9 +1026,10 @@ class Engine:
             return replies.decline(self, q, profiles)
         if _SALARY.search(q.text) and not _TRAINING_COSTS.search(q.text):
             return replies.decline(self, q, profiles)  # no template gives pay: not a nearby passage instead
-        if any(r.search(q.text) for r in (_PRICE, _LOCAL_CONTACT, _ROLE_BAND, _INTERVIEW, _NOS_CODE)):
+        if any(r.search(q.text) for r in (_PRICE, _LOCAL_CONTACT, _ROLE_BAND, _INTERVIEW, _NOS_CODE, _LOCAL_FACTS)):
             # "how much does the foundation degree cost?", "who do I contact at my trust to book it?", "what
-            # band is the CSW?": no template gives prices, local contacts or a role's Agenda for Change band
+            # band is the CSW?", "the trust's policy on restraint": no template gives prices, local contacts, a
+            # role's Agenda for Change band, a trust's own policies, who holds a post now, or doses
             return replies.decline(self, q, profiles)
         if topic in ("free", "framework", "roles") and retrieving.PROVENANCE.search(q.text.lower()):
             return retrieving.provenance(self, q, profiles)  # "is the support worker template still a draft?"
@@ -1411,6 +1412,16 @@ _LOCAL_CONTACT = re.compile(
     # "who do I speak to about swapping my rota?", "the named lead I should contact": a person to ask, not a role
     r"|\bwho (?:do|should|can|could|would) (?:i|we)\b[^?.]{0,20}\b(?:contact|ask|speak|talk|email|call|phone)\b"
     r"|\b(?:i|we) (?:should|need to|can|could) (?:contact|speak to|talk to|call|email|phone)\b",
+    re.I,
+)
+# A fact of the asker's own organisation, or of clinical practice, that no template holds: "what's the trust's policy
+# on restraint?", "who is the current clinical director for our ICS?", "what's the max dose under the PGD?"
+_LOCAL_FACTS = re.compile(
+    r"\b(?:trust|trust's|trusts|organisation's|organization's|board's|our|local|ward|team's|service's)\s+(?:own\s+)?"
+    r"(?:policy|policies|procedures?|protocols?|sops?|guidelines?)\s+(?:on|for|about|around)\b"
+    r"|\bwho(?:'s| is| are)\s+(?:the\s+)?(?:current|present|acting|interim)\b|\bwho(?:'s| is| are)\s+(?:our|my)\s+"
+    r"(?![^?]*\b(?:accountable|reports?|responsible|manage[sd]?|supervises?|leads?)\b)\w+"
+    r"|\b(?:max(?:imum)?|minimum|what|which|usual|starting)\s+(?:\w+\s+)?(?:doses?|dosages?|dosing)\b|\b\d+\s?mg\b",
     re.I,
 )
 _INTERVIEW = re.compile(r"\binterview questions?\b|\bquestions to ask (?:at|in) (?:the |an )?interview\b", re.I)

@@ -11,7 +11,7 @@ from knowledge.records import CompetenceSection, RoleProfile
 
 from . import checking, compose, counting, direct, retrieving, themes
 from .answer import Answer
-from .competences import THEMES, alternatives, competences, group_source, names_theme, select
+from .competences import THEMES, alternatives, competences, either_of, group_source, names_theme, select
 from .compose import KIND_TITLES
 from .direct import WHICH_ROLE, operation_of
 from .understanding import Question, words
@@ -97,14 +97,14 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
         return checking.check(engine, q, profiles, theme, focus, sections, principle)
     if operation == "count" and q.topic == "competences" and not q.roles.everyone:
         return counting.count(engine, q, profiles, theme, sections, principle)
-    if operation == "count" and q.topic == "training" and q.subtopics and not theme:
+    if operation == "count" and q.topic == "training" and not theme:
         return counting.count_training(engine, q, profiles)
     fallback: list[RoleProfile] = []
     lead = ""
     asks_which = WHICH_ROLE.search(q.text) and (not q.roles.profiles or q.roles.everyone)
     if (theme or focus) and len(profiles) > 1 and asks_which:
         # "which role needs root cause analysis training?": the roles whose template lists it
-        either = alternatives(q.text, theme)  # "lone working or working alone": either will do
+        theme, either = either_of(q.text, theme)  # "lone working or working alone": either will do
         listing = [
             p
             for p in profiles
@@ -126,6 +126,8 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
             lead = _only(q, listing, profiles, "list")
             profiles = listing
 
+    matched, either = either_of(q.text, theme)  # "managing budgets and contracts": budgets or contracts
+
     def write(w: compose.Writer) -> None:
         if lead:
             w.add(lead)
@@ -146,7 +148,7 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
             elif q.topic == "scope":
                 compose.scope(w, p)
             elif q.topic == "competences" and not competences(
-                w, p, sections, principle, theme, q.count, check, alternatives(q.text, theme)
+                w, p, sections, principle, matched, q.count, check, either
             ):
                 fallback.append(p)
 

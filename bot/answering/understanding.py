@@ -941,6 +941,12 @@ def topics_of(text: str) -> list[str]:
     return [topic for topic, pattern in _COMPILED if pattern.search(text)]
 
 
+# "do I need a degree to ...?", "is a qualification required to ...?": whether something is asked for
+_YES_NO_NEED = re.compile(
+    r"^\W*(?:do|does|would|will|must|is|are)\b[^?]{0,40}\b(?:need|needs|needed|require[sd]?|have to|must)\b", re.I
+)
+
+
 def training_fields(text: str) -> tuple[str, ...]:
     found = tuple(name for name, pattern in _TRAINING_FIELDS if pattern.search(text))
     if "informal" in found and len(found) > 1 and not re.search(r"\binformal\b", text, re.IGNORECASE):
@@ -1031,7 +1037,12 @@ def _choose(topics: list[str], text: str, roles: RoleMatch) -> str:
         return "help"
     if "onboarding" in present and not ({"progression", "compare"} & present and len(roles.profiles) > 1):
         return "onboarding"
-    if "progression" in present and (len(roles.profiles) >= 1 or "from" in lowered):
+    if "progression" in present and (
+        len(roles.profiles) > 1
+        or "from" in lowered
+        # "do I need a degree to become a strategic manager?": what that role asks for, not a move between two
+        or (len(roles.profiles) == 1 and not ({"experience", "training"} & present and _YES_NO_NEED.search(text)))
+    ):
         return "progression"
     if "compare" in present and (len(roles.profiles) > 1 or roles.everyone or across):
         return "compare"
