@@ -1770,3 +1770,37 @@ def test_how_many_after_the_training_is_every_entry_counted(model_runtime) -> No
     )
     assert answer.text.startswith("12 training entries in the Engagement Worker template")
     assert "3 statutory and mandatory" in answer.text and "9 informal learning" in answer.text
+
+
+def test_a_comparison_naming_both_roles_is_of_the_whole_roles_after_a_list(model_runtime) -> None:
+    """Asked after a count of core competences, 'how does the EW role compare with the SM role?' is not only the
+    core competences (found in the Playground walk-through, tests/walkthrough/round11.md)."""
+    answer = ask_turns(
+        model_runtime,
+        "how many core competences does the engagement worker have?",
+        "How does the engagement worker role compare with the strategic manager role?",
+    )
+    assert "**Experience required**" in answer.text and "**Career framework level**" in answer.text
+    # a comparison pointing at the list still compares the list
+    answer = ask_turns(model_runtime, "list the EW core competences", "does the SM get the same list?")
+    assert "**Experience required**" not in answer.text and "Communicate effectively" in answer.text
+
+
+def test_pay_asked_with_how_much_is_declined_as_pay(model_runtime) -> None:
+    answer = ask_turns(model_runtime, "What band is the engagement worker and how much does it pay?")
+    assert answer.declined and "pay is set locally" in answer.text and "prices or fees" not in answer.text
+    answer = ask_turns(model_runtime, "who pays for the EW's training")
+    assert "Dependent upon agreed CPD plan and negotiated locally" in answer.text
+
+
+def test_whether_the_asker_meets_the_requirements_is_not_the_templates_to_judge(model_runtime) -> None:
+    answer = ask_turns(
+        model_runtime,
+        "I've worked for 3 years as a drug and alcohol support worker and I have an NVQ level 3 in health and social"
+        " care. Would I meet the experience requirements for an engagement worker, and is there anything I'd be"
+        " missing?",
+    )
+    assert answer.text.startswith("Whether an application meets it is for the recruiting manager to judge")
+    assert "DBS clearance" in answer.text
+    # the second part's lines, the same as the first's, are not given twice
+    assert answer.text.count("Previous experience of working with adults") == 1

@@ -106,8 +106,12 @@ def combine(answers: list[Answer]) -> Answer | None:
         return answers[0]
     positions: dict[tuple[str, str, str, int, int], int] = {}
     citations: list[Citation] = []
-    texts = []
+    texts: list[str] = []
     for a in answers:
+        keys = [(c.file, c.name, c.section, c.line_start, c.line_end) for c in a.citations]
+        items = [body for body, _ in list_items(a.text)]
+        if texts and keys and items and all(k in positions for k in keys) and all(_said(b, texts) for b in items):
+            continue  # "..., and is there anything I'd be missing?": the lines already given, not again
         renumber = {}
         for c in a.citations:
             key = (c.file, c.name, c.section, c.line_start, c.line_end)
@@ -130,6 +134,12 @@ def combine(answers: list[Answer]) -> Answer | None:
         all(a.grounded for a in answers),
         all(a.nearest for a in answers),
     )
+
+
+def _said(item: str, texts: list[str]) -> bool:
+    """Whether an item's words (less a trailing "(Role, Section)") are in the replies already written."""
+    bare = re.sub(r"\s*\([^()]*,[^()]*\)$", "", item)
+    return any(bare in t for t in texts)
 
 
 def list_items(text: str) -> list[tuple[str, tuple[int, ...]]]:

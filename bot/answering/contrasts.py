@@ -29,6 +29,8 @@ _LACKS = re.compile(
 _ARE_THEY_SAME = re.compile(
     r"\bare (?:they|these|those|the two) the same\b|[,-]\s*(?:the )?same as (?:the |an? )?[^,.;?]{1,60}\?\s*$", re.I
 )
+# "the same list", "those", "them": a comparison of what the conversation was on
+_POINTS_AT_LIST = re.compile(r"\b(?:same|those|these|them|that|this|list|lists|ones|it)\b", re.I)
 _MORE_SENIOR = re.compile(
     r"\b(?:more senior|higher|above|senior to|outrank)|\b(less senior|lower|below|junior to|more junior)\b", re.I
 )
@@ -42,8 +44,10 @@ def compare_roles(
     sections, principle = sections_named(q.text), engine.principle_of(q.text)
     theme = [t for t in engine.theme_of(q, strict=True) if not principle or t not in principle.split()]
     aspects = comparing.aspects_of(q.text, sections, principle, theme, profiles)
-    if not aspects and state is not None and state.topic in ROLE_TOPICS:
-        # "does the strategic manager get the same list?": the list the conversation is about
+    whole_roles = len(q.roles.profiles) >= 2 and not _POINTS_AT_LIST.search(q.text)
+    if not aspects and state is not None and state.topic in ROLE_TOPICS and not whole_roles:
+        # "does the strategic manager get the same list?": the list the conversation is about ("how does the EW
+        # role compare with the SM role?", naming both and no list, is the whole of each)
         carried = " ".join((q.text, state.topic, *state.subtopics, *state.focus))
         aspects = comparing.aspects_of(carried, sections_named(carried), principle, list(state.theme), profiles)
     if aspects:

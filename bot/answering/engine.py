@@ -379,6 +379,10 @@ class Engine:
         answer, new_state = best
         if re.match(r"(?:Yes|No)[.,:!]", answer.text) and not verdict.yes_no_asked(ask.parts[0]):
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
+        if re.match(r"(?:Yes|No)[.,:!]", answer.text) and ask.context and verdict.JUDGES_THE_ASKER.search(ask.text):
+            # "[my experience]. Would I meet the experience requirements?": the template cannot judge an application
+            answer = verdict.without_verdict(answer)
+            answer = replace(answer, text=f"{verdict.FOR_THE_PANEL}\n{answer.text}")
         if answer.text.startswith("Yes") and ask.refers_back and (short := verdict.short_of(ask.context, answer.text)):
             # "I have had my licence for 1 year. Is it enough to apply?" over "held for at least two years"
             _, _, rest = answer.text.partition("\n")
@@ -1134,7 +1138,11 @@ class Engine:
             return contrasts.compare_roles(self, q, profiles or list(self.kb.profiles), state)
         if topic == "progression":
             return contrasts.progression_answer(self, q, state, vector)
-        if topic in ("training", "experience", "competences") and _FACT_SEEKING.search(q.text):
+        if (
+            topic in ("training", "experience", "competences")
+            and _FACT_SEEKING.search(q.text)
+            and not (topic == "training" and "funding" in q.subtopics)  # "who pays for it?": the funding row
+        ):
             found = retrieving.retrieve(self, q, vector, profiles)
             if not found.declined:
                 return found

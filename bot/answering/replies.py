@@ -21,6 +21,16 @@ NOT_COVERED = "The role profile templates don't cover that."
 # Where to look instead, first match wins: what the templates leave to the employer, and where it is set.
 ELSEWHERE = (
     (
+        # "what band is the EW and how much does it pay?": pay, though "how much" also asks prices ("paid for the
+        # course" is a price)
+        re.compile(
+            r"\b(?:salary|salaries|pay|paid|wages?|earn\w*|bands?|pensions?|mileage|expenses)\b(?! for\b)", re.I
+        ),
+        "The role profile templates don't cover that: pay is set locally. Ask HR, or see the job description"
+        " and your contract."
+        " NHS pay bands come from Agenda for Change; a career framework level is not a pay band.",
+    ),
+    (
         re.compile(r"\b(?:cost|costs|fees?|price|prices|tuition|how much)\b", re.I),
         "The role profile templates don't cover that: they give no prices or fees. Ask your L&D team or the"
         " course provider; the templates' CPD rows say how learning is funded.",
@@ -29,12 +39,6 @@ ELSEWHERE = (
         re.compile(r"\b(?:contact|book|booking|who do i (?:ask|speak to|talk to))\b", re.I),
         "The role profile templates don't cover that: they name no local contacts. Ask your line manager or"
         " your L&D or training team.",
-    ),
-    (
-        re.compile(r"\b(?:salary|salaries|pay|paid|wages?|earn\w*|bands?|pensions?|mileage|expenses)\b", re.I),
-        "The role profile templates don't cover that: pay is set locally. Ask HR, or see the job description"
-        " and your contract."
-        " NHS pay bands come from Agenda for Change; a career framework level is not a pay band.",
     ),
     (
         re.compile(

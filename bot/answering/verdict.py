@@ -227,6 +227,15 @@ def yes_no_asked(question: str) -> bool:
     return not _WH_FIRST.match(question) or bool(_STILL_YES_NO.search(question))
 
 
+# "Would I meet the experience requirements?", "am I eligible?": a judgement of the asker no template makes
+JUDGES_THE_ASKER = re.compile(
+    r"\b(?:would|do|will|could|can|does) (?:i|she|he|they|my \w+) (?:still )?(?:meet|fit|match|satisfy|qualify)\b"
+    r"|\b(?:am i|is (?:she|he)|are they) (?:eligible|qualified|suitable)\b",
+    re.I,
+)
+FOR_THE_PANEL = "Whether an application meets it is for the recruiting manager to judge; the template asks for:"
+
+
 def without_verdict(answer: Answer) -> Answer:
     """The answer without the Yes or No it starts with ("No.", "No, not in those words: ..."): for a question
     that asked for something, the lines under it are the answer."""
