@@ -1804,3 +1804,38 @@ def test_whether_the_asker_meets_the_requirements_is_not_the_templates_to_judge(
     assert "DBS clearance" in answer.text
     # the second part's lines, the same as the first's, are not given twice
     assert answer.text.count("Previous experience of working with adults") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "role", "shown"),
+    [
+        # a job noun used as a verb after a title ("the senior crisis worker mentor(s) new staff") is no title
+        (
+            "does the senior crisis worker mentor new staff",
+            "Senior Crisis Support Worker",
+            "Mentor new support workers",
+        ),
+        # a title's modifier alone after the title it modifies
+        (
+            "crisis support worker vs senior: how do their lone working competences differ",
+            "Senior Crisis Support Worker",
+            "Manage lone workers",
+        ),
+        # "the locality ones": the locality specific competences
+        (
+            "the advanced practitioner in ED - what are the locality ones",
+            "Advanced Clinical Practitioner",
+            "Lead the resuscitation of adults and children",
+        ),
+    ],
+)
+def test_loosely_named_titles(family_runtime, question: str, role: str, shown: str) -> None:
+    answer = ask_turns(family_runtime, question)
+    assert role in cited(family_runtime, answer) and shown in answer.text
+
+
+def test_an_adverb_before_a_job_noun_names_no_role(family_runtime) -> None:
+    from bot.answering.understanding import understand
+
+    q = understand("who does the community rehab team leader actually lead", family_runtime.engine.finder)
+    assert [p.short_name for p in q.roles.profiles] == ["Team Leader"] and not q.roles.unknown

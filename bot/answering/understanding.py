@@ -30,7 +30,7 @@ _JOB_NOUN_SET = frozenset(_JOB_NOUNS.split("|"))
 # Words before a job noun that do not make it a job title ("which role leads the team?")
 _NOT_QUALIFIERS = frozenset(
     """role roles job jobs post posts template templates profile profiles which what who whose each every one
-    ones""".split()
+    ones actually really usually mostly mainly only just basically also even still""".split()
 )
 JOB_NOUNS = _JOB_NOUN_SET
 # A title may be several job nouns in a row ("nurse practitioner", "support worker lead").
@@ -87,6 +87,10 @@ _IGNORED_PHRASES = (
 _BARE_TITLE_WORD = re.compile(r"\b(?:a|an|the)\s+([a-z]+)(?:\s+(?:one|role|post|version))?\s*(?:[?.!,;]|$)")
 # "the crisis support worker and the senior one in terms of ...": the title that word makes of another title
 _MODIFIER_ONE = re.compile(r"\bthe\s+([a-z]+)\s+(?:one|role|post|version)\b")
+# "crisis support worker vs senior:", "... and the senior?": a title's modifier alone, after the title it modifies
+_MODIFIER_AFTER = re.compile(
+    r"\b(?:vs\.?|versus|and|or|compared (?:to|with)|against)\s+(?:the\s+|a\s+)?([a-z]+)\s*(?:[?.!,;:]|$)"
+)
 _GROUP = re.compile(
     r"\b(?:both|all|each|the two|the three|the|our|of the)\s+(?:of\s+)?(?:the\s+)?(?:two\s+|three\s+)?"
     r"(?P<what>[a-z&][a-z& -]{1,40}?)\s+(?:roles|posts|jobs|templates|profiles)\b"
@@ -191,6 +195,7 @@ class RoleFinder:
         self.course_words = frozenset(w for w in learned - listed if len(w) >= 4) | frozenset(
             {"safeguarding", "nvq", "diploma", "qualification", "certificate", "award", "course", "training"}
         )
+        self.title_heads = frozenset(words(p.short_name)[-1] for p in profiles if p.short_name)
         self.aliases: list[tuple[str, RoleProfile]] = []
         self.initials: dict[str, list[RoleProfile]] = {}  # "SM": every template whose name it abbreviates
         self.distinct: dict[str, RoleProfile] = {}
@@ -387,7 +392,8 @@ class RoleFinder:
         for m in _BARE_TITLE_WORD.finditer(lowered):  # "what would I need to become a senior?"
             if m.group(1) in self.distinct and m.group(1) not in self.area_words:
                 note(self.distinct[m.group(1)], len(words(lowered[: m.start()])))
-        for m in _MODIFIER_ONE.finditer(lowered):  # "the senior one": Senior + a title some template has
+        for m in [*_MODIFIER_ONE.finditer(lowered), *_MODIFIER_AFTER.finditer(lowered)]:
+            # "the senior one", "crisis support worker vs senior": Senior + a title some template has
             senior = self.distinct.get(m.group(1))
             rest = [w for w in words(senior.short_name) if w != m.group(1)] if senior else []
             if senior and any(words(o.short_name) == rest for o in self.profiles if o is not senior):
@@ -443,11 +449,14 @@ class RoleFinder:
         for match in _JOB_PHRASE.finditer(lowered):
             if match.group(2).startswith("lead") and re.match(r"\s+to\b", lowered[match.end() :]):
                 continue  # "which roles in the family lead to registration?": a verb, not a "family lead"
-            phrase = " ".join(words(match.group(0)))
+            nouns = [w.rstrip("s") if w.rstrip("s") in _JOB_NOUN_SET else w for w in words(match.group(2))]
+            while len(nouns) > 1 and nouns[-1] not in self.title_heads and nouns[-2] in self.title_heads:
+                nouns.pop()  # "does the senior crisis worker mentor new staff?": "mentor" is what the worker does
+            phrase = " ".join([*words(match.group(1)), *nouns])
             modifiers = [
                 m for m in _adjacent_modifiers(words(match.group(1)), self.generic) if m not in _NOT_QUALIFIERS
             ]
-            *leading, head = [w.rstrip("s") if w.rstrip("s") in _JOB_NOUN_SET else w for w in words(match.group(2))]
+            *leading, head = nouns
             modifiers += leading
             at = len(words(lowered[: match.start()]))
             known = _fuzzy_find_many(words(phrase), self._alias_targets)
@@ -791,7 +800,8 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "competences",
         r"\bcompetences?\b|\bnos\b|\bnational occupational standards?\b|\bstandards?\b|\bskills\b"
-        r"|\bcore\b|\brole[- ]specific\b|\blocality[- ]specific\b|\bunderpinning principle|\breference function"
+        r"|\bcore\b|\brole[- ]specific\b|\blocality[- ]specific\b|\blocality (?:ones|comps|bits)\b"
+        r"|\bunderpinning principle|\breference function"
         r"|\bprinciples?\b",
     ),
     (
