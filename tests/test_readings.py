@@ -1839,3 +1839,12 @@ def test_an_adverb_before_a_job_noun_names_no_role(family_runtime) -> None:
 
     q = understand("who does the community rehab team leader actually lead", family_runtime.engine.finder)
     assert [p.short_name for p in q.roles.profiles] == ["Team Leader"] and not q.roles.unknown
+
+
+def test_what_a_role_does_about_something_in_other_words_is_the_entry_clearly_nearest(model_runtime) -> None:
+    answer = ask_turns(model_runtime, "what does the strategic manager do when staff get assaulted at work")
+    assert "Investigate and evaluate incidents of violence at work" in answer.text
+    assert "scope of the role" not in answer.text
+    # no entry clearly nearer than the rest: the role's scope, as before
+    answer = ask_turns(model_runtime, "what does the EW do with families")
+    assert "working with their families" in answer.text

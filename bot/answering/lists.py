@@ -68,15 +68,11 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
             return engine.finish(
                 replace(q, topic="competences"), saying, write_yes, engine.follow_ups(saying[0], "scope")
             )
-    if (
-        (q.topic == "scope" or (q.topic == "experience" and _SUBJECT_FIRST.match(q.text)))
-        and _DOES_WITH.search(q.text)
-        and engine.theme_of(q, strict=True)
-    ):
+    if (q.topic == "scope" or (q.topic == "experience" and _SUBJECT_FIRST.match(q.text))) and _DOES_WITH.search(q.text):
         # "what does the SM do with contracts and budgets?": what the template says on that, not the whole scope
         chosen = engine.theme_of(q, strict=True)
         either = alternatives(q.text, chosen)
-        said = [p for p in profiles if themes.count(p, chosen, any_word=either)]
+        said = [p for p in profiles if chosen and themes.count(p, chosen, any_word=either)]
         if said:
 
             def write_theme(w: compose.Writer) -> None:
@@ -86,6 +82,8 @@ def about_roles(engine: Context, q: Question, profiles: list[RoleProfile], vecto
             return engine.finish(
                 replace(q, topic="competences"), said, write_theme, engine.follow_ups(said[0], "scope")
             )
+        if near := retrieving.distinctly_nearest(engine, q, vector.get(), profiles):
+            return near  # "what does the SM do when staff get assaulted?": an entry in other words
     check = bool(re.search(r"^\s*(?:does|do|is|are|must|should|will)\b", q.text, re.I))
     operation = operation_of(q.text)
     plain_check = q.topic == "competences" and not theme and not principle
@@ -283,7 +281,8 @@ _SUBJECT_FIRST = re.compile(
     r"^\W*[a-z][\w ,&/'-]{2,40}?\s[-–:]\s*(?:what(?:'s| is)? in|anything (?:in|for|on))\b", re.I
 )
 _DOES_WITH = re.compile(
-    r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for)\b|" + _SUBJECT_FIRST.pattern,
+    r"\bwhat (?:does|do|would|will) .{0,60}\b(?:do|doing) (?:with|about|around|on|for|to|when|if|after)\b|"
+    + _SUBJECT_FIRST.pattern,
     re.I,
 )
 

@@ -345,6 +345,38 @@ def _scope_for_claim(
     return replace(engine.finish(q, [p], write), grounded=False, nearest=True)
 
 
+# "What does the SM do when staff get assaulted?": one entry far nearer in meaning than any other ("Investigate and
+# evaluate incidents of violence at work", 0.68 against 0.41) answers it though it shares no word with it
+DISTINCT_FLOOR = 0.55
+DISTINCT_MARGIN = 0.1
+
+
+def distinctly_nearest(
+    engine: Context, q: Question, vector: np.ndarray | None, profiles: Sequence[RoleProfile]
+) -> Answer | None:
+    """The entries of one named role's template nearest in meaning to what it is asked to do, when the nearest
+    stands clearly above the rest; None otherwise (the caller answers as it would)."""
+    if vector is None or len(profiles) != 1:
+        return None
+    if any(pattern.search(q.text) for pattern in replies.UNCOVERED_SUBJECTS):
+        return None
+    p = profiles[0]
+    scored = sorted(
+        ((float(np.dot(vector, v)), passage) for passage, v in engine.entry_vectors(p.role)), key=lambda sp: -sp[0]
+    )
+    if len(scored) < 2 or scored[0][0] < DISTINCT_FLOOR or scored[0][0] - scored[1][0] < DISTINCT_MARGIN:
+        return None
+    top = scored[0][0]
+    chosen = [passage for cosine, passage in scored if cosine >= max(top - 0.2, NEAREST_FLOOR)][:3]
+
+    def write(w: compose.Writer) -> None:
+        w.add(f"The {p.short_name} template does not use those words. The entries nearest in meaning:")
+        for passage in chosen:
+            w.add(f"- {passage.quote} ({passage.section}) {w.cite(p, passage.source)}")
+
+    return replace(engine.finish(q, [p], write), grounded=False, nearest=True)
+
+
 def _nearest_entries(
     engine: Context, q: Question, vector: np.ndarray | None, profiles: Sequence[RoleProfile]
 ) -> Answer | None:
