@@ -1848,3 +1848,13 @@ def test_what_a_role_does_about_something_in_other_words_is_the_entry_clearly_ne
     # no entry clearly nearer than the rest: the role's scope, as before
     answer = ask_turns(model_runtime, "what does the EW do with families")
     assert "working with their families" in answer.text
+
+
+def test_a_word_only_the_introduction_uses_is_answered_from_it_not_which_role(family_runtime) -> None:
+    """With ten templates loaded and no role named, 'are the NOS levelled?' was 'Which role do you mean?'."""
+    answer = ask_turns(family_runtime, "are the NOS levelled? like is each standard tied to one level")
+    assert answer.text.startswith("No. The introduction every template shares says:")
+    assert "They are not in themselves levelled" in answer.text and answer.citations
+    # a request to compare is no yes/no for the introduction to settle
+    answer = ask_turns(family_runtime, "can you compare the level descriptors for the two L&D roles for me")
+    assert "introduction every template shares" not in answer.text

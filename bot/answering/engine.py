@@ -891,6 +891,11 @@ class Engine:
             return replace(q, text=text, topic=state.topic, subtopics=state.subtopics)
         return q
 
+    def _introduction(self, q: Question) -> Answer | None:
+        """The introduction's passages, when the question asks a word only the introduction uses ("levelled")."""
+        asked = [w for w in words(self.keyword_query(q.text)) if retrieving.in_introduction_only(self.index, w)]
+        return framework.from_introduction(self, q, asked)
+
     def _content_words(self, text: str) -> list[str]:
         """The question's words less role mentions and follow-up filler ('and what about ...?')."""
         return [w for w in words(self.keyword_query(text)) if w not in _FOLLOW_UP_FILLER]
@@ -1146,6 +1151,16 @@ class Engine:
             found = retrieving.retrieve(self, q, vector, profiles)
             if not found.declined:
                 return found
+        if (
+            not profiles
+            and not q.roles.everyone
+            and topic != "compare"
+            and operation_of(q.text) == "check"
+            and not _PRODUCE.search(q.text)
+            and not re.match(r"^\W*(?:can|could|would|will) you\b", q.text, re.I)  # a request: "can you compare ..."
+            and (introduction := self._introduction(q))
+        ):
+            return introduction  # "is the learning section a full list of the courses available?": the introduction
         if not profiles:
             theme = self.theme_of(q, strict=True)
             saying = [p for p in self.kb.profiles if theme and themes.count(p, theme) > 0]
@@ -1153,6 +1168,8 @@ class Engine:
                 profiles = list(self.kb.profiles)
             elif 1 <= len(saying) <= SIDE_BY_SIDE_LIMIT:
                 profiles = saying  # "which competence covers PGDs?": the templates that say it are the roles asked
+            elif introduction := self._introduction(q):
+                return introduction  # "are the NOS levelled?": the introduction's words, not "which role?"
             else:
                 return replies.which_role(self, q)
         if topic == "onboarding":

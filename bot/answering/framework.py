@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from . import compose
 from .answer import Answer
-from .understanding import Question
-from .wording import topics_in
+from .understanding import Question, words
+from .wording import THEME_STOP, root, topics_in
 
 if TYPE_CHECKING:
     from .context import Context
@@ -168,3 +168,35 @@ def defined(ctx: Context, q: Question) -> Answer | None:
             w.add(f"- {passage.text} {w.cite_shared(passage)}")
 
     return ctx.finish(replace(q, topic="framework"), list(q.roles.profiles), write, ctx.starter_questions())
+
+
+def from_introduction(ctx: Context, q: Question, only_there: list[str]) -> Answer | None:
+    """'Are the NOS levelled?', 'is it a full list of what's available?' with no role named: words only the
+    introduction every template shares uses ("levelled", "available") make its passages that use them the answer
+    (not "which role do you mean?"). None when no such word of six letters or more is asked."""
+    asked = {root(w) for w in only_there if len(w) >= 6 and w not in THEME_STOP}
+    having = [g for g in ctx.kb.general if asked & {root(w) for w in words(g.text)}]
+    if not having:
+        return None
+
+    # "are the NOS levelled?" over "They are not in themselves levelled": a yes/no the passage says no to
+    denied = _YES_NO.match(q.text) is not None and any(
+        re.search(r"\bnot\b(?:\W+\w+){0,5}?\W+" + re.escape(w) + r"\w*", g.text, re.I)
+        for g in having[:2]
+        for w in only_there
+        if root(w) in asked
+    )
+
+    def write(w: compose.Writer) -> None:
+        w.add(
+            "No. The introduction every template shares says:"
+            if denied
+            else "The introduction every template shares says:"
+        )
+        for passage in having[:2]:
+            w.add(f"- {passage.text} {w.cite_shared(passage)}")
+
+    return ctx.finish(replace(q, topic="framework"), [], write, ctx.starter_questions())
+
+
+_YES_NO = re.compile(r"^\W*(?:is|are|do|does|can|could|must|should|will|would|has|have)\b", re.I)
