@@ -1858,3 +1858,34 @@ def test_a_word_only_the_introduction_uses_is_answered_from_it_not_which_role(fa
     # a request to compare is no yes/no for the introduction to settle
     answer = ask_turns(family_runtime, "can you compare the level descriptors for the two L&D roles for me")
     assert "introduction every template shares" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # an acronym's spelled-out words are the term too
+        ("sorry what is NOS? everyone keeps saying it", "developed by expert groups"),
+        ("what are NOS exactly", "developed by expert groups"),
+        # "the X thing in the tables": the term asked the meaning of
+        ("what is the reference function thing in the tables", "Health Functional Map"),
+        # a quote in the context that "that" points back to
+        (
+            'I read the sexual health template and it says "They are not in themselves levelled" about NOS, which'
+            " confused me because the whole template is for level 6. what does that mean in practice",
+            "others will span all levels",
+        ),
+    ],
+)
+def test_what_a_term_of_the_introduction_means(family_runtime, question: str, shown: str) -> None:
+    answer = ask_turns(family_runtime, question)
+    assert answer.text.startswith("The introduction every template shares says:") and shown in answer.text
+
+
+def test_a_there_in_the_question_is_the_place_the_asker_named(family_runtime) -> None:
+    answer = ask_turns(family_runtime, "my brother goes to a crisis cafe, would a crisis support worker work there")
+    assert answer.text.startswith("Yes") and "in crisis cafes and in safe havens" in answer.text
+
+
+def test_what_a_role_is_there_to_do_is_its_scope(model_runtime) -> None:
+    answer = ask_turns(model_runtime, "whats the engagement worker actually there to do in L&D, in a nutshell")
+    assert "scope of the role" in answer.text and "may be reluctant to engage" in answer.text

@@ -92,7 +92,17 @@ _FOR_WHAT = re.compile(r"^\W*(?:(?:i|we) )?(?:need|want) (?:it|this|them|these|t
 _POINTS_BACK = re.compile(
     r"\b(?:about|with|for|on|do|does|need|is|cover) (?:it|that|this|these|those|them)\b"
     # "which role uses this wording?"
-    r"|\b(?:this|that|these|those) (?:exact )?(?:wording|words|phrase|line|entry|title|sentence)\b",
+    r"|\b(?:this|that|these|those) (?:exact )?(?:wording|words|phrase|line|entry|title|sentence)\b"
+    # "my brother goes to a crisis cafe, would a crisis support worker work there?"
+    r"|\b(?:work|works|working|based|be|go|goes|visit|visits) there\b",
+    re.I,
+)
+# Words the context quotes from a template, and a question about what "that" means
+_CONTEXT_QUOTE = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{8,120})[\"\u201d\u2019']")
+_MEANS_THAT = re.compile(r"\bwhat (?:does|do|did) (?P<that>that|this|it) (?:actually |really )?mean\b", re.I)
+# The place the context ends on ("... goes to a crisis cafe"), for a "there" in the question
+_CONTEXT_PLACE = re.compile(
+    r"\b(?:to|at|in|into)\s+(?:a|an|the|our|my|his|her|their)\s+([a-z][\w'&-]*(?:\s+[\w'&-]+){0,3}?)\s*[.;:!?,]?\s*$",
     re.I,
 )
 _TRAILING_WANTS = re.compile(
@@ -113,7 +123,9 @@ _LEADING_PURPOSE = re.compile(
 # "Before I challenge that at the contract meeting, does the TA template say ...?": a clause that sets the
 # scene, ahead of the question it leads into, is context
 _LEADING_CLAUSE = re.compile(
-    r"^\W*(?:before|when|whenever|after|while|once|until)\b"
+    # "my brother goes to a crisis cafe, would ...": the asker's situation, told in a clause before the question
+    r"^\W*(?:(?:my|our|his|her) [a-z]+ (?:goes|went|is|was|has|had|works|worked|uses|used|attends|attended)\b"
+    r"|(?:before|when|whenever|after|while|once|until)\b)"
     r"[^,?]{3,140},\s+(?=(?:does|do|did|is|are|can|could|would|will|should|must|has|have|what|whats|what's"
     r"|which|how|where|who|when)\b)",
     re.IGNORECASE,
@@ -149,7 +161,7 @@ _INSTRUCTION_WORDS = (
 _SENTENCE_END = re.compile(
     r"(?<=[?!])\s+|(?<=[.;])\s+(?=[A-Z\"'(])|\s*\n+\s*"
     # "... at the safe haven tonight. what does the template say ...": a lower-case question after a full stop
-    r"|(?<=[a-z]\.)\s+(?=(?:what|which|how|who|where|when|why|is|are|does|do|can|could|should)\b)"
+    r"|(?<=[a-z0-9]\.)\s+(?=(?:what|which|how|who|where|when|why|is|are|does|do|can|could|should)\b)"
     # "... which I want to check. the perinatal service covers ...": any lower-case sentence after a word's full stop
     r"|(?<=[a-z]{2}\.)\s+(?=[a-z])"
 )
@@ -177,7 +189,10 @@ _ONLY_A_REQUEST = re.compile(
     re.IGNORECASE,
 )
 _REMARK = re.compile(
-    r"^\W*(?:seems|sounds|looks|feels|that'?s|thats|it'?s|weird|odd|strange|funny|lol|haha|just|cheers|thanks)\b", re.I
+    r"^\W*(?:seems|sounds|looks|feels|that'?s|thats|it'?s|weird|odd|strange|funny|lol|haha|just|cheers|thanks)\b"
+    # "everyone keeps saying it": what others do, told after the question
+    r"|^\W*(?:everyone|everybody|people|they|my \w+|our \w+)\s+(?:keeps?|always|says?|said|mentions?|uses?|talks?)\b",
+    re.I,
 )
 # "e.g. learning disabilities", "under H. Management and Administration": one sentence
 _ABBREVIATION_DOT = re.compile(
@@ -205,8 +220,15 @@ class Ask:
     def resolved(self) -> str | None:
         """The question with "it" put back as the subject its context names ("I'm designing a course on lone
         working. Where does it appear?": where does lone working appear?); None when there is none."""
-        subject = _CONTEXT_SUBJECT.search(self.context) if self.refers_back else None
         first = self.parts[0]
+        quoted = _CONTEXT_QUOTE.findall(self.context)
+        if quoted and (that := _MEANS_THAT.search(first)):
+            # 'it says "They are not in themselves levelled" ... what does that mean in practice?': the words quoted
+            return f"{first[: that.start('that')]}'{quoted[-1]}'{first[that.end('that') :]}"
+        place = _CONTEXT_PLACE.search(self.context) if self.refers_back else None
+        if place and re.search(r"\bthere\b", first, re.I):  # "..., would a CSW work there?": in a crisis cafe
+            return re.sub(r"\bthere\b", f"in a {place.group(1).strip()}", first, count=1, flags=re.I)
+        subject = _CONTEXT_SUBJECT.search(self.context) if self.refers_back else None
         if subject is None or not re.search(r"\bit\b", first, re.I):
             return None
         return re.sub(r"\bit\b", subject.group(1).strip(), first, count=1, flags=re.I)
@@ -586,7 +608,16 @@ def find_ask(message: str) -> Ask:
     ]
     for i, a in enumerate(cleaned):
         opening = _LEADING_CLAUSE.match(a) or _THEREFORE.match(a) or _AS_ASKER.match(a) or _MATRIX_LEAD.match(a)
-        if opening and len(a[opening.end() :].split()) >= 4 and not _POINTS_BACK.search(a[opening.end() :]):
+        rest = a[opening.end() :] if opening else ""
+        # a question pointing back into the clause stays whole, unless to its place ("would a CSW work there?")
+        if (
+            opening
+            and len(rest.split()) >= 4
+            and (
+                not _POINTS_BACK.search(rest)
+                or (_CONTEXT_PLACE.search(a[: opening.end()].rstrip(" ,")) and re.search(r"\bthere\b", rest, re.I))
+            )
+        ):
             cleaned[i] = a = a[opening.end() :]
             context.append(opening.group(0).strip(" ,"))
         elif (meaning := _DOES_THAT_MEAN.match(a)) and len(a[meaning.end() :].split()) >= 3:

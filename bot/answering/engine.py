@@ -365,7 +365,12 @@ class Engine:
             found = self._answer_reading(reading, context_roles, state, own, question)
             if found is None or not found[0].text.strip():
                 continue  # a reading that found nothing to say (the units of a question they do not fit)
-            if ask.context and _names_words_of(found[0], ask.context, ask.text, whole=reading.weight < 1):
+            resolved = reading.parts == (ask.resolved,)  # its words from the context are the question's own
+            if (
+                ask.context
+                and not resolved
+                and _names_words_of(found[0], ask.context, ask.text, whole=reading.weight < 1)
+            ):
                 found = (replace(found[0], grounded=False), found[1])  # "No ... names band nurse gynae": misread
             # "No. No competence ... mentions daughter baby": a verdict on words no template uses is a misreading,
             # below even "the templates don't cover that"
@@ -594,7 +599,7 @@ class Engine:
         if among := extreme_among(ask.text):  # "the lowest level role that lists X": which do, then the lowest of them
             readings.insert(0, Reading(among, last_first=True))
         if ask.resolved:  # "I'm designing a course on lone working. Where does it appear?": about lone working
-            readings.insert(0, Reading((ask.resolved,)))
+            readings.insert(0, Reading((ask.resolved,), own_vector=True))
         if ask.claimed:  # "... are being told they're responsible for lone workers. Is that in their template?"
             readings.insert(0, Reading((ask.claimed,)))
         if not_in := self._not_in_other(ask.text, state):

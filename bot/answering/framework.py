@@ -115,7 +115,11 @@ def about_the_framework(ctx: Context, q: Question) -> Answer | None:
 # mean?": a term, or words quoted, asked the meaning of
 _DEFINE = re.compile(
     r"\b(?:what(?:'s| is| are|s)|what do(?:es)? (?:it|they|the template) mean by|what is meant by|meaning of|define)"
-    r"\s+(?:a |an |the )?(?P<term>[\w' -]{3,60}?)\s*(?:\b(?:for|about|mean|means|stand for)\b)?\W*$",
+    r"\s+(?:a |an |the )?(?P<term>[\w' -]{3,60}?)"
+    # "what is the reference function thing in the tables", "what are NOS exactly": the term, not the words around it
+    r"(?:\s+(?:thing|things|bit|bits|stuff)(?:\s+(?:in|on)\s+(?:the\s+)?\w+)?)?"
+    r"(?:\s+(?:exactly|actually|again|then|anyway|please|pls))?"
+    r"\s*(?:\b(?:for|about|mean|means|stand for)\b)?\W*$",
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"['\"\u2018\u201c](?P<term>[^'\"\u2019\u201d]{6,80})['\"\u2019\u201d]")
@@ -124,9 +128,27 @@ _DEFINES = re.compile(r"^\W*(?:is|are|which|,|relates|has|have)\b")
 
 # The meaning of a term asked outright ("what does 'reference function' mean?", "what is an underpinning
 # principle?"), not what a role's template holds under it ("what's in the EW's locality specific section?")
-_MEANING = re.compile(r"\bmean(?:s|t|ing)?\b|\bstand for\b|\bexplain\b|\bdefin|\bwhat (?:is|are) (?:a|an)\b", re.I)
+# ("what is the reference function thing?": a term the asker does not know)
+_MEANING = re.compile(
+    r"\bmean(?:s|t|ing)?\b|\bstand for\b|\bexplain\b|\bdefin|\bwhat (?:is|are) (?:a|an)\b|\bthing\b", re.I
+)
 # An acronym asked about ("what is NOS?"): one word in capitals
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
+
+
+def _expansion(ctx: Context, acronym: str) -> str | None:
+    """The words an acronym stands for, where the introduction spells it out ("national occupational standards
+    (NOS)")."""
+    written = acronym.strip().lower()
+    for letters in dict.fromkeys((written, written.removesuffix("s"))):  # "NOS", or "PGDs" for "PGD"
+        for g in ctx.kb.general:
+            for m in re.finditer(
+                rf"((?:[A-Za-z]+\s+){{{len(letters)}}})\(\s*{re.escape(letters)}s?\s*\)", g.text, re.I
+            ):
+                spelled = m.group(1).split()
+                if "".join(w[0] for w in spelled).lower() == letters:
+                    return " ".join(spelled).lower()
+    return None
 
 
 def defined(ctx: Context, q: Question) -> Answer | None:
@@ -143,7 +165,11 @@ def defined(ctx: Context, q: Question) -> Answer | None:
     acronym = bool(term and _ACRONYM.match(term.strip()))
     if not (acronym or len(phrase) >= 6) or len(phrase.split()) > 10:
         return None
-    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"s?\b", re.IGNORECASE)
+    said = r"\W+".join(map(re.escape, phrase.split()))
+    if acronym and (spelled := _expansion(ctx, phrase)):
+        # "what is NOS?": also what the introduction says of "National Occupational Standards", spelled out
+        said = "(?:" + said + "|" + r"\W+".join(map(re.escape, spelled.split())) + ")"
+    pattern = re.compile(rf"\b{said}s?\b", re.IGNORECASE)
     having = [g for g in ctx.kb.general if pattern.search(g.text)]
     if not having or (len(phrase.split()) == 1 and not quoted and not acronym):
         return None  # one word ("what is safeguarding?") is a subject of the roles, not a term of the framework

@@ -806,7 +806,7 @@ TOPIC_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "scope",
-        r"\bwhat (?:the|this|that) (?:role|job|post) is\b.{0,30}\babout\b|\bin a nutshell\b"
+        r"\bwhat (?:the|this|that) (?:role|job|post) is\b.{0,30}\babout\b|\bin a nutshell\b|\bthere to do\b"
         r"|\b(?:my|the|their|his|her) (?:role|job|post) is (?:all )?about\b"
         r"|\bwhat (?:is|are) .{0,30}\bfor\?|\btarget (?:group|population)|\bclient group|\bservice users?\b"
         r"|\bwho (?:do|does|will|would) .{0,40}"
