@@ -1889,3 +1889,25 @@ def test_a_there_in_the_question_is_the_place_the_asker_named(family_runtime) ->
 def test_what_a_role_is_there_to_do_is_its_scope(model_runtime) -> None:
     answer = ask_turns(model_runtime, "whats the engagement worker actually there to do in L&D, in a nutshell")
     assert "scope of the role" in answer.text and "may be reluctant to engage" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "not_first"),
+    [
+        # the requirement is listed with no alternative: doing without it is a No (it was "Yes.")
+        ("can we recruit a transport assistant without a driving licence?", "No: the template asks for it.", "Yes"),
+        (
+            "the crew always has a driver so my manager thinks a licence isn't needed. since transport assistants"
+            " don't need to drive, can we recruit people without a licence",
+            "No: the template asks for it.",
+            "Yes",
+        ),
+        # accepted with a willingness to complete it: still a Yes
+        ("Can someone start as an ACP without having finished their master's yet?", "Yes", "No"),
+        # not asked for at all: no "No" (it was "No.", as if a degree were needed)
+        ("can an EW be appointed without a degree?", "The Engagement Worker template does not ask for degree", "No"),
+    ],
+)
+def test_doing_without_a_requirement(family_runtime, question: str, first: str, not_first: str) -> None:
+    answer = ask_turns(family_runtime, question)
+    assert answer.text.startswith(first) and not answer.text.startswith(not_first)

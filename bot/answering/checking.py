@@ -39,7 +39,7 @@ CHAT_NOISE = frozenset(
 
 ASKING_WORDS = frozenset(
     """her his him she he hers them they asked ask asking supposed made make sent told allowed able ref refs
-    reference sit sits included part particular certain""".split()
+    reference sit sits included part particular certain without appoint appointed appointing""".split()
 )
 
 

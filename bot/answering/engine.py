@@ -384,6 +384,8 @@ class Engine:
         answer, new_state = best
         if re.match(r"(?:Yes|No)[.,:!]", answer.text) and not verdict.yes_no_asked(ask.parts[0]):
             answer = verdict.without_verdict(answer)  # "how do I apply ... is there an interview?": not a yes/no
+        if not answer.declined:
+            answer = verdict.done_without(ask.text, answer)  # "can we recruit without a licence?"
         if re.match(r"(?:Yes|No)[.,:!]", answer.text) and ask.context and verdict.JUDGES_THE_ASKER.search(ask.text):
             # "[my experience]. Would I meet the experience requirements?": the template cannot judge an application
             answer = verdict.without_verdict(answer)

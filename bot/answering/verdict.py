@@ -236,6 +236,46 @@ JUDGES_THE_ASKER = re.compile(
 FOR_THE_PANEL = "Whether an application meets it is for the recruiting manager to judge; the template asks for:"
 
 
+# "Can we recruit a TA without a driving licence?": a yes/no about doing without something
+_WITHOUT = re.compile(
+    r"(?:^|[,;:]\s)\W*(?:can|could|may|might|do|does|is|are|would|will|should)\b[^?,]*"
+    r"\bwithout (?:a |an |the |any |their )?"
+    r"(?P<thing>[a-z][\w'-]*(?: [a-z][\w'-]*){0,3})",
+    re.I,
+)
+
+
+_DOING = frozenset("having finished completed complete getting holding doing their yet first still".split())
+
+
+def done_without(ask: str, answer: Answer) -> Answer:
+    """A yes/no asking whether something can be done without X: the Yes an answer gives to X being listed is a
+    No ("can we recruit without a licence?" over "Full UK driving licence held for ..."); a No, or passages that
+    show X asked for, lose their verdict for one that says the template asks for it."""
+    m = _WITHOUT.search(ask)
+    if m is None:
+        return answer
+    first, _, rest = answer.text.partition("\n")
+    wanted = [w for w in re.findall(r"[a-z]+", m["thing"].lower()) if len(w) >= 4 and w not in _DOING]
+    own = re.split(r"(?m)^The \*\*[^*]+\*\* template does:", rest)[0]  # not the other templates shown after it
+    # what an applicant must bring: the experience required, as a listed kind or a passage of that section
+    required = [
+        line
+        for line in own.splitlines()
+        if re.match(r"\s*- (?:Experience|Qualification|Vetting|Other|Essential|Desirable)\b", line)
+        or "Experience Required)" in line
+    ]
+    naming = [line for line in required if wanted and wanted[0] in line.lower()]
+    if not naming:  # not asked for: a "No" said it is not listed, which is no "No" to doing without it
+        return without_verdict(answer) if re.match(r"No\b", first) else answer
+    if any(re.search(r"\bor (?:equivalent|a willingness|willingness)\b", line, re.I) for line in naming):
+        return answer  # "without having finished their master's?": the template accepts a willingness to complete it
+    lead = "No: the template asks for it."
+    if re.match(r"(?:Yes|No)\b", first) or first.startswith("Here is what"):
+        return replace(answer, text=f"{lead}\n{rest}")
+    return replace(answer, text=f"{lead}\n{answer.text}")
+
+
 def without_verdict(answer: Answer) -> Answer:
     """The answer without the Yes or No it starts with ("No.", "No, not in those words: ..."): for a question
     that asked for something, the lines under it are the answer."""
