@@ -70,6 +70,12 @@ BLIND19_FLOOR = 0.78
 # changes made from the twenty-first's failures by class (72.5 %); then both fixed by class (docs/evaluation.md).
 BLIND20_FLOOR = 0.77
 BLIND21_FLOOR = 0.79
+# The eleventh round's two (160 each, 122 and 123 asked with the family loaded), each written by another such author
+# and sealed: the twenty-second scored once before any change this round (70.0 %), the twenty-third after the
+# round's changes made from the twenty-second's failures and a Playground walk-through (73.8 %); then both fixed by
+# class (docs/evaluation.md).
+BLIND22_FLOOR = 0.77
+BLIND23_FLOOR = 0.76
 
 
 def test_eval_set_is_large_and_varied() -> None:
@@ -135,6 +141,8 @@ def _with_family(model_runtime, family_runtime, name: str) -> Report:
         ("blind19.json", BLIND19_FLOOR, 160),
         ("blind20.json", BLIND20_FLOOR, 160),
         ("blind21.json", BLIND21_FLOOR, 160),
+        ("blind22.json", BLIND22_FLOOR, 160),
+        ("blind23.json", BLIND23_FLOOR, 160),
     ],
 )
 def test_blind_sets_with_the_family(model_runtime, family_runtime, name: str, floor: float, size: int) -> None:
@@ -189,6 +197,8 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
             "blind19.json",
             "blind20.json",
             "blind21.json",
+            "blind22.json",
+            "blind23.json",
         )
     ]
     problems = [
@@ -203,7 +213,7 @@ def test_no_answer_misreads_or_contradicts_itself(model_runtime, family_runtime,
         for r in rep.results
         if not r.answer.text.strip()
     ]
-    assert sum(len(report.results) for _, report in reports) > 3500
+    assert sum(len(report.results) for _, report in reports) > 3800
     assert not problems, "\n".join(problems)
 
 
