@@ -301,3 +301,10 @@ def test_how_to_lay_out_the_answer_before_a_colon_is_an_instruction(message: str
 def test_a_claim_then_can_you_confirm_is_the_claim_asked() -> None:
     ask = find_ask("I assume the CSW's CPD is reviewed once a year like the others. Can you confirm?")
     assert ask.parts == (f"{CLAIM}the CSW's CPD is reviewed once a year like the others?",)
+
+
+def test_a_quote_that_what_does_that_mean_points_back_to() -> None:
+    ask = find_ask("my manager said 'core to the level' in my appraisal. what does that mean?")
+    assert ask.resolved == "what does 'core to the level' mean?"
+    # apostrophes are no quote marks
+    assert find_ask("I'm new and it's confusing. what does that mean").resolved is None

@@ -98,7 +98,8 @@ _POINTS_BACK = re.compile(
     re.I,
 )
 # Words the context quotes from a template, and a question about what "that" means
-_CONTEXT_QUOTE = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{8,120})[\"\u201d\u2019']")
+# (a quote mark with no letter against its outer side: not the apostrophes of "I'm ... it's")
+_CONTEXT_QUOTE = re.compile(r"(?<!\w)[\"\u201c\u2018']([^\"\u201d\u2019']{8,120})[\"\u201d\u2019'](?!\w)")
 _MEANS_THAT = re.compile(r"\bwhat (?:does|do|did) (?P<that>that|this|it) (?:actually |really )?mean\b", re.I)
 # The place the context ends on ("... goes to a crisis cafe"), for a "there" in the question
 _CONTEXT_PLACE = re.compile(
