@@ -424,7 +424,8 @@ _ASKED_WHETHER = re.compile(
 
 # "the family asked what the crew are trained to do": a question someone other than the asker asked, reported
 _ASKED_BY_OTHERS = re.compile(
-    r"\b(?!(?:i|we)\b)[a-z]+ (?:asked|wondered|queried|wanted to know|wants to know|want to know)"
+    # (past: "the panel wants to know which ..." forwards a question that still stands)
+    r"\b(?!(?:i|we)\b)[a-z]+ (?:asked|wondered|queried|wanted to know)"
     r"(?: \w+ly)? (?:what|which|how|whether|if)\b",
     re.IGNORECASE,
 )
@@ -576,7 +577,10 @@ def find_ask(message: str) -> Ask:
                 reported.append((inner, sentence, len(context) - 1))
         else:
             context.append(sentence)
-    if reported and any(_is_question(a) and all(a != r for r, _, _ in reported) for a in asks):
+    if reported and any(
+        _is_question(a) and len(a.split()) >= 4 and not _ONLY_A_REQUEST.match(a) and all(a != r for r, _, _ in reported)
+        for a in asks
+    ):
         # "... and the family asked what the crew are trained to do. What in the TA profile covers ...?": what
         # someone else asked, told before the asker's own question, is its background
         for inner, sentence, place in reported:
