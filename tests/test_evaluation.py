@@ -75,7 +75,7 @@ BLIND21_FLOOR = 0.79
 # round's changes made from the twenty-second's failures and a Playground walk-through (73.8 %); then both fixed by
 # class (docs/evaluation.md).
 BLIND22_FLOOR = 0.77
-BLIND23_FLOOR = 0.76
+BLIND23_FLOOR = 0.77
 
 
 def test_eval_set_is_large_and_varied() -> None:
