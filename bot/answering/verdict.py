@@ -249,9 +249,11 @@ _DOING = frozenset("having finished completed complete getting holding doing the
 
 
 def done_without(ask: str, answer: Answer) -> Answer:
-    """A yes/no asking whether something can be done without X: the Yes an answer gives to X being listed is a
-    No ("can we recruit without a licence?" over "Full UK driving licence held for ..."); a No, or passages that
-    show X asked for, lose their verdict for one that says the template asks for it."""
+    """A yes/no asking whether something can be done without X. Where a line of the experience required names X
+    with no alternative, the answer is "No: the template asks for it." ("can we recruit without a licence?" over
+    "Full UK driving licence held for ..."; it was "Yes."). Where one names it with an alternative ("or a
+    willingness to complete one"), the answer stands. Where none names it, a "No" (X is not listed) is dropped:
+    it is no "No" to doing without X."""
     m = _WITHOUT.search(ask)
     if m is None:
         return answer
