@@ -1772,6 +1772,15 @@ def test_how_many_after_the_training_is_every_entry_counted(model_runtime) -> No
     assert "3 statutory and mandatory" in answer.text and "9 informal learning" in answer.text
 
 
+def test_how_many_after_the_training_counts_each_kind_as_listed(family_runtime) -> None:
+    """A kind with one entry (the Team Leader's formal endorsed learning) is counted as one, not as the total."""
+    answer = ask_turns(
+        family_runtime, "what training does the community rehab team leader need", "how many is that in total?"
+    )
+    assert answer.text.startswith("9 training entries in the Team Leader template")
+    assert "4 informal learning; 1 formal endorsed learning)" in answer.text
+
+
 def test_a_comparison_naming_both_roles_is_of_the_whole_roles_after_a_list(model_runtime) -> None:
     """Asked after a count of core competences, 'how does the EW role compare with the SM role?' is not only the
     core competences (found in the Playground walk-through, tests/walkthrough/round11.md)."""

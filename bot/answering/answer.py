@@ -108,13 +108,13 @@ def combine(answers: list[Answer]) -> Answer | None:
     citations: list[Citation] = []
     texts: list[str] = []
     for a in answers:
-        keys = [(c.file, c.name, c.section, c.line_start, c.line_end) for c in a.citations]
+        keys = [_place(c) for c in a.citations]
         items = [body for body, _ in list_items(a.text)]
         if texts and keys and items and all(k in positions for k in keys) and all(_said(b, texts) for b in items):
             continue  # "..., and is there anything I'd be missing?": the lines already given, not again
         renumber = {}
         for c in a.citations:
-            key = (c.file, c.name, c.section, c.line_start, c.line_end)
+            key = _place(c)
             if key not in positions:
                 positions[key] = len(positions) + 1
                 citations.append(replace(c, position=positions[key]))
@@ -134,6 +134,11 @@ def combine(answers: list[Answer]) -> Answer | None:
         all(a.grounded for a in answers),
         all(a.nearest for a in answers),
     )
+
+
+def _place(c: Citation) -> tuple[str, str, str, int, int]:
+    """Where a citation points: citations of the same place share one number."""
+    return (c.file, c.name, c.section, c.line_start, c.line_end)
 
 
 def _said(item: str, texts: list[str]) -> bool:

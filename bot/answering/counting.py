@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -64,10 +65,6 @@ def count(
     return engine.finish(replace(q, topic="competences"), profiles, write, suggestions=suggestions)
 
 
-# a training field's key -> the subtopic that asks for it alone
-_SUBTOPIC_OF = {"statutory_mandatory": ("statutory_mandatory",), "informal": ("informal",)}
-
-
 def count_training(engine: Context, q: Question, profiles: list[RoleProfile]) -> Answer:
     """'How many stat and mand topics?': the number of entries first, then the entries."""
 
@@ -79,14 +76,10 @@ def count_training(engine: Context, q: Question, profiles: list[RoleProfile]) ->
                 where = direct.looked_in(w, p, "training", fields, [])
                 w.add(f"0: the {p.short_name} template leaves {name} blank {where}")
                 continue
-            kinds = [f for f in fields if not f.is_blank]
+            kinds = Counter(e.group or "training" for e in lines)  # each line's field, as the template labels it
             if not q.subtopics and len(kinds) > 1:
                 # "how many is that in total?" after the training: every entry, and how many of each kind
-                each = "; ".join(
-                    f"{n} {compose.short_label(f.label).lower()}"
-                    for f in kinds
-                    if (n := len(direct.training_evidence(p, [], _SUBTOPIC_OF.get(f.key, ()))[0]))
-                )
+                each = "; ".join(f"{n} {kind.lower()}" for kind, n in kinds.items())
                 w.add(f"{len(lines)} training entries in the {p.short_name} template ({each}):")
             else:
                 w.add(f"{len(lines)} entries of {name} in the {p.short_name} template:")
