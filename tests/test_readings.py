@@ -1893,6 +1893,11 @@ def test_what_a_term_of_the_introduction_means(family_runtime, question: str, sh
 def test_a_there_in_the_question_is_the_place_the_asker_named(family_runtime) -> None:
     answer = ask_turns(family_runtime, "my brother goes to a crisis cafe, would a crisis support worker work there")
     assert answer.text.startswith("Yes") and "in crisis cafes and in safe havens" in answer.text
+    # a place the role's template does not name: no Yes over entries that share a word with it ("safe")
+    answer = ask_turns(
+        family_runtime, "my daughter goes to a safe haven, would a senior crisis support worker be there?"
+    )
+    assert not answer.text.startswith("Yes")
 
 
 def test_what_a_role_is_there_to_do_is_its_scope(model_runtime) -> None:

@@ -218,6 +218,15 @@ class Ask:
         return bool(self.context) and bool(_POINTS_BACK.search(self.parts[0].removeprefix(CLAIM)))
 
     @property
+    def place(self) -> str | None:
+        """The place a "there" in the question stands for: the one its context ends on ("my brother goes to a
+        crisis cafe, would a CSW work there?": crisis cafe); None when there is none."""
+        found = _CONTEXT_PLACE.search(self.context) if self.refers_back else None
+        if found is None or not re.search(r"\bthere\b", self.parts[0], re.I):
+            return None
+        return found.group(1).strip()
+
+    @property
     def resolved(self) -> str | None:
         """The question with "it" put back as the subject its context names ("I'm designing a course on lone
         working. Where does it appear?": where does lone working appear?); None when there is none."""
@@ -226,9 +235,8 @@ class Ask:
         if quoted and (that := _MEANS_THAT.search(first)):
             # 'it says "They are not in themselves levelled" ... what does that mean in practice?': the words quoted
             return f"{first[: that.start('that')]}'{quoted[-1]}'{first[that.end('that') :]}"
-        place = _CONTEXT_PLACE.search(self.context) if self.refers_back else None
-        if place and re.search(r"\bthere\b", first, re.I):  # "..., would a CSW work there?": in a crisis cafe
-            return re.sub(r"\bthere\b", f"in a {place.group(1).strip()}", first, count=1, flags=re.I)
+        if place := self.place:  # "..., would a CSW work there?": in a crisis cafe
+            return re.sub(r"\bthere\b", f"in a {place}", first, count=1, flags=re.I)
         subject = _CONTEXT_SUBJECT.search(self.context) if self.refers_back else None
         if subject is None or not re.search(r"\bit\b", first, re.I):
             return None

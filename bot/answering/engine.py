@@ -366,6 +366,9 @@ class Engine:
             if found is None or not found[0].text.strip():
                 continue  # a reading that found nothing to say (the units of a question they do not fit)
             resolved = reading.parts == (ask.resolved,)  # its words from the context are the question's own
+            shown = " ".join(line for line in found[0].text.lower().splitlines() if line.lstrip().startswith("-"))
+            if resolved and ask.place and not all(w in shown for w in words(ask.place)):
+                continue  # "would a SCSW be there (in a safe haven)?" over entries on being safe: no line names it
             if (
                 ask.context
                 and not resolved
